@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from opsportal.db import Source, TimeStamped, audit_history
+
+
+class Kind(models.TextChoices):
+    CREATOR = "creator", _("Creator")
+    CELEBRITY = "celebrity", _("Celebrity")
+    ATHLETE = "athlete", _("Athlete")
+    MUSICIAN = "musician", _("Musician")
+    ACTOR = "actor", _("Actor")
+
+
+class Tier(models.TextChoices):
+    MEGA = "mega", _("Mega (1M+)")
+    MACRO = "macro", _("Macro (100k–1M)")
+    MID = "mid", _("Mid (10k–100k)")
+    MICRO = "micro", _("Micro (<10k)")
+
+
+class Stage(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    CONTACTED = "contacted", _("Contacted")
+    ONBOARDED = "onboarded", _("Onboarded")
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+
+
+class Platform(models.TextChoices):
+    # Our own platform comes first: crossovers are measured against it.
+    TIKTOK = "tiktok", _("TikTok")
+    YOUTUBE = "youtube", _("YouTube")
+    INSTAGRAM = "instagram", _("Instagram")
+    FACEBOOK = "facebook", _("Facebook")
+    X = "x", _("X / Twitter")
+    OTHER = "other", _("Other")
+
+
+OWN_PLATFORM = Platform.TIKTOK
+
+
+class Category(models.Model):
+    """A content category: dance, comedy, cooking, pets..."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Influencer(TimeStamped):
+    country = models.ForeignKey(
+        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="influencers"
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("Romanised name, as the team writes it."))
+    local_name = models.CharField(_("name in local script"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CREATOR, db_index=True)
+    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="influencers")
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True, db_index=True)
+    is_core = models.BooleanField(_("core influencer"), default=False, db_index=True)
+    core_since = models.DateField(_("core since"), null=True, blank=True)
+    stage = models.CharField(
+        _("pipeline stage"), max_length=16, choices=Stage.choices, default=Stage.PROSPECT, db_index=True
+    )
+    stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
+    relationship_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("relationship owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="influencers",
+    )
+    home_platform = models.CharField(_("home platform"), max_length=16, choices=Platform.choices, blank=True)
+    joined_platform_on = models.DateField(_("joined our platform on"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Kept by follower_snapshot services so lists need no aggregate per row.
+    total_followers = models.PositiveBigIntegerField(_("total followers"), default=0, db_index=True)
+    crossed_over_on = models.DateField(
+        _("crossed over on"),
+        null=True,
+        blank=True,
+        help_text=_("First day our platform's following passed their largest other platform."),
+    )
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
+
+    history = audit_history(excluded_fields=["total_followers", "updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("influencer")
+        verbose_name_plural = _("influencers")
+        indexes = [models.Index(fields=["country", "stage"]), models.Index(fields=["country", "name"])]
+
+    def __str__(self) -> str:
+        if self.local_name and self.local_name != self.name:
+            return f"{self.name} ({self.local_name})"
+        return self.name
+
+
+class PlatformAccount(TimeStamped):
+    influencer = models.ForeignKey(
+        Influencer, verbose_name=_("influencer"), on_delete=models.CASCADE, related_name="accounts"
+    )
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=100, help_text=_("Without the leading @."))
+    url = models.URLField(_("profile URL"), blank=True)
+    followers = models.PositiveBigIntegerField(_("followers"), default=0)
+    followers_on = models.DateField(_("followers counted on"), null=True, blank=True)
+
+    history = audit_history(excluded_fields=["followers", "followers_on", "updated_at"])
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        constraints = [
+            models.UniqueConstraint(
+                "platform",
+                Lower("handle"),
+                name="account_handle_unique_per_platform",
+                violation_error_message=_("This handle is already registered on this platform."),
+            ),
+            models.CheckConstraint(condition=~Q(handle=""), name="account_handle_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} @{self.handle}"
+
+    def save(self, *args, **kwargs):
+        self.handle = self.handle.strip().lstrip("@")
+        super().save(*args, **kwargs)
+
+
+class FollowerSnapshot(models.Model):
+    account = models.ForeignKey(
+        PlatformAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    date = models.DateField(_("date"))
+    followers = models.PositiveBigIntegerField(_("followers"))
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.API)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["account", "date"]
+        verbose_name = _("follower snapshot")
+        verbose_name_plural = _("follower snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "date"], name="follower_snapshot_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date}: {self.followers}"
+
+
+class InteractionKind(models.TextChoices):
+    MESSAGE = "message", _("Direct message")
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("Email")
+    EVENT = "event", _("At an event")
+
+
+class InfluencerInteraction(TimeStamped):
+    """The outreach log: every touch with a creator, and when to follow up."""
+
+    influencer = models.ForeignKey(
+        Influencer, verbose_name=_("influencer"), on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=InteractionKind.choices)
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    summary = models.TextField(_("summary"))
+    next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="influencer_interactions",
+    )
+
+    history = audit_history()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("outreach entry")
+        verbose_name_plural = _("outreach log")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.influencer} · {self.occurred_at:%Y-%m-%d}"

@@ -1,0 +1,108 @@
+from zoneinfo import ZoneInfo
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from opsportal.db import TimeStamped, validate_currency, validate_timezone, audit_history
+
+
+class Country(TimeStamped):
+    """A market with a local operations team."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use the ISO 3166-1 alpha-2 code, e.g. ID."))],
+        help_text=_("ISO 3166-1 alpha-2, e.g. ID for Indonesia."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    local_name = models.CharField(_("local name"), max_length=100, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("Language codes spoken, e.g. [\"id\", \"en\"].")
+    )
+    default_language = models.CharField(_("team language"), max_length=10, default="en")
+    timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    launch_date = models.DateField(_("launch date"), null=True, blank=True)
+    local_office = models.CharField(_("local office"), max_length=200, blank=True)
+    dates_day_first = models.BooleanField(
+        _("dates are day-first"), default=True, help_text=_("How 04/07/2018 is read in imports.")
+    )
+    government_touch_days = models.PositiveSmallIntegerField(
+        _("government contact touch threshold (days)"), default=90
+    )
+    extra_report_recipients = models.JSONField(
+        _("extra weekly report recipients"), default=list, blank=True
+    )
+
+    history = audit_history()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CulturalMoment(TimeStamped):
+    """A festival or season that content can be built around (Songkran, Lebaran, Tet)."""
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="cultural_moments"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    local_name = models.CharField(_("local name"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    content_ideas = models.TextField(_("content ideas"), blank=True, help_text=_("Stickers, effects, formats."))
+
+    history = audit_history()
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        verbose_name = _("cultural moment")
+        verbose_name_plural = _("cultural moments")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="cultural_moment_unique_per_country"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CulturalMomentOccurrence(models.Model):
+    """When a cultural moment falls in a given year (many move with the lunar calendar)."""
+
+    moment = models.ForeignKey(
+        CulturalMoment, verbose_name=_("cultural moment"), on_delete=models.CASCADE, related_name="occurrences"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    starts_on = models.DateField(_("starts on"), db_index=True)
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        constraints = [
+            models.UniqueConstraint(fields=["moment", "year"], name="occurrence_unique_per_year"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="occurrence_ends_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.moment} {self.year}"

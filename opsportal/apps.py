@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsPortalConfig(AppConfig):
+    name = "opsportal"
+    verbose_name = _("OpsPortal")
+
+    def ready(self):
+        from . import signals  # noqa: F401

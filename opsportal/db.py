@@ -1,0 +1,93 @@
+"""Building blocks shared by every app's models."""
+
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    """Created/updated timestamps and who created the record."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("%(value)s is not a known IANA timezone."), params={"value": value})
+
+
+def validate_currency(value: str) -> None:
+    if len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise ValidationError(_("Use a three-letter ISO 4217 code such as IDR."))
+
+
+class Source(models.TextChoices):
+    """Where a number came from: the app no longer shows view counts, so people type some."""
+
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    MANUAL = "manual", _("Typed by hand")
+
+
+class Door(models.TextChoices):
+    """Through which door a change came in: the audit trail names it."""
+
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    TASK = "task", _("Background task")
+    COMMAND = "command", _("Command line")
+    IMPORT = "import", _("Import")
+
+
+class AuditedHistory(models.Model):
+    """Extra columns on every historical table: the door and the API token behind a change."""
+
+    history_door = models.CharField(_("door"), max_length=8, choices=Door.choices, blank=True)
+    history_token = models.ForeignKey(
+        "opsportal.ApiToken",
+        verbose_name=_("API token"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def audit_history(**kwargs):
+    """simple-history records for a model, with door and token columns."""
+    from simple_history.models import HistoricalRecords
+
+    return HistoricalRecords(bases=[AuditedHistory], get_user=_history_user, **kwargs)
+
+
+def _history_user(instance=None, request=None, **kwargs):
+    """The person behind a change: the signed-in user, or the one set by audit_context()."""
+    from django.contrib.auth import get_user_model
+
+    from opsportal.audit import current_actor
+
+    user = getattr(request, "user", None)
+    if isinstance(user, get_user_model()):
+        return user
+    return current_actor().user

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from opsportal.portal import auth_views
+
+admin.site.site_header = "OpsPortal"
+admin.site.site_title = "OpsPortal admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include(auth_views.urlpatterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("opsportal.api.urls")),
+    path("api/", RedirectView.as_view(url="/api/v1/", permanent=False)),
+    path("challenges/", include("challenges.urls")),
+    path("influencers/", include("influencers.urls")),
+    path("events/", include("events.urls")),
+    path("", include("locales.urls")),
+    path("", include("opsportal.portal.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += []

@@ -1,0 +1,87 @@
+import os
+
+import pytest
+
+from locales.models import HQAccess, Role
+from tests import factories as f
+
+# CI sets OPSPORTAL_REQUIRE_SERVICES=1: a test that would skip for want of a service fails instead.
+REQUIRE_SERVICES = os.environ.get("OPSPORTAL_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (required in CI: OPSPORTAL_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.AXES_ENABLED = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def indonesia(db):
+    return f.CountryFactory(code="ID")
+
+
+@pytest.fixture
+def thailand(db):
+    return f.CountryFactory(code="TH")
+
+
+def _member(country, role, username):
+    user = f.UserFactory(username=username)
+    f.StaffProfileFactory(user=user)
+    f.MembershipFactory(user=user, country=country, role=role)
+    return user
+
+
+@pytest.fixture
+def id_lead(indonesia):
+    return _member(indonesia, Role.LEAD, "id-lead")
+
+
+@pytest.fixture
+def id_operator(indonesia):
+    return _member(indonesia, Role.OPERATOR, "id-operator")
+
+
+@pytest.fixture
+def id_gr(indonesia):
+    return _member(indonesia, Role.GOVERNMENT_RELATIONS, "id-gr")
+
+
+@pytest.fixture
+def id_viewer(indonesia):
+    return _member(indonesia, Role.VIEWER, "id-viewer")
+
+
+@pytest.fixture
+def th_operator(thailand):
+    return _member(thailand, Role.OPERATOR, "th-operator")
+
+
+@pytest.fixture
+def th_lead(thailand):
+    return _member(thailand, Role.LEAD, "th-lead")
+
+
+@pytest.fixture
+def hq_viewer(db):
+    user = f.UserFactory(username="hq-viewer")
+    f.StaffProfileFactory(user=user, hq_access=HQAccess.VIEWER)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    user = f.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    return user

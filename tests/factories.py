@@ -1,0 +1,243 @@
+"""factory_boy factories for every record; tests build exactly the data they need."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from challenges.models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation
+from events.models import Event, EventGuest, EventPartner, EventTask, Partner
+from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
+from locales.models import (
+    Country,
+    CulturalMoment,
+    CulturalMomentOccurrence,
+    GovernmentCommitment,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatoryIncident,
+    Role,
+    StaffProfile,
+    TeamMembership,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "ID"
+    name = factory.LazyAttribute(lambda c: {"ID": "Indonesia", "TH": "Thailand", "JP": "Japan"}.get(c.code, c.code))
+    languages = factory.LazyAttribute(lambda c: [{"ID": "id", "TH": "th", "JP": "ja"}.get(c.code, "en")])
+    default_language = factory.LazyAttribute(lambda c: c.languages[0])
+    timezone = factory.LazyAttribute(
+        lambda c: {"ID": "Asia/Jakarta", "TH": "Asia/Bangkok", "JP": "Asia/Tokyo", "DE": "Europe/Berlin"}.get(
+            c.code, "UTC"
+        )
+    )
+    currency = factory.LazyAttribute(lambda c: {"ID": "IDR", "TH": "THB", "JP": "JPY", "DE": "EUR"}.get(c.code, "USD"))
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMembership
+
+    user = factory.SubFactory(UserFactory)
+    country = factory.SubFactory(CountryFactory)
+    role = Role.OPERATOR
+
+
+class CulturalMomentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CulturalMoment
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Festival {n}")
+
+
+class OccurrenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CulturalMomentOccurrence
+
+    moment = factory.SubFactory(CulturalMomentFactory)
+    year = 2026
+    starts_on = dt.date(2026, 4, 13)
+    ends_on = dt.date(2026, 4, 15)
+
+
+class InfluencerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Influencer
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Creator {n}")
+
+
+class PlatformAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlatformAccount
+
+    influencer = factory.SubFactory(InfluencerFactory)
+    platform = "tiktok"
+    handle = factory.Sequence(lambda n: f"creator{n}")
+
+
+class FollowerSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowerSnapshot
+
+    account = factory.SubFactory(PlatformAccountFactory)
+    date = dt.date(2026, 11, 1)
+    followers = 1000
+
+
+class InfluencerInteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InfluencerInteraction
+
+    influencer = factory.SubFactory(InfluencerFactory)
+    kind = "message"
+    occurred_at = factory.LazyFunction(timezone.now)
+    summary = "Said hello"
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Challenge
+
+    country = factory.SubFactory(CountryFactory)
+    hashtag = factory.Sequence(lambda n: f"challenge{n}")
+    title = factory.Sequence(lambda n: f"Challenge {n}")
+    format = "dance"
+
+
+class MetricSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChallengeMetricSnapshot
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    captured_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(hours=n + 1))
+    views = 1000
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChallengeParticipation
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    influencer = factory.SubFactory(InfluencerFactory, country=factory.SelfAttribute("..challenge.country"))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Meet-up {n}")
+    kind = "meet_up"
+    city = "Jakarta"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + dt.timedelta(hours=4))
+    currency = factory.LazyAttribute(lambda e: e.country.currency)
+    budget = Decimal("1000000")
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Partner {n}")
+
+
+class EventPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventPartner
+
+    event = factory.SubFactory(EventFactory)
+    partner = factory.SubFactory(PartnerFactory, country=factory.SelfAttribute("..event.country"))
+    role = "organizer"
+
+
+class EventTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventTask
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=2))
+
+
+class EventGuestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventGuest
+
+    event = factory.SubFactory(EventFactory)
+    influencer = factory.SubFactory(InfluencerFactory, country=factory.SelfAttribute("..event.country"))
+
+
+class GovernmentContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernmentContact
+
+    country = factory.SubFactory(CountryFactory)
+    organization = "Ministry of Communications and Information Technology"
+    person_name = factory.Sequence(lambda n: f"Official {n}")
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegulatoryIncident
+
+    country = factory.SubFactory(CountryFactory)
+    title = factory.Sequence(lambda n: f"Incident {n}")
+    kind = "ban"
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class GovernmentInteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernmentInteraction
+
+    contact = factory.SubFactory(GovernmentContactFactory)
+    country = factory.SelfAttribute("contact.country")
+    kind = "meeting"
+    occurred_at = factory.LazyFunction(timezone.now)
+    summary = "Met to discuss"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernmentCommitment
+
+    country = factory.SubFactory(CountryFactory)
+    description = "Remove flagged content within 24 hours"
