@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -22,9 +21,8 @@ urlpatterns = [
     path("challenges/", include("challenges.urls")),
     path("influencers/", include("influencers.urls")),
     path("events/", include("events.urls")),
+    path("notifications/", include("opsportal.notifications.urls")),
+    path("reports/", include("opsportal.reports.urls")),
     path("", include("locales.urls")),
     path("", include("opsportal.portal.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += []

@@ -1,0 +1,82 @@
+"""Writes on challenges that every door (portal, API, admin, import) goes through."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Challenge, Status
+
+# Which status moves make sense: a challenge is planned before it goes live and ends once.
+ALLOWED_MOVES: dict[str, set[str]] = {
+    Status.IDEA: {Status.PLANNED},
+    Status.PLANNED: {Status.IDEA, Status.LIVE},
+    Status.LIVE: {Status.ENDED},
+    Status.ENDED: {Status.LIVE},  # reopened when it was ended by mistake
+}
+
+
+def allowed_statuses(challenge: Challenge) -> list[str]:
+    return [s for s in Status.values if s in ALLOWED_MOVES.get(challenge.status, set())]
+
+
+def check_status_move(old: str, new: str, *, starts_at, ends_at) -> None:
+    """Raise a ValidationError naming ``status`` when the move is not allowed."""
+    if old == new:
+        return
+    if new not in ALLOWED_MOVES.get(old, set()):
+        raise ValidationError(
+            {
+                "status": _("A challenge cannot move from %(old)s to %(new)s.")
+                % {"old": Status(old).label, "new": Status(new).label}
+            }
+        )
+    if new == Status.PLANNED and starts_at is None:
+        raise ValidationError({"starts_at": _("Set a start before planning the challenge.")})
+
+
+@transaction.atomic
+def challenge_change_status(
+    challenge: Challenge, status: str, *, by=None, now: dt.datetime | None = None
+) -> Challenge:
+    """Move a challenge along idea → planned → live → ended, with the guards above.
+
+    Going live without a start sets it to now; ending without an end sets it to now.
+    """
+    now = now or timezone.now()
+    check_status_move(challenge.status, status, starts_at=challenge.starts_at, ends_at=challenge.ends_at)
+    if status == Status.LIVE and challenge.starts_at is None:
+        challenge.starts_at = now
+    if status == Status.LIVE and challenge.ends_at is not None and challenge.ends_at < now:
+        challenge.ends_at = None
+    if status == Status.ENDED and (challenge.ends_at is None or challenge.ends_at > now):
+        challenge.ends_at = max(now, challenge.starts_at or now)
+    challenge.status = status
+    challenge.full_clean()
+    challenge.save()
+    return challenge
+
+
+@transaction.atomic
+def challenge_save(challenge: Challenge, *, by=None, status: str | None = None) -> Challenge:
+    """Create or update a challenge after validating it; a status change follows the guards."""
+    if challenge.pk is None:
+        challenge.created_by = by if getattr(by, "pk", None) else None
+        if status and status not in (Status.IDEA, Status.PLANNED):
+            raise ValidationError({"status": _("A new challenge starts as an idea or planned.")})
+        if status:
+            challenge.status = status
+        challenge.full_clean()
+        challenge.save()
+        return challenge
+    if status and status != challenge.status:
+        old = Challenge.objects.only("status").get(pk=challenge.pk).status
+        challenge.status = old
+        return challenge_change_status(challenge, status, by=by)
+    challenge.full_clean()
+    challenge.save()
+    return challenge

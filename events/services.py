@@ -1,0 +1,57 @@
+"""Writes on events, their checklist and guests, shared by every door."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Event, EventPartner, EventTask
+
+
+@transaction.atomic
+def event_task_set_done(task: EventTask, done: bool, *, by=None) -> EventTask:
+    """Tick or untick a checklist item; ticking records who and when."""
+    if done and task.done_at is None:
+        task.done_at = timezone.now()
+        task.done_by = by if getattr(by, "pk", None) else None
+    elif not done:
+        task.done_at = None
+        task.done_by = None
+    task.save(update_fields=["done_at", "done_by", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def event_copy(event: Event, *, starts_at: dt.datetime, name: str | None = None, by=None) -> Event:
+    """Copy an event as a new one (recurring meet-ups): partners and tasks come along,
+    task due dates shift with the start; guests, attendance and outcomes do not."""
+    shift = starts_at - event.starts_at
+    copy = Event.objects.get(pk=event.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.name = name or event.name
+    copy.starts_at = starts_at
+    copy.ends_at = event.ends_at + shift
+    copy.status = "planning"
+    copy.attendance = None
+    copy.videos_produced = None
+    copy.challenge = None
+    copy.copied_from = event
+    copy.created_by = by if getattr(by, "pk", None) else None
+    copy.full_clean()
+    copy.save()
+    EventPartner.objects.bulk_create(
+        EventPartner(event=copy, partner_id=p.partner_id, role=p.role) for p in event.event_partners.all()
+    )
+    for task in event.tasks.all():
+        EventTask.objects.create(
+            event=copy,
+            title=task.title,
+            assignee_id=task.assignee_id,
+            due_on=task.due_on + shift if task.due_on else None,
+            created_by=copy.created_by,
+        )
+    return copy

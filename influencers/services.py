@@ -1,0 +1,61 @@
+"""Writes on influencers and their outreach log, shared by every door."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Influencer, InfluencerInteraction, Stage
+
+
+@transaction.atomic
+def influencer_move_stage(influencer: Influencer, stage: str, *, by=None, now: dt.datetime | None = None) -> Influencer:
+    """Move a creator along the pipeline (prospect → contacted → onboarded → active → dormant).
+
+    Any move is allowed (people go dormant and come back), but it is recorded with its time.
+    """
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown pipeline stage: %(stage)s.") % {"stage": stage}})
+    if stage == influencer.stage:
+        return influencer
+    influencer.stage = stage
+    influencer.stage_changed_at = now or timezone.now()
+    influencer.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    return influencer
+
+
+@transaction.atomic
+def influencer_log_interaction(
+    influencer: Influencer,
+    *,
+    kind: str,
+    summary: str,
+    occurred_at: dt.datetime | None = None,
+    next_follow_up_on: dt.date | None = None,
+    by=None,
+) -> InfluencerInteraction:
+    """Log a touch with a creator. Earlier follow-ups are done: this touch answered them.
+
+    A first touch with a prospect moves them to contacted.
+    """
+    entry = InfluencerInteraction(
+        influencer=influencer,
+        kind=kind,
+        summary=summary,
+        occurred_at=occurred_at or timezone.now(),
+        next_follow_up_on=next_follow_up_on,
+        owner=by if getattr(by, "pk", None) else None,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    entry.full_clean()
+    InfluencerInteraction.objects.filter(influencer=influencer, follow_up_done=False).exclude(
+        next_follow_up_on=None
+    ).update(follow_up_done=True)
+    entry.save()
+    if influencer.stage == Stage.PROSPECT:
+        influencer_move_stage(influencer, Stage.CONTACTED, by=by)
+    return entry

@@ -1,0 +1,137 @@
+"""Trend charts rendered on the server, for portal pages (SVG) and report emails (PNG).
+
+One function draws both, so the portal and the weekly report always show the same picture.
+Matplotlib runs headless (Agg); no script and no CDN reaches the browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+# Fonts that carry Thai, Japanese and Khmer names, when the machine has them.
+matplotlib.rcParams["font.family"] = ["Noto Sans", "Noto Sans CJK JP", "Noto Sans Thai", "DejaVu Sans"]
+matplotlib.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["axes.spines.top"] = False
+matplotlib.rcParams["axes.spines.right"] = False
+
+# pyplot keeps global state; draw one chart at a time per process.
+_lock = threading.Lock()
+
+PALETTE = ["#1f5f8b", "#d1495b", "#2e933c", "#edae49", "#6b4e9b", "#00798c", "#7a7a7a"]
+ANNOTATION_COLORS = {"event": "#2e933c", "moment": "#edae49", "incident": "#d1495b", "crossover": "#6b4e9b"}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A dated reason on the time axis: an event, a cultural moment, an incident."""
+
+    when: dt.date
+    label: str
+    kind: str = "event"
+    until: dt.date | None = None
+
+
+def compact_number(value: float) -> str:
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{value:.0f}"
+
+
+def line_chart(
+    series: Mapping[str, Sequence[tuple[dt.date | dt.datetime, float]]],
+    *,
+    annotations: Iterable[Annotation] = (),
+    title: str = "",
+    fmt: str = "svg",
+    width: float = 7.5,
+    height: float = 3.2,
+    empty_text: str = "",
+) -> bytes:
+    """Draw one line per series, with annotations marked on the time axis.
+
+    Returns SVG markup (``fmt="svg"``) or PNG bytes (``fmt="png"``).
+    """
+    with _lock:
+        fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+        try:
+            drawn = False
+            for index, (name, points) in enumerate(series.items()):
+                if not points:
+                    continue
+                xs, ys = zip(*sorted(points), strict=True)
+                ax.plot(xs, ys, label=name, color=PALETTE[index % len(PALETTE)], linewidth=2, marker="o", markersize=3)
+                drawn = True
+            if not drawn:
+                ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes, color="#555")
+                ax.set_xticks([])
+                ax.set_yticks([])
+            else:
+                low, high = ax.get_xlim()
+                for note in annotations:
+                    x = mdates.date2num(note.when)
+                    if not low <= x <= high:
+                        continue
+                    color = ANNOTATION_COLORS.get(note.kind, "#555")
+                    if note.until:
+                        ax.axvspan(note.when, note.until, color=color, alpha=0.12)
+                    ax.axvline(note.when, color=color, linestyle="--", linewidth=1)
+                    ax.annotate(
+                        note.label,
+                        xy=(note.when, 1),
+                        xycoords=("data", "axes fraction"),
+                        xytext=(3, -3),
+                        textcoords="offset points",
+                        fontsize=7,
+                        color=color,
+                        rotation=90,
+                        va="top",
+                    )
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v)))
+                locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+                ax.xaxis.set_major_locator(locator)
+                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+                ax.grid(axis="y", color="#e5e5e5")
+                if len(series) > 1:
+                    ax.legend(loc="upper left", fontsize=8, frameon=False)
+            if title:
+                ax.set_title(title, fontsize=10, loc="left")
+            fig.tight_layout()
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+            return buffer.getvalue()
+        finally:
+            plt.close(fig)
+
+
+def bar_chart(
+    values: Mapping[str, float], *, title: str = "", fmt: str = "svg", width: float = 7.5, height: float = 3.2
+) -> bytes:
+    """Horizontal bars, largest on top: top movers, countries side by side."""
+    with _lock:
+        fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+        try:
+            items = sorted(values.items(), key=lambda item: item[1])
+            if items:
+                names, numbers = zip(*items, strict=True)
+                ax.barh(names, numbers, color=PALETTE[0])
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v)))
+            if title:
+                ax.set_title(title, fontsize=10, loc="left")
+            fig.tight_layout()
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+            return buffer.getvalue()
+        finally:
+            plt.close(fig)
