@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "opsportal",
+    "opsportal.imports",
+    "opsportal.exports",
+    "opsportal.feeds",
+    "opsportal.webhooks",
     "locales",
     "influencers",
     "challenges",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "opsportal.middleware.AuditContextMiddleware",
+    "opsportal.middleware.PrivatePagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -224,6 +229,7 @@ CELERY_BEAT_SCHEDULE = {
     # One tick finds what is due in each country's local time and fans out.
     "reminders-tick": {"task": "opsportal.tasks.reminders_tick", "schedule": 15 * 60},
     "weekly-reports-tick": {"task": "opsportal.tasks.weekly_reports_tick", "schedule": 15 * 60},
+    "webhooks-requeue": {"task": "opsportal.webhooks.tasks.requeue_stuck_webhook_deliveries", "schedule": 15 * 60},
 }
 
 # --- REST framework -----------------------------------------------------------
@@ -251,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its docs page are for signed-in staff and token holders, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set used by several fields (the API helper's schema needs it).
+    "ENUM_NAME_OVERRIDES": {"PlatformEnum": "influencers.models.Platform"},
 }
 
 # --- Security -----------------------------------------------------------------
@@ -290,3 +300,12 @@ LOGGING = {
 # --- OpsPortal ---------------------------------------------------------------
 # Local hour at which reminders and weekly reports go out.
 OPSPORTAL_SEND_HOUR = env.int("OPSPORTAL_SEND_HOUR", default=9)
+
+# The audit trail cannot be changed through any door, so the admin's "revert" is off.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = False
+
+# Imports: the largest file accepted, and up to which size a file is checked during the request
+# (larger ones go to the Celery worker with a progress bar).
+OPSPORTAL_IMPORT_MAX_BYTES = env.int("OPSPORTAL_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+OPSPORTAL_IMPORT_INLINE_BYTES = env.int("OPSPORTAL_IMPORT_INLINE_BYTES", default=256 * 1024)

@@ -1,0 +1,106 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from opsportal.access import Perm, access_for_user
+
+from . import services
+from .models import GOVERNMENT_EVENTS, EventType, WebhookDelivery, WebhookSubscription, generate_secret
+
+
+class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    event_types = forms.MultipleChoiceField(
+        label=_("event types"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "event_types", "countries", "allow_government", "active"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("allow_government") and not data.get("countries"):
+            self.add_error("countries", _("Government events need the countries listed explicitly."))
+        return data
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = SubscriptionForm
+    list_display = ["name", "url", "active", "disabled_at", "consecutive_failures", "allow_government"]
+    list_filter = ["active", "allow_government"]
+    search_fields = ["name", "url"]
+    filter_horizontal = ["countries"]
+    readonly_fields = ["secret", "consecutive_failures", "disabled_at", "disabled_reason", "owner", "owner_token"]
+    actions = ["enable", "rotate_secret"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "url", "event_types", "countries", "allow_government", "active"]
+        return fields + (self.readonly_fields if obj is not None else [])
+
+    @admin.action(description=_("Enable again (clears the failure count)"))
+    def enable(self, request, queryset):
+        for sub in queryset:
+            services.subscription_enable(sub)
+        self.message_user(request, _("Enabled."), messages.SUCCESS)
+
+    @admin.action(description=_("Rotate the signing secret"))
+    def rotate_secret(self, request, queryset):
+        count = 0
+        for sub in queryset:
+            sub.secret = generate_secret()
+            sub.save(update_fields=["secret", "updated_at"])
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d secret rotated.", "%(n)d secrets rotated.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: read-only, for finding out why an integration missed an event."""
+
+    list_display = [
+        "created_at",
+        "subscription",
+        "event_type",
+        "country",
+        "status",
+        "attempts",
+        "response_code",
+        "last_attempt_at",
+    ]
+    list_filter = ["status", "event_type", "subscription"]
+    list_select_related = ["subscription", "country"]
+    search_fields = ["uuid", "subscription__name", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def get_queryset(self, request):
+        """Staff who are not superusers see their countries' deliveries; government ones only
+        where they hold the government permission (the payload names the incident)."""
+        queryset = super().get_queryset(request)
+        access = access_for_user(request.user)
+        if access.is_superuser:
+            return queryset
+        view_ids = access.country_ids(Perm.VIEW)
+        gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
+        if view_ids is not None:
+            queryset = queryset.filter(country_id__in=view_ids)
+        if gov_ids is not None:
+            queryset = queryset.filter(~Q(event_type__in=GOVERNMENT_EVENTS) | Q(country_id__in=gov_ids))
+        return queryset
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,280 @@
+"""Who receives an event, how a delivery is signed and sent, and what a failure does.
+
+Guarantees:
+- A subscription receives an event only within its countries and its owner's current rights;
+  government events only with ``allow_government`` and the country listed explicitly.
+- Each attempt is logged on the delivery; a delivery is retried with exponential backoff up to
+  ``OPSPORTAL_WEBHOOK_MAX_ATTEMPTS`` times; after ``OPSPORTAL_WEBHOOK_DISABLE_AFTER`` deliveries
+  in a row that gave up, the subscription is disabled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from opsportal.access import Perm, access_for_token, access_for_user
+
+from .models import GOVERNMENT_EVENTS, DeliveryStatus, WebhookDelivery, WebhookSubscription
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-OpsPortal-Signature"
+TIMESTAMP_HEADER = "X-OpsPortal-Timestamp"
+EVENT_HEADER = "X-OpsPortal-Event"
+DELIVERY_HEADER = "X-OpsPortal-Delivery"
+USER_AGENT = "OpsPortal-Webhooks/1.0"
+BACKOFF_BASE = 30  # seconds before the first retry; doubles each time
+BACKOFF_MAX = 6 * 60 * 60
+
+
+def max_attempts() -> int:
+    return getattr(settings, "OPSPORTAL_WEBHOOK_MAX_ATTEMPTS", 8)
+
+
+def disable_after() -> int:
+    return getattr(settings, "OPSPORTAL_WEBHOOK_DISABLE_AFTER", 10)
+
+
+def request_timeout() -> float:
+    return getattr(settings, "OPSPORTAL_WEBHOOK_TIMEOUT", 10)
+
+
+# --- who receives what -------------------------------------------------------------------
+def _owner_access(sub: WebhookSubscription):
+    if sub.owner_token_id:
+        return access_for_token(sub.owner_token)
+    if sub.owner_id:
+        return access_for_user(sub.owner)
+    return None  # made by an administrator: its countries and flag are the whole rule
+
+
+def may_receive(sub: WebhookSubscription, event_type: str, country_id: int | None) -> bool:
+    if not sub.is_enabled or event_type not in sub.event_types:
+        return False
+    country_ids = {c.pk for c in sub.countries.all()}
+    government = event_type in GOVERNMENT_EVENTS
+    if government and not (sub.allow_government and country_id is not None and country_id in country_ids):
+        return False
+    if country_ids and country_id not in country_ids:
+        return False
+    access = _owner_access(sub)
+    if access is None:
+        return True
+    perm = Perm.GOVERNMENT_VIEW if government else Perm.VIEW
+    if country_id is None:
+        return access.country_ids(perm) is None  # a cross-country event needs all-country rights
+    return access.can(perm, country_id)
+
+
+def subscriptions_for(event_type: str, country_id: int | None) -> list[WebhookSubscription]:
+    subs = (
+        WebhookSubscription.objects.filter(active=True, disabled_at__isnull=True)
+        .select_related("owner", "owner_token")
+        .prefetch_related("countries")
+    )
+    # Event types are filtered in Python: few subscriptions, and SQLite cannot query JSON lists.
+    return [sub for sub in subs if may_receive(sub, event_type, country_id)]
+
+
+def create_deliveries(
+    subscriptions: list[WebhookSubscription], event_type: str, country_id: int | None, payload: dict
+) -> list[WebhookDelivery]:
+    """One pending delivery per subscription (from ``subscriptions_for``)."""
+    deliveries = []
+    for sub in subscriptions:
+        delivery = WebhookDelivery(subscription=sub, event_type=event_type, country_id=country_id)
+        delivery.payload = {**payload, "id": str(delivery.uuid)}
+        deliveries.append(delivery)
+    return WebhookDelivery.objects.bulk_create(deliveries)
+
+
+# --- signing ---------------------------------------------------------------------------------
+def sign(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of the raw request body with the subscription's secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, body: bytes, signature: str) -> bool:
+    """What a receiver does (also used by the tests): compare in constant time."""
+    return hmac.compare_digest(sign(secret, body), signature or "")
+
+
+def build_request(delivery: WebhookDelivery, *, now: float | None = None) -> tuple[bytes, dict[str, str]]:
+    """The body (with the send time inside, so the signature covers it) and the headers."""
+    timestamp = int(now if now is not None else time.time())
+    body = json.dumps({**delivery.payload, "timestamp": timestamp}, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        EVENT_HEADER: delivery.event_type,
+        DELIVERY_HEADER: str(delivery.uuid),
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(delivery.subscription.secret, body),
+    }
+    return body, headers
+
+
+# --- sending -----------------------------------------------------------------------------------
+def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """POST and return (status code or None, error text; empty on a 2xx).
+
+    http.client rather than urllib: headers keep their spelling, and a redirect is never
+    followed (a signed body must not be replayed to another address): it counts as a failure.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None, f"Not an http(s) URL: {url}"
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(parts.hostname, parts.port, timeout=request_timeout())
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        detail = response.read(500).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    finally:
+        connection.close()
+    if 200 <= response.status < 300:
+        return response.status, ""
+    return response.status, f"HTTP {response.status} {response.reason}: {detail}".strip()
+
+
+def backoff(attempt: int) -> int:
+    """Seconds before retry number ``attempt``: 30 s, 1 min, 2 min, ... with ±10 % jitter."""
+    delay = min(BACKOFF_BASE * 2 ** max(attempt - 1, 0), BACKOFF_MAX)
+    return int(delay * random.uniform(0.9, 1.1))
+
+
+@dataclass
+class Outcome:
+    status: str
+    retry_in: int | None = None
+
+
+def attempt_delivery(delivery_id: int) -> Outcome:
+    """Send one delivery once and log the attempt. ``retry_in`` says when to try again."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("subscription")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return Outcome(DeliveryStatus.SKIPPED)
+        if delivery.status not in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING):
+            return Outcome(delivery.status)  # already done: a duplicate task
+        sub = delivery.subscription
+        if not sub.is_enabled:
+            delivery.status = DeliveryStatus.SKIPPED
+            delivery.last_error = "The subscription is disabled."
+            delivery.save(update_fields=["status", "last_error"])
+            return Outcome(delivery.status)
+        delivery.attempts += 1
+        delivery.last_attempt_at = timezone.now()
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
+
+    body, headers = build_request(delivery)
+    started = time.monotonic()
+    code, error = post(sub.url, body, headers)
+    delivery.response_code = code
+    delivery.last_error = error[:2000]
+    delivery.attempt_log = [
+        *delivery.attempt_log,
+        {
+            "at": delivery.last_attempt_at.isoformat(),
+            "response_code": code,
+            "error": error[:300],
+            "ms": int((time.monotonic() - started) * 1000),
+        },
+    ]
+    if code is not None and 200 <= code < 300:
+        delivery.status = DeliveryStatus.SUCCEEDED
+        delivery.delivered_at = timezone.now()
+        delivery.save(update_fields=["status", "response_code", "last_error", "attempt_log", "delivered_at"])
+        WebhookSubscription.objects.filter(pk=sub.pk, consecutive_failures__gt=0).update(consecutive_failures=0)
+        return Outcome(delivery.status)
+    if delivery.attempts < max_attempts():
+        wait = backoff(delivery.attempts)
+        delivery.status = DeliveryStatus.RETRYING
+        delivery.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
+        delivery.save(update_fields=["status", "response_code", "last_error", "attempt_log", "next_attempt_at"])
+        return Outcome(delivery.status, retry_in=wait)
+    delivery.status = DeliveryStatus.FAILED
+    delivery.save(update_fields=["status", "response_code", "last_error", "attempt_log"])
+    subscription_record_failure(sub.pk)
+    return Outcome(delivery.status)
+
+
+@transaction.atomic
+def subscription_record_failure(subscription_id: int) -> None:
+    """A delivery gave up: count it, and disable the subscription after too many in a row."""
+    WebhookSubscription.objects.filter(pk=subscription_id).update(consecutive_failures=F("consecutive_failures") + 1)
+    sub = WebhookSubscription.objects.select_for_update().get(pk=subscription_id)
+    if sub.disabled_at is None and sub.consecutive_failures >= disable_after():
+        sub.disabled_at = timezone.now()
+        sub.disabled_reason = f"{sub.consecutive_failures} deliveries in a row failed."
+        sub.save(update_fields=["disabled_at", "disabled_reason"])
+        log.warning("Webhook subscription %s disabled after %s failures", sub.pk, sub.consecutive_failures)
+
+
+def subscription_enable(sub: WebhookSubscription) -> WebhookSubscription:
+    """Turn a disabled subscription back on, with a clean failure count."""
+    sub.active = True
+    sub.disabled_at = None
+    sub.disabled_reason = ""
+    sub.consecutive_failures = 0
+    sub.save(update_fields=["active", "disabled_at", "disabled_reason", "consecutive_failures", "updated_at"])
+    return sub
+
+
+def stuck_deliveries(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> Iterable[int]:
+    """Deliveries whose task was lost (broker down at emit time, worker killed): ids to re-queue."""
+    cutoff = timezone.now() - older_than
+    pending = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=cutoff)
+    retrying = WebhookDelivery.objects.filter(status=DeliveryStatus.RETRYING, next_attempt_at__lt=cutoff)
+    return list(pending.values_list("pk", flat=True)[:1000]) + list(retrying.values_list("pk", flat=True)[:1000])
+
+
+# --- managing subscriptions ---------------------------------------------------------------------
+def subscription_validate(access, *, url: str, event_types: list[str], countries, allow_government: bool) -> None:
+    """Refuse (ValidationError naming the field) a subscription beyond the caller's rights."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    errors: dict[str, str] = {}
+    if getattr(settings, "OPSPORTAL_WEBHOOK_REQUIRE_HTTPS", not settings.DEBUG) and not url.startswith("https://"):
+        errors["url"] = _("Use an https:// address.")
+    if not event_types:
+        errors["event_types"] = _("Choose at least one event type.")
+    wants_government = bool(set(event_types) & GOVERNMENT_EVENTS)
+    if wants_government and not allow_government:
+        errors["allow_government"] = _("Government events need allow_government set.")
+    country_ids = {c.pk for c in countries}
+    readable = access.country_ids(Perm.VIEW)
+    if readable is not None and not country_ids <= readable:
+        errors["countries"] = _("You may only subscribe to countries you can read.")
+    if allow_government:
+        if not country_ids:
+            errors["countries"] = _("Government events need the countries listed explicitly.")
+        elif not all(access.can(Perm.GOVERNMENT_VIEW, cid) for cid in country_ids):
+            errors["allow_government"] = _("You do not have government access in every listed country.")
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,10 @@
+"""The webhooks API mounted alone, so its tests do not depend on the shared API router."""
+
+from rest_framework.routers import DefaultRouter
+
+from opsportal.webhooks.api import WebhookSubscriptionViewSet
+
+router = DefaultRouter()
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+
+urlpatterns = router.urls
