@@ -1,6 +1,8 @@
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
-from opsportal.audit import set_actor
+from opsportal import l10n
+from opsportal.audit import reset_actor, set_actor
 from opsportal.db import Door
 
 
@@ -14,25 +16,52 @@ class AuditContextMiddleware:
         path = request.path_info
         door = Door.ADMIN if path.startswith("/admin/") else Door.API if path.startswith("/api/") else Door.PORTAL
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        set_actor(door, user=user)
+        reset = set_actor(door, user=user)
         try:
             return self.get_response(request)
         finally:
-            set_actor(Door.COMMAND)
+            # Back to whatever ran before (the default: a command), even after the API's
+            # token authentication replaced the actor mid-request.
+            try:
+                reset_actor(reset)
+            except ValueError:  # reset from another context (ASGI thread hop): fall back
+                set_actor(Door.COMMAND)
 
 
 class UserLanguageMiddleware:
-    """A signed-in person's preferred language wins over the browser's guess."""
+    """A signed-in person's preferred language and era win over the browser's guess (opsportal.l10n)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        lang, buddhist_era = l10n.request_preferences(request)
+        if lang:
+            translation.activate(lang)
+            request.LANGUAGE_CODE = lang
+        token = l10n.set_buddhist_era(buddhist_era)
+        try:
+            return self.get_response(request)
+        finally:
+            try:
+                l10n.reset_buddhist_era(token)
+            except ValueError:  # reset from another context (ASGI thread hop)
+                l10n.set_buddhist_era(False)
+
+
+class PrivatePagesMiddleware:
+    """Pages shown to a signed-in person are never stored by browsers or shared proxies.
+
+    Confidential notes must not survive in a shared computer's back/forward cache or in a
+    proxy. Responses that set their own Cache-Control (files, feeds) keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            profile = getattr(user, "profile", None)
-            lang = getattr(profile, "preferred_language", "")
-            if lang:
-                translation.activate(lang)
-                request.LANGUAGE_CODE = lang
-        return self.get_response(request)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from opsportal import l10n_views
 from opsportal.portal import auth_views
 
 admin.site.site_header = "OpsPortal"
@@ -12,7 +13,8 @@ admin.site.site_title = "OpsPortal admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_views.urlpatterns)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, also remembered on the profile (replaces django.conf.urls.i18n).
+    path("i18n/setlang/", l10n_views.switch_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -23,6 +25,9 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("notifications/", include("opsportal.notifications.urls")),
     path("reports/", include("opsportal.reports.urls")),
+    path("imports/", include("opsportal.imports.urls")),
+    path("exports/", include("opsportal.exports.urls")),
+    path("feeds/", include("opsportal.feeds.urls")),
     path("", include("locales.urls")),
     path("", include("opsportal.portal.urls")),
 ]

@@ -1,0 +1,82 @@
+"""Template filters over ``opsportal.l10n``: ``{% load l10n_extras %}``.
+
+    {{ challenge.views|compact }}            5.7M · 5,7 jt · 570万
+    {{ event.budget|money:event.currency }}  Rp 150.000.000 (a Country works too: |money:country)
+    {{ meeting.at|local_dt:country }}        4 Jul 2018 10:00 WIB (no argument: the page's zone)
+    {{ meeting.at|local_date:country }}      4 Jul 2018
+    {% language_choices as choices %}        the language switcher's options
+
+A value the filters cannot read is shown as it is rather than breaking the page.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+
+from opsportal import l10n
+
+register = template.Library()
+
+BAD_INPUT = (TypeError, ValueError, ArithmeticError)
+
+
+@register.filter
+def compact(value):
+    try:
+        return l10n.compact(value)
+    except BAD_INPUT:
+        return value
+
+
+@register.filter
+def money(amount, currency=""):
+    code = getattr(currency, "currency", currency) or ""
+    try:
+        return l10n.money(amount, str(code))
+    except BAD_INPUT:
+        return amount
+
+
+@register.filter
+def currency_symbol(currency):
+    return l10n.currency_symbol(str(getattr(currency, "currency", currency) or ""))
+
+
+def _zone(zone):
+    try:
+        return l10n.resolve_zone(zone)
+    except ValueError:  # a record with a mistyped zone still shows, in the page's zone
+        return l10n.resolve_zone(None)
+
+
+@register.filter
+def local_dt(value, zone=None):
+    try:
+        return l10n.local_dt(value, _zone(zone))
+    except BAD_INPUT:
+        return value
+
+
+@register.filter
+def local_date(value, zone=None):
+    try:
+        return l10n.local_date(value, _zone(zone))
+    except BAD_INPUT:
+        return value
+
+
+@register.filter
+def zone_label(zone=None):
+    return l10n.zone_label(_zone(zone))
+
+
+@register.simple_tag
+def language_choices():
+    """[{code, name, current}] for every language of settings.LANGUAGES, named in itself."""
+    current = translation.get_language()
+    return [
+        {"code": code, "name": l10n.AUTONYMS.get(code, code), "current": code == current}
+        for code, _name in settings.LANGUAGES
+    ]
