@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -97,6 +98,11 @@ class Challenge(TimeStamped):
 
     def __str__(self) -> str:
         return f"#{self.hashtag}"
+
+    def clean(self):
+        # Same rule as the check constraint, but the error lands on the field in every form.
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The end cannot be before the start.")})
 
     def save(self, *args, **kwargs):
         self.hashtag = self.hashtag.strip().lstrip("#")

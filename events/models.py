@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,16 @@ class Event(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # Same rules as the check constraints, but each error lands on its field in every form.
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The end cannot be before the start.")
+        if self.budget is not None and self.budget < 0:
+            errors["budget"] = _("The budget cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class PartnerKind(models.TextChoices):

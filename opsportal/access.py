@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Model, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
 from locales.models import HQAccess, Role
 
@@ -110,11 +112,20 @@ class Access:
             return perm in self.everywhere or any(perm in p for p in self.by_country.values())
         return perm in self.perms(country_id)
 
-    def country_ids(self, perm: str = Perm.VIEW) -> set[int] | None:
-        """The countries where ``perm`` holds; None means all of them."""
-        if perm in self.everywhere:
+    def country_ids(self, perm: str = Perm.VIEW, *more: str) -> set[int] | None:
+        """The countries where ``perm`` (and every one of ``more``) holds; None means all of them."""
+        wanted = {perm, *more}
+        if wanted <= self.everywhere:
             return None
-        return {cid for cid, perms in self.by_country.items() if perm in perms}
+        return {cid for cid in self.by_country if wanted <= self.perms(cid)}
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.everywhere and not self.by_country and not self.is_superuser
+
+    def can_audit(self, country_id: int | None = None) -> bool:
+        """May they read the audit trail (of that country, or of any)?"""
+        return self.can(Perm.AUDIT_VIEW, country_id)
 
     def can_view(self, obj: Model) -> bool:
         return self.can(read_perm(obj), self.country_id_of(obj))
@@ -150,8 +161,80 @@ class Access:
 
         return self.scope(Country.objects.all(), perm)
 
+    def scope_history(self, queryset: QuerySet, *perms: str) -> QuerySet:
+        """Only the simple-history rows of records this user or token may read (and ``perms``).
+
+        Rows are placed by the country they carry, so a deleted record's trail stays with its
+        country. Child records (an event's tasks) reach their country through the parent's
+        live row or its history, so the trail of a task survives the deletion of its event.
+        """
+        model = queryset.model.instance_type
+        ids = self.country_ids(read_perm(model), *perms)
+        if ids is None:
+            return queryset
+        if not ids:
+            return queryset.none()
+        return queryset.filter(_in_countries(model, ids))
+
+    def scope_audit_entries(self, queryset: QuerySet) -> QuerySet:
+        """Batch audit entries (``AuditEntry``) of the countries where they may read the trail.
+
+        Entries without a country belong to administrators; government entries need the
+        government permission in their country.
+        """
+        ids = self.country_ids(Perm.AUDIT_VIEW)
+        gov_ids = self.country_ids(Perm.AUDIT_VIEW, Perm.GOVERNMENT_VIEW)
+        if ids is not None and not ids:
+            return queryset.none()
+        government = Q(model__in=GOVERNMENT_MODELS)
+        plain = ~government if ids is None else Q(country_id__in=ids) & ~government
+        if gov_ids is None:
+            return queryset.filter(plain | government)
+        return queryset.filter(plain | (government & Q(country_id__in=gov_ids)))
+
 
 NO_ACCESS = Access()
+
+
+def _in_countries(model, ids: set[int]) -> Q:
+    """A filter placing rows of ``model`` (live or historical) in ``ids`` by their country path."""
+    path = country_path(model)
+    if not path:
+        return Q(id__in=ids)
+    parts = path.split("__")
+    if len(parts) == 1:
+        return Q(**{f"{parts[0]}_id__in": ids})
+    # The parent may be gone (a deleted event's tasks): look in its history as well.
+    parent = model._meta.get_field(parts[0]).related_model
+    column = f"{parts[0]}_id__in"
+    live = parent._default_manager.filter(_in_countries(parent, ids)).values("pk")
+    place = Q(**{column: live})
+    history = getattr(parent._meta, "simple_history_manager_attribute", None)
+    if history:
+        past = getattr(parent, history).model.objects.filter(_in_countries(parent, ids)).values("id")
+        place |= Q(**{column: past})
+    return place
+
+
+def access_for_request(request) -> Access:
+    """The rights behind a request: its signed-in person or, on the API, its token."""
+    return access_for_user(getattr(request, "user", None))
+
+
+def get_scoped_or_404(access: Access, queryset: QuerySet, perm: str | None = None, **lookup) -> Model:
+    """One record ``access`` may read (or ``perm``); anything else is a 404, never a 403."""
+    obj = access.scope(queryset, perm).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def require_edit(access: Access, obj: Model) -> None:
+    """Refuse a write on the server: 404 when they cannot even read it, 403 when read-only."""
+    if not access.can_view(obj):
+        raise Http404
+    if not access.can_edit(obj):
+        raise PermissionDenied
 
 
 def access_for_user(user) -> Access:
@@ -193,5 +276,8 @@ def access_for_token(token) -> Access:
         if token.has_scope(Scope.WRITE):
             perms.add(Perm.GOVERNMENT_EDIT)
     frozen = frozenset(perms)
-    country_ids = list(token.countries.values_list("pk", flat=True))
-    return Access(by_country={cid: frozen for cid in country_ids})
+    # The API's authentication fetches the ids with the token: one query per request, not two.
+    country_ids = getattr(token, "country_ids", None)
+    if country_ids is None:
+        country_ids = list(token.countries.values_list("pk", flat=True))
+    return Access(by_country=dict.fromkeys(country_ids, frozen))

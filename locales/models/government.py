@@ -1,6 +1,7 @@
 """Government relations: confidential, visible only to leads and government-relations officers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,11 @@ class RegulatoryIncident(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        # Same rule as the check constraint, but the error lands on the field in every form.
+        if self.opened_at and self.resolved_at and self.resolved_at < self.opened_at:
+            raise ValidationError({"resolved_at": _("An incident cannot be resolved before it was opened.")})
 
 
 class InteractionKind(models.TextChoices):

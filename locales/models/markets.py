@@ -1,5 +1,6 @@
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -106,3 +107,8 @@ class CulturalMomentOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moment} {self.year}"
+
+    def clean(self):
+        # Same rule as the check constraint, but the error lands on the field in every form.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end cannot be before the start.")})

@@ -1,0 +1,557 @@
+"""What every app's admin shares: country scoping, permissions from our Access rules, local times.
+
+Who may do what in the admin
+----------------------------
+The admin is one more door, so it asks ``opsportal.access`` like the portal and the API do:
+
+* **Country records** (everything listed in ``access.COUNTRY_PATHS``) are scoped by the person's
+  team memberships, HQ access or superuser status. Django's per-model permissions
+  (``view_challenge``, ...) are *not* consulted for them: a membership alone, with ``is_staff``
+  set, opens the admin for that person's countries. Keeping two permission systems in step
+  by hand is how records leak; the Access rules are the single source.
+
+  - see the list and a record: ``Perm.VIEW`` (government records: ``Perm.GOVERNMENT_VIEW``)
+    in the record's country. Other countries' records are not in the queryset, so their pages
+    answer 404, the same as a record that does not exist.
+  - add, change, delete: ``Perm.EDIT`` (``Perm.GOVERNMENT_EDIT``) in the record's country,
+    checked again on save, so a form can never move a record into a country the person
+    cannot write to. Viewers and HQ viewers get read-only pages.
+  - government records are hidden from the index of anyone without the government permission
+    and every one of their admin pages answers 404 for them.
+  - foreign-key choices and autocompletes show only what the person may read; the relation
+    that decides a record's country (``country``, ``challenge``, ``influencer``, ...) offers
+    only what they may write to.
+  - metric and follower snapshots are read-only history for everybody: they come in through
+    the API, imports and the portal, whose services keep the cached totals right.
+
+* **Records without a country** (users, groups, staff profiles, API tokens, notifications,
+  reminder deliveries, weekly reports, saved views) keep Django's model permissions: in
+  practice only administrators (superusers) use them. The audit trail is read-only for all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from opsportal.access import COUNTRY_PATHS, Access, Perm, access_for_user, read_perm, write_perm
+
+
+def get_access(request) -> Access:
+    return access_for_user(request.user)
+
+
+def owning_field(model) -> str | None:
+    """The relation that decides a record's country (``country``, ``challenge``, ...)."""
+    label = model._meta.label_lower
+    if label not in COUNTRY_PATHS or not COUNTRY_PATHS[label]:
+        return None
+    return COUNTRY_PATHS[label].split("__")[0]
+
+
+def limit_related(access: Access, source_model, field_name: str, queryset):
+    """The choices a person may pick for ``source_model.field_name``.
+
+    Country records are narrowed to what the person may read; the owning relation to where
+    they may write ``source_model``. People (owners, assignees) are their teams' members.
+    """
+    target = queryset.model
+    if target is get_user_model():
+        return colleagues(access, queryset)
+    if target._meta.label_lower not in COUNTRY_PATHS:
+        return queryset
+    if field_name == owning_field(source_model):
+        return access.scope(queryset, write_perm(source_model))
+    return access.scope(queryset)
+
+
+def colleagues(access: Access, queryset=None):
+    """Active people on the teams of the countries this person sees (everyone for admins/HQ)."""
+    queryset = get_user_model().objects.all() if queryset is None else queryset
+    queryset = queryset.filter(is_active=True)
+    ids = access.country_ids(Perm.VIEW)
+    if ids is None:
+        return queryset
+    return queryset.filter(memberships__country__in=ids).distinct()
+
+
+def local_time(value: dt.datetime | None, tzname: str | None) -> str:
+    """A UTC moment as the country's clock shows it, with the zone's abbreviation."""
+    if value is None:
+        return "–"
+    local = timezone.localtime(value, _zone(tzname) if tzname else dt.UTC)
+    return local.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _zone(tzname: str) -> ZoneInfo:
+    return ZoneInfo(tzname)
+
+
+def number(value) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def admin_link(obj, text=None) -> str:
+    """A link to a related record's admin page."""
+    from django.urls import reverse
+
+    if obj is None:
+        return "–"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or str(obj))
+
+
+def when_filter(field_name: str, title):
+    """A list filter for dates that matter ahead as much as behind: overdue, today, next 7/30 days.
+
+    Works for date and datetime fields; days are counted in UTC, close enough for triage.
+    """
+
+    class WhenFilter(admin.SimpleListFilter):
+        parameter_name = f"{field_name}_when"
+
+        def lookups(self, request, model_admin):
+            return [
+                ("past", _("Before today")),
+                ("today", _("Today")),
+                ("week", _("Next 7 days")),
+                ("month", _("Next 30 days")),
+                ("later", _("Later")),
+                ("none", _("No date")),
+            ]
+
+        def queryset(self, request, queryset):
+            today = timezone.now().date()
+            days = {"week": 7, "month": 30}
+            value = self.value()
+            if value is None:
+                return queryset
+            if value == "none":
+                return queryset.filter(**{f"{field_name}__isnull": True})
+            is_datetime = _is_datetime(queryset.model, field_name)
+            start = _day_start(today) if is_datetime else today
+            end = _day_start(today + dt.timedelta(days=1)) if is_datetime else today
+            if value == "past":
+                return queryset.filter(**{f"{field_name}__lt": start})
+            if value == "today":
+                if is_datetime:
+                    return queryset.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+                return queryset.filter(**{field_name: today})
+            if value in days:
+                horizon = today + dt.timedelta(days=days[value] + 1)
+                upper = _day_start(horizon) if is_datetime else horizon
+                return queryset.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": upper})
+            if value == "later":
+                horizon = today + dt.timedelta(days=31)
+                return queryset.filter(**{f"{field_name}__gte": _day_start(horizon) if is_datetime else horizon})
+            return queryset
+
+    WhenFilter.title = title
+    return WhenFilter
+
+
+def _is_datetime(model, path: str) -> bool:
+    from django.db import models
+
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return isinstance(field, models.DateTimeField)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+class CountryScopedAdmin:
+    """Mixin for a ModelAdmin of a country record; put it before the ModelAdmin base.
+
+    ``readonly_history``: nobody writes here (snapshots). ``superuser_writes``: only
+    administrators write here (team memberships), everyone else in scope reads.
+    """
+
+    readonly_history = False
+    superuser_writes = False
+
+    # --- the rules -----------------------------------------------------------------
+    def _country_id(self, obj):
+        return Access.country_id_of(obj)
+
+    def _may_write(self, request, obj=None) -> bool:
+        access = get_access(request)
+        if self.readonly_history:
+            return False
+        if self.superuser_writes:
+            return access.is_superuser
+        if obj is None:
+            return access.can(write_perm(self.model))
+        return access.can(write_perm(self.model), self._country_id(obj))
+
+    def _hidden(self, request) -> bool:
+        return not get_access(request).can(read_perm(self.model))
+
+    def has_module_permission(self, request):
+        return not self._hidden(request)
+
+    def has_view_permission(self, request, obj=None):
+        access = get_access(request)
+        if obj is None:
+            return access.can(read_perm(self.model))
+        return access.can(read_perm(self.model), self._country_id(obj))
+
+    def has_add_permission(self, request):
+        return self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    # --- what is in scope ------------------------------------------------------------
+    def get_queryset(self, request):
+        return get_access(request).scope(super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Out of scope is the same as absent, and absent is a 404 rather than a redirect.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such record."))
+        return obj
+
+    def _require_visible(self, request):
+        if self._hidden(request):
+            raise Http404(_("No such page."))
+
+    def changelist_view(self, request, extra_context=None):
+        self._require_visible(request)
+        return super().changelist_view(request, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        self._require_visible(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._require_visible(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._require_visible(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request)
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request)
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _require_in_scope(self, request, object_id):
+        # simple-history looks records up itself; administrators may still read a deleted one's past.
+        if get_access(request).is_superuser:
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404(_("No such record."))
+
+    # --- change form in the country's own clock --------------------------------------------
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        zone = self.form_timezone(request, object_id)
+        if zone is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        request._opsportal_zone = zone
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Render now: widgets print datetimes in the active timezone.
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        zone = getattr(request, "_opsportal_zone", None)
+        if zone is None or not fieldsets:
+            return fieldsets
+        # Say which clock the dates are typed in, on top of the form.
+        name, options = fieldsets[0]
+        note = _("Dates and times on this page are in %(zone)s.") % {"zone": zone.key}
+        description = f"{note} {options['description']}" if options.get("description") else note
+        return [(name, {**options, "description": description}), *fieldsets[1:]]
+
+    def form_timezone(self, request, object_id):
+        """The timezone dates are typed in: the record's country, else the person's only country."""
+        if not self._has_datetimes():
+            return None
+        from locales.models import Country
+
+        country_id = None
+        if object_id is not None:
+            try:
+                country_id = self._country_id(self.get_object(request, unquote(object_id)))
+            except Http404:
+                return None  # the view itself answers 404
+        else:
+            ids = get_access(request).country_ids(write_perm(self.model))
+            if ids is not None and len(ids) == 1:
+                country_id = next(iter(ids))
+        if country_id is None:
+            tzname = getattr(getattr(request.user, "profile", None), "timezone", "")
+        else:
+            tzname = Country.objects.filter(pk=country_id).values_list("timezone", flat=True).first()
+        try:
+            return _zone(tzname) if tzname else None
+        except (ValueError, KeyError, ZoneInfoNotFoundError):
+            return None  # a mistyped personal timezone: fall back to UTC rather than fail
+
+    def _has_datetimes(self) -> bool:
+        from django.db import models
+
+        return any(
+            isinstance(f, models.DateTimeField) and f.editable and not f.auto_now and not f.auto_now_add
+            for f in self.model._meta.get_fields()
+            if getattr(f, "concrete", False)
+        )
+
+    # --- choices ---------------------------------------------------------------------
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **_https_urls(db_field, kwargs))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_related(get_access(request), self.model, db_field.name, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_related(get_access(request), self.model, db_field.name, field.queryset)
+        return field
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            source = _autocomplete_source(request)
+            if source is not None:
+                queryset = limit_related(get_access(request), source[0], source[1], queryset)
+        return queryset, may_have_duplicates
+
+    # --- saving ----------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        self._check_writable(request, obj)
+        if not change and hasattr(obj, "created_by_id") and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in instances:
+            _stamp_creator(request, obj)
+            self.prepare_inline(request, form.instance, obj)
+            if obj._meta.label_lower in COUNTRY_PATHS and not get_access(request).can_edit(obj):
+                raise PermissionDenied
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def prepare_inline(self, request, parent, obj):
+        """Fill what an inline row takes from its parent (e.g. an interaction's country)."""
+
+    def _check_writable(self, request, obj):
+        if not self._may_write(request, obj):
+            raise PermissionDenied
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._check_writable(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not self._may_write(request, obj) for obj in objs):
+            perms_needed.add(self.model._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+
+def _https_urls(db_field, kwargs: dict) -> dict:
+    # Profile and video links are https; a typed "tiktok.com/@x" should not become http://.
+    from django.db import models
+
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return kwargs
+
+
+def _stamp_creator(request, obj):
+    if getattr(obj, "pk", None) is None and hasattr(obj, "created_by_id") and obj.created_by_id is None:
+        obj.created_by = request.user
+
+
+def _autocomplete_source(request):
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        return model, request.GET["field_name"]
+    except (KeyError, LookupError):
+        return None
+
+
+class ScopedModelAdmin(CountryScopedAdmin, admin.ModelAdmin):
+    """A country record without simple-history."""
+
+
+class ScopedHistoryAdmin(CountryScopedAdmin, SimpleHistoryAdmin):
+    """A country record whose history simple-history keeps; the history page shows the door."""
+
+    history_list_display = ["history_door"]
+
+
+class ReadOnlyHistoryAdmin(ScopedModelAdmin):
+    """Snapshots: readable in scope, written only by the ingestion services."""
+
+    readonly_history = True
+    actions = None
+
+
+class CountryScopedInline:
+    """Mixin for an inline under a country record: the parent's country decides."""
+
+    readonly_history = False
+
+    def _may(self, request, perm: str, obj) -> bool:
+        access = get_access(request)
+        if obj is None or obj._meta.label_lower not in COUNTRY_PATHS:
+            return access.can(perm)
+        return access.can(perm, Access.country_id_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, read_perm(self.model), obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self.readonly_history and self._may(request, write_perm(self.model), obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.readonly_history and self._may(request, write_perm(self.model), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.readonly_history and self._may(request, write_perm(self.model), obj)
+
+    def get_queryset(self, request):
+        return get_access(request).scope(super().get_queryset(request))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **_https_urls(db_field, kwargs))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_related(get_access(request), self.model, db_field.name, field.queryset)
+        return field
+
+
+class ScopedTabularInline(CountryScopedInline, admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+
+class ScopedStackedInline(CountryScopedInline, admin.StackedInline):
+    extra = 0
+    show_change_link = True
+
+
+class LatestRowsFormSet(BaseInlineFormSet):
+    """Only the newest rows: a challenge can hold thousands of snapshots."""
+
+    limit = 30
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            super().get_queryset()
+            self._queryset = self._queryset[: self.limit]
+        return self._queryset
+
+
+class ReadOnlyHistoryInline(ScopedTabularInline):
+    """The newest snapshots under their record, read-only; the full list is one link away."""
+
+    readonly_history = True
+    formset = LatestRowsFormSet
+    show_change_link = False
+    can_delete = False
+    max_num = 0
+
+
+class SharedListAdmin(admin.ModelAdmin):
+    """A list every country shares (content categories): anyone who edits may add, admins delete."""
+
+    def has_module_permission(self, request):
+        return get_access(request).can(Perm.VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return get_access(request).can(Perm.VIEW)
+
+    def has_add_permission(self, request):
+        return get_access(request).can(Perm.EDIT)
+
+    def has_change_permission(self, request, obj=None):
+        return get_access(request).can(Perm.EDIT)
+
+    def has_delete_permission(self, request, obj=None):
+        return get_access(request).is_superuser
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the system writes (audit, deliveries, reports): nobody changes them here."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+__all__ = [
+    "CountryScopedAdmin",
+    "CountryScopedInline",
+    "ReadOnlyAdmin",
+    "ReadOnlyHistoryAdmin",
+    "ReadOnlyHistoryInline",
+    "ScopedHistoryAdmin",
+    "ScopedModelAdmin",
+    "ScopedStackedInline",
+    "ScopedTabularInline",
+    "SharedListAdmin",
+    "admin_link",
+    "colleagues",
+    "when_filter",
+    "get_access",
+    "limit_related",
+    "local_time",
+    "number",
+]
