@@ -65,12 +65,15 @@ class Challenge(TimeStamped):
         related_name="challenges",
     )
     # Latest totals, kept by the metric ingestion service so lists need no subquery.
-    views = models.PositiveBigIntegerField(_("views"), default=0, db_index=True)
+    # Neither these nor updated_at are indexed: hourly ingestion rewrites them for every live
+    # challenge, and unindexed columns let PostgreSQL update the row in place (HOT).
+    views = models.PositiveBigIntegerField(_("views"), default=0)
     videos = models.PositiveBigIntegerField(_("videos"), default=0)
     likes = models.PositiveBigIntegerField(_("likes"), default=0)
     comments = models.PositiveBigIntegerField(_("comments"), default=0)
     shares = models.PositiveBigIntegerField(_("shares"), default=0)
     metrics_at = models.DateTimeField(_("metrics as of"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = audit_history(
         excluded_fields=["views", "videos", "likes", "comments", "shares", "metrics_at", "updated_at"]

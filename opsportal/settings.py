@@ -260,7 +260,10 @@ SPECTACULAR_SETTINGS = {
     # The schema and its docs page are for signed-in staff and token holders, not the public.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One name per choice set used by several fields (the API helper's schema needs it).
-    "ENUM_NAME_OVERRIDES": {"PlatformEnum": "influencers.models.Platform"},
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "influencers.models.Platform",
+        "WebhookEventTypeEnum": "opsportal.webhooks.models.EventType",
+    },
 }
 
 # --- Security -----------------------------------------------------------------

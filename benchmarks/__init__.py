@@ -1,0 +1,1 @@
+"""The API benchmark (``manage.py bench_api``): seed data, bare baseline views, a load loop."""

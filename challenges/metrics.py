@@ -1,0 +1,436 @@
+"""Challenge metric snapshots: bulk ingestion by natural key, the cached latest totals, trends.
+
+Guarantees of ``ingest_metric_rows``: a batch is all-or-nothing (one transaction; any bad row
+refuses the whole batch with an error naming ``rows[i].field``); rows upsert on
+(challenge, captured_at), so a replayed batch changes nothing and reports every row unchanged;
+a challenge's cached ``views``... ``metrics_at`` always equal its latest snapshot; one audit
+entry records the batch. On PostgreSQL the work is set-based SQL (unnest + ON CONFLICT), a few
+statements per batch whatever its size; elsewhere a portable ORM path does the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, JSONObject, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsportal.audit import record_batch
+from opsportal.db import Source
+
+from .models import Challenge, ChallengeMetricSnapshot
+
+METRICS = ("views", "videos", "likes", "comments", "shares")
+MAX_ROWS = 10_000
+BIGINT_MAX = 2**63 - 1
+GAIN_DAYS = 7
+
+
+class TooManyRows(ValueError):
+    """More rows than one batch may carry."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def as_dict(self) -> dict[str, int]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+# --- validating raw rows ---------------------------------------------------------------
+
+
+def parse_count(value) -> int | None:
+    """A non-negative whole number from JSON (int, integral float, or digit string)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and 0 <= value <= BIGINT_MAX:
+        return value
+    return None
+
+
+def parse_moment(value) -> dt.datetime | None:
+    """An ISO 8601 time with its UTC offset, in UTC; None when missing, malformed or naive."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(dt.UTC)
+
+
+class RowErrors:
+    """Collects ``rows[i].field`` errors; raises them together (capped, so a bad file stays readable)."""
+
+    LIMIT = 100
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, index: int, field: str | None, message: str) -> None:
+        if len(self.errors) < self.LIMIT:
+            key = f"rows[{index}].{field}" if field else f"rows[{index}]"
+            self.errors.setdefault(key, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def check_batch(rows) -> None:
+    if not isinstance(rows, list):
+        raise ValidationError({"rows": [_("Send the rows as a JSON list.")]})
+    if len(rows) > MAX_ROWS:
+        raise TooManyRows(
+            _("A batch carries at most %(max)d rows; this one has %(n)d.") % {"max": MAX_ROWS, "n": len(rows)}
+        )
+
+
+ROW_FIELDS = frozenset({"country", "hashtag", "captured_at", "source", *METRICS})
+
+
+def _parse_metric_rows(rows: list, errors: RowErrors) -> list[tuple]:
+    """(index, country code, hashtag, captured_at, views, videos, likes, comments, shares, source) per row.
+
+    Written for 10,000-row batches: the common shapes take a fast path, and the values a batch
+    repeats (its country codes, its one or few timestamps) are checked once.
+    """
+    parsed = []
+    seen: dict[tuple, int] = {}
+    moments: dict = {}
+    countries: dict = {}
+    sources = frozenset(Source.values)
+    for index, row in enumerate(rows):
+        if type(row) is not dict:
+            errors.add(index, None, _("Each row is an object."))
+            continue
+        if not ROW_FIELDS.issuperset(row):
+            for key in row.keys() - ROW_FIELDS:
+                errors.add(index, str(key), _("Unknown field."))
+        raw = row.get("country")
+        country = countries.get(raw, False) if type(raw) is str else None
+        if country is False:
+            code = raw.strip()
+            country = countries[raw] = code.upper() if len(code) == 2 and code.isalpha() else None
+        if country is None:
+            errors.add(index, "country", _("Give the country's two-letter code, e.g. ID."))
+        hashtag = row.get("hashtag")
+        hashtag = hashtag.strip().lstrip("#") if type(hashtag) is str else ""
+        if not hashtag or len(hashtag) > 100:
+            errors.add(index, "hashtag", _("Give the challenge's hashtag."))
+            hashtag = ""
+        raw = row.get("captured_at")
+        captured_at = moments.get(raw, False) if type(raw) is str else None
+        if captured_at is False:
+            captured_at = moments[raw] = parse_moment(raw)
+        if captured_at is None:
+            errors.add(
+                index, "captured_at", _("Give an ISO 8601 time with its UTC offset, e.g. 2026-07-04T10:00:00+07:00.")
+            )
+        values = [
+            row.get("views"),
+            row.get("videos", 0),
+            row.get("likes", 0),
+            row.get("comments", 0),
+            row.get("shares", 0),
+        ]
+        for position, value in enumerate(values):
+            if type(value) is not int or not 0 <= value <= BIGINT_MAX:
+                value = values[position] = parse_count(value)
+                if value is None:
+                    errors.add(index, METRICS[position], _("Give a whole number, zero or more."))
+        source = row.get("source", "api")
+        if source not in sources:
+            errors.add(index, "source", _("One of: %(choices)s.") % {"choices": ", ".join(Source.values)})
+        if country is None or not hashtag or captured_at is None or None in values:
+            continue
+        key = (country, hashtag.lower(), captured_at)
+        if key in seen:
+            errors.add(index, "captured_at", _("Same challenge and time as row %(row)d.") % {"row": seen[key]})
+            continue
+        seen[key] = index
+        parsed.append((index, country, hashtag, captured_at, *values, source))
+    return parsed
+
+
+_RESOLVE_SQL = """
+SELECT t.code, t.tag, c.id, c.country_id
+FROM unnest(%s::varchar[], %s::varchar[]) AS t(code, tag)
+JOIN locales_country k ON k.code = t.code
+JOIN challenges_challenge c ON c.country_id = k.id AND lower(c.hashtag) = lower(t.tag)
+"""
+
+
+def _challenge_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(code, hashtag as sent) → (challenge id, country id), in one query on the unique index."""
+    if connection.vendor == "postgresql":
+        codes, tags = zip(*pairs, strict=True) if pairs else ((), ())
+        with connection.cursor() as cursor:
+            cursor.execute(_RESOLVE_SQL, [list(codes), list(tags)])
+            return {(code, tag): (pk, country_id) for code, tag, pk, country_id in cursor.fetchall()}
+    wanted = {(code, tag.lower()): (code, tag) for code, tag in pairs}
+    rows = (
+        Challenge.objects.annotate(hashtag_lower=Lower("hashtag"))
+        .filter(country__code__in={p[0] for p in pairs}, hashtag_lower__in={p[1].lower() for p in pairs})
+        .values_list("pk", "country__code", "hashtag_lower", "country_id")
+    )
+    return {wanted[(code, tag)]: (pk, cid) for pk, code, tag, cid in rows if (code, tag) in wanted}
+
+
+def _resolve_challenges(parsed: list[tuple], access, errors: RowErrors) -> list[tuple]:
+    """Swap (country, hashtag) for (challenge id, country id); unknown ones are row errors.
+
+    With ``access``, challenges of countries the caller cannot see are unknown, and those of
+    countries they may only read are refused.
+    """
+    from opsportal.access import Perm
+
+    known = _challenge_ids({(row[1], row[2]) for row in parsed})
+    visible = editable = None
+    if access is not None:
+        visible, editable = access.country_ids(), access.country_ids(Perm.EDIT)
+    resolved = []
+    for index, code, tag, *rest in parsed:
+        hit = known.get((code, tag))
+        if hit is None or (visible is not None and hit[1] not in visible):
+            errors.add(index, "hashtag", _("No challenge #%(tag)s in %(code)s.") % {"tag": tag, "code": code})
+        elif editable is not None and hit[1] not in editable:
+            errors.add(index, "country", _("You may not write metrics in %(code)s.") % {"code": code})
+        else:
+            resolved.append((*hit, *rest))
+    return resolved
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+# One statement per batch: upsert the snapshots, counting created (xmax = 0) and updated rows,
+# and move each challenge's cached totals to the batch's latest snapshot when it is at least as
+# recent as the cached one (rows are only added or changed here, so the latest is the larger of
+# the two). Modifying CTEs always run to completion; the row lock on the challenge makes two
+# concurrent batches agree on the newest.
+_UPSERT_SQL = """
+WITH input AS (
+    SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::bigint[], %s::bigint[], %s::bigint[],
+                         %s::bigint[], %s::bigint[], %s::varchar[])
+        AS t(challenge_id, captured_at, views, videos, likes, comments, shares, source)
+), written AS (
+    INSERT INTO challenges_challengemetricsnapshot AS s
+        (challenge_id, captured_at, views, videos, likes, comments, shares, source, recorded_at)
+    SELECT challenge_id, captured_at, views, videos, likes, comments, shares, source, %s FROM input
+    ON CONFLICT (challenge_id, captured_at) DO UPDATE SET
+        views = EXCLUDED.views, videos = EXCLUDED.videos, likes = EXCLUDED.likes,
+        comments = EXCLUDED.comments, shares = EXCLUDED.shares, source = EXCLUDED.source,
+        recorded_at = EXCLUDED.recorded_at
+    WHERE (s.views, s.videos, s.likes, s.comments, s.shares)
+        IS DISTINCT FROM (EXCLUDED.views, EXCLUDED.videos, EXCLUDED.likes, EXCLUDED.comments, EXCLUDED.shares)
+    RETURNING (xmax = 0) AS created
+), latest AS (
+    SELECT DISTINCT ON (challenge_id) challenge_id, captured_at, views, videos, likes, comments, shares
+    FROM input ORDER BY challenge_id, captured_at DESC
+), totals AS (
+    UPDATE challenges_challenge AS c
+    SET views = l.views, videos = l.videos, likes = l.likes, comments = l.comments, shares = l.shares,
+        metrics_at = l.captured_at, updated_at = %s
+    FROM latest l
+    WHERE c.id = l.challenge_id
+      AND (c.metrics_at IS NULL OR l.captured_at >= c.metrics_at)
+      AND (c.views, c.videos, c.likes, c.comments, c.shares, c.metrics_at)
+          IS DISTINCT FROM (l.views, l.videos, l.likes, l.comments, l.shares, l.captured_at)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FILTER (WHERE created) FROM written),
+       (SELECT count(*) FILTER (WHERE NOT created) FROM written),
+       (SELECT count(*) FROM totals)
+"""
+
+
+def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int]:
+    columns = [[row[i] for row in rows] for i in range(8)]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_SQL, [*columns, now, now])
+        created, updated, _totals = cursor.fetchone()
+    return created, updated
+
+
+def _upsert_portable(rows: Sequence[tuple]) -> tuple[int, int, list[int]]:
+    keys = {(row[0], row[1]) for row in rows}
+    existing = {
+        (s.challenge_id, s.captured_at): s
+        for s in ChallengeMetricSnapshot.objects.filter(
+            challenge_id__in={k[0] for k in keys}, captured_at__in={k[1] for k in keys}
+        )
+    }
+    new, changed, touched = [], [], set()
+    now = timezone.now()
+    for challenge_id, captured_at, *values, source in rows:
+        current = existing.get((challenge_id, captured_at))
+        if current is None:
+            new.append(
+                ChallengeMetricSnapshot(
+                    challenge_id=challenge_id,
+                    captured_at=captured_at,
+                    source=source,
+                    **dict(zip(METRICS, values, strict=True)),
+                )
+            )
+            touched.add(challenge_id)
+        elif tuple(getattr(current, m) for m in METRICS) != tuple(values):
+            for metric, value in zip(METRICS, values, strict=True):
+                setattr(current, metric, value)
+            current.source, current.recorded_at = source, now
+            changed.append(current)
+            touched.add(challenge_id)
+    ChallengeMetricSnapshot.objects.bulk_create(new, batch_size=500)
+    ChallengeMetricSnapshot.objects.bulk_update(changed, [*METRICS, "source", "recorded_at"], batch_size=500)
+    return len(new), len(changed), sorted(touched)
+
+
+_REFRESH_SQL = """
+UPDATE challenges_challenge AS c
+SET views = coalesce(l.views, 0), videos = coalesce(l.videos, 0), likes = coalesce(l.likes, 0),
+    comments = coalesce(l.comments, 0), shares = coalesce(l.shares, 0), metrics_at = l.captured_at,
+    updated_at = %s
+FROM unnest(%s::bigint[]) AS t(id)
+LEFT JOIN LATERAL (
+    SELECT s.captured_at, s.views, s.videos, s.likes, s.comments, s.shares
+    FROM challenges_challengemetricsnapshot s
+    WHERE s.challenge_id = t.id ORDER BY s.captured_at DESC LIMIT 1
+) l ON true
+WHERE c.id = t.id
+  AND (c.views, c.videos, c.likes, c.comments, c.shares, c.metrics_at)
+      IS DISTINCT FROM (coalesce(l.views, 0), coalesce(l.videos, 0), coalesce(l.likes, 0),
+                        coalesce(l.comments, 0), coalesce(l.shares, 0), l.captured_at)
+"""
+
+
+def refresh_challenge_totals(challenge_ids: Iterable[int]) -> None:
+    """Set each challenge's cached totals to its latest snapshot (zeros when it has none)."""
+    ids = sorted(set(challenge_ids))
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        # LEFT JOIN + coalesce: a challenge whose last snapshot was deleted falls back to zeros.
+        with connection.cursor() as cursor:
+            cursor.execute(_REFRESH_SQL, [timezone.now(), ids])
+        return
+    latest = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk")).order_by("-captured_at")
+    Challenge.objects.filter(pk__in=ids).update(
+        metrics_at=Subquery(latest.values("captured_at")[:1]),
+        updated_at=timezone.now(),
+        **{m: Coalesce(Subquery(latest.values(m)[:1]), 0) for m in METRICS},
+    )
+
+
+def ingest_metric_rows(rows, *, access=None) -> IngestResult:
+    """Upsert a batch of metric rows addressed by (country, hashtag, captured_at).
+
+    ``access`` limits the challenges to those the caller may edit (None: a trusted command).
+    Raises ValidationError naming ``rows[i].field`` (nothing written) or TooManyRows.
+    """
+    check_batch(rows)
+    errors = RowErrors()
+    parsed = _parse_metric_rows(rows, errors)
+    errors.raise_if_any()
+    resolved = _resolve_challenges(parsed, access, errors)
+    errors.raise_if_any()
+    writes = [row[:1] + row[2:] for row in resolved]  # drop country_id
+    countries = {row[1] for row in resolved}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            created, updated = _upsert_postgresql(writes)
+        else:
+            created, updated, touched = _upsert_portable(writes)
+            refresh_challenge_totals(touched)
+        result = IngestResult(created, updated, len(writes) - created - updated)
+        record_batch(
+            "bulk_upsert",
+            ChallengeMetricSnapshot,
+            summary=_("%(rows)d metric rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+            % result.as_dict(),
+            country=_single_country(countries),
+            details={**result.as_dict(), "challenges": len({row[0] for row in writes})},
+        )
+    return result
+
+
+def _single_country(country_ids: set[int]):
+    if len(country_ids) == 1:
+        from locales.models import Country
+
+        return Country.objects.filter(pk=next(iter(country_ids))).first()
+    return None
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def gain_baseline(days: int = GAIN_DAYS, *, now: dt.datetime | None = None, since: dt.datetime | None = None):
+    """An expression: the snapshot a gain is counted from, as a JSON object of the metrics.
+
+    That is the latest snapshot at or before ``days`` ago; for a challenge with no snapshot that
+    old, its first snapshot (so a new challenge's gain is what it gained since we first measured).
+    """
+    since = since or (now or timezone.now()) - dt.timedelta(days=days)
+    snapshots = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk"))
+    as_json = JSONObject(**{m: F(m) for m in METRICS})
+    older = snapshots.filter(captured_at__lte=since).order_by("-captured_at").values_list(as_json)[:1]
+    first = snapshots.order_by("captured_at").values_list(as_json)[:1]
+    return Coalesce(Subquery(older), Subquery(first))
+
+
+def gains(latest: dict, baseline: dict | None) -> dict[str, int]:
+    """Metric → gain, from a row's latest totals and its baseline JSON (zeros without snapshots)."""
+    if not baseline:
+        return dict.fromkeys(METRICS, 0)
+    return {m: latest[m] - (baseline.get(m) or 0) for m in METRICS}
+
+
+def challenge_trend(challenge: Challenge, *, days: int = 30, now: dt.datetime | None = None) -> list[dict]:
+    """The last snapshot of each day (in the challenge's country time) over ``days`` days, with gains."""
+    now = now or timezone.now()
+    zone = challenge.country.zone
+    since = now - dt.timedelta(days=days)
+    rows = (
+        ChallengeMetricSnapshot.objects.filter(challenge=challenge, captured_at__gte=since)
+        .order_by("captured_at")
+        .values_list("captured_at", *METRICS)
+    )
+    by_day: dict[dt.date, tuple] = {}
+    for row in rows:
+        by_day[timezone.localtime(row[0], zone).date()] = row
+    points, previous = [], None
+    for day, row in sorted(by_day.items()):
+        values = dict(zip(METRICS, row[1:], strict=True))
+        points.append(
+            {
+                "date": day,
+                "captured_at": row[0],
+                **values,
+                "views_gained": values["views"] - previous["views"] if previous else None,
+                "videos_gained": values["videos"] - previous["videos"] if previous else None,
+            }
+        )
+        previous = values
+    return points

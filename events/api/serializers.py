@@ -1,0 +1,140 @@
+"""Event resources: events (budget as a decimal string with its currency), partners, the
+event's partners, its task checklist and its guests."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from events.models import Event, EventGuest, EventPartner, EventTask, Partner
+from opsportal.api.fields import UserRefField
+from opsportal.api.serializers import OpsModelSerializer, self_link
+
+
+class EventSerializer(OpsModelSerializer):
+    url = self_link("event")
+    budget = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        min_value=0,
+        help_text=_('A decimal string in `currency`, e.g. "150000000.00".'),
+    )
+    currency = serializers.CharField(
+        max_length=3, required=False, help_text=_("ISO 4217; defaults to the country's currency.")
+    )
+    copied_from = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "url",
+            "country",
+            "name",
+            "kind",
+            "status",
+            "city",
+            "venue",
+            "our_role",
+            "starts_at",
+            "ends_at",
+            "budget",
+            "currency",
+            "expected_attendance",
+            "attendance",
+            "owner",
+            "cultural_moment",
+            "challenge",
+            "videos_produced",
+            "description",
+            "copied_from",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        country = attrs.get("country", getattr(self.instance, "country", None))
+        if country is not None and not attrs.get("currency") and not getattr(self.instance, "currency", ""):
+            attrs["currency"] = country.currency
+        for name in ("cultural_moment", "challenge"):
+            related = attrs.get(name)
+            if related is not None and country is not None and related.country_id != country.pk:
+                raise serializers.ValidationError({name: [_("That record belongs to another country.")]})
+        return attrs
+
+
+class PartnerSerializer(OpsModelSerializer):
+    url = self_link("partner")
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "url",
+            "country",
+            "name",
+            "kind",
+            "website",
+            "contact_name",
+            "contact_email",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class EventPartnerSerializer(OpsModelSerializer):
+    url = self_link("event-partner")
+
+    class Meta:
+        model = EventPartner
+        fields = ["id", "url", "event", "partner", "role"]
+
+    def validate(self, attrs):
+        event = attrs.get("event", getattr(self.instance, "event", None))
+        partner = attrs.get("partner", getattr(self.instance, "partner", None))
+        if event and partner and event.country_id != partner.country_id:
+            raise serializers.ValidationError({"partner": [_("The partner belongs to another country.")]})
+        return attrs
+
+
+class EventTaskSerializer(OpsModelSerializer):
+    url = self_link("event-task")
+    assignee = UserRefField(allow_null=True, required=False)
+    done = serializers.BooleanField(required=False, help_text=_("Tick or untick; ticking records who and when."))
+    done_by = UserRefField(read_only=True)
+
+    class Meta:
+        model = EventTask
+        fields = [
+            "id",
+            "url",
+            "event",
+            "title",
+            "assignee",
+            "due_on",
+            "done",
+            "done_at",
+            "done_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["done_at", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["done"] = instance.done_at is not None
+        return data
+
+
+class EventGuestSerializer(OpsModelSerializer):
+    url = self_link("event-guest")
+
+    class Meta:
+        model = EventGuest
+        fields = ["id", "url", "event", "influencer", "status", "notes", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]

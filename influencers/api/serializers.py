@@ -1,0 +1,320 @@
+"""Influencer resources. Writes go through ModelSerializers; the influencer list (accounts
+embedded, follower growth, crossover) is built by ``influencer_values``/``influencer_rows`` from
+one ORM query on PostgreSQL (accounts and categories as JSON subqueries) — ``InfluencerSerializer``
+documents that shape and is tested against it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import orjson
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import F, OuterRef
+from django.db.models.functions import JSONObject
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from influencers.followers import growth_baseline
+from influencers.models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, PlatformAccount
+from opsportal.api.fields import CountryRefField, UserRefField
+from opsportal.api.serializers import OpsModelSerializer, self_link
+
+
+class EmbeddedAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    handle = serializers.CharField(max_length=100)
+    profile_url = serializers.URLField(required=False, allow_blank=True)
+    followers = serializers.IntegerField(read_only=True, help_text=_("Latest follower count."))
+    followers_on = serializers.DateField(read_only=True, allow_null=True, help_text=_("Date of that count."))
+    growth_30d = serializers.IntegerField(read_only=True, help_text=_("Followers gained over the last 30 days."))
+
+
+class InfluencerSerializer(OpsModelSerializer):
+    """An influencer with their platform accounts, follower totals, growth and crossover."""
+
+    url = self_link("influencer")
+    country = CountryRefField()
+    relationship_owner = UserRefField(allow_null=True, required=False)
+    categories = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Category.objects.all(), required=False, help_text=_("Category slugs.")
+    )
+    accounts = EmbeddedAccountSerializer(
+        many=True,
+        required=False,
+        help_text=_("On create, accounts to open with the influencer; afterwards use /platform-accounts/."),
+    )
+    followers_by_platform = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True, help_text=_("Platform → latest followers.")
+    )
+    growth_30d = serializers.IntegerField(read_only=True, help_text=_("Followers gained over 30 days, all accounts."))
+    crossed_over = serializers.BooleanField(
+        read_only=True, help_text=_("Has our platform's account overtaken their largest other one?")
+    )
+
+    class Meta:
+        model = Influencer
+        fields = [
+            "id",
+            "url",
+            "country",
+            "name",
+            "local_name",
+            "kind",
+            "categories",
+            "tier",
+            "is_core",
+            "core_since",
+            "stage",
+            "stage_changed_at",
+            "relationship_owner",
+            "home_platform",
+            "joined_platform_on",
+            "email",
+            "phone",
+            "city",
+            "notes",
+            "accounts",
+            "total_followers",
+            "followers_by_platform",
+            "growth_30d",
+            "crossed_over",
+            "crossed_over_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["stage_changed_at", "total_followers", "crossed_over_on", "created_at", "updated_at"]
+
+    def validate_accounts(self, value):
+        if self.instance is not None:
+            raise serializers.ValidationError(_("Change accounts through /api/v1/platform-accounts/."))
+        seen = set()
+        for account in value:
+            account["handle"] = account["handle"].strip().lstrip("@")
+            key = (account["platform"], account["handle"].lower())
+            if key in seen:
+                raise serializers.ValidationError(_("The same account is listed twice."))
+            seen.add(key)
+        return value
+
+
+INFLUENCER_FIELDS = (
+    "id",
+    "name",
+    "local_name",
+    "kind",
+    "tier",
+    "is_core",
+    "core_since",
+    "stage",
+    "stage_changed_at",
+    "home_platform",
+    "joined_platform_on",
+    "email",
+    "phone",
+    "city",
+    "notes",
+    "total_followers",
+    "crossed_over_on",
+    "created_at",
+    "updated_at",
+)
+
+
+# Embedded account key → account column.
+ACCOUNT_KEYS = {
+    "id": "id",
+    "platform": "platform",
+    "handle": "handle",
+    "profile_url": "url",
+    "followers": "followers",
+    "followers_on": "followers_on",
+    "baseline": "baseline",
+}
+
+
+def _accounts_json():
+    return JSONObject(**{key: F(column) for key, column in ACCOUNT_KEYS.items()})
+
+
+def account_values(queryset, cutoff=None):
+    return queryset.annotate(baseline=growth_baseline(cutoff=cutoff)).order_by("platform", "handle")
+
+
+def influencer_values(queryset, cutoff=None):
+    """The one query behind a page of influencers (PostgreSQL); elsewhere accounts and
+    categories come from two more queries in ``influencer_rows``."""
+    values = queryset.values(
+        *INFLUENCER_FIELDS, country_code=F("country__code"), owner_name=F("relationship_owner__username")
+    )
+    if connection.vendor != "postgresql":
+        return values
+    accounts = account_values(PlatformAccount.objects.filter(influencer_id=OuterRef("pk")), cutoff).values(
+        json=_accounts_json()
+    )
+    slugs = Category.objects.filter(influencers=OuterRef("pk")).order_by("slug").values("slug")
+    return values.annotate(account_list=ArraySubquery(accounts), category_list=ArraySubquery(slugs))
+
+
+def _attach_related(rows: list[dict], cutoff=None) -> None:
+    """Portable path: accounts and categories of a page in two queries."""
+    ids = [row["id"] for row in rows]
+    accounts: dict[int, list] = defaultdict(list)
+    for account in (
+        account_values(PlatformAccount.objects.filter(influencer_id__in=ids), cutoff)
+        .values("influencer_id", *ACCOUNT_KEYS.values())
+        .order_by("platform", "handle")
+    ):
+        accounts[account["influencer_id"]].append({key: account[column] for key, column in ACCOUNT_KEYS.items()})
+    categories: dict[int, list] = defaultdict(list)
+    through = Influencer.categories.through
+    for influencer_id, slug in (
+        through.objects.filter(influencer_id__in=ids)
+        .order_by("category__slug")
+        .values_list("influencer_id", "category__slug")
+    ):
+        categories[influencer_id].append(slug)
+    for row in rows:
+        row["account_list"] = accounts.get(row["id"], [])
+        row["category_list"] = categories.get(row["id"], [])
+
+
+def influencer_rows(rows, base_url: str, cutoff=None) -> list[dict]:
+    """Rows of ``influencer_values`` → the documented JSON shape."""
+    rows = list(rows)
+    if rows and "account_list" not in rows[0]:
+        _attach_related(rows, cutoff)
+    out = []
+    for row in rows:
+        accounts, by_platform, growth = [], {}, 0
+        for a in row["account_list"]:
+            if isinstance(a, str | bytes):  # JSON arrives as text through a plain cursor
+                a = orjson.loads(a)
+            baseline = a["baseline"]
+            gained = a["followers"] - baseline if baseline is not None else 0
+            growth += gained
+            by_platform[a["platform"]] = by_platform.get(a["platform"], 0) + a["followers"]
+            # Written out in a fixed order: jsonb returns keys in its own order.
+            accounts.append(
+                {
+                    "id": a["id"],
+                    "platform": a["platform"],
+                    "handle": a["handle"],
+                    "profile_url": a["profile_url"],
+                    "followers": a["followers"],
+                    "followers_on": a["followers_on"],
+                    "growth_30d": gained,
+                }
+            )
+        out.append(
+            {
+                "id": row["id"],
+                "url": f"{base_url}{row['id']}/",
+                "country": row["country_code"],
+                "name": row["name"],
+                "local_name": row["local_name"],
+                "kind": row["kind"],
+                "categories": row["category_list"],
+                "tier": row["tier"],
+                "is_core": row["is_core"],
+                "core_since": row["core_since"],
+                "stage": row["stage"],
+                "stage_changed_at": row["stage_changed_at"],
+                "relationship_owner": row["owner_name"],
+                "home_platform": row["home_platform"],
+                "joined_platform_on": row["joined_platform_on"],
+                "email": row["email"],
+                "phone": row["phone"],
+                "city": row["city"],
+                "notes": row["notes"],
+                "accounts": accounts,
+                "total_followers": row["total_followers"],
+                "followers_by_platform": by_platform,
+                "growth_30d": growth,
+                "crossed_over": row["crossed_over_on"] is not None,
+                "crossed_over_on": row["crossed_over_on"],
+                "created_at": row["created_at"],
+                "updated_at": row["updated_at"],
+            }
+        )
+    return out
+
+
+class PlatformAccountSerializer(OpsModelSerializer):
+    url = self_link("platform-account")
+    profile_url = serializers.URLField(source="url", required=False, allow_blank=True, max_length=200)
+    growth_30d = serializers.SerializerMethodField(help_text=_("Followers gained over the last 30 days."))
+
+    class Meta:
+        model = PlatformAccount
+        fields = [
+            "id",
+            "url",
+            "influencer",
+            "platform",
+            "handle",
+            "profile_url",
+            "followers",
+            "followers_on",
+            "growth_30d",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["followers", "followers_on", "created_at", "updated_at"]
+
+    def get_growth_30d(self, obj) -> int:
+        baseline = getattr(obj, "baseline", None)
+        return obj.followers - baseline if baseline is not None else 0
+
+    def validate_handle(self, value: str) -> str:
+        value = value.strip().lstrip("@")
+        if not value:
+            raise serializers.ValidationError(_("Give the handle."))
+        return value
+
+
+class FollowerSnapshotSerializer(OpsModelSerializer):
+    url = self_link("follower-snapshot")
+
+    class Meta:
+        model = FollowerSnapshot
+        fields = ["id", "url", "account", "date", "followers", "source", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+class FollowerRowSerializer(serializers.Serializer):
+    """One row of a bulk batch (documentation: rows are validated set-wise by the service)."""
+
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    handle = serializers.CharField(help_text=_("With or without @."))
+    date = serializers.DateField()
+    followers = serializers.IntegerField(min_value=0)
+    source = serializers.ChoiceField(choices=FollowerSnapshot._meta.get_field("source").choices, required=False)
+
+
+class FollowerBatchSerializer(serializers.Serializer):
+    rows = FollowerRowSerializer(many=True, help_text=_("Up to 10,000 rows; all are written or none."))
+
+
+class InfluencerInteractionSerializer(OpsModelSerializer):
+    url = self_link("influencer-interaction")
+    owner = UserRefField(read_only=True, help_text=_("Who logged it."))
+
+    class Meta:
+        model = InfluencerInteraction
+        fields = [
+            "id",
+            "url",
+            "influencer",
+            "kind",
+            "occurred_at",
+            "summary",
+            "next_follow_up_on",
+            "follow_up_done",
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"occurred_at": {"required": False}}

@@ -1,0 +1,204 @@
+"""Influencer endpoints: influencers, platform accounts, follower snapshots (and their bulk
+ingestion) and the outreach log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.decorators import action
+
+from challenges.api.serializers import BulkResultSerializer
+from challenges.api.views import bulk_response
+from influencers.filtersets import (
+    FollowerSnapshotFilterSet,
+    InfluencerFilterSet,
+    InfluencerInteractionFilterSet,
+    PlatformAccountFilterSet,
+)
+from influencers.followers import GROWTH_DAYS, growth_baseline, ingest_follower_rows, refresh_followers
+from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount, Stage
+from influencers.services import influencer_log_interaction, influencer_move_stage
+from opsportal.api import compiled
+from opsportal.api.schema import errors
+from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
+from opsportal.audit import record_batch
+
+from .serializers import (
+    FollowerBatchSerializer,
+    FollowerSnapshotSerializer,
+    InfluencerInteractionSerializer,
+    InfluencerSerializer,
+    PlatformAccountSerializer,
+    influencer_rows,
+    influencer_values,
+)
+
+EVERYTHING = dt.date.min
+
+
+INFLUENCER_ROWS = compiled.CompiledQuery(
+    lambda stand: influencer_values(compiled.by_ids(Influencer.objects.all(), stand.ids), cutoff=stand.day)
+)
+
+
+class InfluencerViewSet(OpsModelViewSet):
+    """Creators, celebrities and athletes, with their accounts, follower growth and crossover."""
+
+    queryset = Influencer.objects.all()
+    serializer_class = InfluencerSerializer
+    filterset_class = InfluencerFilterSet
+    m2m_fields = ("categories", "accounts")
+
+    def fetch_rows(self, ids: list[int]) -> list[dict]:
+        self._cutoff = timezone.localdate() - dt.timedelta(days=GROWTH_DAYS)
+        if compiled.available():
+            return rows_in_order(INFLUENCER_ROWS.rows(ids=ids, day=self._cutoff), ids)
+        return rows_in_order(list(influencer_values(Influencer.objects.filter(pk__in=ids), self._cutoff)), ids)
+
+    def rows(self, rows):
+        return influencer_rows(rows, self.list_url(), self._cutoff)
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        accounts = m2m.pop("accounts", None) or []
+        by = acting_user(self.request)
+        stage = changes.get("stage")
+        if created:
+            if instance.stage != Stage.PROSPECT:
+                instance.stage_changed_at = timezone.now()
+        elif stage:
+            # Stage moves go through the pipeline service (it records when).
+            instance.stage = Influencer.objects.filter(pk=instance.pk).values_list("stage", flat=True).get()
+        super().save_instance(instance, created=created, changes=changes, m2m=m2m)
+        if stage and not created:
+            influencer_move_stage(instance, stage, by=by)
+        for index, data in enumerate(accounts):
+            account = PlatformAccount(
+                influencer=instance,
+                platform=data["platform"],
+                handle=data["handle"],
+                url=data.get("profile_url", ""),
+                created_by=by,
+            )
+            try:
+                account.full_clean(exclude=["influencer"])
+            except ValidationError as exc:
+                raise ValidationError({f"accounts[{index}].{k}": v for k, v in exc.message_dict.items()})
+            account.save()
+        return instance
+
+
+class PlatformAccountViewSet(OpsModelViewSet):
+    """An influencer's account on a platform; followers come from follower snapshots."""
+
+    queryset = PlatformAccount.objects.all()
+    serializer_class = PlatformAccountSerializer
+    filterset_class = PlatformAccountFilterSet
+    lookup_description = "The account's id, or its natural key `<platform>:<handle>` such as `youtube:kaykai`."
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(baseline=growth_baseline())
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        before = (
+            None
+            if created
+            else PlatformAccount.objects.filter(pk=instance.pk).values_list("influencer_id", "platform").first()
+        )
+        super().save_instance(instance, created=created, changes=changes, m2m=m2m)
+        if before and before != (instance.influencer_id, instance.platform):
+            # Moved or re-labelled: both influencers' totals and crossovers start over.
+            refresh_followers([], {before[0]: EVERYTHING, instance.influencer_id: EVERYTHING})
+        return self.get_queryset().get(pk=instance.pk)
+
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        refresh_followers([], {instance.influencer_id: EVERYTHING})
+
+
+FOLLOWER_EXAMPLE = {
+    "rows": [
+        {"platform": "youtube", "handle": "kaykaisalaider", "date": "2026-07-04", "followers": 5700000},
+        {"platform": "tiktok", "handle": "kaykaisalaider", "date": "2026-07-04", "followers": 6100000},
+    ]
+}
+
+
+class FollowerSnapshotViewSet(OpsModelViewSet):
+    """An account's follower count on a date."""
+
+    queryset = FollowerSnapshot.objects.select_related("account")
+    serializer_class = FollowerSnapshotSerializer
+    filterset_class = FollowerSnapshotFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        before = None
+        if not created:
+            before = FollowerSnapshot.objects.filter(pk=instance.pk).values_list("account_id", "date").first()
+        instance.full_clean()
+        instance.save()
+        self._refresh([(instance.account_id, instance.date), before])
+        self._audit("create" if created else "update", instance)
+        return instance
+
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        self._refresh([(instance.account_id, instance.date)])
+        self._audit("delete", instance)
+
+    def _refresh(self, changes) -> None:
+        changes = [c for c in changes if c]
+        owners = dict(
+            PlatformAccount.objects.filter(pk__in={a for a, _d in changes}).values_list("pk", "influencer_id")
+        )
+        since: dict[int, dt.date] = {}
+        for account_id, day in changes:
+            influencer_id = owners[account_id]
+            since[influencer_id] = min(day, since.get(influencer_id, day))
+        refresh_followers(owners.keys(), since)
+
+    def _audit(self, verb: str, instance) -> None:
+        record_batch(
+            verb,
+            FollowerSnapshot,
+            summary=f"{verb} {instance}",
+            country=instance.account.influencer.country,
+            details={"id": instance.pk, "account": instance.account_id},
+        )
+
+    @extend_schema(
+        summary="Upsert up to 10,000 follower snapshots",
+        description=(
+            "Rows are addressed by natural key (`platform` + `handle`, `date`) and upserted: a replayed "
+            "batch changes nothing. All or nothing: a bad row answers 400 naming `rows[i].field` and "
+            "nothing is written. Accounts' latest counts, influencers' totals and crossovers follow."
+        ),
+        request=FollowerBatchSerializer,
+        responses={200: BulkResultSerializer, **errors(400, 401, 403, 413, 429)},
+        examples=[OpenApiExample("A day's counts", value=FOLLOWER_EXAMPLE, request_only=True)],
+    )
+    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
+    def bulk(self, request):
+        return bulk_response(request, ingest_follower_rows, self.access)
+
+
+class InfluencerInteractionViewSet(OpsModelViewSet):
+    """The outreach log: every touch with a creator, and when to follow up."""
+
+    queryset = InfluencerInteraction.objects.select_related("influencer", "owner")
+    serializer_class = InfluencerInteractionSerializer
+    filterset_class = InfluencerInteractionFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        if not created:
+            return super().save_instance(instance, created=created, changes=changes, m2m=m2m)
+        return influencer_log_interaction(
+            instance.influencer,
+            kind=instance.kind,
+            summary=instance.summary,
+            occurred_at=changes.get("occurred_at"),
+            next_follow_up_on=instance.next_follow_up_on,
+            by=acting_user(self.request),
+        )

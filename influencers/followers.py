@@ -1,0 +1,335 @@
+"""Follower counts: bulk ingestion by (platform, handle, date), cached totals, growth, crossover.
+
+Guarantees of ``ingest_follower_rows``: all-or-nothing, errors name ``rows[i].field``; rows
+upsert on (account, date), so a replay changes nothing; afterwards each touched account's
+``followers``/``followers_on`` equal its latest snapshot, each touched influencer's
+``total_followers`` is the sum over their accounts and ``crossed_over_on`` is the first date our
+platform's account had more followers than their largest other account had by then. One audit
+entry per batch. Set-based SQL on PostgreSQL, a portable ORM path elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from challenges.metrics import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
+from opsportal.audit import record_batch
+from opsportal.db import Source
+
+from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount
+
+GROWTH_DAYS = 30
+ROW_FIELDS = frozenset({"platform", "handle", "date", "followers", "source"})
+
+__all__ = ["IngestResult", "TooManyRows", "ingest_follower_rows", "refresh_followers"]
+
+
+def _parse_date(value) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
+    parsed, seen = [], {}
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            errors.add(index, None, _("Each row is an object."))
+            continue
+        for key in row.keys() - ROW_FIELDS:
+            errors.add(index, str(key), _("Unknown field."))
+        platform = row.get("platform")
+        platform = platform.strip().lower() if isinstance(platform, str) else None
+        if platform not in Platform.values:
+            errors.add(index, "platform", _("One of: %(choices)s.") % {"choices": ", ".join(Platform.values)})
+        handle = row.get("handle")
+        handle = handle.strip().lstrip("@") if isinstance(handle, str) else ""
+        if not handle or len(handle) > 100:
+            errors.add(index, "handle", _("Give the account's handle."))
+        day = _parse_date(row.get("date"))
+        if day is None:
+            errors.add(index, "date", _("Give a date as YYYY-MM-DD."))
+        followers = parse_count(row.get("followers"))
+        if followers is None:
+            errors.add(index, "followers", _("Give a whole number, zero or more."))
+        source = row.get("source", Source.API)
+        if source not in Source.values:
+            errors.add(index, "source", _("One of: %(choices)s.") % {"choices": ", ".join(Source.values)})
+        if platform not in Platform.values or not handle or day is None or followers is None:
+            continue
+        key = (platform, handle.lower(), day)
+        if key in seen:
+            errors.add(index, "date", _("Same account and date as row %(row)d.") % {"row": seen[key]})
+            continue
+        seen[key] = index
+        parsed.append((index, *key, followers, source))
+    return parsed
+
+
+def _resolve_accounts(parsed: list[tuple], access, errors: RowErrors) -> list[tuple]:
+    """(account id, influencer id, country id, date, followers, source) per row; one query."""
+    from opsportal.access import Perm
+
+    queryset = PlatformAccount.objects.annotate(handle_lower=Lower("handle")).filter(
+        platform__in={row[1] for row in parsed}, handle_lower__in={row[2] for row in parsed}
+    )
+    editable = None
+    if access is not None:
+        queryset = access.scope(queryset)
+        editable = access.country_ids(Perm.EDIT)
+    known = {
+        (platform, handle): (pk, influencer_id, country_id)
+        for pk, platform, handle, influencer_id, country_id in queryset.values_list(
+            "pk", "platform", "handle_lower", "influencer_id", "influencer__country_id"
+        )
+    }
+    resolved = []
+    for index, platform, handle, day, followers, source in parsed:
+        hit = known.get((platform, handle))
+        if hit is None:
+            errors.add(
+                index, "handle", _("No %(platform)s account @%(handle)s.") % {"platform": platform, "handle": handle}
+            )
+        elif editable is not None and hit[2] not in editable:
+            errors.add(index, "handle", _("You may not write follower counts for @%(handle)s.") % {"handle": handle})
+        else:
+            resolved.append((*hit, day, followers, source))
+    return resolved
+
+
+_UPSERT_SQL = """
+WITH written AS (
+    INSERT INTO influencers_followersnapshot AS s (account_id, date, followers, source, recorded_at)
+    SELECT account_id, date, followers, source, %s
+    FROM unnest(%s::bigint[], %s::date[], %s::bigint[], %s::varchar[]) AS t(account_id, date, followers, source)
+    ON CONFLICT (account_id, date) DO UPDATE SET
+        followers = EXCLUDED.followers, source = EXCLUDED.source, recorded_at = EXCLUDED.recorded_at
+    WHERE s.followers IS DISTINCT FROM EXCLUDED.followers
+    RETURNING account_id, date, (xmax = 0) AS created
+)
+SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
+       coalesce(array_agg(account_id), '{}'), coalesce(array_agg(date), '{}')
+FROM written
+"""
+
+
+def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int, list[tuple[int, dt.date]]]:
+    columns = [[row[i] for row in rows] for i in range(4)]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_SQL, [timezone.now(), *columns])
+        created, updated, accounts, dates = cursor.fetchone()
+    return created, updated, list(zip(accounts, dates, strict=True))
+
+
+def _upsert_portable(rows: Sequence[tuple]) -> tuple[int, int, list[tuple[int, dt.date]]]:
+    existing = {
+        (s.account_id, s.date): s
+        for s in FollowerSnapshot.objects.filter(account_id__in={r[0] for r in rows}, date__in={r[1] for r in rows})
+    }
+    new, changed, touched = [], [], []
+    now = timezone.now()
+    for account_id, day, followers, source in rows:
+        current = existing.get((account_id, day))
+        if current is None:
+            new.append(FollowerSnapshot(account_id=account_id, date=day, followers=followers, source=source))
+        elif current.followers != followers:
+            current.followers, current.source, current.recorded_at = followers, source, now
+            changed.append(current)
+        else:
+            continue
+        touched.append((account_id, day))
+    FollowerSnapshot.objects.bulk_create(new, batch_size=500)
+    FollowerSnapshot.objects.bulk_update(changed, ["followers", "source", "recorded_at"], batch_size=500)
+    return len(new), len(changed), touched
+
+
+def ingest_follower_rows(rows, *, access=None) -> IngestResult:
+    """Upsert a batch of follower rows addressed by (platform, handle, date).
+
+    ``access`` limits the accounts to those the caller may edit (None: a trusted command).
+    Raises ValidationError naming ``rows[i].field`` (nothing written) or TooManyRows.
+    """
+    check_batch(rows)
+    errors = RowErrors()
+    parsed = _parse_follower_rows(rows, errors)
+    errors.raise_if_any()
+    resolved = _resolve_accounts(parsed, access, errors)
+    errors.raise_if_any()
+    influencer_of = {row[0]: row[1] for row in resolved}
+    writes = [(row[0], row[3], row[4], row[5]) for row in resolved]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            created, updated, touched = _upsert_postgresql(writes)
+        else:
+            created, updated, touched = _upsert_portable(writes)
+        since: dict[int, dt.date] = {}
+        for account_id, day in touched:
+            influencer_id = influencer_of[account_id]
+            since[influencer_id] = min(day, since.get(influencer_id, day))
+        refresh_followers({account_id for account_id, _day in touched}, since)
+        result = IngestResult(created, updated, len(writes) - created - updated)
+        countries = {row[2] for row in resolved}
+        record_batch(
+            "bulk_upsert",
+            FollowerSnapshot,
+            summary=_("%(rows)d follower rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+            % result.as_dict(),
+            country=_single_country(countries),
+            details={**result.as_dict(), "accounts": len(influencer_of)},
+        )
+    return result
+
+
+def _single_country(country_ids: set[int]):
+    if len(country_ids) == 1:
+        from locales.models import Country
+
+        return Country.objects.filter(pk=next(iter(country_ids))).first()
+    return None
+
+
+# --- cached totals ---------------------------------------------------------------------------
+
+_ACCOUNTS_SQL = """
+UPDATE influencers_platformaccount AS a
+SET followers = coalesce(l.followers, 0), followers_on = l.date, updated_at = %s
+FROM unnest(%s::bigint[]) AS t(id)
+LEFT JOIN LATERAL (
+    SELECT s.date, s.followers FROM influencers_followersnapshot s
+    WHERE s.account_id = t.id ORDER BY s.date DESC LIMIT 1
+) l ON true
+WHERE a.id = t.id AND (a.followers, a.followers_on) IS DISTINCT FROM (coalesce(l.followers, 0), l.date)
+"""
+
+_TOTALS_SQL = """
+UPDATE influencers_influencer AS i SET total_followers = x.total, updated_at = %s
+FROM (
+    SELECT t.id, coalesce(sum(a.followers), 0) AS total
+    FROM unnest(%s::bigint[]) AS t(id)
+    LEFT JOIN influencers_platformaccount a ON a.influencer_id = t.id
+    GROUP BY t.id
+) x
+WHERE i.id = x.id AND i.total_followers IS DISTINCT FROM x.total
+"""
+
+# Only influencers whose first crossover could have moved: none yet, or on/after the earliest
+# changed date. Dates before it keep their verdict, since a snapshot only changes what is known
+# from its own date on.
+_CROSSOVER_SQL = """
+WITH touched AS (
+    SELECT t.influencer_id, t.since
+    FROM unnest(%s::bigint[], %s::date[]) AS t(influencer_id, since)
+    JOIN influencers_influencer i ON i.id = t.influencer_id
+    WHERE i.crossed_over_on IS NULL OR i.crossed_over_on >= t.since
+), first_day AS (
+    SELECT t.influencer_id, min(s.date) AS day
+    FROM touched t
+    JOIN influencers_platformaccount a ON a.influencer_id = t.influencer_id AND a.platform = %s
+    JOIN influencers_followersnapshot s ON s.account_id = a.id AND s.date >= t.since
+    WHERE s.followers > (
+        SELECT max(o.followers)
+        FROM influencers_platformaccount b
+        CROSS JOIN LATERAL (
+            SELECT s2.followers FROM influencers_followersnapshot s2
+            WHERE s2.account_id = b.id AND s2.date <= s.date ORDER BY s2.date DESC LIMIT 1
+        ) o
+        WHERE b.influencer_id = t.influencer_id AND b.platform <> %s
+    )
+    GROUP BY t.influencer_id
+)
+UPDATE influencers_influencer AS i SET crossed_over_on = f.day, updated_at = %s
+FROM touched t LEFT JOIN first_day f ON f.influencer_id = t.influencer_id
+WHERE i.id = t.influencer_id AND i.crossed_over_on IS DISTINCT FROM f.day
+"""
+
+
+def refresh_followers(account_ids: Iterable[int], since: dict[int, dt.date]) -> None:
+    """Bring the cached follower fields up to date after snapshots changed.
+
+    ``account_ids``: accounts whose snapshots changed; ``since``: influencer id → the earliest
+    date whose snapshots (or accounts) changed (``dt.date.min`` to recompute everything).
+    """
+    account_ids = sorted(set(account_ids))
+    influencer_ids = sorted(since)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            now = timezone.now()
+            if account_ids:
+                cursor.execute(_ACCOUNTS_SQL, [now, account_ids])
+            if influencer_ids:
+                cursor.execute(_TOTALS_SQL, [now, influencer_ids])
+                dates = [since[i] for i in influencer_ids]
+                cursor.execute(_CROSSOVER_SQL, [influencer_ids, dates, OWN_PLATFORM, OWN_PLATFORM, now])
+        return
+    _refresh_portable(account_ids, since)
+
+
+def _refresh_portable(account_ids: list[int], since: dict[int, dt.date]) -> None:
+    latest = FollowerSnapshot.objects.filter(account_id=OuterRef("pk")).order_by("-date")
+    now = timezone.now()
+    if account_ids:
+        PlatformAccount.objects.filter(pk__in=account_ids).update(
+            followers=Coalesce(Subquery(latest.values("followers")[:1]), 0),
+            followers_on=Subquery(latest.values("date")[:1]),
+            updated_at=now,
+        )
+    if not since:
+        return
+    totals = PlatformAccount.objects.filter(influencer_id=OuterRef("pk")).order_by().values("influencer_id")
+    Influencer.objects.filter(pk__in=since).update(
+        total_followers=Coalesce(Subquery(totals.annotate(total=Sum("followers")).values("total")[:1]), 0),
+        updated_at=now,
+    )
+    for influencer in Influencer.objects.filter(pk__in=since).only("pk", "crossed_over_on"):
+        start = since[influencer.pk]
+        if influencer.crossed_over_on is not None and influencer.crossed_over_on < start:
+            continue
+        day = first_crossover(influencer.pk, start)
+        if day != influencer.crossed_over_on:
+            Influencer.objects.filter(pk=influencer.pk).update(crossed_over_on=day, updated_at=now)
+
+
+def first_crossover(influencer_id: int, start: dt.date = dt.date.min) -> dt.date | None:
+    """The first date from ``start`` on when our platform's account led every other one."""
+    series: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    own: set[int] = set()
+    for account_id, platform, day, followers in (
+        FollowerSnapshot.objects.filter(account__influencer_id=influencer_id)
+        .order_by("date")
+        .values_list("account_id", "account__platform", "date", "followers")
+    ):
+        series[account_id].append((day, followers))
+        if platform == OWN_PLATFORM:
+            own.add(account_id)
+    others = [points for account_id, points in series.items() if account_id not in own]
+    candidates = sorted((day, n) for account_id in own for day, n in series[account_id] if day >= start)
+    for day, followers in candidates:
+        known = [max((p for p in points if p[0] <= day), default=None) for points in others]
+        values = [p[1] for p in known if p is not None]
+        if values and followers > max(values):
+            return day
+    return None
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def growth_baseline(days: int = GROWTH_DAYS, *, today: dt.date | None = None, cutoff: dt.date | None = None):
+    """An expression on accounts: followers at the latest snapshot ``days`` ago or earlier, or at
+    the first snapshot when none is that old (growth since we first counted)."""
+    cutoff = cutoff or (today or timezone.localdate()) - dt.timedelta(days=days)
+    snapshots = FollowerSnapshot.objects.filter(account_id=OuterRef("pk"))
+    older = snapshots.filter(date__lte=cutoff).order_by("-date").values("followers")[:1]
+    first = snapshots.order_by("date").values("followers")[:1]
+    return Coalesce(Subquery(older), Subquery(first))

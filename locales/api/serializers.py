@@ -1,0 +1,178 @@
+"""Markets, cultural moments, team memberships and government relations."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from locales.models import (
+    Country,
+    CulturalMoment,
+    CulturalMomentOccurrence,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatoryIncident,
+    TeamMembership,
+)
+from opsportal.api.fields import CountryRefField, UserRefField
+from opsportal.api.serializers import OpsModelSerializer, self_link
+
+
+class CountrySerializer(OpsModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="code", lookup_url_kwarg="pk")
+
+    class Meta:
+        model = Country
+        fields = [
+            "id",
+            "url",
+            "code",
+            "name",
+            "local_name",
+            "languages",
+            "default_language",
+            "timezone",
+            "currency",
+            "launch_date",
+            "local_office",
+            "dates_day_first",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CulturalMomentOccurrence
+        fields = ["year", "starts_on", "ends_on"]
+
+    def validate(self, attrs):
+        if attrs["ends_on"] < attrs["starts_on"]:
+            raise serializers.ValidationError({"ends_on": [_("The end cannot be before the start.")]})
+        return attrs
+
+
+class CulturalMomentSerializer(OpsModelSerializer):
+    url = self_link("cultural-moment")
+    occurrences = OccurrenceSerializer(
+        many=True, required=False, help_text=_("When it falls each year; on write, replaces the list.")
+    )
+
+    class Meta:
+        model = CulturalMoment
+        fields = [
+            "id",
+            "url",
+            "country",
+            "name",
+            "local_name",
+            "description",
+            "content_ideas",
+            "occurrences",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_occurrences(self, value):
+        years = [o["year"] for o in value]
+        if len(years) != len(set(years)):
+            raise serializers.ValidationError(_("One occurrence per year."))
+        return value
+
+
+class MembershipSerializer(OpsModelSerializer):
+    url = self_link("membership")
+    user = UserRefField(read_only=True)
+    country = CountryRefField(read_only=True)
+
+    class Meta:
+        model = TeamMembership
+        fields = ["id", "url", "user", "country", "role", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class GovernmentContactSerializer(OpsModelSerializer):
+    url = self_link("government-contact")
+
+    class Meta:
+        model = GovernmentContact
+        fields = [
+            "id",
+            "url",
+            "country",
+            "organization",
+            "person_name",
+            "local_name",
+            "title",
+            "email",
+            "phone",
+            "channels",
+            "stance",
+            "influence",
+            "relationship_owner",
+            "last_contacted_at",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["last_contacted_at", "created_at", "updated_at"]
+
+
+class GovernmentInteractionSerializer(OpsModelSerializer):
+    url = self_link("government-interaction")
+    country = CountryRefField(read_only=True, help_text=_("The contact's country."))
+    owner = UserRefField(read_only=True, help_text=_("Who logged it."))
+
+    class Meta:
+        model = GovernmentInteraction
+        fields = [
+            "id",
+            "url",
+            "country",
+            "contact",
+            "incident",
+            "kind",
+            "occurred_at",
+            "summary",
+            "outcome",
+            "follow_up_on",
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"occurred_at": {"required": False}}
+
+    def validate(self, attrs):
+        contact = attrs.get("contact", getattr(self.instance, "contact", None))
+        incident = attrs.get("incident", getattr(self.instance, "incident", None))
+        if contact and incident and contact.country_id != incident.country_id:
+            raise serializers.ValidationError({"incident": [_("The incident belongs to another country.")]})
+        if contact is not None:
+            attrs["country"] = contact.country
+        return attrs
+
+
+class RegulatoryIncidentSerializer(OpsModelSerializer):
+    url = self_link("regulatory-incident")
+
+    class Meta:
+        model = RegulatoryIncident
+        fields = [
+            "id",
+            "url",
+            "country",
+            "title",
+            "kind",
+            "status",
+            "opened_at",
+            "resolved_at",
+            "summary",
+            "days_restricted",
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]

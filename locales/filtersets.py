@@ -1,0 +1,294 @@
+"""Filters for lists, shared by the portal and the API.
+
+The building blocks every app reuses live here (country, owner, search, incremental sync,
+stable ordering) because every record reaches a country; the locales filtersets follow.
+Names are the ones integrations and the portal's query strings use: ``country``, ``status``,
+``owner``, ``start_after``, ``followers_min``, ``updated_since``, ``q``, ``ordering``...
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from opsportal.access import access_for_user, country_path
+from opsportal.search import filter_text
+
+from .models import (
+    Country,
+    CulturalMoment,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatoryIncident,
+    TeamMembership,
+)
+from .models.government import IncidentKind, IncidentStatus, Influence, InteractionKind, Stance
+from .models.team import Role
+
+# --- building blocks ---------------------------------------------------------------
+
+
+def _split(values) -> list[str]:
+    """``?x=a,b&x=c`` → ["a", "b", "c"]: integrations send lists either way."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class CountryField(forms.ModelMultipleChoiceField):
+    """Countries by ISO code (``ID``, ``id``, ``ID,TH``) or by id; unknown or hidden ones are errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        values = _split(value)
+        if not values:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        codes = {v.upper() for v in values if not v.isdigit()}
+        ids = {int(v) for v in values if v.isdigit()}
+        found = list(self.queryset.filter(Q(code__in=codes) | Q(pk__in=ids)).only("pk", "code"))
+        known = {c.code for c in found} | {str(c.pk) for c in found}
+        missing = [v for v in values if v.upper() not in known and v not in known]
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown country: %(codes)s."), code="invalid_choice", params={"codes": ", ".join(missing)}
+            )
+        return found
+
+
+def _visible_countries(request):
+    """The countries the person or token may read: the filter never confirms others exist."""
+    if request is None:
+        return Country.objects.all()
+    return access_for_user(getattr(request, "user", None)).countries()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CountryFilter(filters.ModelMultipleChoiceFilter):
+    field_class = CountryField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", _visible_countries)
+        kwargs.setdefault("label", _("Country"))
+        kwargs.setdefault("help_text", _("ISO 3166-1 codes (or ids), repeated or comma-separated: ID,TH."))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": [c.pk for c in value]})
+
+
+class OwnerFilter(filters.CharFilter):
+    """A person by username or id; ``me`` is whoever is asking."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Owner"))
+        kwargs.setdefault("help_text", _("Username or id; 'me' for yourself."))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        values = _split(value)
+        condition = Q()
+        for v in values:
+            if v.lower() == "me":
+                request = getattr(self.parent, "request", None)
+                pk = getattr(getattr(request, "user", None), "pk", None)
+                condition |= Q(**{f"{self.field_name}__pk": pk}) if pk else Q(pk__in=[])
+            elif v.isdigit():
+                condition |= Q(**{f"{self.field_name}__pk": int(v)})
+            else:
+                condition |= Q(**{f"{self.field_name}__username__iexact": v})
+        return qs.filter(condition)
+
+
+class CSVMultipleChoiceField(forms.MultipleChoiceField):
+    def to_python(self, value):
+        return super().to_python(_split(value))
+
+
+class ChoicesFilter(filters.MultipleChoiceFilter):
+    """One or several values of a choice field: ``?status=live`` or ``?status=live,planned``."""
+
+    field_class = CSVMultipleChoiceField
+
+    def filter(self, qs, value):
+        values = _split(value)
+        if not values:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": values})
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """``?ordering=-views``; the primary key breaks ties so pages never repeat or skip a row."""
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        ordering = [self.get_ordering_value(p) for p in value if p]
+        if not ordering:
+            return qs
+        tiebreak = "-pk" if ordering[0].startswith("-") else "pk"
+        return qs.order_by(*ordering, tiebreak)
+
+    def ordering_for(self, value) -> list[str]:
+        """The model ordering a request's ``ordering`` parameter stands for (used by the API's cursor)."""
+        return [self.get_ordering_value(p) for p in _split(value)]
+
+
+class OpsFilterSet(filters.FilterSet):
+    """``q`` (search on names, handles, hashtags) and ``updated_since`` (incremental sync)."""
+
+    q = filters.CharFilter(
+        method="filter_q", label=_("Search"), help_text=_("Words to find in names, handles, hashtags.")
+    )
+
+    # Models with ``updated_at`` get this; snapshots map it to ``recorded_at``.
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Changed since"),
+        help_text=_("ISO 8601 time with offset: rows created or changed at or after it."),
+    )
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return filter_text(queryset, value)
+
+
+def country_filter(model) -> CountryFilter:
+    return CountryFilter(field_name=country_path(model) or "pk")
+
+
+def date_range(field_name: str, *, label_after, label_before, dates: bool = False):
+    """An ``..._after`` / ``..._before`` pair (both inclusive) on a date or time field."""
+    cls = filters.DateFilter if dates else filters.IsoDateTimeFilter
+    return (
+        cls(field_name=field_name, lookup_expr="gte", label=label_after),
+        cls(field_name=field_name, lookup_expr="lte", label=label_before),
+    )
+
+
+def number_range(field_name: str, *, label_min, label_max):
+    """A ``..._min`` / ``..._max`` pair (both inclusive) on a number field."""
+    return (
+        filters.NumberFilter(field_name=field_name, lookup_expr="gte", label=label_min),
+        filters.NumberFilter(field_name=field_name, lookup_expr="lte", label=label_max),
+    )
+
+
+# --- locales --------------------------------------------------------------------------
+
+
+class CountryFilterSet(OpsFilterSet):
+    code = CountryFilter(field_name="pk", label=_("Code"))
+    ordering = StableOrderingFilter(fields=["code", "name", "launch_date", "updated_at"])
+
+    class Meta:
+        model = Country
+        fields = ["code", "currency"]
+
+
+class CulturalMomentFilterSet(OpsFilterSet):
+    country = country_filter(CulturalMoment)
+    starts_after = filters.DateFilter(method="filter_occurs_after", label=_("Has an occurrence ending on or after"))
+    starts_before = filters.DateFilter(
+        method="filter_occurs_before", label=_("Has an occurrence starting on or before")
+    )
+    ordering = StableOrderingFilter(fields=["name", "updated_at"])
+
+    class Meta:
+        model = CulturalMoment
+        fields = ["country"]
+
+    def filter_occurs_after(self, qs, name, value):
+        return qs.filter(pk__in=CulturalMoment.objects.filter(occurrences__ends_on__gte=value).values("pk"))
+
+    def filter_occurs_before(self, qs, name, value):
+        return qs.filter(pk__in=CulturalMoment.objects.filter(occurrences__starts_on__lte=value).values("pk"))
+
+
+class MembershipFilterSet(OpsFilterSet):
+    country = country_filter(TeamMembership)
+    role = ChoicesFilter(choices=Role.choices, label=_("Role"))
+    user = OwnerFilter(field_name="user", label=_("Person"))
+    ordering = StableOrderingFilter(fields=["role", "updated_at"])
+
+    class Meta:
+        model = TeamMembership
+        fields = ["country", "role", "user"]
+
+
+class GovernmentContactFilterSet(OpsFilterSet):
+    country = country_filter(GovernmentContact)
+    stance = ChoicesFilter(choices=Stance.choices, label=_("Stance"))
+    influence = ChoicesFilter(choices=Influence.choices, label=_("Influence"))
+    owner = OwnerFilter(field_name="relationship_owner")
+    organization = filters.CharFilter(lookup_expr="icontains", label=_("Organization"))
+    contacted_after, contacted_before = date_range(
+        "last_contacted_at", label_after=_("Last contacted after"), label_before=_("Last contacted before")
+    )
+    ordering = StableOrderingFilter(fields=["organization", "person_name", "last_contacted_at", "updated_at"])
+
+    class Meta:
+        model = GovernmentContact
+        fields = ["country"]
+
+
+class GovernmentInteractionFilterSet(OpsFilterSet):
+    country = country_filter(GovernmentInteraction)
+    kind = ChoicesFilter(choices=InteractionKind.choices, label=_("Kind"))
+    contact = filters.NumberFilter(field_name="contact_id", label=_("Contact id"))
+    incident = filters.NumberFilter(field_name="incident_id", label=_("Incident id"))
+    owner = OwnerFilter(field_name="owner")
+    start_after, start_before = date_range(
+        "occurred_at", label_after=_("Happened after"), label_before=_("Happened before")
+    )
+    follow_up_before = filters.DateFilter(field_name="follow_up_on", lookup_expr="lte", label=_("Follow-up due by"))
+    ordering = StableOrderingFilter(fields=["occurred_at", "follow_up_on", "updated_at"])
+
+    class Meta:
+        model = GovernmentInteraction
+        fields = ["country"]
+
+
+class RegulatoryIncidentFilterSet(OpsFilterSet):
+    country = country_filter(RegulatoryIncident)
+    status = ChoicesFilter(choices=IncidentStatus.choices, label=_("Status"))
+    kind = ChoicesFilter(choices=IncidentKind.choices, label=_("Kind"))
+    owner = OwnerFilter(field_name="owner")
+    start_after, start_before = date_range("opened_at", label_after=_("Opened after"), label_before=_("Opened before"))
+    ordering = StableOrderingFilter(fields=["opened_at", "resolved_at", "updated_at"])
+
+    class Meta:
+        model = RegulatoryIncident
+        fields = ["country"]
+
+
+__all__ = [
+    "ChoicesFilter",
+    "CountryFilter",
+    "CountryFilterSet",
+    "CulturalMomentFilterSet",
+    "GovernmentContactFilterSet",
+    "GovernmentInteractionFilterSet",
+    "MembershipFilterSet",
+    "OpsFilterSet",
+    "OwnerFilter",
+    "RegulatoryIncidentFilterSet",
+    "StableOrderingFilter",
+    "country_filter",
+    "date_range",
+    "number_range",
+]

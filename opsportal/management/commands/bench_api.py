@@ -1,0 +1,315 @@
+"""Benchmark the API on PostgreSQL against baselines measured in the same run.
+
+Lists: requests/s of the influencer and challenge lists (50 rows, token auth, gunicorn with 2
+workers on loopback) beside a bare Django view served by the same gunicorn that runs the same
+SQL through psycopg and returns the same JSON. Ingestion: rows/s of the bulk metric endpoint
+(10,000-row batches over HTTP) beside psycopg's COPY of as many rows into the same table.
+
+    DATABASE_URL=postgres://.../opsportal_bench python manage.py migrate
+    DATABASE_URL=postgres://.../opsportal_bench python manage.py bench_api [--write-docs]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import orjson
+import psycopg
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from benchmarks import seed as seeding
+from benchmarks.load import requests_per_second
+from challenges.metrics import refresh_challenge_totals
+from locales.models import Country
+from opsportal.models import ApiToken
+
+START, END = "<!-- api-benchmark:start -->", "<!-- api-benchmark:end -->"
+BATCH = 10_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, key: str | None = None) -> dict:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"} if key else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _post(url: str, body: bytes, key: str) -> tuple[int, dict, float]:
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    )
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        data = json.loads(response.read())
+        return response.status, data, time.perf_counter() - start
+
+
+class Command(BaseCommand):
+    help = "Benchmark API lists and bulk ingestion against bare-psycopg and COPY baselines (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each list measurement.")
+        parser.add_argument("--rounds", type=int, default=3, help="Alternating rounds per list (median kept).")
+        parser.add_argument("--connections", type=int, default=4)
+        parser.add_argument("--batches", type=int, default=10, help="10,000-row batches for ingestion.")
+        parser.add_argument("--influencers", type=int, default=100_000)
+        parser.add_argument("--challenges", type=int, default=10_000)
+        parser.add_argument("--hours", type=int, default=100, help="Snapshots per challenge.")
+        parser.add_argument("--reseed", action="store_true", help="Seed again even when the data is there.")
+        parser.add_argument("--write-docs", action="store_true", help="Write the results into docs/performance.md.")
+
+    def handle(self, *args, **opts):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
+        snapshots = opts["challenges"] * opts["hours"]
+        if opts["reseed"] or not seeding.seeded(opts["influencers"], snapshots):
+            self.stdout.write("Seeding…")
+            started = time.perf_counter()
+            seeding.seed(
+                opts["influencers"], opts["challenges"], opts["hours"], log=lambda m: self.stdout.write(f"  {m}")
+            )
+            self.stdout.write(f"  done in {time.perf_counter() - started:.0f}s")
+        self._load_before = os.getloadavg()[0]
+        key = self._token()
+        port = _free_port()
+        server = self._serve(port)
+        results: dict = {}
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for name in ("influencers", "challenges"):
+                api_path, bare_path = f"/api/v1/{name}/?page_size=50", f"/bench/baseline/{name}/"
+                api_body, bare_body = _get(base + api_path, key), _get(base + bare_path)
+                if api_body != bare_body:
+                    raise CommandError(f"The baseline's JSON differs from the API's for {name}.")
+                api_rates, bare_rates = [], []
+                for _round in range(opts["rounds"]):
+                    headers = {"Authorization": f"Bearer {key}"}
+                    api_rates.append(
+                        requests_per_second(
+                            "127.0.0.1",
+                            port,
+                            api_path,
+                            headers=headers,
+                            seconds=opts["seconds"],
+                            connections=opts["connections"],
+                        )
+                    )
+                    bare_rates.append(
+                        requests_per_second(
+                            "127.0.0.1", port, bare_path, seconds=opts["seconds"], connections=opts["connections"]
+                        )
+                    )
+                results[name] = (statistics.median(api_rates), statistics.median(bare_rates))
+                self.stdout.write(f"{name}: API {results[name][0]:.0f} req/s, baseline {results[name][1]:.0f} req/s")
+            self._future = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=30)
+            # Hourly pushes (one new snapshot for each of 10,000 challenges: every cached total
+            # moves) and a backfill (100 hours of 100 challenges: few totals move).
+            results["hourly"] = self._bulk(base, key, opts["batches"], BATCH, self._future)
+            results["backfill"] = self._bulk(base, key, opts["batches"], 100, self._future + dt.timedelta(days=60))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        results["copy"] = self._copy(opts["batches"])
+        self._cleanup()
+        report = self._report(results, opts)
+        self.stdout.write(report)
+        if opts["write_docs"]:
+            self._write_docs(report)
+
+    # --- setup ----------------------------------------------------------------------------
+    def _token(self) -> str:
+        ApiToken.objects.filter(name="bench").delete()
+        key = ApiToken.generate_key()
+        token = ApiToken(name="bench", scopes=["read", "write"])
+        token.set_key(key)
+        token.save()
+        token.countries.set(Country.objects.all())
+        return key
+
+    def _serve(self, port: int) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-" + "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "API_THROTTLE_RATE": "100000000/s",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "opsportal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ]
+        server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return server
+            except OSError:
+                time.sleep(0.2)
+        server.terminate()
+        raise CommandError("gunicorn did not start")
+
+    # --- ingestion ------------------------------------------------------------------------
+    def _batch(self, start: dt.datetime, challenges: list[tuple[str, str]], k: int) -> bytes:
+        """10,000 rows: each challenge gets BATCH / len(challenges) hourly snapshots from ``start``."""
+        hours = BATCH // len(challenges)
+        rows = [
+            {
+                "country": code,
+                "hashtag": tag,
+                "captured_at": (start + dt.timedelta(hours=k * hours + h)).isoformat(),
+                "views": 10_000_000 + (k * hours + h) * 1000 + i,
+                "videos": 1000 + k,
+                "likes": 5000 + k,
+                "comments": 300 + k,
+                "shares": 100 + k,
+            }
+            for i, (code, tag) in enumerate(challenges)
+            for h in range(hours)
+        ]
+        return orjson.dumps({"rows": rows})
+
+    def _bulk(self, base: str, key: str, batches: int, width: int, start: dt.datetime) -> dict:
+        """POST ``batches`` batches spread over ``width`` challenges; then replay the first."""
+        from challenges.models import Challenge
+
+        challenges = list(Challenge.objects.order_by("pk").values_list("country__code", "hashtag")[:width])
+        payloads = [self._batch(start, challenges, k) for k in range(batches)]
+        seconds, created = 0.0, 0
+        for body in payloads:
+            status, data, took = _post(base + "/api/v1/challenge-metrics/bulk/", body, key)
+            if status != 200 or data["created"] != data["rows"]:
+                raise CommandError(f"Bulk ingestion failed: {status} {data}")
+            seconds += took
+            created += data["created"]
+        _status, replay, replay_took = _post(base + "/api/v1/challenge-metrics/bulk/", payloads[0], key)
+        if replay["unchanged"] != replay["rows"]:
+            raise CommandError(f"A replay changed rows: {replay}")
+        return {"rows": created, "seconds": seconds, "replay_rate": replay["rows"] / replay_took, "width": width}
+
+    def _copy(self, batches: int) -> dict:
+        from challenges.models import Challenge
+
+        ids = list(Challenge.objects.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        db = settings.DATABASES["default"]
+        start_at = self._future + dt.timedelta(days=30)  # between the two bulk ranges
+        seconds = 0.0
+        with psycopg.connect(
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            dbname=db["NAME"],
+            user=db["USER"] or None,
+            password=db["PASSWORD"] or None,
+        ) as conn:
+            for k in range(batches):
+                moment, now = start_at + dt.timedelta(hours=k), timezone.now()
+                rows = [(pk, moment, 10_000_000 + i, 1000, 5000, 300, 100, "api", now) for i, pk in enumerate(ids)]
+                started = time.perf_counter()
+                with (
+                    conn.cursor() as cursor,
+                    cursor.copy(
+                        "COPY challenges_challengemetricsnapshot (challenge_id, captured_at, views, videos, likes, "
+                        "comments, shares, source, recorded_at) FROM STDIN"
+                    ) as copy,
+                ):
+                    for row in rows:
+                        copy.write_row(row)
+                conn.commit()
+                seconds += time.perf_counter() - started
+        return {"rows": len(ids) * batches, "seconds": seconds}
+
+    def _cleanup(self) -> None:
+        from challenges.models import ChallengeMetricSnapshot
+
+        touched = set(
+            ChallengeMetricSnapshot.objects.filter(captured_at__gte=self._future)
+            .values_list("challenge_id", flat=True)
+            .distinct()
+        )
+        ChallengeMetricSnapshot.objects.filter(captured_at__gte=self._future).delete()
+        refresh_challenge_totals(touched)
+
+    # --- report ---------------------------------------------------------------------------
+    def _report(self, results: dict, opts: dict) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0].split()[0]
+            cursor.execute("SELECT count(*) FROM influencers_influencer")
+            influencers = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM challenges_challengemetricsnapshot")
+            snapshots = cursor.fetchone()[0]
+        copy = results["copy"]
+        copy_rate = copy["rows"] / copy["seconds"]
+        lines = [
+            f"Measured {timezone.now():%Y-%m-%d} with `python manage.py bench_api` on PostgreSQL {version}, "
+            f"{os.cpu_count()} cores, {influencers:,} influencers (3 accounts each), {snapshots:,} metric snapshots; "
+            f"gunicorn with 2 sync workers on loopback, {opts['connections']} client connections, "
+            f"median of {opts['rounds']} alternating {opts['seconds']:.0f}s rounds. Load average "
+            f"{self._load_before:.1f} → {os.getloadavg()[0]:.1f} (other work on the machine slows both sides "
+            "alike; compare the ratios).",
+            "",
+            "| measurement | API | baseline | ratio | target |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+        for name in ("influencers", "challenges"):
+            api, bare = results[name]
+            lines.append(
+                f"| `GET /api/v1/{name}/?page_size=50` (req/s) | {api:,.0f} | {bare:,.0f} (bare view, same SQL) | "
+                f"{api / bare:.2f}× | ≥ 0.5× {'✅' if api / bare >= 0.5 else '❌'} |"
+            )
+        for shape, label in (
+            ("hourly", "one new snapshot for each of 10,000 challenges"),
+            ("backfill", "100 hourly snapshots for each of 100 challenges"),
+        ):
+            bulk = results[shape]
+            rate = bulk["rows"] / bulk["seconds"]
+            ok = rate / copy_rate >= 0.25 and rate >= 20_000
+            lines.append(
+                f"| `POST /api/v1/challenge-metrics/bulk/`, {shape}: {bulk['rows']:,} new rows in 10,000-row batches, "
+                f"{label} (rows/s) | {rate:,.0f} | {copy_rate:,.0f} (psycopg COPY, same rows) | "
+                f"{rate / copy_rate:.2f}× | ≥ 0.25× and ≥ 20,000 rows/s {'✅' if ok else '❌'} |"
+            )
+            lines.append(
+                f"| the {shape} batch replayed, all rows unchanged (rows/s) | {bulk['replay_rate']:,.0f} | | | |"
+            )
+        return "\n".join(lines) + "\n"
+
+    def _write_docs(self, report: str) -> None:
+        path = Path(settings.BASE_DIR) / "docs" / "performance.md"
+        text = path.read_text() if path.exists() else "# Performance\n"
+        block = f"{START}\n{report}{END}"
+        if START in text and END in text:
+            text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+        else:
+            text = text.rstrip() + "\n\n## API\n\n" + block + "\n"
+        path.write_text(text)
+        self.stdout.write(f"Wrote {path}")

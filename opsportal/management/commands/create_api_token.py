@@ -1,0 +1,66 @@
+"""Create an integration's API token and print its key once (only the hash is stored)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from locales.models import Country
+from opsportal.audit import audit_context, record_batch
+from opsportal.db import Door
+from opsportal.models import ApiToken, Scope
+
+
+class Command(BaseCommand):
+    help = "Create an API token for an integration; the key is printed once and cannot be shown again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True, help="A unique name, e.g. 'warehouse-sync'.")
+        parser.add_argument("--countries", required=True, help="Country codes, comma-separated: ID,TH.")
+        parser.add_argument(
+            "--scopes", default="read", help=f"Comma-separated, from: {', '.join(Scope.values)} (default: read)."
+        )
+        parser.add_argument("--expires-days", type=int, default=None, help="Expire after this many days.")
+
+    def handle(self, *args, name, countries, scopes, expires_days, **options):
+        name = name.strip()
+        if not name:
+            raise CommandError("Give the token a name.")
+        if ApiToken.objects.filter(name=name).exists():
+            raise CommandError(f"A token named {name!r} already exists.")
+        codes = sorted({c.strip().upper() for c in countries.split(",") if c.strip()})
+        found = {c.code: c for c in Country.objects.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if not codes or missing:
+            raise CommandError(f"Unknown country code(s): {', '.join(missing) or '(none given)'}.")
+        wanted = sorted({s.strip().lower() for s in scopes.split(",") if s.strip()})
+        unknown = [s for s in wanted if s not in Scope.values]
+        if not wanted or unknown:
+            raise CommandError(
+                f"Unknown scope(s): {', '.join(unknown) or '(none given)'}; use {', '.join(Scope.values)}."
+            )
+        if expires_days is not None and expires_days <= 0:
+            raise CommandError("--expires-days must be a positive number of days.")
+
+        key = ApiToken.generate_key()
+        token = ApiToken(name=name, scopes=wanted)
+        if expires_days:
+            token.expires_at = timezone.now() + dt.timedelta(days=expires_days)
+        token.set_key(key)
+        with audit_context(Door.COMMAND), transaction.atomic():
+            token.save()
+            token.countries.set(found.values())
+            record_batch(
+                "token_created",
+                ApiToken,
+                summary=f"API token {name} created for {','.join(codes)} ({','.join(wanted)})",
+                details={"token": token.pk, "countries": codes, "scopes": wanted},
+            )
+        self.stdout.write(f"Token {name!r} for {', '.join(codes)} with scopes {', '.join(wanted)}.")
+        if token.expires_at:
+            self.stdout.write(f"Expires at {token.expires_at:%Y-%m-%d %H:%M} UTC.")
+        self.stdout.write("Key (shown once, store it now):")
+        self.stdout.write(key)
