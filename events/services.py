@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Event, EventPartner, EventTask
+from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus
 
 
 @transaction.atomic
@@ -55,3 +57,26 @@ def event_copy(event: Event, *, starts_at: dt.datetime, name: str | None = None,
             created_by=copy.created_by,
         )
     return copy
+
+
+@transaction.atomic
+def event_guest_set_status(guest: EventGuest, status: str, *, by=None) -> EventGuest:
+    """Record an invitation's answer (invited, confirmed, declined, attended)."""
+    if status not in GuestStatus.values:
+        raise ValidationError({"status": _("Unknown guest status: %(status)s.") % {"status": status}})
+    if status != guest.status:
+        guest.status = status
+        guest.save(update_fields=["status", "updated_at"])
+    return guest
+
+
+@transaction.atomic
+def event_save(event: Event, *, by=None) -> Event:
+    """Create or update an event after validating it; a new event's currency defaults to its country's."""
+    if event.pk is None:
+        event.created_by = by if getattr(by, "pk", None) else None
+    if not event.currency and event.country_id:
+        event.currency = event.country.currency
+    event.full_clean()
+    event.save()
+    return event

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "influencers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.influencer_list, name="list"),
+    path("board/", views.influencer_board, name="board"),
+    path("<int:pk>/", views.influencer_detail, name="detail"),
+    path("<int:pk>/stage/", views.influencer_stage, name="stage"),
+    path("<int:pk>/outreach/", views.influencer_outreach, name="outreach"),
+    path("<int:pk>/chart.svg", views.influencer_chart, name="chart"),
+]

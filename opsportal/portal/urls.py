@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import calendar, country, dashboard, search
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("dashboard/chart.svg", dashboard.dashboard_chart, name="dashboard_chart"),
+    path("country/", country.country_switch, name="country_switch"),
+    path("search/", search.search, name="search"),
+    path("calendar/", calendar.calendar_view, name="calendar"),
+    path("views/save/", country.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", country.saved_view_delete, name="saved_view_delete"),
 ]

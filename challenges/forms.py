@@ -1,0 +1,93 @@
+"""Portal forms for challenges: create, edit, status moves, list filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from locales.models import CulturalMoment
+
+from .filtersets import ChallengeFilterSet
+from .models import Challenge, Status
+from .selectors import country_people
+
+FILTER_FIELDS = ["q", "status", "format", "start_after", "start_before", "owner", "ordering"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker; the value is local time in the country's timezone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ChallengeForm(forms.ModelForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(Status.IDEA, Status.IDEA.label), (Status.PLANNED, Status.PLANNED.label)],
+        initial=Status.IDEA,
+        help_text=_("A new challenge starts as an idea or planned; it goes live from its page."),
+    )
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "hashtag",
+            "title",
+            "format",
+            "status",
+            "starts_at",
+            "ends_at",
+            "how_to_play",
+            "music",
+            "sticker_effect",
+            "target_views",
+            "target_videos",
+            "owner",
+            "cultural_moment",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "how_to_play": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country = country
+        self.instance.country = country
+        self.fields["owner"].queryset = country_people(country)
+        self.fields["cultural_moment"].queryset = CulturalMoment.objects.filter(country=country)
+        self.fields["hashtag"].widget.attrs["autocapitalize"] = "off"
+        if self.instance.pk:
+            # Status moves go through their own buttons and guards on the challenge page.
+            del self.fields["status"]
+
+    def clean_hashtag(self):
+        hashtag = self.cleaned_data["hashtag"].strip().lstrip("#")
+        if not hashtag:
+            raise forms.ValidationError(_("Enter a hashtag."))
+        taken = (
+            Challenge.objects.annotate(tag=Lower("hashtag"))
+            .filter(country=self.country, tag=hashtag.lower())
+            .exclude(pk=self.instance.pk)
+        )
+        if taken.exists():
+            raise forms.ValidationError(_("This hashtag is already used by a challenge in this country."))
+        return hashtag
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+
+
+def challenge_filters(data, queryset, request):
+    from opsportal.portal.filters import portal_filterset
+
+    return portal_filterset(ChallengeFilterSet, data, queryset, request, FILTER_FIELDS)
+
+
+__all__ = ["ChallengeForm", "ChallengeFilterSet", "StatusForm", "challenge_filters"]

@@ -1,0 +1,159 @@
+"""Reads for challenge pages: lists, trends, progress, history. Set-based, constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from opsportal.charts import Annotation
+
+from .models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation, Status
+
+TREND_METRICS = ("views", "videos", "likes", "shares")
+
+
+def challenge_list(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("owner", "cultural_moment").order_by("-starts_at", "hashtag", "pk")
+
+
+def challenge_detail_queryset() -> QuerySet:
+    return Challenge.objects.select_related("country", "owner", "cultural_moment", "created_by")
+
+
+def challenge_trend(challenge: Challenge) -> dict[str, list[tuple[dt.datetime, int]]]:
+    """Every snapshot, one series per metric."""
+    rows = ChallengeMetricSnapshot.objects.filter(challenge=challenge).order_by("captured_at")
+    series: dict[str, list] = {metric: [] for metric in TREND_METRICS}
+    for row in rows.values_list("captured_at", *TREND_METRICS):
+        for index, metric in enumerate(TREND_METRICS, start=1):
+            series[metric].append((row[0], row[index]))
+    return series
+
+
+def challenge_participants(challenge: Challenge) -> QuerySet:
+    return (
+        ChallengeParticipation.objects.filter(challenge=challenge)
+        .select_related("influencer")
+        .order_by("-video_views", "influencer__name")
+    )
+
+
+def challenge_progress(challenge: Challenge) -> list[dict]:
+    """Progress against targets, as value/target/percent rows for the page."""
+    rows = []
+    for metric, target in (("views", challenge.target_views), ("videos", challenge.target_videos)):
+        if target:
+            value = getattr(challenge, metric)
+            rows.append({"metric": metric, "value": value, "target": target, "pct": min(100, value * 100 // target)})
+    return rows
+
+
+def challenge_history(challenge: Challenge, limit: int = 20) -> list[dict]:
+    """The latest changes with what changed, newest first (one query)."""
+    records = list(
+        challenge.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
+            changes = [str(Challenge._meta.get_field(c.field).verbose_name) for c in delta.changes]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "type": record.history_type,
+                "changes": changes,
+                "door": getattr(record, "history_door", ""),
+            }
+        )
+    return entries
+
+
+def daily_views(challenge_ids: list[int], since: dt.date, zone) -> dict[int, dict[dt.date, int]]:
+    """Highest view count per challenge per local day since ``since`` (one grouped query)."""
+    rows = (
+        ChallengeMetricSnapshot.objects.filter(
+            challenge_id__in=challenge_ids,
+            captured_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone),
+        )
+        .annotate(day=TruncDate("captured_at", tzinfo=zone))
+        .values("challenge_id", "day")
+        .annotate(views=Max("views"))
+        .order_by()
+    )
+    result: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    for row in rows:
+        result[row["challenge_id"]][row["day"]] = row["views"]
+    return result
+
+
+def live_challenges_with_change(country, *, days: int = 14, limit: int = 8, today: dt.date | None = None) -> list[dict]:
+    """Live challenges with their daily views over ``days`` and the week-over-week gain."""
+    zone = country.zone
+    today = today or timezone.localdate(timezone=zone)
+    challenges = list(
+        Challenge.objects.filter(country=country, status=Status.LIVE).select_related("owner").order_by("-views")[:limit]
+    )
+    since = today - dt.timedelta(days=max(days, 14))
+    per_day = daily_views([c.pk for c in challenges], since, zone)
+    result = []
+    for challenge in challenges:
+        days_seen = per_day.get(challenge.pk, {})
+
+        def views_on_or_before(day, days_seen=days_seen):
+            earlier = [v for d, v in days_seen.items() if d <= day]
+            return max(earlier) if earlier else 0
+
+        now_views = views_on_or_before(today) or challenge.views
+        week_ago = views_on_or_before(today - dt.timedelta(days=7))
+        two_weeks_ago = views_on_or_before(today - dt.timedelta(days=14))
+        this_week = now_views - week_ago
+        last_week = week_ago - two_weeks_ago
+        series = sorted((d, v) for d, v in days_seen.items() if d > today - dt.timedelta(days=days))
+        result.append({"challenge": challenge, "this_week": this_week, "last_week": last_week, "series": series})
+    return result
+
+
+def trend_annotations(country, start: dt.date, end: dt.date, *, government: bool) -> list[Annotation]:
+    """The reasons behind a spike on a country's time axis: events, cultural moments and,
+    only for those allowed to see them, regulatory incidents."""
+    from events.models import Event
+    from locales.models import CulturalMomentOccurrence, RegulatoryIncident
+
+    zone = country.zone
+    notes = []
+    events = Event.objects.filter(country=country, starts_at__date__lte=end, ends_at__date__gte=start).exclude(
+        status="cancelled"
+    )
+    for event in events.only("name", "starts_at", "ends_at")[:20]:
+        notes.append(Annotation(timezone.localtime(event.starts_at, zone).date(), event.name, "event"))
+    occurrences = CulturalMomentOccurrence.objects.filter(
+        moment__country=country, starts_on__lte=end, ends_on__gte=start
+    ).select_related("moment")
+    for occ in occurrences[:20]:
+        notes.append(Annotation(occ.starts_on, occ.moment.name, "moment", until=occ.ends_on))
+    if government:
+        incidents = RegulatoryIncident.objects.filter(country=country, opened_at__date__lte=end).exclude(
+            resolved_at__date__lt=start
+        )
+        for incident in incidents.only("title", "opened_at", "resolved_at")[:10]:
+            resolved = timezone.localtime(incident.resolved_at, zone).date() if incident.resolved_at else None
+            notes.append(
+                Annotation(
+                    timezone.localtime(incident.opened_at, zone).date(), incident.title, "incident", until=resolved
+                )
+            )
+    return notes
+
+
+def country_people(country) -> QuerySet:
+    """Who can own a record in the country: its team members."""
+    return get_user_model().objects.filter(memberships__country=country).distinct().order_by("username")

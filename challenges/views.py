@@ -1,0 +1,159 @@
+"""Portal pages for challenges: list, page, create, edit, status moves, trend charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opsportal.charts import line_chart
+from opsportal.portal.charts import svg_response
+from opsportal.portal.mixins import (
+    form_error,
+    get_scoped_or_404,
+    list_filters,
+    paginate,
+    portal_render,
+    portal_view,
+    require_edit,
+    saved_views,
+    scoped,
+)
+
+from . import selectors
+from .forms import ChallengeForm, StatusForm, challenge_filters
+from .models import Challenge, Status
+from .services import allowed_statuses, challenge_change_status, challenge_save
+
+LIST_NAME = "challenges"
+
+
+@portal_view
+def challenge_list(request):
+    params, restored = list_filters(request, LIST_NAME)
+    base = scoped(request, Challenge.objects.filter(country=request.country))
+    filterset = challenge_filters(params, selectors.challenge_list(base), request)
+    page, filter_query = paginate(request, filterset.qs, params)
+    return portal_render(
+        request,
+        "challenges/list.html",
+        {
+            "nav": "challenges",
+            "filterset": filterset,
+            "page": page,
+            "filter_query": filter_query,
+            "restored": restored,
+            "views": saved_views(request, LIST_NAME),
+            "list_name": LIST_NAME,
+        },
+    )
+
+
+@portal_view
+def challenge_detail(request, pk: int):
+    challenge = get_scoped_or_404(request, selectors.challenge_detail_queryset(), pk=pk)
+    can_edit = request.access.can_edit(challenge)
+    return portal_render(
+        request,
+        "challenges/detail.html",
+        {
+            "nav": "challenges",
+            "challenge": challenge,
+            "can_edit": can_edit,
+            "moves": [(s, Status(s).label) for s in allowed_statuses(challenge)] if can_edit else [],
+            "progress": selectors.challenge_progress(challenge),
+            "participants": selectors.challenge_participants(challenge)[:100],
+            "history": selectors.challenge_history(challenge),
+            "latest": challenge.snapshots.order_by("-captured_at").first(),
+        },
+    )
+
+
+@portal_view
+def challenge_create(request):
+    require_edit(request)
+    form = ChallengeForm(request.POST or None, country=request.country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = challenge_save(form.instance, by=request.user, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Challenge #%(tag)s created.") % {"tag": challenge.hashtag})
+            return redirect("challenges:detail", pk=challenge.pk)
+    return portal_render(request, "challenges/form.html", {"nav": "challenges", "form": form}, status=_status(form))
+
+
+@portal_view
+def challenge_edit(request, pk: int):
+    challenge = get_scoped_or_404(request, Challenge.objects.all(), pk=pk)
+    require_edit(request, challenge)
+    form = ChallengeForm(request.POST or None, instance=challenge, country=challenge.country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("challenges:detail", pk=challenge.pk)
+    return portal_render(
+        request,
+        "challenges/form.html",
+        {"nav": "challenges", "form": form, "challenge": challenge},
+        status=_status(form),
+    )
+
+
+@require_POST
+@portal_view
+def challenge_status(request, pk: int):
+    challenge = get_scoped_or_404(request, Challenge.objects.all(), pk=pk)
+    require_edit(request, challenge)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect("challenges:detail", pk=pk)
+    try:
+        challenge_change_status(challenge, form.cleaned_data["status"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The challenge is now %(status)s.") % {"status": challenge.get_status_display()})
+    return redirect("challenges:detail", pk=pk)
+
+
+@portal_view
+def challenge_chart(request, pk: int):
+    """Views (or videos, likes and shares) over time, with the country's events, cultural
+    moments and (for those allowed) incidents marked on the time axis."""
+    challenge = get_scoped_or_404(request, Challenge.objects.select_related("country"), pk=pk)
+    which = "engagement" if request.GET.get("set") == "engagement" else "views"
+    government = request.access.can("government.view", challenge.country_id)
+
+    def draw() -> bytes:
+        trend = selectors.challenge_trend(challenge)
+        if which == "views":
+            series = {_("Views"): trend["views"]}
+        else:
+            series = {_("Videos"): trend["videos"], _("Likes"): trend["likes"], _("Shares"): trend["shares"]}
+        points = [p[0] for values in series.values() for p in values]
+        notes = []
+        if points:
+            zone = challenge.country.zone
+            start = timezone.localtime(min(points), zone).date() - dt.timedelta(days=1)
+            end = timezone.localtime(max(points), zone).date() + dt.timedelta(days=1)
+            notes = selectors.trend_annotations(challenge.country, start, end, government=government)
+        return line_chart(series, annotations=notes, empty_text=_("No metrics yet"))
+
+    key = ("challenge", challenge.pk, which, challenge.metrics_at, challenge.updated_at, government)
+    return svg_response(key, draw)
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200

@@ -1,0 +1,55 @@
+"""Reads for event pages: lists, the checklist, guests, partners, what is coming up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import Event, EventGuest, EventTask, GuestStatus, Status
+
+
+def event_list(queryset: QuerySet) -> QuerySet:
+    # A grouped query ignores Meta.ordering: order explicitly (the ordering filter may override).
+    return (
+        queryset.select_related("owner")
+        .annotate(open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True), distinct=True))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def event_detail_queryset() -> QuerySet:
+    return Event.objects.select_related("country", "owner", "cultural_moment", "challenge", "copied_from")
+
+
+def event_tasks(event: Event) -> QuerySet:
+    return EventTask.objects.filter(event=event).select_related("assignee", "done_by").order_by("due_on", "id")
+
+
+def event_guests(event: Event) -> QuerySet:
+    return EventGuest.objects.filter(event=event).select_related("influencer").order_by("influencer__name")
+
+
+def guest_counts(event: Event) -> dict[str, int]:
+    counts = dict(event.guests.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in GuestStatus.values}
+
+
+def upcoming_events(country, *, days: int = 14, now: dt.datetime | None = None) -> QuerySet:
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(country=country, starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days))
+        .exclude(status=Status.CANCELLED)
+        .order_by("starts_at")
+    )
+
+
+def overdue_tasks(country, *, today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate(timezone=country.zone)
+    return (
+        EventTask.objects.filter(event__country=country, done_at__isnull=True, due_on__lt=today)
+        .exclude(event__status=Status.CANCELLED)
+        .select_related("event", "assignee")
+        .order_by("due_on", "id")
+    )

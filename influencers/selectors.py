@@ -1,0 +1,91 @@
+"""Reads for influencer pages: lists, the pipeline board, follower history, outreach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, QuerySet
+
+from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, Stage
+
+BOARD_CARDS_PER_STAGE = 30
+
+
+def influencer_list(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("relationship_owner").prefetch_related("accounts").order_by("name", "pk")
+
+
+def pipeline_board(queryset: QuerySet, per_stage: int = BOARD_CARDS_PER_STAGE) -> list[dict]:
+    """Columns by stage: the count in each and its biggest creators first (one count query,
+    then one short query per non-empty stage: at most six, whatever the number of creators).
+    An empty stage is skipped: looking for its top creators would walk the whole followers index."""
+    counts = dict(queryset.order_by().values_list("stage").annotate(n=Count("pk")))
+    cards: dict[str, list] = {}
+    for stage in Stage:
+        if counts.get(stage.value):
+            cards[stage.value] = list(queryset.filter(stage=stage.value).order_by("-total_followers", "pk")[:per_stage])
+    stages = list(Stage)
+    columns = []
+    for index, stage in enumerate(stages):
+        columns.append(
+            {
+                "stage": stage,
+                "label": stage.label,
+                "count": counts.get(stage.value, 0),
+                "cards": cards.get(stage.value, []),
+                "next": stages[index + 1] if index + 1 < len(stages) else None,
+                "previous": stages[index - 1] if index > 0 else None,
+            }
+        )
+    return columns
+
+
+def follower_history(influencer: Influencer) -> dict[str, list[tuple[dt.date, int]]]:
+    """Followers per platform over time, one series per account platform (one query)."""
+    series: dict[str, list] = defaultdict(list)
+    rows = (
+        FollowerSnapshot.objects.filter(account__influencer=influencer)
+        .order_by("date")
+        .values_list("account__platform", "date", "followers")
+    )
+    for platform, date, followers in rows:
+        series[platform].append((date, followers))
+    return dict(series)
+
+
+def crossover_date(history: dict[str, list[tuple[dt.date, int]]]) -> dt.date | None:
+    """The first day our platform's following passed every other platform's latest count."""
+    own = history.get(OWN_PLATFORM)
+    others = {p: points for p, points in history.items() if p != OWN_PLATFORM}
+    if not own or not others:
+        return None
+    events = sorted(
+        [(d, OWN_PLATFORM, n) for d, n in own] + [(d, p, n) for p, points in others.items() for d, n in points]
+    )
+    latest: dict[str, int] = {}
+    for date, platform, followers in events:
+        latest[platform] = followers
+        other_best = max((n for p, n in latest.items() if p != OWN_PLATFORM), default=None)
+        if OWN_PLATFORM in latest and other_best is not None and latest[OWN_PLATFORM] > other_best:
+            return date
+    return None
+
+
+def platform_label(value: str) -> str:
+    try:
+        return str(Platform(value).label)
+    except ValueError:
+        return value
+
+
+def outreach_log(influencer: Influencer, limit: int = 50) -> QuerySet:
+    return InfluencerInteraction.objects.filter(influencer=influencer).select_related("owner")[:limit]
+
+
+def challenges_joined(influencer: Influencer) -> QuerySet:
+    return influencer.participations.select_related("challenge").order_by("-challenge__starts_at")
+
+
+def events_attended(influencer: Influencer) -> QuerySet:
+    return influencer.event_guests.select_related("event").order_by("-event__starts_at")

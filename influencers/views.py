@@ -1,0 +1,184 @@
+"""Portal pages for influencers: list, pipeline board, page with follower chart and outreach."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opsportal.charts import Annotation, line_chart
+from opsportal.portal.charts import svg_response
+from opsportal.portal.mixins import (
+    form_error,
+    get_scoped_or_404,
+    list_filters,
+    paginate,
+    portal_render,
+    portal_view,
+    require_edit,
+    saved_views,
+    scoped,
+)
+
+from . import selectors
+from .forms import BOARD_FILTER_FIELDS, OutreachForm, StageForm, influencer_filters
+from .models import Influencer, Stage
+from .services import influencer_log_interaction, influencer_move_stage
+
+LIST_NAME = "influencers"
+BOARD_NAME = "influencer-board"
+
+
+def _country_influencers(request):
+    return scoped(request, Influencer.objects.filter(country=request.country))
+
+
+@portal_view
+def influencer_list(request):
+    params, restored = list_filters(request, LIST_NAME)
+    filterset = influencer_filters(params, selectors.influencer_list(_country_influencers(request)), request)
+    page, filter_query = paginate(request, filterset.qs, params)
+    return portal_render(
+        request,
+        "influencers/list.html",
+        {
+            "nav": "influencers",
+            "filterset": filterset,
+            "page": page,
+            "filter_query": filter_query,
+            "restored": restored,
+            "views": saved_views(request, LIST_NAME),
+            "list_name": LIST_NAME,
+        },
+    )
+
+
+def _board_context(request, params: QueryDict) -> dict:
+    filterset = influencer_filters(params, _country_influencers(request), request, BOARD_FILTER_FIELDS)
+    query = urlencode([(k, v) for k, values in params.lists() for v in values if v])
+    return {
+        "nav": "board",
+        "filterset": filterset,
+        "columns": selectors.pipeline_board(filterset.qs),
+        "filter_query": query,
+        "stages": Stage.choices,
+    }
+
+
+@portal_view
+def influencer_board(request):
+    params, restored = list_filters(request, BOARD_NAME)
+    context = _board_context(request, params)
+    context.update({"restored": restored, "views": saved_views(request, BOARD_NAME), "list_name": BOARD_NAME})
+    return portal_render(request, "influencers/board.html", context)
+
+
+@require_POST
+@portal_view
+def influencer_stage(request, pk: int):
+    """Move a card: one POST. From the board (htmx) the board comes back re-rendered."""
+    influencer = get_scoped_or_404(request, Influencer.objects.all(), pk=pk)
+    require_edit(request, influencer)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            influencer_move_stage(influencer, form.cleaned_data["stage"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved to %(stage)s.") % {"name": influencer.name, "stage": influencer.get_stage_display()},
+            )
+    else:
+        messages.error(request, _("Choose a pipeline stage."))
+    if request.htmx:
+        context = _board_context(request, QueryDict(request.POST.get("board_query", "")))
+        context["moved"] = influencer.pk
+        return portal_render(request, "influencers/_board.html", context)
+    return redirect(_safe_next(request, "influencers:board"))
+
+
+@portal_view
+def influencer_detail(request, pk: int):
+    influencer = get_scoped_or_404(request, Influencer.objects.select_related("country", "relationship_owner"), pk=pk)
+    return portal_render(request, "influencers/detail.html", _detail_context(request, influencer, OutreachForm()))
+
+
+def _detail_context(request, influencer, form) -> dict:
+    return {
+        "nav": "influencers",
+        "influencer": influencer,
+        "can_edit": request.access.can_edit(influencer),
+        "accounts": list(influencer.accounts.all()),
+        "categories": list(influencer.categories.all()),
+        "outreach": selectors.outreach_log(influencer),
+        "form": form,
+        "joined": selectors.challenges_joined(influencer)[:50],
+        "attended": selectors.events_attended(influencer)[:50],
+        "stages": Stage.choices,
+    }
+
+
+@require_POST
+@portal_view
+def influencer_outreach(request, pk: int):
+    """Log an outreach entry from the inline form; htmx swaps the log section in place."""
+    influencer = get_scoped_or_404(request, Influencer.objects.select_related("country"), pk=pk)
+    require_edit(request, influencer)
+    form = OutreachForm(request.POST)
+    if form.is_valid():
+        try:
+            influencer_log_interaction(
+                influencer,
+                kind=form.cleaned_data["kind"],
+                summary=form.cleaned_data["summary"],
+                occurred_at=form.cleaned_data.get("occurred_at"),
+                next_follow_up_on=form.cleaned_data.get("next_follow_up_on"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Outreach logged."))
+                return redirect("influencers:detail", pk=pk)
+            influencer.refresh_from_db()
+            context = _detail_context(request, influencer, OutreachForm())
+            context["logged"] = True
+            return portal_render(request, "influencers/_outreach.html", context)
+    context = _detail_context(request, influencer, form)
+    if request.htmx:
+        # 200 so htmx swaps the form back in with its errors next to the fields.
+        return portal_render(request, "influencers/_outreach.html", context)
+    return portal_render(request, "influencers/detail.html", context, status=400)
+
+
+@portal_view
+def influencer_chart(request, pk: int):
+    """Followers per platform over time; the day our platform overtook the others is marked."""
+    influencer = get_scoped_or_404(request, Influencer.objects.all(), pk=pk)
+
+    def draw() -> bytes:
+        history = selectors.follower_history(influencer)
+        series = {selectors.platform_label(p): points for p, points in history.items()}
+        notes = []
+        crossed = influencer.crossed_over_on or selectors.crossover_date(history)
+        if crossed:
+            notes.append(Annotation(crossed, _("Overtook other platforms"), "crossover"))
+        return line_chart(series, annotations=notes, empty_text=_("No follower history yet"))
+
+    return svg_response(("influencer", influencer.pk, influencer.updated_at, influencer.total_followers), draw)
+
+
+def _safe_next(request, default: str):
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default

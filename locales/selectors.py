@@ -1,0 +1,47 @@
+"""Reads for team and government-relations pages. Callers scope by access first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident, TeamMembership
+from .models.government import IncidentStatus
+
+
+def team_members(country) -> QuerySet:
+    return (
+        TeamMembership.objects.filter(country=country)
+        .select_related("user", "user__profile")
+        .order_by("role", "user__first_name", "user__username")
+    )
+
+
+def contacts_overdue(queryset: QuerySet, country, *, now: dt.datetime | None = None) -> QuerySet:
+    """Contacts not touched within the country's threshold (or never)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=country.government_touch_days)
+    return queryset.filter(country=country).filter(Q(last_contacted_at__lt=limit) | Q(last_contacted_at__isnull=True))
+
+
+def open_incidents(queryset: QuerySet, country) -> QuerySet:
+    return queryset.filter(country=country).exclude(status=IncidentStatus.RESOLVED).order_by("-opened_at")
+
+
+def contact_interactions(contact: GovernmentContact) -> QuerySet:
+    return GovernmentInteraction.objects.filter(contact=contact).select_related("incident", "owner")
+
+
+def incident_timeline(incident: RegulatoryIncident) -> list[dict]:
+    """Opened, every interaction and commitment, resolved: in time order."""
+    items = [{"when": incident.opened_at, "kind": "opened", "incident": incident}]
+    for interaction in incident.interactions.select_related("contact", "owner"):
+        items.append({"when": interaction.occurred_at, "kind": "interaction", "interaction": interaction})
+    for commitment in incident.commitments.select_related("contact"):
+        when = commitment.created_at
+        items.append({"when": when, "kind": "commitment", "commitment": commitment})
+    if incident.resolved_at:
+        items.append({"when": incident.resolved_at, "kind": "resolved", "incident": incident})
+    return sorted(items, key=lambda item: item["when"])

@@ -1,0 +1,229 @@
+"""Server time of the portal's main pages on the API issue's scale data (PostgreSQL).
+
+100,000 influencers (300,000 accounts, 600,000 follower counts) and 10,000 challenges with
+1,000,000 metric snapshots, seeded by the same generator as ``bench_api``; plus events, tasks
+and government contacts for the measured country. Each page is requested in-process through
+Django's full middleware stack as a country lead; the figure is the time from request to
+response, without the network.
+
+    DATABASE_URL=postgres://.../opsportal_bench python manage.py migrate
+    DATABASE_URL=postgres://.../opsportal_bench python manage.py bench_portal [--write-docs]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from benchmarks import seed as seeding
+from locales.models import Country, Role, TeamMembership
+
+START, END = "<!-- portal-benchmark:start -->", "<!-- portal-benchmark:end -->"
+BUDGET_MS = 200
+
+
+class Command(BaseCommand):
+    help = "Measure the server time of the portal's main pages on scale data (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=20, help="Requests per page (median and p95 kept).")
+        parser.add_argument("--influencers", type=int, default=100_000)
+        parser.add_argument("--challenges", type=int, default=10_000)
+        parser.add_argument("--hours", type=int, default=100, help="Snapshots per challenge.")
+        parser.add_argument("--reseed", action="store_true")
+        parser.add_argument("--write-docs", action="store_true", help="Write the results into docs/performance.md.")
+
+    def handle(self, *args, **opts):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
+        if opts["reseed"] or not seeding.seeded(opts["influencers"], opts["challenges"] * opts["hours"]):
+            self.stdout.write("Seeding (shared with bench_api)…")
+            started = time.perf_counter()
+            seeding.seed(
+                opts["influencers"], opts["challenges"], opts["hours"], log=lambda m: self.stdout.write(f"  {m}")
+            )
+            self.stdout.write(f"  done in {time.perf_counter() - started:.0f}s")
+        country = Country.objects.get(code="ID")
+        records = self._portal_records(country)
+        user = self._lead(country)
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        client.force_login(user)
+
+        pages = [
+            ("Dashboard", "/"),
+            ("Challenges list", "/challenges/"),
+            ("Challenges list, filtered and sorted", "/challenges/?status=live&ordering=-views"),
+            ("Challenge page", f"/challenges/{records['challenge']}/"),
+            ("Challenge trend chart (cached)", f"/challenges/{records['challenge']}/chart.svg"),
+            ("Influencers list", "/influencers/"),
+            (
+                "Influencers list, filtered",
+                "/influencers/?stage=active&platform=tiktok&followers_min=1000&ordering=-total_followers",
+            ),
+            ("Influencers list, page 200", "/influencers/?page=200"),
+            ("Pipeline board", "/influencers/board/"),
+            ("Influencer page", f"/influencers/{records['influencer']}/"),
+            ("Follower chart (cached)", f"/influencers/{records['influencer']}/chart.svg"),
+            ("Events list", "/events/"),
+            ("Event page", f"/events/{records['event']}/"),
+            ("Calendar, month", "/calendar/"),
+            ("Calendar, agenda", "/calendar/?view=agenda"),
+            ("Search", "/search/?q=kaykai"),
+            ("Government relations", "/government/"),
+        ]
+        rows = []
+        from opsportal.models import SavedView
+
+        for label, url in pages:
+            cache.clear()
+            SavedView.objects.filter(user=user).delete()  # no remembered filters between pages
+            first, _cpu = self._time(client, url)  # cold: a chart is drawn, caches fill
+            times, cpus, queries = [], [], 0
+            for _ in range(opts["repeat"]):
+                with CaptureQueriesContext(connection) as captured:
+                    wall, cpu = self._time(client, url)
+                times.append(wall)
+                cpus.append(cpu)
+                queries = len(captured)
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            row = (label, url, statistics.median(times), p95, statistics.median(cpus), first, queries)
+            rows.append(row)
+            self.stdout.write(
+                f"{label:40} median {row[2]:6.1f} ms  p95 {p95:6.1f} ms  cpu {row[4]:6.1f} ms  "
+                f"first {first:6.1f} ms  {queries} queries"
+            )
+        report = self._report(rows, opts)
+        self.stdout.write(report)
+        if opts["write_docs"]:
+            self._write_docs(report)
+
+    def _time(self, client: Client, url: str) -> tuple[float, float]:
+        """Wall time of the request, and the CPU time this process spent on it (what the
+        page costs the web server, without waiting on a busy machine or on PostgreSQL)."""
+        cpu, started = time.process_time(), time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        return elapsed, (time.process_time() - cpu) * 1000
+
+    def _lead(self, country):
+        from django.contrib.auth import get_user_model
+
+        user, _ = get_user_model().objects.get_or_create(username="bench-portal-lead")
+        TeamMembership.objects.get_or_create(user=user, country=country, defaults={"role": Role.LEAD})
+        return user
+
+    def _portal_records(self, country) -> dict:
+        """Events, tasks, guests and government contacts the API seed does not make."""
+        from challenges.models import Challenge
+        from events.models import Event, EventGuest, EventTask
+        from influencers.models import Influencer, InfluencerInteraction
+        from locales.models import GovernmentContact, GovernmentInteraction
+
+        now = timezone.now()
+        today = timezone.localdate()
+        influencer = Influencer.objects.filter(country=country).order_by("-total_followers").first()
+        challenge = Challenge.objects.filter(country=country).order_by("-views").first()
+        if not Event.objects.filter(country=country, name__startswith="Bench event").exists():
+            events = Event.objects.bulk_create(
+                Event(
+                    country=country,
+                    name=f"Bench event {i}",
+                    kind="meet_up",
+                    city="Jakarta",
+                    currency="IDR",
+                    starts_at=now + dt.timedelta(days=i % 60 - 20, hours=i % 24),
+                    ends_at=now + dt.timedelta(days=i % 60 - 20, hours=i % 24 + 3),
+                    budget=1_000_000 * i,
+                )
+                for i in range(1, 2001)
+            )
+            EventTask.objects.bulk_create(
+                EventTask(event=e, title=f"Task {j}", due_on=today + dt.timedelta(days=(e.pk + j) % 40 - 20))
+                for e in events
+                for j in range(5)
+            )
+            guests = list(Influencer.objects.filter(country=country).values_list("pk", flat=True)[:30])
+            EventGuest.objects.bulk_create(EventGuest(event=events[0], influencer_id=pk) for pk in guests)
+            InfluencerInteraction.objects.bulk_create(
+                InfluencerInteraction(
+                    influencer_id=pk,
+                    kind="message",
+                    occurred_at=now,
+                    summary="Hello",
+                    next_follow_up_on=today + dt.timedelta(days=pk % 30 - 5),
+                )
+                for pk in Influencer.objects.filter(country=country).values_list("pk", flat=True)[:5000]
+            )
+            contacts = GovernmentContact.objects.bulk_create(
+                GovernmentContact(country=country, organization=f"Ministry {i % 12}", person_name=f"Official {i}")
+                for i in range(300)
+            )
+            GovernmentInteraction.objects.bulk_create(
+                GovernmentInteraction(
+                    country=country,
+                    contact=c,
+                    kind="meeting",
+                    summary="Met",
+                    occurred_at=now - dt.timedelta(days=c.pk % 200),
+                )
+                for c in contacts
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give them
+        event = Event.objects.filter(country=country, name="Bench event 1").first()
+        return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk}
+
+    def _report(self, rows, opts) -> str:
+        counts = (
+            f"{opts['influencers']:,} influencers (×3 platform accounts, ×2 follower counts each), "
+            f"{opts['challenges']:,} challenges with {opts['challenges'] * opts['hours']:,} metric snapshots"
+        )
+        lines = [
+            START,
+            f"Measured {timezone.now():%Y-%m-%d} with `python manage.py bench_portal` on {counts}; "
+            f"the country measured (Indonesia) holds a fifth of them. Server time through Django's whole "
+            f"middleware stack, signed in as a country lead, {opts['repeat']} requests per page; "
+            f'"first" is the first request with empty caches (a chart is drawn then).',
+            "",
+            "| page | median ms | p95 ms | web CPU ms | first ms | queries |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for label, _url, median, p95, cpu, first, queries in rows:
+            lines.append(f"| {label} | {median:.1f} | {p95:.1f} | {cpu:.1f} | {first:.1f} | {queries} |")
+        worst = max(r[3] for r in rows)
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        lines += [
+            "",
+            f"Slowest p95: {worst:.0f} ms (budget {BUDGET_MS} ms). Load average of the machine when measured: "
+            f"{load} on {os.cpu_count()} cores (wall times grow with it; web CPU much less).",
+            END,
+        ]
+        return "\n".join(lines)
+
+    def _write_docs(self, report: str) -> None:
+        path = Path(settings.BASE_DIR) / "docs" / "performance.md"
+        text = path.read_text() if path.exists() else "# Performance\n"
+        if START in text and END in text:
+            text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: report, text, flags=re.S)
+        elif "## Portal" in text:
+            text = text.replace("## Portal\n", "## Portal\n\n" + report + "\n", 1)
+        else:
+            text = text.rstrip() + "\n\n## Portal\n\n" + report + "\n"
+        path.write_text(text)
+        self.stdout.write(f"Wrote {path}")

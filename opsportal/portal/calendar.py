@@ -1,0 +1,208 @@
+"""Month and agenda views of a country's events, challenge windows, cultural moments,
+task due dates and follow-ups, in the country's timezone (six queries, whatever the month)."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from challenges.models import Challenge
+from events.models import Event, EventTask
+from events.models import Status as EventStatus
+from influencers.models import InfluencerInteraction
+from locales.models import CulturalMomentOccurrence, GovernmentInteraction
+from opsportal.access import Perm
+from opsportal.portal.mixins import portal_render, portal_view, scoped
+
+AGENDA_DAYS = 31
+PER_DAY = 4  # items of each kind shown per day before "+N more"
+
+
+def _days(start: dt.date, end: dt.date, low: dt.date, high: dt.date):
+    day = max(start, low)
+    while day <= min(end, high):
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def _capped(queryset, day_expression, order: list[str], per_day: int = PER_DAY):
+    """The first ``per_day`` rows of each day (one query) and how many each day has (one more)."""
+    ranked = queryset.annotate(
+        cal_day=day_expression,
+        cal_rank=Window(RowNumber(), partition_by=[day_expression], order_by=[F(o) for o in order]),
+    ).filter(cal_rank__lte=per_day)
+    counts = dict(queryset.annotate(cal_day=day_expression).values_list("cal_day").annotate(n=Count("pk")).order_by())
+    return ranked, counts
+
+
+def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.date, list[dict]]:
+    """What happens on each day from ``low`` to ``high``: at most a few items of each kind per
+    day, then "+N more" (a festival week can carry hundreds of tasks and follow-ups)."""
+    zone = country.zone
+    items: dict[dt.date, list[dict]] = defaultdict(list)
+    more: dict[dt.date, int] = defaultdict(int)
+    start = dt.datetime.combine(low, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(high + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+    def count_more(counts: dict, shown_per_day: dict):
+        for day, n in counts.items():
+            if low <= day <= high:
+                more[day] += max(0, n - shown_per_day.get(day, 0))
+
+    events = Event.objects.filter(country=country, starts_at__lt=end, ends_at__gte=start).exclude(
+        status=EventStatus.CANCELLED
+    )
+    ranked, counts = _capped(
+        events.only("name", "starts_at", "ends_at"), TruncDate("starts_at", tzinfo=zone), ["starts_at"]
+    )
+    shown: dict = defaultdict(int)
+    for event in ranked.order_by("starts_at"):
+        first = timezone.localtime(event.starts_at, zone)
+        shown[first.date()] += 1
+        last = timezone.localtime(event.ends_at, zone).date()
+        for day in _days(first.date(), last, low, high):
+            items[day].append(
+                {
+                    "kind": "event",
+                    "label": event.name,
+                    "time": first if day == first.date() else None,
+                    "url": reverse("events:detail", args=[event.pk]),
+                }
+            )
+    count_more(counts, shown)
+
+    challenges = Challenge.objects.filter(country=country).only("hashtag", "starts_at", "ends_at")
+    for field, text in (("starts_at", _("#%(tag)s starts")), ("ends_at", _("#%(tag)s ends"))):
+        window = challenges.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        ranked, counts = _capped(window, TruncDate(field, tzinfo=zone), [field, "pk"])
+        shown = defaultdict(int)
+        for challenge in ranked:
+            local = timezone.localtime(getattr(challenge, field), zone)
+            shown[local.date()] += 1
+            items[local.date()].append(
+                {
+                    "kind": "challenge",
+                    "label": text % {"tag": challenge.hashtag},
+                    "time": local,
+                    "url": reverse("challenges:detail", args=[challenge.pk]),
+                }
+            )
+        count_more(counts, shown)
+
+    occurrences = CulturalMomentOccurrence.objects.filter(
+        moment__country=country, starts_on__lte=high, ends_on__gte=low
+    ).select_related("moment")
+    for occ in occurrences[:50]:
+        for day in _days(occ.starts_on, occ.ends_on, low, high):
+            items[day].append({"kind": "moment", "label": occ.moment.name, "time": None, "url": ""})
+
+    tasks = EventTask.objects.filter(
+        event__country=country, due_on__gte=low, due_on__lte=high, done_at__isnull=True
+    ).select_related("event")
+    ranked, counts = _capped(tasks, F("due_on"), ["due_on", "pk"])
+    shown = defaultdict(int)
+    for task in ranked:
+        shown[task.due_on] += 1
+        items[task.due_on].append(
+            {
+                "kind": "task",
+                "label": _("Due: %(task)s (%(event)s)") % {"task": task.title, "event": task.event.name},
+                "time": None,
+                "url": reverse("events:detail", args=[task.event_id]) + f"#task-{task.pk}",
+            }
+        )
+    count_more(counts, shown)
+
+    follow_ups = InfluencerInteraction.objects.filter(
+        influencer__country=country, follow_up_done=False, next_follow_up_on__gte=low, next_follow_up_on__lte=high
+    ).select_related("influencer")
+    ranked, counts = _capped(
+        follow_ups,
+        F("next_follow_up_on"),
+        ["next_follow_up_on", "pk"],
+    )
+    shown = defaultdict(int)
+    for entry in ranked:
+        shown[entry.next_follow_up_on] += 1
+        items[entry.next_follow_up_on].append(
+            {
+                "kind": "follow_up",
+                "label": _("Follow up: %(name)s") % {"name": entry.influencer.name},
+                "time": None,
+                "url": reverse("influencers:detail", args=[entry.influencer_id]),
+            }
+        )
+    count_more(counts, shown)
+
+    if request.access.can(Perm.GOVERNMENT_VIEW, country.pk):
+        gov = scoped(request, GovernmentInteraction.objects.filter(country=country)).filter(
+            follow_up_on__gte=low, follow_up_on__lte=high
+        )
+        ranked, counts = _capped(gov.select_related("contact"), F("follow_up_on"), ["follow_up_on", "pk"])
+        shown = defaultdict(int)
+        for interaction in ranked:
+            shown[interaction.follow_up_on] += 1
+            items[interaction.follow_up_on].append(
+                {
+                    "kind": "government",
+                    "label": _("Government follow-up: %(name)s") % {"name": interaction.contact.person_name},
+                    "time": None,
+                    "url": reverse("locales:contact", args=[interaction.contact_id]),
+                }
+            )
+        count_more(counts, shown)
+    for day_items in items.values():
+        day_items.sort(key=lambda item: (item["time"] is None, item["time"] or 0, item["kind"]))
+    for day, n in more.items():
+        if n:
+            items[day].append(
+                {"kind": "more", "label": ngettext("+%(n)d more", "+%(n)d more", n) % {"n": n}, "time": None, "url": ""}
+            )
+    return items
+
+
+def _month(value: str | None, today: dt.date) -> dt.date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-", 1))
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        return today.replace(day=1)
+
+
+@portal_view
+def calendar_view(request):
+    country = request.country
+    today = timezone.localdate(timezone=country.zone)
+    month = _month(request.GET.get("month"), today)
+    mode = "agenda" if request.GET.get("view") == "agenda" else "month"
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    context = {
+        "nav": "calendar",
+        "mode": mode,
+        "month": month,
+        "today": today,
+        "previous": previous.strftime("%Y-%m"),
+        "following": following.strftime("%Y-%m"),
+        "current": month.strftime("%Y-%m"),
+    }
+    if mode == "month":
+        weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        items = calendar_items(request, country, weeks[0][0], weeks[-1][-1])
+        context["weeks"] = [[{"date": d, "items": items.get(d, [])} for d in week] for week in weeks]
+        context["weekdays"] = [weeks[0][i] for i in range(7)]
+    else:
+        low = today if month == today.replace(day=1) else month
+        high = low + dt.timedelta(days=AGENDA_DAYS - 1)
+        items = calendar_items(request, country, low, high)
+        context["agenda"] = [{"date": d, "items": items[d]} for d in sorted(items)]
+        context["low"], context["high"] = low, high
+    return portal_render(request, "portal/calendar.html", context)

@@ -1,0 +1,39 @@
+/* OpsPortal: small progressive enhancements. No inline script is allowed by the CSP. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // htmx requests carry the CSRF token read from <body data-csrf>.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = document.body.dataset.csrf;
+    if (token) { event.detail.headers["X-CSRFToken"] = token; }
+  });
+
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  ready(function () {
+    // The country switcher submits itself when a country is picked.
+    document.querySelectorAll(".js-autosubmit").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    document.querySelectorAll(".js-hide-when-auto").forEach(function (el) { el.classList.add("visually-hidden"); });
+
+    // The phone menu opens and closes with a button that says whether it is open.
+    var toggle = document.querySelector(".js-menu-toggle");
+    var nav = document.getElementById("main-nav");
+    if (toggle && nav) {
+      toggle.addEventListener("click", function () {
+        var open = nav.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+  });
+
+  // After htmx swaps a fragment in, keep the keyboard where the person was.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var focus = event.detail.target.querySelector("[data-focus-after-swap]");
+    if (focus) { focus.focus(); }
+  });
+})();
