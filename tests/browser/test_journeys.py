@@ -112,6 +112,6 @@ def test_dashboard_on_a_phone_has_no_horizontal_scroll(browser, live_server, dem
         # The menu opens from its button on a phone.
         page.goto("/")
         page.get_by_role("button", name="Menu").click()
-        expect(page.get_by_role("link", name="Calendar")).to_be_visible()
+        expect(page.get_by_role("link", name="Calendar", exact=True)).to_be_visible()
     finally:
         context.close()

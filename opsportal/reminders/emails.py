@@ -1,0 +1,166 @@
+"""A reminder's words, written at send time in the recipient's language, for email and the inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from locales.models import StaffProfile
+from opsportal.mail import Rendered, language_for
+from opsportal.models import Notification, ReminderDelivery
+from opsportal.reports.links import absolute
+
+from .kinds import ReminderKind
+
+
+@dataclass
+class Message:
+    subject: str
+    lines: list[str]
+    items: list[str] = field(default_factory=list)
+    path: str = "/"
+
+
+def _date(value: str | None) -> str:
+    return date_format(dt.date.fromisoformat(value), "DATE_FORMAT") if value else ""
+
+
+def _when(value: str | None, tz: str) -> str:
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value).astimezone(ZoneInfo(tz))
+    return date_format(moment, "DATETIME_FORMAT")
+
+
+def compose(kind: str, p: dict) -> Message:
+    """Subject and lines of one reminder, in the active language."""
+    tz = p.get("timezone", "UTC")
+    path = p.get("path", "/")
+    if kind == ReminderKind.TASK_DUE:
+        args = {"task": p["task"], "event": p["event"], "date": _date(p["due_on"])}
+        subject = _("Task due today: %(task)s") if p["days"] == 0 else _("Task due in 2 days: %(task)s")
+        return Message(subject % args, [_("“%(task)s” for %(event)s is due on %(date)s.") % args], path=path)
+    if kind == ReminderKind.TASK_OVERDUE:
+        count = p["count"]
+        subject = ngettext("%(count)s overdue event task", "%(count)s overdue event tasks", count) % {"count": count}
+        items = [
+            _("%(task)s — %(event)s — due %(date)s")
+            % {"task": i["task"], "event": i["event"], "date": _date(i["due_on"])}
+            for i in p["items"]
+        ]
+        return Message(subject, [_("These tasks are past their due date:")], items, path)
+    if kind == ReminderKind.EVENT_STARTING:
+        args = {"event": p["event"], "city": p["city"], "when": _when(p["starts_at"], tz), "timezone": tz}
+        subject = _("%(event)s starts tomorrow") if p["days"] == 1 else _("%(event)s starts in a week")
+        return Message(
+            subject % args, [_("%(event)s in %(city)s starts on %(when)s (%(timezone)s).") % args], path=path
+        )
+    if kind == ReminderKind.CHALLENGE_LAUNCH:
+        args = {"hashtag": p["hashtag"], "title": p["title"], "when": _when(p["starts_at"], tz)}
+        return Message(
+            _("#%(hashtag)s launches tomorrow") % args,
+            [_("%(title)s goes live on %(when)s. Check the music, the effect and the seeding creators.") % args],
+            path=path,
+        )
+    if kind == ReminderKind.CHALLENGE_ENDING:
+        args = {"hashtag": p["hashtag"], "title": p["title"], "when": _when(p["ends_at"], tz)}
+        return Message(_("#%(hashtag)s ends in 2 days") % args, [_("%(title)s ends on %(when)s.") % args], path=path)
+    if kind == ReminderKind.CHALLENGE_STALE:
+        args = {"hashtag": p["hashtag"], "when": _when(p["last_snapshot"], tz)}
+        line = (
+            _("The last metric snapshot was captured on %(when)s; its numbers are stale.") % args
+            if p["last_snapshot"]
+            else _("No metric snapshot has been recorded for it yet.")
+        )
+        return Message(_("#%(hashtag)s: no new numbers for 48 hours") % args, [line], path=path)
+    if kind == ReminderKind.FOLLOW_UP:
+        args = {"influencer": p["influencer"], "date": _date(p["due_on"]), "summary": p["summary"]}
+        return Message(
+            _("Follow up with %(influencer)s") % args,
+            [_("A follow-up with %(influencer)s was planned for %(date)s.") % args, p["summary"]],
+            path=path,
+        )
+    if kind == ReminderKind.GOVERNMENT_CONTACT:
+        args = {
+            "contact": p["contact"],
+            "organization": p["organization"],
+            "days": p["days"],
+            "date": _date(p["last_touch"][:10]),
+        }
+        return Message(
+            _("Not contacted for over %(days)s days: %(contact)s") % args,
+            [_("%(contact)s (%(organization)s) was last contacted on %(date)s.") % args],
+            path=path,
+        )
+    if kind == ReminderKind.INCIDENT_STALE:
+        args = {"incident": p["incident"], "when": _when(p["last_activity"], tz)}
+        return Message(
+            _("Open incident with no update for 24 hours: %(incident)s") % args,
+            [_("Nothing has been logged on “%(incident)s” since %(when)s.") % args],
+            path=path,
+        )
+    if kind == ReminderKind.MOMENT_UNPLANNED:
+        args = {"moment": p["moment"], "date": _date(p["starts_on"])}
+        return Message(
+            _("%(moment)s is 30 days away with nothing planned") % args,
+            [_("%(moment)s starts on %(date)s and no challenge or event is linked to it yet.") % args],
+            path=path,
+        )
+    return Message(str(kind), [], path=path)
+
+
+def _language(row: ReminderDelivery) -> str:
+    preferred = StaffProfile.objects.filter(user_id=row.recipient_id).values_list("preferred_language", flat=True)
+    return language_for(preferred.first(), row.payload.get("country_language"))
+
+
+def _preferences_url() -> str:
+    try:
+        return absolute(reverse("notifications:preferences"))
+    except NoReverseMatch:
+        return ""
+
+
+def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
+    language = _language(row)
+    with translation.override(language):
+        message = compose(row.kind, row.payload)
+        subject = f"[{row.payload.get('country', 'OpsPortal')}] {message.subject}"
+        context = {
+            "message": message,
+            "subject": subject,
+            "url": absolute(message.path),
+            "kind_label": ReminderKind(row.kind).label if row.kind in ReminderKind.values else row.kind,
+            "preferences_url": _preferences_url(),
+            "language": language,
+        }
+        return (
+            Rendered(
+                subject=subject,
+                text=render_to_string("emails/reminder.txt", context),
+                html=render_to_string("emails/reminder.html", context),
+            ),
+            language,
+        )
+
+
+def delivery_notification(row: ReminderDelivery) -> Notification:
+    """The reminder's inbox entry, in the recipient's language at the time it was sent."""
+    with translation.override(_language(row)):
+        message = compose(row.kind, row.payload)
+    return Notification.objects.create(
+        recipient_id=row.recipient_id,
+        country_id=row.payload.get("country_id"),
+        kind=row.kind,
+        title=message.subject[:300],
+        body="\n".join(message.lines + message.items),
+        url=message.path[:500],
+    )

@@ -1,0 +1,21 @@
+"""The kinds of reminder a person can receive (and mute in their profile)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    TASK_DUE = "task_due", _("Event task due in two days or today")
+    TASK_OVERDUE = "task_overdue", _("Daily digest of overdue event tasks")
+    EVENT_STARTING = "event_starting", _("Event starting in a week or tomorrow")
+    CHALLENGE_LAUNCH = "challenge_launch", _("Challenge launching tomorrow")
+    CHALLENGE_ENDING = "challenge_ending", _("Challenge ending in two days")
+    CHALLENGE_STALE = "challenge_stale", _("Live challenge without new numbers for 48 hours")
+    FOLLOW_UP = "influencer_follow_up", _("Influencer follow-up date reached")
+    GOVERNMENT_CONTACT = "government_contact", _("Government contact not touched for too long")
+    INCIDENT_STALE = "incident_stale", _("Open regulatory incident with no interaction for 24 hours")
+    MOMENT_UNPLANNED = "moment_unplanned", _("Cultural moment in 30 days with nothing planned")
+
+
+# Reminders about government relations reach only people who may see them.
+GOVERNMENT_KINDS = frozenset({ReminderKind.GOVERNMENT_CONTACT, ReminderKind.INCIDENT_STALE})

@@ -1,0 +1,364 @@
+"""One rule per kind of reminder: a set-based query over one country, in that country's local day.
+
+A rule returns ``Occasion``s: who should hear about what. Each occasion has a key naming the
+record, the moment that makes it due (a due date, the last snapshot, the last contact) and the
+recipient, so the same occasion always has the same key — the outbox sends each key once.
+A new occasion (the due date moved, the contact went quiet again) gets a new key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from challenges.models import Challenge, ChallengeMetricSnapshot
+from challenges.models import Status as ChallengeStatus
+from events.models import Event, EventTask
+from events.models import Status as EventStatus
+from influencers.models import InfluencerInteraction
+from locales.models import (
+    Country,
+    CulturalMomentOccurrence,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatoryIncident,
+    Role,
+    TeamMembership,
+)
+from locales.models.government import IncidentStatus
+from opsportal.reports.links import record_path
+
+from .kinds import ReminderKind
+
+DIGEST_LIMIT = 50
+FOLLOW_UP_CATCHUP_DAYS = 6  # a follow-up date missed while the system was down still reminds within a week
+MOMENT_LEAD_DAYS = 30
+MOMENT_CATCHUP_DAYS = 6
+
+
+@dataclass(frozen=True)
+class Occasion:
+    kind: str
+    key: str
+    recipient_id: int
+    country_id: int
+    payload: dict = field(default_factory=dict)
+
+
+class RuleContext:
+    """One country at one moment: its local today and its team, loaded once for every rule."""
+
+    def __init__(self, country: Country, now: dt.datetime):
+        self.country = country
+        self.now = now
+        self.tz = ZoneInfo(country.timezone)
+        self.today = now.astimezone(self.tz).date()
+
+    def day(self, offset: int = 0) -> dt.date:
+        return self.today + dt.timedelta(days=offset)
+
+    def day_span(self, offset: int) -> tuple[dt.datetime, dt.datetime]:
+        """A local day as a UTC range [start, end)."""
+        day = self.day(offset)
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=self.tz)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=self.tz)
+        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+    @cached_property
+    def team(self) -> list[tuple[int, str]]:
+        return list(
+            TeamMembership.objects.filter(country=self.country, user__is_active=True)
+            .order_by("user_id")
+            .values_list("user_id", "role")
+        )
+
+    def members(self, roles: Iterable[str] | None = None) -> list[int]:
+        roles = set(roles) if roles is not None else None
+        return [user_id for user_id, role in self.team if roles is None or role in roles]
+
+    def occasion(self, kind: str, ident: str, recipient_id: int, **payload) -> Occasion:
+        payload = {
+            "country": self.country.name,
+            "country_id": self.country.pk,
+            "timezone": self.country.timezone,
+            "country_language": self.country.default_language,
+            **payload,
+        }
+        return Occasion(kind, f"{kind}:{ident}:u{recipient_id}", recipient_id, self.country.pk, payload)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def task_due(ctx: RuleContext) -> Iterable[Occasion]:
+    """An event task due in two days or today, to its assignee."""
+    tasks = (
+        EventTask.objects.filter(
+            event__country=ctx.country,
+            done_at__isnull=True,
+            assignee__is_active=True,
+            due_on__in=[ctx.day(0), ctx.day(2)],
+        )
+        .exclude(event__status=EventStatus.CANCELLED)
+        .values("pk", "title", "due_on", "assignee_id", "event_id", "event__name")
+    )
+    for t in tasks:
+        days = (t["due_on"] - ctx.today).days
+        yield ctx.occasion(
+            ReminderKind.TASK_DUE,
+            f"{t['pk']}:{t['due_on']}:{days}",
+            t["assignee_id"],
+            task=t["title"],
+            event=t["event__name"],
+            due_on=_iso(t["due_on"]),
+            days=days,
+            path=record_path("event", t["event_id"]),
+        )
+
+
+def task_overdue(ctx: RuleContext) -> Iterable[Occasion]:
+    """Once a day, each assignee's overdue tasks in one digest."""
+    tasks = (
+        EventTask.objects.filter(
+            event__country=ctx.country, done_at__isnull=True, assignee__is_active=True, due_on__lt=ctx.today
+        )
+        .exclude(event__status=EventStatus.CANCELLED)
+        .order_by("assignee_id", "due_on", "pk")
+        .values("pk", "title", "due_on", "assignee_id", "event_id", "event__name")
+    )
+    digests: dict[int, list[dict]] = {}
+    for t in tasks:
+        digests.setdefault(t["assignee_id"], []).append(
+            {"task": t["title"], "event": t["event__name"], "due_on": _iso(t["due_on"]), "event_id": t["event_id"]}
+        )
+    for user_id, items in digests.items():
+        yield ctx.occasion(
+            ReminderKind.TASK_OVERDUE,
+            f"{ctx.country.pk}:{ctx.today}",
+            user_id,
+            count=len(items),
+            items=items[:DIGEST_LIMIT],
+            path=record_path("event"),
+        )
+
+
+def event_starting(ctx: RuleContext) -> Iterable[Occasion]:
+    """An event starting in seven days or tomorrow, to its owner and the country team."""
+    for days in (7, 1):
+        start, end = ctx.day_span(days)
+        events = Event.objects.filter(
+            country=ctx.country,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            status__in=[EventStatus.PLANNING, EventStatus.CONFIRMED],
+        ).values("pk", "name", "city", "starts_at", "owner_id")
+        for e in events:
+            recipients = set(ctx.members())
+            if e["owner_id"]:
+                recipients.add(e["owner_id"])
+            for user_id in sorted(recipients):
+                yield ctx.occasion(
+                    ReminderKind.EVENT_STARTING,
+                    f"{e['pk']}:{ctx.day(days)}:{days}",
+                    user_id,
+                    event=e["name"],
+                    city=e["city"],
+                    starts_at=_iso(e["starts_at"]),
+                    days=days,
+                    path=record_path("event", e["pk"]),
+                )
+
+
+def challenge_launch_and_end(ctx: RuleContext) -> Iterable[Occasion]:
+    """A challenge launching tomorrow or ending in two days, to its owner."""
+    start, end = ctx.day_span(1)
+    launching = Challenge.objects.filter(
+        country=ctx.country,
+        status__in=[ChallengeStatus.IDEA, ChallengeStatus.PLANNED],
+        starts_at__gte=start,
+        starts_at__lt=end,
+        owner__is_active=True,
+    ).values("pk", "hashtag", "title", "starts_at", "owner_id")
+    for c in launching:
+        yield ctx.occasion(
+            ReminderKind.CHALLENGE_LAUNCH,
+            f"{c['pk']}:{ctx.day(1)}",
+            c["owner_id"],
+            hashtag=c["hashtag"],
+            title=c["title"],
+            starts_at=_iso(c["starts_at"]),
+            path=record_path("challenge", c["pk"]),
+        )
+    start, end = ctx.day_span(2)
+    ending = Challenge.objects.filter(
+        country=ctx.country, status=ChallengeStatus.LIVE, ends_at__gte=start, ends_at__lt=end, owner__is_active=True
+    ).values("pk", "hashtag", "title", "ends_at", "owner_id")
+    for c in ending:
+        yield ctx.occasion(
+            ReminderKind.CHALLENGE_ENDING,
+            f"{c['pk']}:{ctx.day(2)}",
+            c["owner_id"],
+            hashtag=c["hashtag"],
+            title=c["title"],
+            ends_at=_iso(c["ends_at"]),
+            path=record_path("challenge", c["pk"]),
+        )
+
+
+def challenge_stale(ctx: RuleContext) -> Iterable[Occasion]:
+    """A live challenge with no new snapshot for 48 hours, to its owner: once per quiet spell."""
+    cutoff = ctx.now - dt.timedelta(hours=48)
+    last = ChallengeMetricSnapshot.objects.filter(challenge=OuterRef("pk")).order_by("-captured_at")
+    rows = (
+        Challenge.objects.filter(country=ctx.country, status=ChallengeStatus.LIVE, owner__is_active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=cutoff))
+        .annotate(last_snapshot=Subquery(last.values("captured_at")[:1]))
+        .filter(Q(last_snapshot__isnull=True) | Q(last_snapshot__lt=cutoff))
+        .values("pk", "hashtag", "title", "owner_id", "last_snapshot")
+    )
+    for c in rows:
+        spell = c["last_snapshot"].strftime("%Y%m%dT%H%M%S") if c["last_snapshot"] else "never"
+        yield ctx.occasion(
+            ReminderKind.CHALLENGE_STALE,
+            f"{c['pk']}:{spell}",
+            c["owner_id"],
+            hashtag=c["hashtag"],
+            title=c["title"],
+            last_snapshot=_iso(c["last_snapshot"]),
+            path=record_path("challenge", c["pk"]),
+        )
+
+
+def influencer_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
+    """A follow-up date reached, to the relationship owner (or whoever logged the entry)."""
+    rows = (
+        InfluencerInteraction.objects.filter(
+            influencer__country=ctx.country,
+            influencer__erased_at__isnull=True,
+            follow_up_done=False,
+            next_follow_up_on__gte=ctx.day(-FOLLOW_UP_CATCHUP_DAYS),
+            next_follow_up_on__lte=ctx.today,
+        )
+        .annotate(person=Coalesce("influencer__relationship_owner_id", "owner_id"))
+        .filter(person__isnull=False)
+        .values("pk", "summary", "next_follow_up_on", "person", "influencer_id", "influencer__name")
+    )
+    for r in rows:
+        yield ctx.occasion(
+            ReminderKind.FOLLOW_UP,
+            f"{r['pk']}:{r['next_follow_up_on']}",
+            r["person"],
+            influencer=r["influencer__name"],
+            summary=r["summary"][:200],
+            due_on=_iso(r["next_follow_up_on"]),
+            path=record_path("influencer", r["influencer_id"]),
+        )
+
+
+GOVERNMENT_ROLES = (Role.LEAD, Role.GOVERNMENT_RELATIONS)
+
+
+def government_contact(ctx: RuleContext) -> Iterable[Occasion]:
+    """A contact not touched for longer than the country's threshold: government roles and the lead."""
+    recipients = ctx.members(GOVERNMENT_ROLES)
+    if not recipients:
+        return
+    cutoff = ctx.now - dt.timedelta(days=ctx.country.government_touch_days)
+    rows = (
+        GovernmentContact.objects.annotate(last_touch=Coalesce("last_contacted_at", "created_at"))
+        .filter(country=ctx.country, last_touch__lt=cutoff)
+        .values("pk", "person_name", "organization", "last_touch")
+    )
+    for c in rows:
+        for user_id in recipients:
+            yield ctx.occasion(
+                ReminderKind.GOVERNMENT_CONTACT,
+                f"{c['pk']}:{c['last_touch'].strftime('%Y%m%dT%H%M%S')}",
+                user_id,
+                contact=c["person_name"],
+                organization=c["organization"],
+                last_touch=_iso(c["last_touch"]),
+                days=ctx.country.government_touch_days,
+                path=record_path("government_contact", c["pk"]),
+            )
+
+
+def incident_stale(ctx: RuleContext) -> Iterable[Occasion]:
+    """An open incident with no interaction for 24 hours: government roles and the lead, once per lull."""
+    recipients = ctx.members(GOVERNMENT_ROLES)
+    if not recipients:
+        return
+    cutoff = ctx.now - dt.timedelta(hours=24)
+    last = (
+        GovernmentInteraction.objects.filter(incident=OuterRef("pk")).values("incident").annotate(m=Max("occurred_at"))
+    )
+    rows = (
+        RegulatoryIncident.objects.filter(country=ctx.country, status=IncidentStatus.OPEN)
+        .annotate(last_activity=Coalesce(Subquery(last.values("m")[:1]), F("opened_at")))
+        .filter(last_activity__lt=cutoff)
+        .values("pk", "title", "last_activity")
+    )
+    for i in rows:
+        for user_id in recipients:
+            yield ctx.occasion(
+                ReminderKind.INCIDENT_STALE,
+                f"{i['pk']}:{i['last_activity'].strftime('%Y%m%dT%H%M%S')}",
+                user_id,
+                incident=i["title"],
+                last_activity=_iso(i["last_activity"]),
+                path=record_path("incident", i["pk"]),
+            )
+
+
+def moment_unplanned(ctx: RuleContext) -> Iterable[Occasion]:
+    """A cultural moment 30 days ahead with no challenge or event under way for it: the country team."""
+    recipients = ctx.members()
+    if not recipients:
+        return
+    start, _end = ctx.day_span(0)
+    planned_challenge = Challenge.objects.filter(
+        cultural_moment=OuterRef("moment"),
+        status__in=[ChallengeStatus.IDEA, ChallengeStatus.PLANNED, ChallengeStatus.LIVE],
+    )
+    planned_event = Event.objects.filter(cultural_moment=OuterRef("moment"), starts_at__gte=start).exclude(
+        status=EventStatus.CANCELLED
+    )
+    rows = (
+        CulturalMomentOccurrence.objects.filter(
+            moment__country=ctx.country,
+            starts_on__gte=ctx.day(MOMENT_LEAD_DAYS - MOMENT_CATCHUP_DAYS),
+            starts_on__lte=ctx.day(MOMENT_LEAD_DAYS),
+        )
+        .filter(~Exists(planned_challenge), ~Exists(planned_event))
+        .values("pk", "moment_id", "moment__name", "starts_on")
+    )
+    for m in rows:
+        for user_id in recipients:
+            yield ctx.occasion(
+                ReminderKind.MOMENT_UNPLANNED,
+                f"{m['pk']}",
+                user_id,
+                moment=m["moment__name"],
+                starts_on=_iso(m["starts_on"]),
+                path=record_path("moment", m["moment_id"]),
+            )
+
+
+RULES: list[Callable[[RuleContext], Iterable[Occasion]]] = [
+    task_due,
+    task_overdue,
+    event_starting,
+    challenge_launch_and_end,
+    challenge_stale,
+    influencer_follow_up,
+    government_contact,
+    incident_stale,
+    moment_unplanned,
+]

@@ -1,0 +1,107 @@
+"""Finding and queueing reminders: which countries are in their sending hours, and what is due there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from locales.models import Country, StaffProfile
+from opsportal import mail
+from opsportal.models import ReminderDelivery
+from opsportal.models.notifications import DeliveryStatus
+
+from .rules import RULES, Occasion, RuleContext
+
+
+def send_hours() -> tuple[int, int]:
+    """Local hours [start, end) in which reminders go out: working hours, not 03:00."""
+    start = settings.OPSPORTAL_SEND_HOUR
+    return start, getattr(settings, "OPSPORTAL_REMINDER_END_HOUR", 18)
+
+
+def in_send_hours(now: dt.datetime, tz: str) -> bool:
+    start, end = send_hours()
+    return start <= now.astimezone(ZoneInfo(tz)).hour < end
+
+
+def countries_due(now: dt.datetime | None = None) -> list[int]:
+    """Countries where it is now working hours; a tick runs their rules (again: keys make it once)."""
+    now = now or timezone.now()
+    return [pk for pk, tz in Country.objects.order_by("pk").values_list("pk", "timezone") if in_send_hours(now, tz)]
+
+
+def occasions_for(country: Country, now: dt.datetime | None = None) -> list[Occasion]:
+    """Every reminder due in the country's local today, one per key."""
+    ctx = RuleContext(country, now or timezone.now())
+    found: dict[str, Occasion] = {}
+    for rule in RULES:
+        for occasion in rule(ctx):
+            found.setdefault(occasion.key, occasion)
+    return list(found.values())
+
+
+def muted_kinds(user_ids) -> dict[int, set[str]]:
+    return {
+        user_id: set(kinds or [])
+        for user_id, kinds in StaffProfile.objects.filter(user_id__in=set(user_ids)).values_list(
+            "user_id", "muted_reminders"
+        )
+    }
+
+
+def queue_country_reminders(country: Country, now: dt.datetime | None = None) -> list[int]:
+    """Record every due reminder of a country once (muted ones as skipped); return ids to send now.
+
+    Safe to run any number of times, by any number of workers: rows are keyed per occasion and
+    recipient, inserted with ON CONFLICT DO NOTHING.
+    """
+    occasions = occasions_for(country, now)
+    muted = muted_kinds(o.recipient_id for o in occasions)
+    rows = []
+    for o in occasions:
+        is_muted = o.kind in muted.get(o.recipient_id, ())
+        rows.append(
+            ReminderDelivery(
+                key=o.key,
+                recipient_id=o.recipient_id,
+                kind=o.kind,
+                payload=o.payload,
+                status=DeliveryStatus.SKIPPED if is_muted else DeliveryStatus.QUEUED,
+                last_error="muted by the recipient" if is_muted else "",
+            )
+        )
+    return mail.queue(rows)
+
+
+@dataclass
+class Planned:
+    occasion: Occasion
+    email: str
+    state: str  # "new", "muted" or "already" (recorded by an earlier run)
+
+
+def plan(country: Country, now: dt.datetime | None = None) -> list[Planned]:
+    """What ``queue_country_reminders`` would record, without writing anything (for --dry-run)."""
+    occasions = occasions_for(country, now)
+    if not occasions:
+        return []
+    existing = set(ReminderDelivery.objects.filter(key__in=[o.key for o in occasions]).values_list("key", flat=True))
+    muted = muted_kinds(o.recipient_id for o in occasions)
+    emails = dict(
+        get_user_model().objects.filter(pk__in={o.recipient_id for o in occasions}).values_list("pk", "email")
+    )
+    planned = []
+    for o in occasions:
+        if o.key in existing:
+            state = "already"
+        elif o.kind in muted.get(o.recipient_id, ()):
+            state = "muted"
+        else:
+            state = "new"
+        planned.append(Planned(o, emails.get(o.recipient_id, ""), state))
+    return planned
