@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
+from django.forms.utils import pretty_name
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -131,8 +134,43 @@ class ChoicesFilter(filters.MultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": values})
 
 
+class _TranslatedOrderingChoices:
+    """A callable for the form field's choices; forms deep-copy their fields, and this must not
+    drag the filter's request along."""
+
+    def __init__(self, ordering_filter):
+        self.ordering_filter = ordering_filter
+
+    def __call__(self):
+        return self.ordering_filter.translated_choices()
+
+    def __iter__(self):
+        return iter(self())
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class StableOrderingFilter(filters.OrderingFilter):
     """``?ordering=-views``; the primary key breaks ties so pages never repeat or skip a row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # django-filter builds its labels once, in English, at import; ours are built per form,
+        # from the model's translated verbose names, in the language of the request.
+        self.extra["choices"] = _TranslatedOrderingChoices(self)
+
+    def _field_label(self, field: str):
+        model = getattr(self, "model", None)
+        try:
+            return capfirst(model._meta.get_field(field).verbose_name)
+        except (AttributeError, FieldDoesNotExist):
+            return pretty_name(field.replace("__", " "))
+
+    def translated_choices(self):
+        ascending = [(param, self._field_label(field)) for param, field in self.param_map.items()]
+        descending = [(f"-{param}", format_lazy("{} ({})", label, _("descending"))) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         if value in ([], (), {}, "", None):

@@ -257,6 +257,9 @@ class CountryScopedAdmin:
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The trail is read-only: SIMPLE_HISTORY_REVERT_DISABLED hides the button, this refuses the post.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
         self._require_visible(request)
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -17,11 +17,12 @@ class Actor:
     token: Any = None
 
 
-_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("opsportal_actor", default=Actor())
+NOBODY = Actor()  # a command run by hand, until something says otherwise
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("opsportal_actor", default=None)
 
 
 def current_actor() -> Actor:
-    return _actor.get()
+    return _actor.get() or NOBODY
 
 
 @contextmanager
@@ -34,23 +35,43 @@ def audit_context(door: str, user=None, token=None):
         _actor.reset(reset)
 
 
-def set_actor(door: str, user=None, token=None) -> None:
-    """Set the actor for the rest of this request (the middleware resets it per request)."""
-    _actor.set(Actor(door=door, user=user, token=token))
+def set_actor(door: str, user=None, token=None) -> contextvars.Token:
+    """Set the actor for the rest of this request; the middleware resets it after the response."""
+    return _actor.set(Actor(door=door, user=user, token=token))
 
 
-def record_batch(action: str, model, *, summary: str, country=None, details: dict | None = None):
-    """One audit entry for a change that touched many rows at once (bulk ingestion, an import)."""
+def reset_actor(token: contextvars.Token) -> None:
+    _actor.reset(token)
+
+
+def record_batch(
+    action: str,
+    model,
+    *,
+    summary: str,
+    country=None,
+    object_id: str | int = "",
+    details: dict | None = None,
+):
+    """One audit entry for a change that touched many rows at once (bulk ingestion, an import),
+    or that simple-history does not see (an erasure, a personal-data export, sessions ended).
+
+    ``model`` is a model class, an instance or a ``"app.model"`` label. The entry names the
+    current actor (user or token) and door; it is written in the caller's transaction, so a
+    batch that rolls back leaves no entry behind.
+    """
     from opsportal.models import AuditEntry
 
     actor = current_actor()
     user = actor.user if getattr(actor.user, "pk", None) and not getattr(actor.user, "is_token", False) else None
+    label = model if isinstance(model, str) else model._meta.label_lower
     return AuditEntry.objects.create(
         user=user,
         token=actor.token,
         door=actor.door,
-        action=action,
-        model=model._meta.label_lower,
+        action=action[:40],
+        model=label,
+        object_id=str(object_id),
         country=country,
         summary=summary[:300],
         details=details or {},

@@ -43,10 +43,10 @@ class Annotation:
 
 
 def compact_number(value: float) -> str:
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= limit:
-            return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{value:.0f}"
+    """Axis labels in the active language's short form (5.7M, 5,7 jt, 570万)."""
+    from opsportal import l10n
+
+    return l10n.compact(value)
 
 
 def line_chart(

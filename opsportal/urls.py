@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from opsportal import l10n_views
 from opsportal.portal import auth_views
@@ -17,7 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", l10n_views.switch_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("opsportal.api.urls")),
     path("api/", RedirectView.as_view(url="/api/v1/", permanent=False)),
     path("challenges/", include("challenges.urls")),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("imports/", include("opsportal.imports.urls")),
     path("exports/", include("opsportal.exports.urls")),
     path("feeds/", include("opsportal.feeds.urls")),
+    path("", include("opsportal.security_urls")),
     path("", include("locales.urls")),
     path("", include("opsportal.portal.urls")),
 ]

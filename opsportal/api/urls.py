@@ -29,6 +29,7 @@ from locales.api.views import (
 )
 from opsportal.webhooks.api import WebhookSubscriptionViewSet
 
+from .audit import AuditViewSet
 from .errors import JsonResponse, error_body
 
 router = DefaultRouter()
@@ -52,6 +53,7 @@ for prefix, viewset, basename in [
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
+    ("audit", AuditViewSet, "audit"),
 ]:
     router.register(prefix, viewset, basename=basename)
 

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from opsportal.charts import compact_number
+from opsportal import l10n
 
 register = template.Library()
-
-# ISO 4217 currencies written without decimals.
-ZERO_DECIMAL_CURRENCIES = {"IDR", "VND", "JPY", "KRW", "KHR", "CLP", "ISK", "UGX"}
 
 
 @register.filter
 def compact(value):
-    """5,700,000 → 5.7M: big follower and view counts read at a glance."""
+    """5,700,000 → 5.7M (5,7 jt in Indonesian): big counts read at a glance, in the page's language."""
     if value in (None, ""):
         return "–"
     try:
-        return compact_number(float(value))
-    except (TypeError, ValueError):
+        return l10n.compact(value)
+    except (TypeError, ValueError, ArithmeticError):
         return value
 
 
 @register.filter
 def money(amount, currency):
-    """An amount in the record's currency, with the currency's decimals (IDR has none)."""
+    """An amount in the record's currency, with its symbol and decimals (IDR has none)."""
     if amount in (None, ""):
         return "–"
-    places = 0 if str(currency).upper() in ZERO_DECIMAL_CURRENCIES else 2
-    return f"{currency} {number_format(Decimal(amount), places, use_l10n=True, force_grouping=True)}"
+    return l10n.money(amount, str(currency))
 
 
 @register.filter
