@@ -1,4 +1,4 @@
-"""Reads for challenge pages: lists, trends, progress, history. Set-based, constant queries."""
+"""Reads for challenge pages: lists, trends, progress. Set-based, constant queries."""
 
 from __future__ import annotations
 
@@ -51,30 +51,6 @@ def challenge_progress(challenge: Challenge) -> list[dict]:
             value = getattr(challenge, metric)
             rows.append({"metric": metric, "value": value, "target": target, "pct": min(100, value * 100 // target)})
     return rows
-
-
-def challenge_history(challenge: Challenge, limit: int = 20) -> list[dict]:
-    """The latest changes with what changed, newest first (one query)."""
-    records = list(
-        challenge.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
-            changes = [str(Challenge._meta.get_field(c.field).verbose_name) for c in delta.changes]
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "type": record.history_type,
-                "changes": changes,
-                "door": getattr(record, "history_door", ""),
-            }
-        )
-    return entries
 
 
 def daily_views(challenge_ids: list[int], since: dt.date, zone) -> dict[int, dict[dt.date, int]]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsportal.charts import line_chart
+from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
 from opsportal.portal.mixins import (
     form_error,
@@ -68,7 +69,7 @@ def challenge_detail(request, pk: int):
             "moves": [(s, Status(s).label) for s in allowed_statuses(challenge)] if can_edit else [],
             "progress": selectors.challenge_progress(challenge),
             "participants": selectors.challenge_participants(challenge)[:100],
-            "history": selectors.challenge_history(challenge),
+            "history": record_history(challenge, request.access),
             "latest": challenge.snapshots.order_by("-captured_at").first(),
         },
     )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
     get_scoped_or_404,
@@ -67,6 +68,7 @@ def _detail_context(request, event, copy_form=None) -> dict:
         "guest_counts": selectors.guest_counts(event),
         "guest_statuses": GuestStatus.choices,
         "copy_form": copy_form or CopyEventForm(initial={"name": event.name}),
+        "history": record_history(event, request.access),
     }
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsportal.charts import Annotation, line_chart
+from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
 from opsportal.portal.mixins import (
     form_error,
@@ -123,6 +124,7 @@ def _detail_context(request, influencer, form) -> dict:
         "joined": selectors.challenges_joined(influencer)[:50],
         "attended": selectors.events_attended(influencer)[:50],
         "stages": Stage.choices,
+        "history": record_history(influencer, request.access),
     }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsportal.access import Perm
+from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
     get_scoped_or_404,
@@ -80,6 +81,7 @@ def _contact_context(request, contact, form) -> dict:
         "interactions": selectors.contact_interactions(contact)[:100],
         "form": form,
         "can_log": request.access.can(Perm.GOVERNMENT_EDIT, contact.country_id),
+        "history": record_history(contact, request.access),
     }
 
 
@@ -118,6 +120,7 @@ def _incident_context(request, incident, form) -> dict:
         "timeline": selectors.incident_timeline(incident),
         "form": form,
         "can_log": request.access.can(Perm.GOVERNMENT_EDIT, incident.country_id),
+        "history": record_history(incident, request.access),
     }
 
 

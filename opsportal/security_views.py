@@ -80,7 +80,7 @@ def privacy_erase(request, kind: str, pk: int):
 
 
 def _record_url(kind: str, pk: int) -> str:
-    name = {"influencer": "influencers:detail", "contact": "locales:contact_detail"}[kind]
+    name = {"influencer": "influencers:detail", "contact": "locales:contact"}[kind]
     try:
         return reverse(name, args=[pk])
     except NoReverseMatch:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from locales.models import StaffProfile
+from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
 from opsportal.models import Notification, ReminderDelivery
-from opsportal.reports.links import absolute
 
 from .kinds import ReminderKind
 

@@ -32,7 +32,7 @@ from locales.models import (
     TeamMembership,
 )
 from locales.models.government import IncidentStatus
-from opsportal.reports.links import record_path
+from opsportal.links import record_path
 
 from .kinds import ReminderKind
 

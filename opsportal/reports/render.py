@@ -22,10 +22,9 @@ from events.models import Status as EventStatus
 from influencers.models import Platform, Stage
 from locales.models.government import IncidentKind, IncidentStatus, InteractionKind
 from opsportal.access import Perm, access_for_user
+from opsportal.links import absolute, record_path
 from opsportal.mail import Rendered
 from opsportal.models import ReminderDelivery, WeeklyReport
-
-from .links import absolute, record_path
 
 CHART_CID = "weekly-chart"
 
