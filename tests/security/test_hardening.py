@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # --- production settings -------------------------------------------------------------------
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE belongs to this test process, not to production.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "opsportal.example.com",

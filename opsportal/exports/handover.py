@@ -1,0 +1,113 @@
+"""The country handover pack: one ZIP for staff who rotate, with what the next person needs.
+
+Influencers, challenges, events (and their tasks), upcoming cultural moments; government
+contacts and open incidents only for someone who may see government relations in that country.
+Each list as CSV, and all of them in one workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import zipfile
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from locales.models import CulturalMoment, CulturalMomentOccurrence
+from locales.models.government import IncidentStatus
+from opsportal.access import Access, Perm, country_path
+
+from .registry import LISTS
+from .writers import csv_stream, xlsx_file
+
+PLAIN_LISTS = ["influencers", "challenges", "events", "event-tasks"]
+GOVERNMENT_LISTS = ["government-contacts", "incidents"]
+
+
+def _list_rows(access: Access, name: str, country, extra_filter: dict | None = None):
+    spec = LISTS[name]
+    columns = spec.columns()
+    queryset = access.scope(spec.queryset(columns))
+    path = country_path(spec.model)
+    queryset = queryset.filter(**{path: country}, **(extra_filter or {})).order_by("pk")
+    return [c.header for c in columns], spec.rows(queryset, columns)
+
+
+def _moments(access: Access, country, today: dt.date):
+    """Cultural moments coming up (from today on), one row per occurrence."""
+    headers = ["name", "local_name", "year", "starts_on", "ends_on", "description", "content_ideas"]
+    occurrences = CulturalMomentOccurrence.objects.filter(ends_on__gte=today).order_by("starts_on")
+    moments = access.scope(CulturalMoment.objects.filter(country=country)).prefetch_related(
+        Prefetch("occurrences", queryset=occurrences, to_attr="upcoming")
+    )
+    rows = sorted(
+        (
+            [m.name, m.local_name, o.year, o.starts_on, o.ends_on, m.description, m.content_ideas]
+            for m in moments
+            for o in m.upcoming
+        ),
+        key=lambda row: row[3],
+    )
+    return headers, rows
+
+
+def pack_contents(access: Access, country) -> list[tuple[str, object]]:
+    """(file name without extension, a function giving (headers, rows)) for everything this
+    person may hand over. Rows are read lazily, so each list can be streamed twice (CSV, XLSX)."""
+    today = timezone.localtime(timezone.now(), country.zone).date()
+    parts = [(name, lambda n=name: _list_rows(access, n, country)) for name in PLAIN_LISTS]
+    parts.append(("cultural-moments-upcoming", lambda: _moments(access, country, today)))
+    if access.can(Perm.GOVERNMENT_VIEW, country.pk):
+        parts.append(("government-contacts", lambda: _list_rows(access, "government-contacts", country)))
+        open_only = {"status__in": [IncidentStatus.OPEN, IncidentStatus.MONITORING]}
+        parts.append(("open-incidents", lambda: _list_rows(access, "incidents", country, open_only)))
+    return parts
+
+
+def build_pack(access: Access, country, *, by: str = ""):
+    """A temporary ZIP file (positioned at the start) and the names of the files inside."""
+    parts = pack_contents(access, country)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+    names, counts = [], []
+    now = timezone.localtime(timezone.now(), country.zone)
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, make in parts:
+            headers, rows = make()
+            with archive.open(f"{name}.csv", "w") as out:
+                for chunk in csv_stream(headers, _counted(rows, counts, name)):
+                    out.write(chunk)
+            names.append(f"{name}.csv")
+        with (
+            xlsx_file([(name, *make()) for name, make in parts]) as workbook,
+            archive.open("handover.xlsx", "w") as out,
+        ):
+            while chunk := workbook.read(1024 * 1024):
+                out.write(chunk)
+        names.append("handover.xlsx")
+        lines = [
+            _("Handover pack for %(country)s") % {"country": country.name},
+            _("Made %(when)s (%(zone)s) by %(who)s.")
+            % {"when": f"{now:%Y-%m-%d %H:%M}", "zone": country.timezone, "who": by or "-"},
+            "",
+            *[f"- {name}.csv: {n}" for name, n in counts],
+            "- handover.xlsx",
+            "",
+            _("Government contacts and open incidents are included.")
+            if access.can(Perm.GOVERNMENT_VIEW, country.pk)
+            else _("Government relations are not included: they need the government-relations role."),
+        ]
+        archive.writestr("README.txt", "\n".join(str(line) for line in lines) + "\n")
+        names.append("README.txt")
+    handle.seek(0)
+    return handle, names
+
+
+def _counted(rows: Iterable[list], counts: list, name: str):
+    n = 0
+    for row in rows:
+        n += 1
+        yield row
+    counts.append((name, n))

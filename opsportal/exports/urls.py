@@ -1,0 +1,11 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("handover/", views.handover_index, name="handover_index"),
+    re_path(r"^handover/(?P<code>[A-Za-z]{2})\.zip$", views.handover_pack, name="handover"),
+    re_path(r"^(?P<name>[a-z][a-z-]*)\.(?P<fmt>csv|xlsx)$", views.export_list, name="list"),
+]

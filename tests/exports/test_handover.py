@@ -1,0 +1,78 @@
+"""The country handover pack: what each role gets."""
+
+import csv
+import io
+
+import openpyxl
+from django.urls import reverse
+
+from opsportal.models import AuditEntry
+
+from .conftest import read_zip
+
+PLAIN = {
+    "influencers.csv",
+    "challenges.csv",
+    "events.csv",
+    "event-tasks.csv",
+    "cultural-moments-upcoming.csv",
+    "handover.xlsx",
+    "README.txt",
+}
+GOVERNMENT = {"government-contacts.csv", "open-incidents.csv"}
+
+
+def _csv(archive, name):
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+
+
+def test_a_lead_gets_everything_of_their_country(client, id_lead, data):
+    client.force_login(id_lead)
+    response = client.get(reverse("exports:handover", args=["ID"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = read_zip(response)
+    assert set(archive.namelist()) == PLAIN | GOVERNMENT
+    assert {r["name"] for r in _csv(archive, "influencers.csv")} == {
+        "Rina Nose",
+        '\'=HYPERLINK("http://evil.example","click")',
+        "'@everyone",
+    }
+    assert [r["hashtag"] for r in _csv(archive, "challenges.csv")] == ["MultiPersonFrame"]
+    assert [r["title"] for r in _csv(archive, "event-tasks.csv")] == ["Book booth"]
+    assert [r["name"] for r in _csv(archive, "cultural-moments-upcoming.csv")] == ["Lebaran"]
+    assert [r["person_name"] for r in _csv(archive, "government-contacts.csv")] == ["Budi Santoso"]
+    assert [r["title"] for r in _csv(archive, "open-incidents.csv")] == ["Temporary ban"]
+    workbook = openpyxl.load_workbook(io.BytesIO(archive.read("handover.xlsx")))
+    assert "government-contacts" in workbook.sheetnames
+    assert "Government contacts and open incidents are included." in archive.read("README.txt").decode()
+    assert AuditEntry.objects.get(action="handover_pack").country.code == "ID"
+
+
+def test_an_operator_gets_no_government_relations(client, id_operator, data):
+    client.force_login(id_operator)
+    archive = read_zip(client.get(reverse("exports:handover", args=["ID"])))
+    assert set(archive.namelist()) == PLAIN
+    workbook = openpyxl.load_workbook(io.BytesIO(archive.read("handover.xlsx")))
+    assert not any("government" in s or "incident" in s for s in workbook.sheetnames)
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            assert b"Budi Santoso" not in archive.read(name) and b"Temporary ban" not in archive.read(name)
+
+
+def test_no_pack_for_another_country(client, id_operator, data):
+    client.force_login(id_operator)
+    assert client.get(reverse("exports:handover", args=["TH"])).status_code == 404
+
+
+def test_hq_viewer_gets_every_country_without_government(client, hq_viewer, data):
+    client.force_login(hq_viewer)
+    archive = read_zip(client.get(reverse("exports:handover", args=["TH"])))
+    assert set(archive.namelist()) == PLAIN
+    assert [r["name"] for r in _csv(archive, "influencers.csv")] == ["Kaykai Salaider"]
+
+
+def test_the_handover_page_lists_the_packs(client, id_lead, data):
+    client.force_login(id_lead)
+    page = client.get(reverse("exports:handover_index")).content.decode()
+    assert reverse("exports:handover", args=["ID"]) in page
+    assert reverse("exports:handover", args=["TH"]) not in page
