@@ -40,9 +40,7 @@ def check_status_move(old: str, new: str, *, starts_at, ends_at) -> None:
 
 
 @transaction.atomic
-def challenge_change_status(
-    challenge: Challenge, status: str, *, by=None, now: dt.datetime | None = None
-) -> Challenge:
+def challenge_change_status(challenge: Challenge, status: str, *, by=None, now: dt.datetime | None = None) -> Challenge:
     """Move a challenge along idea → planned → live → ended, with the guards above.
 
     Going live without a start sets it to now; ending without an end sets it to now.

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.db import TimeStamped, validate_currency, audit_history
+from opsportal.db import TimeStamped, audit_history, validate_currency
 
 
 class Kind(models.TextChoices):
@@ -30,7 +30,9 @@ class Event(TimeStamped):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNING, db_index=True
+    )
     city = models.CharField(_("city"), max_length=100)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     our_role = models.CharField(

@@ -148,7 +148,8 @@ class _TranslatedOrderingChoices:
         return iter(self())
 
     def __deepcopy__(self, memo):
-        return self
+        # A filterset deep-copies its filters: follow the copy, which knows its filterset (and model).
+        return _TranslatedOrderingChoices(memo.get(id(self.ordering_filter), self.ordering_filter))
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -161,7 +162,8 @@ class StableOrderingFilter(filters.OrderingFilter):
         self.extra["choices"] = _TranslatedOrderingChoices(self)
 
     def _field_label(self, field: str):
-        model = getattr(self, "model", None)
+        model = getattr(getattr(self, "parent", None), "_meta", None)
+        model = getattr(model, "model", None) or getattr(self, "model", None)
         try:
             return capfirst(model._meta.get_field(field).verbose_name)
         except (AttributeError, FieldDoesNotExist):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.db import TimeStamped, validate_currency, validate_timezone, audit_history
+from opsportal.db import TimeStamped, audit_history, validate_currency, validate_timezone
 
 
 class Country(TimeStamped):
@@ -22,7 +22,7 @@ class Country(TimeStamped):
     name = models.CharField(_("name"), max_length=100)
     local_name = models.CharField(_("local name"), max_length=100, blank=True)
     languages = models.JSONField(
-        _("languages"), default=list, blank=True, help_text=_("Language codes spoken, e.g. [\"id\", \"en\"].")
+        _("languages"), default=list, blank=True, help_text=_('Language codes spoken, e.g. ["id", "en"].')
     )
     default_language = models.CharField(_("team language"), max_length=10, default="en")
     timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
@@ -32,12 +32,8 @@ class Country(TimeStamped):
     dates_day_first = models.BooleanField(
         _("dates are day-first"), default=True, help_text=_("How 04/07/2018 is read in imports.")
     )
-    government_touch_days = models.PositiveSmallIntegerField(
-        _("government contact touch threshold (days)"), default=90
-    )
-    extra_report_recipients = models.JSONField(
-        _("extra weekly report recipients"), default=list, blank=True
-    )
+    government_touch_days = models.PositiveSmallIntegerField(_("government contact touch threshold (days)"), default=90)
+    extra_report_recipients = models.JSONField(_("extra weekly report recipients"), default=list, blank=True)
 
     history = audit_history()
 

@@ -10,11 +10,19 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     token = models.ForeignKey(
-        "opsportal.ApiToken", verbose_name=_("API token"), null=True, blank=True, on_delete=models.SET_NULL,
+        "opsportal.ApiToken",
+        verbose_name=_("API token"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     door = models.CharField(_("door"), max_length=8, choices=Door.choices)
@@ -22,7 +30,11 @@ class AuditEntry(models.Model):
     model = models.CharField(_("record type"), max_length=80, db_index=True)
     object_id = models.CharField(_("record id"), max_length=40, blank=True, db_index=True)
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL,
+        "locales.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     summary = models.CharField(_("summary"), max_length=300)

@@ -6,7 +6,11 @@ class WeeklyReport(models.Model):
     """A country's (or HQ's, with no country) report of one ISO week, kept for reading in the portal."""
 
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT,
+        "locales.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="weekly_reports",
     )
     week = models.CharField(_("ISO week"), max_length=8, help_text=_("e.g. 2026-W47"))

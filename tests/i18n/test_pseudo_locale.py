@@ -79,7 +79,7 @@ ANONYMOUS_PAGES = {
 # them now). The lead removes a name once its page passes; an XPASS in the run says which.
 # challenges, influencers, events: the sort menus ("Starts at (descending)") are built once at
 # import by django-filter's OrderingFilter, from field names, so they never translate.
-NOT_YET_CONVERTED: set[str] = {"challenges", "influencers", "events"}
+NOT_YET_CONVERTED: set[str] = set()
 
 
 def params(pages):
