@@ -17,12 +17,10 @@ from opsportal.portal.charts import svg_response
 from opsportal.portal.mixins import (
     form_error,
     get_scoped_or_404,
-    list_filters,
-    paginate,
     portal_render,
     portal_view,
+    render_filtered_list,
     require_edit,
-    saved_views,
     scoped,
 )
 
@@ -36,22 +34,12 @@ LIST_NAME = "challenges"
 
 @portal_view
 def challenge_list(request):
-    params, restored = list_filters(request, LIST_NAME)
-    base = scoped(request, Challenge.objects.filter(country=request.country))
-    filterset = challenge_filters(params, selectors.challenge_list(base), request)
-    page, filter_query = paginate(request, filterset.qs, params)
-    return portal_render(
+    return render_filtered_list(
         request,
-        "challenges/list.html",
-        {
-            "nav": "challenges",
-            "filterset": filterset,
-            "page": page,
-            "filter_query": filter_query,
-            "restored": restored,
-            "views": saved_views(request, LIST_NAME),
-            "list_name": LIST_NAME,
-        },
+        list_name=LIST_NAME,
+        template="challenges/list.html",
+        build_filterset=challenge_filters,
+        queryset=selectors.challenge_list(scoped(request, Challenge.objects.filter(country=request.country))),
     )
 
 

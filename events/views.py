@@ -13,12 +13,10 @@ from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
     get_scoped_or_404,
-    list_filters,
-    paginate,
     portal_render,
     portal_view,
+    render_filtered_list,
     require_edit,
-    saved_views,
     scoped,
 )
 
@@ -32,22 +30,12 @@ LIST_NAME = "events"
 
 @portal_view
 def event_list(request):
-    params, restored = list_filters(request, LIST_NAME)
-    base = scoped(request, Event.objects.filter(country=request.country))
-    filterset = event_filters(params, selectors.event_list(base), request)
-    page, filter_query = paginate(request, filterset.qs, params)
-    return portal_render(
+    return render_filtered_list(
         request,
-        "events/list.html",
-        {
-            "nav": "events",
-            "filterset": filterset,
-            "page": page,
-            "filter_query": filter_query,
-            "restored": restored,
-            "views": saved_views(request, LIST_NAME),
-            "list_name": LIST_NAME,
-        },
+        list_name=LIST_NAME,
+        template="events/list.html",
+        build_filterset=event_filters,
+        queryset=selectors.event_list(scoped(request, Event.objects.filter(country=request.country))),
     )
 
 

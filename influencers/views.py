@@ -19,9 +19,9 @@ from opsportal.portal.mixins import (
     form_error,
     get_scoped_or_404,
     list_filters,
-    paginate,
     portal_render,
     portal_view,
+    render_filtered_list,
     require_edit,
     saved_views,
     scoped,
@@ -42,21 +42,12 @@ def _country_influencers(request):
 
 @portal_view
 def influencer_list(request):
-    params, restored = list_filters(request, LIST_NAME)
-    filterset = influencer_filters(params, selectors.influencer_list(_country_influencers(request)), request)
-    page, filter_query = paginate(request, filterset.qs, params)
-    return portal_render(
+    return render_filtered_list(
         request,
-        "influencers/list.html",
-        {
-            "nav": "influencers",
-            "filterset": filterset,
-            "page": page,
-            "filter_query": filter_query,
-            "restored": restored,
-            "views": saved_views(request, LIST_NAME),
-            "list_name": LIST_NAME,
-        },
+        list_name=LIST_NAME,
+        template="influencers/list.html",
+        build_filterset=influencer_filters,
+        queryset=selectors.influencer_list(_country_influencers(request)),
     )
 
 

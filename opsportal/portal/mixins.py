@@ -171,3 +171,26 @@ def form_error(form, error) -> None:
                 form.add_error(target if field != NON_FIELD_ERRORS else None, e)
     else:
         form.add_error(None, error)
+
+
+def render_filtered_list(request: HttpRequest, *, list_name: str, template: str, build_filterset, queryset):
+    """A portal list page: remembered filters, the app's filterset, one page of rows, saved views.
+
+    ``build_filterset(params, queryset, request)`` is the app's filterset factory.
+    """
+    params, restored = list_filters(request, list_name)
+    filterset = build_filterset(params, queryset, request)
+    page, filter_query = paginate(request, filterset.qs, params)
+    return portal_render(
+        request,
+        template,
+        {
+            "nav": list_name,
+            "filterset": filterset,
+            "page": page,
+            "filter_query": filter_query,
+            "restored": restored,
+            "views": saved_views(request, list_name),
+            "list_name": list_name,
+        },
+    )
