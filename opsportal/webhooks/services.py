@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import json
 import logging
 import random
+import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -130,6 +132,35 @@ def build_request(delivery: WebhookDelivery, *, now: float | None = None) -> tup
 
 
 # --- sending -----------------------------------------------------------------------------------
+def private_addresses_allowed() -> bool:
+    """Webhooks to loopback or private networks: off in production (a subscriber could otherwise
+    make the server probe its own network), on for tests with a receiver on loopback."""
+    return getattr(settings, "OPSPORTAL_WEBHOOKS_ALLOW_PRIVATE", False)
+
+
+def _is_internal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+
+
+def resolves_internally(host: str) -> bool:
+    """Does the host name an internal address (or resolve to one)? Unresolvable hosts fail on send."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return any(_is_internal(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos)
+
+
+def literal_internal_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return _is_internal(ipaddress.ip_address(host))
+    except ValueError:
+        return False
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
     """POST and return (status code or None, error text; empty on a 2xx).
 
@@ -139,6 +170,8 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, st
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None, f"Not an http(s) URL: {url}"
+    if not private_addresses_allowed() and resolves_internally(parts.hostname):
+        return None, f"Refused: {parts.hostname} is a loopback or private-network address"
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(parts.hostname, parts.port, timeout=request_timeout())
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -262,6 +295,8 @@ def subscription_validate(access, *, url: str, event_types: list[str], countries
     errors: dict[str, str] = {}
     if getattr(settings, "OPSPORTAL_WEBHOOK_REQUIRE_HTTPS", not settings.DEBUG) and not url.startswith("https://"):
         errors["url"] = _("Use an https:// address.")
+    elif not private_addresses_allowed() and literal_internal_host(url):
+        errors["url"] = _("Webhooks cannot be sent to loopback or private-network addresses.")
     if not event_types:
         errors["event_types"] = _("Choose at least one event type.")
     wants_government = bool(set(event_types) & GOVERNMENT_EVENTS)
