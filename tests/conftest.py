@@ -27,6 +27,16 @@ def _fast_and_isolated(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    # A request for an Indonesian user leaves Indonesian active in this thread; start each test clean.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def indonesia(db):
     return f.CountryFactory(code="ID")
