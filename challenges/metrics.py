@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsportal.audit import record_batch
-from opsportal.db import Source
+from opsportal.db import Source, binary_cursor
 
 from .models import Challenge, ChallengeMetricSnapshot
 
@@ -268,8 +268,8 @@ SELECT (SELECT count(*) FILTER (WHERE created) FROM written),
 def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int]:
     columns = [[row[i] for row in rows] for i in range(8)]
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [*columns, now, now])
+    with binary_cursor() as cursor:
+        cursor.execute(_UPSERT_SQL, [*columns, now, now], binary=True)
         created, updated, _totals = cursor.fetchone()
     return created, updated
 

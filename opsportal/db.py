@@ -1,5 +1,6 @@
 """Building blocks shared by every app's models."""
 
+from contextlib import contextmanager
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -91,3 +92,19 @@ def _history_user(instance=None, request=None, **kwargs):
     if isinstance(user, get_user_model()):
         return user
     return current_actor().user
+
+
+@contextmanager
+def binary_cursor():
+    """A server-binding psycopg cursor on Django's connection (same transaction), for bulk SQL.
+
+    Django binds parameters client-side: 80,000 values would be rendered into SQL text first,
+    which costs more than the insert itself. Execute with ``binary=True`` to send arrays as binary.
+    PostgreSQL only; these statements bypass Django's query log.
+    """
+    import psycopg
+    from django.db import connection
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
