@@ -9,6 +9,7 @@ import pytest
 from django.core import mail as django_mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from influencers.models import Influencer
 from opsportal import mail
@@ -247,6 +248,9 @@ def test_operator_and_lead_receive_their_versions(
     html = operator.alternatives[0][0]
     assert "Indonesia" in operator.subject and WEEK in operator.subject
     assert "35.000.000" in html  # Indonesian number format
+    with translation.override("id"):
+        in_indonesian = [translation.gettext(t) for t in ("Gained this week", "Top movers", "Last week")]
+    assert all(text in html for text in in_indonesian) and "Gained this week" not in html
     assert 'src="cid:weekly-chart"' in html
     [image] = [part for part in operator.attachments if isinstance(part, MIMEImage)]
     assert image["Content-ID"] == "<weekly-chart>"
