@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from locales.filtersets import (
     ChoicesFilter,
+    MarkedKeyFilter,
     OpsFilterSet,
     OwnerFilter,
     StableOrderingFilter,
@@ -18,14 +19,10 @@ from locales.filtersets import (
 from .models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation, Format, ParticipationRole, Status
 
 
-class HashtagFilter(filters.CharFilter):
-    """A challenge's natural key with ``country``: case-insensitive, with or without ``#``."""
+class HashtagFilter(MarkedKeyFilter):
+    """A challenge's natural key with ``country``."""
 
-    def filter(self, qs, value):
-        value = (value or "").strip().lstrip("#")
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__iexact": value})
+    mark = "#"
 
 
 class ChallengeFilterSet(OpsFilterSet):

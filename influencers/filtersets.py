@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from locales.filtersets import (
     ChoicesFilter,
+    MarkedKeyFilter,
     OpsFilterSet,
     OwnerFilter,
     StableOrderingFilter,
@@ -33,14 +34,10 @@ from .models import (
 )
 
 
-class HandleFilter(filters.CharFilter):
-    """An account's natural key with ``platform``: case-insensitive, with or without ``@``."""
+class HandleFilter(MarkedKeyFilter):
+    """An account's natural key with ``platform``."""
 
-    def filter(self, qs, value):
-        value = (value or "").strip().lstrip("@")
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__iexact": value})
+    mark = "@"
 
 
 @extend_schema_field(OpenApiTypes.STR)

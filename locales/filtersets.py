@@ -134,6 +134,18 @@ class ChoicesFilter(filters.MultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": values})
 
 
+class MarkedKeyFilter(filters.CharFilter):
+    """A natural key as people type it: case-insensitive, with or without its mark (# or @)."""
+
+    mark = ""
+
+    def filter(self, qs, value):
+        value = (value or "").strip().lstrip(self.mark)
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__iexact": value})
+
+
 class _TranslatedOrderingChoices:
     """A callable for the form field's choices; forms deep-copy their fields, and this must not
     drag the filter's request along."""
