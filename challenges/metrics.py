@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsportal.audit import record_batch
-from opsportal.db import Source, binary_cursor
+from opsportal.db import Source, bulk_cursor, pg_array
 
 from .models import Challenge, ChallengeMetricSnapshot
 
@@ -185,8 +185,8 @@ def _challenge_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[i
     """(code, hashtag as sent) → (challenge id, country id), in one query on the unique index."""
     if connection.vendor == "postgresql":
         codes, tags = zip(*pairs, strict=True) if pairs else ((), ())
-        with connection.cursor() as cursor:
-            cursor.execute(_RESOLVE_SQL, [list(codes), list(tags)])
+        with bulk_cursor() as cursor:
+            cursor.execute(_RESOLVE_SQL, [pg_array(codes), pg_array(tags)])
             return {(code, tag): (pk, country_id) for code, tag, pk, country_id in cursor.fetchall()}
     wanted = {(code, tag.lower()): (code, tag) for code, tag in pairs}
     rows = (
@@ -266,10 +266,10 @@ SELECT (SELECT count(*) FILTER (WHERE created) FROM written),
 
 
 def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int]:
-    columns = [[row[i] for row in rows] for i in range(8)]
+    columns = [pg_array([row[i] for row in rows]) for i in range(8)]
     now = timezone.now()
-    with binary_cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [*columns, now, now], binary=True)
+    with bulk_cursor() as cursor:
+        cursor.execute(_UPSERT_SQL, [*columns, now, now])
         created, updated, _totals = cursor.fetchone()
     return created, updated
 

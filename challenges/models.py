@@ -149,8 +149,10 @@ class ChallengeParticipation(TimeStamped):
 class ChallengeMetricSnapshot(models.Model):
     """Views, videos, likes, comments and shares at a moment: the source of every trend."""
 
+    # No index of its own: the unique (challenge, captured_at) index serves lookups by challenge,
+    # and each hourly batch then updates one index fewer.
     challenge = models.ForeignKey(
-        Challenge, verbose_name=_("challenge"), on_delete=models.PROTECT, related_name="snapshots"
+        Challenge, verbose_name=_("challenge"), on_delete=models.PROTECT, related_name="snapshots", db_index=False
     )
     captured_at = models.DateTimeField(_("captured at"))
     views = models.PositiveBigIntegerField(_("views"), default=0)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from challenges.metrics import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.audit import record_batch
-from opsportal.db import Source, binary_cursor
+from opsportal.db import Source, bulk_cursor, pg_array
 
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount
 
@@ -125,9 +125,9 @@ FROM written
 
 
 def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int, list[tuple[int, dt.date]]]:
-    columns = [[row[i] for row in rows] for i in range(4)]
-    with binary_cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [timezone.now(), *columns], binary=True)
+    columns = [pg_array([row[i] for row in rows]) for i in range(4)]
+    with bulk_cursor() as cursor:
+        cursor.execute(_UPSERT_SQL, [timezone.now(), *columns])
         created, updated, accounts, dates = cursor.fetchone()
     return created, updated, list(zip(accounts, dates, strict=True))
 

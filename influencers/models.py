@@ -146,8 +146,9 @@ class PlatformAccount(TimeStamped):
 
 
 class FollowerSnapshot(models.Model):
+    # No index of its own: the unique (account, date) index serves lookups by account.
     account = models.ForeignKey(
-        PlatformAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="snapshots"
+        PlatformAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="snapshots", db_index=False
     )
     date = models.DateField(_("date"))
     followers = models.PositiveBigIntegerField(_("followers"))

@@ -95,11 +95,11 @@ def _history_user(instance=None, request=None, **kwargs):
 
 
 @contextmanager
-def binary_cursor():
+def bulk_cursor():
     """A server-binding psycopg cursor on Django's connection (same transaction), for bulk SQL.
 
     Django binds parameters client-side: 80,000 values would be rendered into SQL text first,
-    which costs more than the insert itself. Execute with ``binary=True`` to send arrays as binary.
+    which costs more than the insert itself. Pass each column as one ``pg_array()`` string.
     PostgreSQL only; these statements bypass Django's query log.
     """
     import psycopg
@@ -108,3 +108,28 @@ def binary_cursor():
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         yield cursor
+
+
+def pg_array(values) -> str:
+    """A column of a bulk batch as one PostgreSQL array literal, cast in SQL: ``%s::bigint[]``.
+
+    psycopg adapts a list element by element (about 10 µs per datetime), which made binding a
+    10,000-row batch cost as much as writing it; the server parses one literal per column in a
+    fraction of that. Batches repeat their values (one moment, one source), so each distinct
+    non-integer value is rendered once.
+    """
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    rendered = {value: _array_element(value) for value in set(values)}
+    return "{" + ",".join(map(rendered.__getitem__, values)) + "}"
+
+
+def _array_element(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
