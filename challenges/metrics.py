@@ -173,21 +173,8 @@ def _parse_metric_rows(rows: list, errors: RowErrors) -> list[tuple]:
     return parsed
 
 
-_RESOLVE_SQL = """
-SELECT t.code, t.tag, c.id, c.country_id
-FROM unnest(%s::varchar[], %s::varchar[]) AS t(code, tag)
-JOIN locales_country k ON k.code = t.code
-JOIN challenges_challenge c ON c.country_id = k.id AND lower(c.hashtag) = lower(t.tag)
-"""
-
-
 def _challenge_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int]]:
     """(code, hashtag as sent) → (challenge id, country id), in one query on the unique index."""
-    if connection.vendor == "postgresql":
-        codes, tags = zip(*pairs, strict=True) if pairs else ((), ())
-        with bulk_cursor() as cursor:
-            cursor.execute(_RESOLVE_SQL, [pg_array(codes), pg_array(tags)])
-            return {(code, tag): (pk, country_id) for code, tag, pk, country_id in cursor.fetchall()}
     wanted = {(code, tag.lower()): (code, tag) for code, tag in pairs}
     rows = (
         Challenge.objects.annotate(hashtag_lower=Lower("hashtag"))
@@ -224,20 +211,28 @@ def _resolve_challenges(parsed: list[tuple], access, errors: RowErrors) -> list[
 # --- writing -----------------------------------------------------------------------------
 
 
-# One statement per batch: upsert the snapshots, counting created (xmax = 0) and updated rows,
-# and move each challenge's cached totals to the batch's latest snapshot when it is at least as
-# recent as the cached one (rows are only added or changed here, so the latest is the larger of
-# the two). Modifying CTEs always run to completion; the row lock on the challenge makes two
-# concurrent batches agree on the newest.
+# One statement per batch: find each row's challenge by (country code, hashtag) on the unique
+# index, upsert the snapshots, counting created (xmax = 0) and updated rows, and move each
+# challenge's cached totals to the batch's latest snapshot when it is at least as recent as the
+# cached one (rows are only added or changed here, so the latest is the larger of the two).
+# Modifying CTEs always run to completion; the row lock on the challenge makes two concurrent
+# batches agree on the newest. Rows whose challenge is unknown or not editable drop out of
+# ``input``: the caller compares ``matched`` with the batch and rolls back when they differ.
 _UPSERT_SQL = """
 WITH input AS (
-    SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::bigint[], %s::bigint[], %s::bigint[],
-                         %s::bigint[], %s::bigint[], %s::varchar[])
-        AS t(challenge_id, captured_at, views, videos, likes, comments, shares, source)
+    SELECT c.id AS challenge_id, c.country_id, t.captured_at, t.views, t.videos, t.likes, t.comments,
+           t.shares, t.source
+    FROM unnest(%(codes)s::varchar[], %(tags)s::varchar[], %(moments)s::timestamptz[], %(views)s::bigint[],
+                %(videos)s::bigint[], %(likes)s::bigint[], %(comments)s::bigint[], %(shares)s::bigint[],
+                %(sources)s::varchar[])
+        AS t(code, tag, captured_at, views, videos, likes, comments, shares, source)
+    JOIN locales_country k ON k.code = t.code
+    JOIN challenges_challenge c ON c.country_id = k.id AND lower(c.hashtag) = lower(t.tag)
+    WHERE %(editable)s::bigint[] IS NULL OR c.country_id = ANY(%(editable)s::bigint[])
 ), written AS (
     INSERT INTO challenges_challengemetricsnapshot AS s
         (challenge_id, captured_at, views, videos, likes, comments, shares, source, recorded_at)
-    SELECT challenge_id, captured_at, views, videos, likes, comments, shares, source, %s FROM input
+    SELECT challenge_id, captured_at, views, videos, likes, comments, shares, source, %(now)s FROM input
     ON CONFLICT (challenge_id, captured_at) DO UPDATE SET
         views = EXCLUDED.views, videos = EXCLUDED.videos, likes = EXCLUDED.likes,
         comments = EXCLUDED.comments, shares = EXCLUDED.shares, source = EXCLUDED.source,
@@ -251,7 +246,7 @@ WITH input AS (
 ), totals AS (
     UPDATE challenges_challenge AS c
     SET views = l.views, videos = l.videos, likes = l.likes, comments = l.comments, shares = l.shares,
-        metrics_at = l.captured_at, updated_at = %s
+        metrics_at = l.captured_at, updated_at = %(now)s
     FROM latest l
     WHERE c.id = l.challenge_id
       AND (c.metrics_at IS NULL OR l.captured_at >= c.metrics_at)
@@ -259,19 +254,32 @@ WITH input AS (
           IS DISTINCT FROM (l.views, l.videos, l.likes, l.comments, l.shares, l.captured_at)
     RETURNING 1
 )
-SELECT (SELECT count(*) FILTER (WHERE created) FROM written),
+SELECT (SELECT count(*) FROM input),
+       (SELECT count(*) FILTER (WHERE created) FROM written),
        (SELECT count(*) FILTER (WHERE NOT created) FROM written),
-       (SELECT count(*) FROM totals)
+       (SELECT count(*) FROM latest),
+       (SELECT CASE WHEN min(country_id) = max(country_id) THEN min(country_id) END FROM input)
 """
 
 
-def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int]:
-    columns = [pg_array([row[i] for row in rows]) for i in range(8)]
-    now = timezone.now()
+@dataclass(frozen=True)
+class _Written:
+    matched: int  # rows whose challenge was found and may be written
+    created: int
+    updated: int
+    challenges: int
+    country_id: int | None  # the batch's one country, if it has only one
+
+
+def _upsert_postgresql(parsed: Sequence[tuple], editable: set[int] | None) -> _Written:
+    columns = [pg_array([row[i] for row in parsed]) for i in range(1, 10)]
+    names = ("codes", "tags", "moments", "views", "videos", "likes", "comments", "shares", "sources")
+    params = dict(zip(names, columns, strict=True))
+    params["editable"] = None if editable is None else pg_array(sorted(editable))
+    params["now"] = timezone.now()
     with bulk_cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [*columns, now, now])
-        created, updated, _totals = cursor.fetchone()
-    return created, updated
+        cursor.execute(_UPSERT_SQL, params)
+        return _Written(*cursor.fetchone())
 
 
 def _upsert_portable(rows: Sequence[tuple]) -> tuple[int, int, list[int]]:
@@ -353,34 +361,51 @@ def ingest_metric_rows(rows, *, access=None) -> IngestResult:
     errors = RowErrors()
     parsed = _parse_metric_rows(rows, errors)
     errors.raise_if_any()
+    if connection.vendor != "postgresql":
+        return _ingest_portable(parsed, access, errors)
+    from opsportal.access import Perm
+
+    # Optimistic: one statement resolves and writes; a batch naming an unknown or forbidden
+    # challenge is rolled back, and only then are its rows looked up one by one to name them.
+    editable = None if access is None else access.country_ids(Perm.EDIT)
+    with transaction.atomic():
+        written = _upsert_postgresql(parsed, editable)
+        if written.matched == len(parsed):
+            result = IngestResult(written.created, written.updated, written.matched - written.created - written.updated)
+            _record(result, written.challenges, written.country_id)
+            return result
+        transaction.set_rollback(True)
+    _resolve_challenges(parsed, access, errors)
+    errors.raise_if_any()
+    # Every row resolves now: a challenge appeared or changed between the two statements.
+    raise ValidationError({"rows": [_("The challenges changed while this batch was written; send it again.")]})
+
+
+def _ingest_portable(parsed: list[tuple], access, errors: RowErrors) -> IngestResult:
     resolved = _resolve_challenges(parsed, access, errors)
     errors.raise_if_any()
     writes = [row[:1] + row[2:] for row in resolved]  # drop country_id
     countries = {row[1] for row in resolved}
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            created, updated = _upsert_postgresql(writes)
-        else:
-            created, updated, touched = _upsert_portable(writes)
-            refresh_challenge_totals(touched)
+        created, updated, touched = _upsert_portable(writes)
+        refresh_challenge_totals(touched)
         result = IngestResult(created, updated, len(writes) - created - updated)
-        record_batch(
-            "bulk_upsert",
-            ChallengeMetricSnapshot,
-            summary=_("%(rows)d metric rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-            % result.as_dict(),
-            country=_single_country(countries),
-            details={**result.as_dict(), "challenges": len({row[0] for row in writes})},
-        )
+        _record(result, len({row[0] for row in writes}), next(iter(countries)) if len(countries) == 1 else None)
     return result
 
 
-def _single_country(country_ids: set[int]):
-    if len(country_ids) == 1:
-        from locales.models import Country
+def _record(result: IngestResult, challenges: int, country_id: int | None) -> None:
+    """One audit entry for the batch, on its country when it has only one."""
+    from locales.models import Country
 
-        return Country.objects.filter(pk=next(iter(country_ids))).first()
-    return None
+    record_batch(
+        "bulk_upsert",
+        ChallengeMetricSnapshot,
+        summary=_("%(rows)d metric rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+        % result.as_dict(),
+        country=Country.objects.filter(pk=country_id).first() if country_id else None,
+        details={**result.as_dict(), "challenges": challenges},
+    )
 
 
 # --- reading -------------------------------------------------------------------------------

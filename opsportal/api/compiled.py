@@ -50,9 +50,26 @@ class CompiledQuery:
         sql, params = self._compiled or self._compile()
         values = [self._swap(p, ids, moment, day, text) for p in params]
         with connection.cursor() as cursor:
+            _load_times_natively(cursor.cursor)
             cursor.execute(sql, values)
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _load_times_natively(cursor) -> None:
+    """Read timestamptz with psycopg's C loader instead of Django's Python subclass of it.
+
+    Django's loader only re-stamps the session's time zone on each value; a page of fifty rows
+    carries some two hundred times, and the Python loader cost a fifth of the request. With the
+    session in UTC (Django's own setting when USE_TZ is on) both give the same UTC datetimes.
+    """
+    if connection.timezone is not dt.UTC:
+        return
+    from psycopg import postgres
+    from psycopg.pq import Format
+
+    timestamptz = postgres.types["timestamptz"].oid
+    cursor.adapters.register_loader(timestamptz, postgres.adapters.get_loader(timestamptz, Format.TEXT))
 
 
 def by_ids(queryset: QuerySet, ids) -> QuerySet:

@@ -1,5 +1,6 @@
 """Bulk ingestion: 10,000-row batches, replay, all-or-nothing, cached totals, one audit entry."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -140,6 +141,17 @@ def test_duplicate_rows_in_a_batch_are_named(api, indonesia):
     response = api.post(METRICS_URL, {"rows": rows}, format="json")
     assert response.status_code == 400
     assert "rows[2].captured_at" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("hashtag", ['tag"quote', "back\\slash", "comma,brace{}", "NULL", "ไทย tag"])
+def test_awkward_hashtags_are_looked_up_not_executed(api, indonesia, hashtag):
+    """Hashtags travel to PostgreSQL inside an array literal: quoting must hold for any text."""
+    f.ChallengeFactory(country=indonesia, hashtag="real")
+    row = {"country": "ID", "hashtag": hashtag, "captured_at": "2026-07-01T00:00:00Z", "views": 1}
+    response = api.post(METRICS_URL, {"rows": [row]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rows[0].hashtag"]
+    assert not ChallengeMetricSnapshot.objects.exists()
 
 
 def test_too_many_rows_is_413(api, indonesia):
@@ -302,3 +314,23 @@ def test_portable_path_gives_the_same_result(indonesia, monkeypatch):
     account.refresh_from_db()
     assert account.followers == 1020
     assert Influencer.objects.get(pk=account.influencer_id).total_followers == 1020
+
+
+def test_a_challenge_appearing_mid_batch_asks_to_send_again(api, indonesia, monkeypatch):
+    """The one statement matched fewer rows than the lookup that names errors finds: a race."""
+    from challenges import metrics
+
+    challenge = f.ChallengeFactory(country=indonesia)
+    real = metrics._upsert_postgresql
+
+    def one_row_short(parsed, editable):
+        written = real(parsed, editable)
+        return dataclasses.replace(written, matched=written.matched - 1)
+
+    monkeypatch.setattr(metrics, "_upsert_postgresql", one_row_short)
+    response = api.post(METRICS_URL, {"rows": metric_rows([challenge], 2)}, format="json")
+    assert response.status_code == 400
+    assert "send it again" in response.json()["errors"]["rows"][0]
+    assert not ChallengeMetricSnapshot.objects.exists()
+    challenge.refresh_from_db()
+    assert challenge.views == 0
