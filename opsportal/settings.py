@@ -233,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {"task": "opsportal.tasks.reminders_tick", "schedule": 15 * 60},
     "weekly-reports-tick": {"task": "opsportal.tasks.weekly_reports_tick", "schedule": 15 * 60},
     "webhooks-requeue": {"task": "opsportal.webhooks.tasks.requeue_stuck_webhook_deliveries", "schedule": 15 * 60},
+    "imports-delete-old-files": {"task": "opsportal.imports.delete_old_files", "schedule": 6 * 60 * 60},
 }
 
 # --- REST framework -----------------------------------------------------------
@@ -315,3 +316,6 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = False
 # (larger ones go to the Celery worker with a progress bar).
 OPSPORTAL_IMPORT_MAX_BYTES = env.int("OPSPORTAL_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 OPSPORTAL_IMPORT_INLINE_BYTES = env.int("OPSPORTAL_IMPORT_INLINE_BYTES", default=256 * 1024)
+# Uploaded files hold people's contact details: they are deleted this many days after upload
+# (the import's record, counts and errors stay).
+OPSPORTAL_IMPORT_FILE_DAYS = env.int("OPSPORTAL_IMPORT_FILE_DAYS", default=30)

@@ -8,6 +8,7 @@ written as the job's user through the Import door and leaves one audit entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from . import progress
 from .kinds import get_kind
 from .kinds.base import Outcome, Run
 from .mapping import check_mapping, guess_mapping
-from .models import ImportJob, ImportMapping, ImportStatus
+from .models import RUNNING, ImportJob, ImportMapping, ImportStatus
 from .parsing import is_blank
 from .readers import FileProblem, detect_format, open_table
 
@@ -159,6 +160,35 @@ def job_start(job: ImportJob, *, dry_run: bool, skip_errors: bool | None = None)
     return job
 
 
+def file_days() -> int:
+    return getattr(settings, "OPSPORTAL_IMPORT_FILE_DAYS", 30)
+
+
+def delete_old_files(*, now=None) -> int:
+    """Delete uploaded files older than OPSPORTAL_IMPORT_FILE_DAYS; the jobs and their reports stay.
+
+    A running job keeps its file until it ends. Returns how many files were deleted.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=file_days())
+    deleted = 0
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="").exclude(status__in=RUNNING)
+    for job in old.only("pk", "file"):
+        try:
+            job.file.storage.delete(job.file.name)
+        except OSError:
+            log.exception("could not delete the file of import %s", job.pk)
+            continue
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    return deleted
+
+
+def file_gone_message() -> str:
+    return _("The uploaded file was deleted %(days)d days after upload, as every import file is; upload it again.") % {
+        "days": file_days()
+    }
+
+
 STALE_AFTER = 15 * 60  # seconds without progress before a running job is presumed lost
 
 
@@ -203,6 +233,12 @@ def _estimate_rows(job: ImportJob) -> int:
 
 def job_run(job: ImportJob, *, dry_run: bool, access: Access | None = None) -> ImportJob:
     """Run the preview or the import of a job now (in this process) and store the outcome."""
+    if not job.file:
+        job.status = ImportStatus.FAILED
+        job.result = {**(job.result or {}), "fatal": file_gone_message()}
+        job.save(update_fields=["status", "result"])
+        progress.clear(job.pk)
+        return job
     kind = get_kind(job.kind)
     user = job.user
     if access is None:

@@ -15,3 +15,10 @@ def run_import_job(job_id: int, dry_run: bool) -> None:
     from .services import job_run
 
     job_run(job, dry_run=dry_run)
+
+
+@shared_task(name="opsportal.imports.delete_old_files")
+def delete_old_files() -> int:
+    from .services import delete_old_files
+
+    return delete_old_files()

@@ -23,7 +23,7 @@ from .kinds import KINDS
 from .kinds.base import Outcome
 from .models import ImportJob, ImportStatus
 from .readers import FileProblem, open_table
-from .services import job_create, job_is_stale, job_set_mapping, job_start
+from .services import file_gone_message, job_create, job_is_stale, job_set_mapping, job_start
 
 RECORD_LABELS = {
     "influencer": _("influencers"),
@@ -100,7 +100,7 @@ def _samples(job: ImportJob, n: int = 3) -> dict[str, list[str]]:
 @portal_view
 def mapping(request, token: str):
     job = _job(request, token)
-    if job.is_running:
+    if job.is_running or not job.file:
         return redirect("imports:job", token=job.token)
     form = MappingForm(request.POST or None, job=job, samples=_samples(job))
     if request.method == "POST" and form.is_valid():
@@ -133,6 +133,7 @@ def _job_context(job: ImportJob) -> dict:
         ],
         "records": done,
         "fatal": result.get("fatal", ""),
+        "file_gone": file_gone_message() if not job.file and job.status != ImportStatus.DONE else "",
         "percent": _percent(job),
         "stale": job_is_stale(job),
     }
