@@ -286,6 +286,8 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0].split()[0]
+            cursor.execute("SHOW shared_buffers")
+            shared_buffers = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM influencers_influencer")
             influencers = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM challenges_challengemetricsnapshot")
@@ -293,7 +295,8 @@ class Command(BaseCommand):
         copy = results.get("copy")
         copy_rate = copy["rows"] / copy["seconds"] if copy else 0
         lines = [
-            f"Measured {timezone.now():%Y-%m-%d} with `python manage.py bench_api` on PostgreSQL {version}, "
+            f"Measured {timezone.now():%Y-%m-%d} with `python manage.py bench_api` on PostgreSQL {version} "
+            f"(shared_buffers {shared_buffers}), "
             f"{os.cpu_count()} cores, {influencers:,} influencers (3 accounts each), {snapshots:,} metric snapshots; "
             f"gunicorn with 2 sync workers on loopback, {opts['connections']} client connections, "
             f"median of {opts['rounds']} alternating {opts['seconds']:.0f}s rounds. Load average "
