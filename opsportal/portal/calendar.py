@@ -1,5 +1,5 @@
 """Month and agenda views of a country's events, challenge windows, cultural moments,
-task due dates and follow-ups, in the country's timezone (six queries, whatever the month)."""
+task due dates and follow-ups, in the country's timezone (seven queries, whatever the month)."""
 
 from __future__ import annotations
 
@@ -33,14 +33,15 @@ def _days(start: dt.date, end: dt.date, low: dt.date, high: dt.date):
         day += dt.timedelta(days=1)
 
 
-def _capped(queryset, day_expression, order: list[str], per_day: int = PER_DAY):
-    """The first ``per_day`` rows of each day (one query) and how many each day has (one more)."""
+def _capped(queryset, day_expression, order: list[str], per_day: int = PER_DAY) -> list:
+    """The first ``per_day`` rows of each day, each carrying ``cal_day`` and its day's total
+    ``cal_total``: one query (the total is a second window over the same partition)."""
     ranked = queryset.annotate(
         cal_day=day_expression,
         cal_rank=Window(RowNumber(), partition_by=[day_expression], order_by=[F(o) for o in order]),
+        cal_total=Window(Count("pk"), partition_by=[day_expression]),
     ).filter(cal_rank__lte=per_day)
-    counts = dict(queryset.annotate(cal_day=day_expression).values_list("cal_day").annotate(n=Count("pk")).order_by())
-    return ranked, counts
+    return list(ranked)
 
 
 def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.date, list[dict]]:
@@ -52,21 +53,23 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
     start = dt.datetime.combine(low, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(high + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
 
-    def count_more(counts: dict, shown_per_day: dict):
-        for day, n in counts.items():
+    def count_more(rows: list):
+        """Add each day's rows beyond those shown to its "+N more"."""
+        totals: dict = {}
+        shown: dict = defaultdict(int)
+        for row in rows:
+            totals[row.cal_day] = row.cal_total
+            shown[row.cal_day] += 1
+        for day, n in totals.items():
             if low <= day <= high:
-                more[day] += max(0, n - shown_per_day.get(day, 0))
+                more[day] += n - shown[day]
 
     events = Event.objects.filter(country=country, starts_at__lt=end, ends_at__gte=start).exclude(
         status=EventStatus.CANCELLED
     )
-    ranked, counts = _capped(
-        events.only("name", "starts_at", "ends_at"), TruncDate("starts_at", tzinfo=zone), ["starts_at"]
-    )
-    shown: dict = defaultdict(int)
-    for event in ranked.order_by("starts_at"):
+    ranked = _capped(events.only("name", "starts_at", "ends_at"), TruncDate("starts_at", tzinfo=zone), ["starts_at"])
+    for event in sorted(ranked, key=lambda e: e.starts_at):
         first = timezone.localtime(event.starts_at, zone)
-        shown[first.date()] += 1
         last = timezone.localtime(event.ends_at, zone).date()
         for day in _days(first.date(), last, low, high):
             items[day].append(
@@ -77,16 +80,14 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
                     "url": reverse("events:detail", args=[event.pk]),
                 }
             )
-    count_more(counts, shown)
+    count_more(ranked)
 
     challenges = Challenge.objects.filter(country=country).only("hashtag", "starts_at", "ends_at")
     for field, text in (("starts_at", _("#%(tag)s starts")), ("ends_at", _("#%(tag)s ends"))):
         window = challenges.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-        ranked, counts = _capped(window, TruncDate(field, tzinfo=zone), [field, "pk"])
-        shown = defaultdict(int)
+        ranked = _capped(window, TruncDate(field, tzinfo=zone), [field, "pk"])
         for challenge in ranked:
             local = timezone.localtime(getattr(challenge, field), zone)
-            shown[local.date()] += 1
             items[local.date()].append(
                 {
                     "kind": "challenge",
@@ -95,7 +96,7 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
                     "url": reverse("challenges:detail", args=[challenge.pk]),
                 }
             )
-        count_more(counts, shown)
+        count_more(ranked)
 
     occurrences = CulturalMomentOccurrence.objects.filter(
         moment__country=country, starts_on__lte=high, ends_on__gte=low
@@ -107,10 +108,8 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
     tasks = EventTask.objects.filter(
         event__country=country, due_on__gte=low, due_on__lte=high, done_at__isnull=True
     ).select_related("event")
-    ranked, counts = _capped(tasks, F("due_on"), ["due_on", "pk"])
-    shown = defaultdict(int)
+    ranked = _capped(tasks, F("due_on"), ["due_on", "pk"])
     for task in ranked:
-        shown[task.due_on] += 1
         items[task.due_on].append(
             {
                 "kind": "task",
@@ -119,19 +118,13 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
                 "url": reverse("events:detail", args=[task.event_id]) + f"#task-{task.pk}",
             }
         )
-    count_more(counts, shown)
+    count_more(ranked)
 
     follow_ups = InfluencerInteraction.objects.filter(
         influencer__country=country, follow_up_done=False, next_follow_up_on__gte=low, next_follow_up_on__lte=high
     ).select_related("influencer")
-    ranked, counts = _capped(
-        follow_ups,
-        F("next_follow_up_on"),
-        ["next_follow_up_on", "pk"],
-    )
-    shown = defaultdict(int)
+    ranked = _capped(follow_ups, F("next_follow_up_on"), ["next_follow_up_on", "pk"])
     for entry in ranked:
-        shown[entry.next_follow_up_on] += 1
         items[entry.next_follow_up_on].append(
             {
                 "kind": "follow_up",
@@ -140,16 +133,14 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
                 "url": reverse("influencers:detail", args=[entry.influencer_id]),
             }
         )
-    count_more(counts, shown)
+    count_more(ranked)
 
     if request.access.can(Perm.GOVERNMENT_VIEW, country.pk):
         gov = scoped(request, GovernmentInteraction.objects.filter(country=country)).filter(
             follow_up_on__gte=low, follow_up_on__lte=high
         )
-        ranked, counts = _capped(gov.select_related("contact"), F("follow_up_on"), ["follow_up_on", "pk"])
-        shown = defaultdict(int)
+        ranked = _capped(gov.select_related("contact"), F("follow_up_on"), ["follow_up_on", "pk"])
         for interaction in ranked:
-            shown[interaction.follow_up_on] += 1
             items[interaction.follow_up_on].append(
                 {
                     "kind": "government",
@@ -158,7 +149,7 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
                     "url": reverse("locales:contact", args=[interaction.contact_id]),
                 }
             )
-        count_more(counts, shown)
+        count_more(ranked)
     for day_items in items.values():
         day_items.sort(key=lambda item: (item["time"] is None, item["time"] or 0, item["kind"]))
     for day, n in more.items():

@@ -366,6 +366,20 @@ def test_calendar_month_and_agenda(client, world, id_operator):
     assert client.get(reverse("portal:calendar"), {"month": "garbage"}).status_code == 200
 
 
+def test_a_busy_day_shows_four_of_each_kind_then_how_many_more(client, world, id_operator):
+    client.force_login(id_operator)
+    day = timezone.localdate() + dt.timedelta(days=2)
+    event = world["ID"]["event"]
+    for n in range(7):
+        f.EventTaskFactory(event=event, title=f"busy task {n}", due_on=day)
+    for _n in range(6):
+        f.InfluencerInteractionFactory(influencer=world["ID"]["influencer"], next_follow_up_on=day)
+    agenda = client.get(reverse("portal:calendar"), {"view": "agenda"}).content.decode()
+    assert sum(f"busy task {n}" in agenda for n in range(7)) == 4
+    assert agenda.count("Follow up: id Kaykai") == 4
+    assert "+5 more" in agenda  # 3 tasks and 2 follow-ups beyond the four shown of each
+
+
 def test_search_finds_across_records(client, world, id_operator):
     client.force_login(id_operator)
     html = client.get(reverse("portal:search"), {"q": "kaykai"}).content.decode()
