@@ -215,9 +215,11 @@ def _resolve_challenges(parsed: list[tuple], access, errors: RowErrors) -> list[
 # index, upsert the snapshots, counting created (xmax = 0) and updated rows, and move each
 # challenge's cached totals to the batch's latest snapshot when it is at least as recent as the
 # cached one (rows are only added or changed here, so the latest is the larger of the two).
-# Modifying CTEs always run to completion; the row lock on the challenge makes two concurrent
-# batches agree on the newest. Rows whose challenge is unknown or not editable drop out of
-# ``input``: the caller compares ``matched`` with the batch and rolls back when they differ.
+# LATERAL … LIMIT 1 (the key is unique) keeps the lookup at one index probe per row whatever
+# the number of challenges. Modifying CTEs always run to completion; the row lock on the
+# challenge makes two concurrent batches agree on the newest. Rows whose challenge is unknown or
+# not editable drop out of ``input``: the caller compares ``matched`` with the batch and rolls
+# back when they differ.
 _UPSERT_SQL = """
 WITH input AS (
     SELECT c.id AS challenge_id, c.country_id, t.captured_at, t.views, t.videos, t.likes, t.comments,
@@ -227,7 +229,10 @@ WITH input AS (
                 %(sources)s::varchar[])
         AS t(code, tag, captured_at, views, videos, likes, comments, shares, source)
     JOIN locales_country k ON k.code = t.code
-    JOIN challenges_challenge c ON c.country_id = k.id AND lower(c.hashtag) = lower(t.tag)
+    CROSS JOIN LATERAL (
+        SELECT c.id, c.country_id FROM challenges_challenge c
+        WHERE c.country_id = k.id AND lower(c.hashtag) = lower(t.tag) LIMIT 1
+    ) c
     WHERE %(editable)s::bigint[] IS NULL OR c.country_id = ANY(%(editable)s::bigint[])
 ), written AS (
     INSERT INTO challenges_challengemetricsnapshot AS s

@@ -216,6 +216,16 @@ def test_ten_thousand_follower_rows_then_replay(api, indonesia):
     assert AuditEntry.objects.filter(model="influencers.followersnapshot").count() == 2
 
 
+@pytest.mark.parametrize("handle", ['kay"kai', "back\\slash", "comma,brace{}", "NULL"])
+def test_awkward_handles_are_looked_up_not_executed(api, indonesia, handle):
+    f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube", handle="kaykai")
+    row = {"platform": "youtube", "handle": handle, "date": "2026-07-01", "followers": 1}
+    response = api.post(FOLLOWERS_URL, {"rows": [row]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["rows[0].handle"]
+    assert not FollowerSnapshot.objects.exists()
+
+
 def test_follower_bad_row_writes_nothing(api, indonesia):
     account = f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube", handle="kaykai")
     rows = follower_rows([account], 5)
