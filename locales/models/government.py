@@ -31,7 +31,7 @@ class GovernmentContact(TimeStamped):
     organization = models.CharField(_("organization"), max_length=200, db_index=True)
     person_name = models.CharField(_("person"), max_length=200)
     local_name = models.CharField(_("name in local script"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     channels = models.TextField(_("channels"), blank=True, help_text=_("How to reach them: office, aide, chat."))

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal.access import access_for_user
 
@@ -47,7 +48,8 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("in the portal"))
     def portal_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("imports:job", args=[obj.token]), _("Open"))
+        label = pgettext_lazy("verb", "Open")
+        return format_html('<a href="{}">{}</a>', reverse("imports:job", args=[obj.token]), label)
 
     def get_urls(self):
         return [

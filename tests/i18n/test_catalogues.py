@@ -166,3 +166,19 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path, settings, monkeypatc
     committed = {e.key for _path, e in entries("th") if not e.is_header}
     assert not fresh - committed, f"new strings: run scripts/i18n.sh update: {sorted(fresh - committed)[:30]}"
     assert not committed - fresh, f"gone from the code: run scripts/i18n.sh update: {sorted(committed - fresh)[:30]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_words_english_shares_between_meanings_are_told_apart(lang):
+    """A contact's job title is not a challenge's title; "Open" on a link is a verb, not a status."""
+    from django.utils import translation
+
+    from challenges.models import Challenge
+    from locales.models import GovernmentContact
+    from locales.models.government import IncidentStatus
+
+    with translation.override(lang):
+        job_title = str(GovernmentContact._meta.get_field("title").verbose_name)
+        headline = str(Challenge._meta.get_field("title").verbose_name)
+        assert job_title != headline
+        assert str(translation.pgettext("verb", "Open")) != str(IncidentStatus.OPEN.label)
