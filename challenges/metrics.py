@@ -136,7 +136,7 @@ def _parse_metric_rows(rows: list, errors: RowErrors) -> list[tuple]:
             errors.add(index, "country", _("Give the country's two-letter code, e.g. ID."))
         hashtag = row.get("hashtag")
         hashtag = hashtag.strip().lstrip("#") if type(hashtag) is str else ""
-        if not hashtag or len(hashtag) > 100:
+        if not hashtag or len(hashtag) > 100 or "\x00" in hashtag:  # PostgreSQL text cannot hold NUL
             errors.add(index, "hashtag", _("Give the challenge's hashtag."))
             hashtag = ""
         raw = row.get("captured_at")

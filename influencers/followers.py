@@ -58,7 +58,7 @@ def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
             errors.add(index, "platform", _("One of: %(choices)s.") % {"choices": ", ".join(Platform.values)})
         handle = row.get("handle")
         handle = handle.strip().lstrip("@") if isinstance(handle, str) else ""
-        if not handle or len(handle) > 100:
+        if not handle or len(handle) > 100 or "\x00" in handle:  # PostgreSQL text cannot hold NUL
             errors.add(index, "handle", _("Give the account's handle."))
         day = _parse_date(row.get("date"))
         if day is None:

@@ -254,6 +254,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
     from opsportal.access import Perm
     from opsportal.feeds.links import portal_path
 
+    q = q.replace("\x00", " ")  # PostgreSQL text cannot hold NUL; a pasted one is only noise
     if not query_words(q):
         return []
     groups: list[SearchGroup] = []

@@ -21,7 +21,10 @@ from opsportal.access import COUNTRY_PATHS, access_for_user
 
 
 def _text(value) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    # A NUL byte names nothing (PostgreSQL text cannot hold one): not found, rather than an error.
+    if not isinstance(value, str) or "\x00" in value:
+        return None
+    return value.strip() or None
 
 
 def natural_key_filter(model: type[Model], value) -> dict | None:

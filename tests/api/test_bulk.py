@@ -143,7 +143,7 @@ def test_duplicate_rows_in_a_batch_are_named(api, indonesia):
     assert "rows[2].captured_at" in response.json()["errors"]
 
 
-@pytest.mark.parametrize("hashtag", ['tag"quote', "back\\slash", "comma,brace{}", "NULL", "ไทย tag"])
+@pytest.mark.parametrize("hashtag", ["nul\x00byte", 'tag"quote', "back\\slash", "comma,brace{}", "NULL", "ไทย tag"])
 def test_awkward_hashtags_are_looked_up_not_executed(api, indonesia, hashtag):
     """Hashtags travel to PostgreSQL inside an array literal: quoting must hold for any text."""
     f.ChallengeFactory(country=indonesia, hashtag="real")
@@ -216,7 +216,7 @@ def test_ten_thousand_follower_rows_then_replay(api, indonesia):
     assert AuditEntry.objects.filter(model="influencers.followersnapshot").count() == 2
 
 
-@pytest.mark.parametrize("handle", ['kay"kai', "back\\slash", "comma,brace{}", "NULL"])
+@pytest.mark.parametrize("handle", ["nul\x00byte", 'kay"kai', "back\\slash", "comma,brace{}", "NULL"])
 def test_awkward_handles_are_looked_up_not_executed(api, indonesia, handle):
     f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube", handle="kaykai")
     row = {"platform": "youtube", "handle": handle, "date": "2026-07-01", "followers": 1}
