@@ -76,7 +76,10 @@ def parse_moment(value) -> dt.datetime | None:
         return None
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it
+        return None
 
 
 class RowErrors:

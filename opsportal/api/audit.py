@@ -63,7 +63,11 @@ class AuditQuerySerializer(serializers.Serializer):
     def validate_cursor(self, value):
         try:
             at, source, key = json.loads(base64.urlsafe_b64decode(value.encode() + b"==").decode())
-            return Cursor(dt.datetime.fromisoformat(at), str(source), int(key))
+            cursor = Cursor(dt.datetime.fromisoformat(at), str(source), int(key))
+            # A hand-made cursor must still be something the database can compare with.
+            if cursor.at.tzinfo is None or "\x00" in cursor.source or not -(2**63) <= cursor.key < 2**63:
+                raise ValueError(value)
+            return cursor
         except (ValueError, TypeError, UnicodeError):
             raise ValidationError(_("This cursor is not valid; start again from the first page."))
 

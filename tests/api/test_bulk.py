@@ -110,6 +110,14 @@ def test_one_bad_row_writes_nothing_and_is_named(api, indonesia):
         ({"rows": [1]}, "rows[0]"),
         ({"rows": [{"country": "ID", "hashtag": "x", "captured_at": "yesterday", "views": 1}]}, "rows[0].captured_at"),
         (
+            {"rows": [{"country": "ID", "hashtag": "x", "captured_at": "0001-01-01T00:00:00+14:00", "views": 1}]},
+            "rows[0].captured_at",
+        ),
+        (
+            {"rows": [{"country": "ID", "hashtag": "x", "captured_at": "9999-12-31T23:00:00-05:00", "views": 1}]},
+            "rows[0].captured_at",
+        ),
+        (
             {"rows": [{"country": "ID", "hashtag": "x", "captured_at": "2026-07-01T00:00:00Z", "views": True}]},
             "rows[0].views",
         ),

@@ -85,6 +85,14 @@ def test_filters_by_record_person_token_door_and_time(world, roles, tokens, clie
     assert _get(client, lead, until="2000-01-01").json()["results"] == []
 
 
+def _forged(at: str, source: str, key: int) -> str:
+    """A cursor in the API's own encoding, made by hand."""
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps([at, source, key]).encode()).decode().rstrip("=")
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -95,6 +103,9 @@ def test_filters_by_record_person_token_door_and_time(world, roles, tokens, clie
         ({"since": "yesterday"}, "since"),
         ({"since": "2026-02-01", "until": "2026-01-01"}, "until"),
         ({"cursor": "garbage!"}, "cursor"),
+        ({"cursor": _forged("2026-01-01T00:00:00", "history", 1)}, "cursor"),  # naive time
+        ({"cursor": _forged("2026-01-01T00:00:00+00:00", "hist\x00ory", 1)}, "cursor"),
+        ({"cursor": _forged("2026-01-01T00:00:00+00:00", "history", 2**70)}, "cursor"),
         ({"page_size": "9999"}, "page_size"),
     ],
 )
