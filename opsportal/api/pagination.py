@@ -36,9 +36,18 @@ def _decode(token: str):
         value, pk = orjson.loads(raw)
     except (ValueError, TypeError, orjson.JSONDecodeError):
         raise ValidationError({"cursor": [_("Invalid cursor.")]})
-    if not isinstance(pk, int) or isinstance(value, dict | list):
+    if isinstance(pk, bool) or not isinstance(pk, int) or not (_storable(pk) and _storable(value)):
         raise ValidationError({"cursor": [_("Invalid cursor.")]})
     return value, pk
+
+
+def _storable(value) -> bool:
+    """A cursor value PostgreSQL can compare with: a bigint, a float, text without NUL, or null."""
+    if isinstance(value, dict | list):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return not (isinstance(value, str) and "\x00" in value)
 
 
 class CursorPagination(pagination.BasePagination):
