@@ -11,6 +11,7 @@ from locales.filtersets import (
     OpsFilterSet,
     OwnerFilter,
     StableOrderingFilter,
+    TimeFilter,
     country_filter,
     date_range,
     number_range,
@@ -73,7 +74,7 @@ class MetricSnapshotFilterSet(OpsFilterSet):
         "captured_at", label_after=_("Captured at or after"), label_before=_("Captured at or before")
     )
     views_min, views_max = number_range("views", label_min=_("Views at least"), label_max=_("Views at most"))
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = TimeFilter(
         field_name="recorded_at",
         lookup_expr="gte",
         label=_("Recorded since"),

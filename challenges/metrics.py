@@ -59,7 +59,7 @@ def parse_count(value) -> int | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if isinstance(value, int) and 0 <= value <= BIGINT_MAX:
         return value
@@ -163,7 +163,7 @@ def _parse_metric_rows(rows: list, errors: RowErrors) -> list[tuple]:
                 if value is None:
                     errors.add(index, METRICS[position], _("Give a whole number, zero or more."))
         source = row.get("source", "api")
-        if source not in sources:
+        if type(source) is not str or source not in sources:
             errors.add(index, "source", _("One of: %(choices)s.") % {"choices": ", ".join(Source.values)})
         if country is None or not hashtag or captured_at is None or None in values:
             continue

@@ -14,6 +14,7 @@ from locales.filtersets import (
     OpsFilterSet,
     OwnerFilter,
     StableOrderingFilter,
+    TimeFilter,
     _split,
     country_filter,
     date_range,
@@ -119,7 +120,7 @@ class FollowerSnapshotFilterSet(OpsFilterSet):
     followers_min, followers_max = number_range(
         "followers", label_min=_("Followers at least"), label_max=_("Followers at most")
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = TimeFilter(
         field_name="recorded_at",
         lookup_expr="gte",
         label=_("Recorded since"),

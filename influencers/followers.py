@@ -67,7 +67,7 @@ def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
         if followers is None:
             errors.add(index, "followers", _("Give a whole number, zero or more."))
         source = row.get("source", Source.API)
-        if source not in SOURCES:
+        if not isinstance(source, str) or source not in SOURCES:
             errors.add(index, "source", _("One of: %(choices)s.") % {"choices": ", ".join(Source.values)})
         if platform not in PLATFORMS or not handle or day is None or followers is None:
             continue

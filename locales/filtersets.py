@@ -8,6 +8,8 @@ Names are the ones integrations and the portal's query strings use: ``country``,
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters as filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -15,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.forms.utils import pretty_name
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -57,8 +60,8 @@ class CountryField(forms.ModelMultipleChoiceField):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return []
-        codes = {v.upper() for v in values if not v.isdigit()}
-        ids = {int(v) for v in values if v.isdigit()}
+        codes = {v.upper() for v in values if not v.isdecimal()}
+        ids = {int(v) for v in values if v.isdecimal()}
         found = list(self.queryset.filter(Q(code__in=codes) | Q(pk__in=ids)).only("pk", "code"))
         known = {c.code for c in found} | {str(c.pk) for c in found}
         missing = [v for v in values if v.upper() not in known and v not in known]
@@ -110,7 +113,7 @@ class OwnerFilter(filters.CharFilter):
                 request = getattr(self.parent, "request", None)
                 pk = getattr(getattr(request, "user", None), "pk", None)
                 condition |= Q(**{f"{self.field_name}__pk": pk}) if pk else Q(pk__in=[])
-            elif v.isdigit():
+            elif v.isdecimal():
                 condition |= Q(**{f"{self.field_name}__pk": int(v)})
             else:
                 condition |= Q(**{f"{self.field_name}__username__iexact": v})
@@ -200,6 +203,25 @@ class StableOrderingFilter(filters.OrderingFilter):
         return [self.get_ordering_value(p) for p in _split(value)]
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and value.tzinfo is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:  # year 1 east of UTC, or 9999 west of it
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return value
+
+
+class TimeFilter(filters.IsoDateTimeFilter):
+    """A time filter (``updated_since``, ``start_after``...): ISO 8601, compared in UTC."""
+
+    field_class = UtcIsoDateTimeField
+
+
 class OpsFilterSet(filters.FilterSet):
     """``q`` (search on names, handles, hashtags) and ``updated_since`` (incremental sync)."""
 
@@ -208,7 +230,7 @@ class OpsFilterSet(filters.FilterSet):
     )
 
     # Models with ``updated_at`` get this; snapshots map it to ``recorded_at``.
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = TimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Changed since"),
@@ -225,7 +247,7 @@ def country_filter(model) -> CountryFilter:
 
 def date_range(field_name: str, *, label_after, label_before, dates: bool = False):
     """An ``..._after`` / ``..._before`` pair (both inclusive) on a date or time field."""
-    cls = filters.DateFilter if dates else filters.IsoDateTimeFilter
+    cls = filters.DateFilter if dates else TimeFilter
     return (
         cls(field_name=field_name, lookup_expr="gte", label=label_after),
         cls(field_name=field_name, lookup_expr="lte", label=label_before),

@@ -200,7 +200,7 @@ def audit_log(
 def audit_entry(access: Access, entry_id: str) -> Entry | None:
     """One entry by its id (as ``Entry.id`` gives it), or None when unknown or not visible."""
     source, _sep, key = entry_id.rpartition(":")
-    if not key.isdigit():
+    if not key.isdecimal():
         return None
     for name, qs in _sources(access, model=None if source == BATCH_SOURCE else source):
         if name == source:
@@ -224,7 +224,7 @@ def _sources(access: Access, *, model=None, object_id=None, user_id=None, token_
         history = history_model(audited[label])
         qs = access.scope_history(history.objects.all(), Perm.AUDIT_VIEW)
         if object_id is not None:
-            if not str(object_id).isdigit():
+            if not str(object_id).isdecimal():
                 continue
             qs = qs.filter(id=int(object_id))
         if user_id is not None:

@@ -1,5 +1,7 @@
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from opsportal import l10n
 from opsportal.audit import reset_actor, set_actor
@@ -65,3 +67,33 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the address or a query parameter is a 400 naming the parameter.
+
+    PostgreSQL text cannot hold one: left through, it would reach a filter's query and fail
+    there as a server error. No address a person or an integration uses carries one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = None
+        if "\x00" in request.path:
+            bad = "path"
+        else:
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    bad = key.replace("\x00", "")
+                    break
+        if bad is None:
+            return self.get_response(request)
+        message = _("Null characters are not allowed.")
+        if request.path_info.startswith("/api/"):
+            from opsportal.api.errors import error_body
+
+            body = error_body("validation_error", f"{bad}: {message}", {bad: [str(message)]})
+            return JsonResponse(body, status=400)
+        return HttpResponseBadRequest(message)

@@ -71,7 +71,7 @@ class ChallengeViewSet(OpsModelViewSet):
     def trend(self, request, pk=None):
         challenge = self.get_object()
         raw = request.query_params.get("days", "30")
-        if not raw.isdigit() or not 1 <= int(raw) <= 366:
+        if not raw.isdecimal() or not 1 <= int(raw) <= 366:
             raise serializers.ValidationError({"days": [_("A whole number of days from 1 to 366.")]})
         row = self.represent(challenge)
         return Response(

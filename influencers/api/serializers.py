@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from influencers.followers import growth_baseline
 from influencers.models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, PlatformAccount
-from opsportal.api.fields import CountryRefField, UserRefField
+from opsportal.api.fields import CountryRefField, TextKeyField, UserRefField
 from opsportal.api.serializers import OpsModelSerializer, self_link
 
 
@@ -37,7 +37,7 @@ class InfluencerSerializer(OpsModelSerializer):
     url = self_link("influencer")
     country = CountryRefField()
     relationship_owner = UserRefField(allow_null=True, required=False)
-    categories = serializers.SlugRelatedField(
+    categories = TextKeyField(
         many=True, slug_field="slug", queryset=Category.objects.all(), required=False, help_text=_("Category slugs.")
     )
     accounts = EmbeddedAccountSerializer(

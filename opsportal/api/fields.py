@@ -38,7 +38,7 @@ def natural_key_filter(model: type[Model], value) -> dict | None:
             value = {"platform": left, "handle": right}
     if label == "locales.country":
         code = _text(value)
-        return {"code": code.upper()} if code and not code.isdigit() else None
+        return {"code": code.upper()} if code and not code.isdecimal() else None
     if not isinstance(value, dict):
         if label == "influencers.category" and _text(value):
             return {"slug": value.strip()}
@@ -68,6 +68,18 @@ def scoped(queryset: QuerySet, context: dict) -> QuerySet:
     return access_for_user(getattr(request, "user", None)).scope(queryset)
 
 
+class TextKeyField(serializers.SlugRelatedField):
+    """A related record named by a text key (a country's code, a category's slug).
+
+    A NUL byte names nothing (PostgreSQL text cannot hold one): "does not exist", not an error.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class RefField(serializers.RelatedField):
     """Writes accept an id, an API link or a natural key; reads give the id."""
 
@@ -90,7 +102,7 @@ class RefField(serializers.RelatedField):
         lookup: dict | None = None
         if isinstance(data, bool):
             self.fail("invalid")
-        if isinstance(data, int) or (isinstance(data, str) and data.strip().isdigit()):
+        if isinstance(data, int) or (isinstance(data, str) and data.strip().isdecimal()):
             lookup = {"pk": int(data)}
         elif isinstance(data, str) and "/" in data:
             try:

@@ -66,7 +66,7 @@ class OpsGenericViewSet(viewsets.GenericViewSet):
     def get_object(self):
         value = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
         model = self.queryset.model
-        lookup = {"pk": int(value)} if value.isdigit() else natural_key_filter(model, value)
+        lookup = {"pk": int(value)} if value.isdecimal() else natural_key_filter(model, value)
         if lookup is None:
             raise NotFound()
         obj = get_object_or_404(self.get_queryset(), **lookup)

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from locales.models import Country
 from opsportal.access import Perm, access_for_user
+from opsportal.api.fields import TextKeyField
 
 from . import services
 from .models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription, generate_secret
@@ -35,7 +36,7 @@ class CanManageWebhooks(permissions.BasePermission):
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     event_types = serializers.MultipleChoiceField(choices=EventType.choices, allow_empty=False)
-    countries = serializers.SlugRelatedField(
+    countries = TextKeyField(
         slug_field="code",
         many=True,
         required=False,

@@ -116,3 +116,10 @@ def test_delivery_log_and_enable(integration, indonesia):
     WebhookSubscription.objects.filter(pk=pk).update(disabled_at="2026-01-01T00:00:00Z", consecutive_failures=10)
     enabled = client.post(f"/webhooks/{pk}/enable/").json()
     assert enabled["disabled_at"] is None and enabled["consecutive_failures"] == 0
+
+
+def test_a_country_code_with_a_nul_byte_is_named_not_a_server_error(integration):
+    client, _token = integration
+    response = client.post("/webhooks/", _body(countries=["I\x00D"]), format="json")
+    assert response.status_code == 400
+    assert "countries" in response.json()["errors"]

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _country(self, value: str) -> Country:
-        query = Q(code__iexact=value) | (Q(pk=int(value)) if value.isdigit() else Q())
+        query = Q(code__iexact=value) | (Q(pk=int(value)) if value.isdecimal() else Q())
         found = Country.objects.filter(query).first()
         if found is None:
             raise CommandError(f"Unknown country: {value}", returncode=2)

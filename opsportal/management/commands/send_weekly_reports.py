@@ -48,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failures)} report(s) failed: {', '.join(failures)}")
 
     def _country(self, value: str) -> Country:
-        lookup = {"pk": int(value)} if value.isdigit() else {"code": value.upper()}
+        lookup = {"pk": int(value)} if value.isdecimal() else {"code": value.upper()}
         country = Country.objects.filter(**lookup).first()
         if country is None:
             raise CommandError(f"--country: no country with id or code {value!r}.")
