@@ -163,6 +163,8 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
 def _month(value: str | None, today: dt.date) -> dt.date:
     try:
         year, month = (int(part) for part in (value or "").split("-", 1))
+        if not 1900 <= year <= 2999:  # the calendar's arithmetic must stay inside Python's dates
+            raise ValueError(value)
         return dt.date(year, month, 1)
     except (ValueError, TypeError):
         return today.replace(day=1)

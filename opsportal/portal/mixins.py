@@ -138,9 +138,11 @@ def list_filters(request: HttpRequest, list_name: str) -> tuple[QueryDict, bool]
         SavedView.objects.filter(user=request.user, list_name=list_name, is_last_used=True).delete()
         return QueryDict(""), False
     if query:
-        SavedView.objects.update_or_create(
-            user=request.user, list_name=list_name, is_last_used=True, defaults={"name": "", "query": query}
-        )
+        # Filters longer than a saved view holds still apply; they are just not remembered.
+        if len(query) <= SavedView._meta.get_field("query").max_length:
+            SavedView.objects.update_or_create(
+                user=request.user, list_name=list_name, is_last_used=True, defaults={"name": "", "query": query}
+            )
         return params, False
     if "page" in request.GET:
         return params, False
