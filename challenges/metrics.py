@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsportal.audit import record_batch
+from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
 
 from .models import Challenge, ChallengeMetricSnapshot
@@ -398,20 +398,18 @@ def _ingest_portable(parsed: list[tuple], access, errors: RowErrors) -> IngestRe
         created, updated, touched = _upsert_portable(writes)
         refresh_challenge_totals(touched)
         result = IngestResult(created, updated, len(writes) - created - updated)
-        _record(result, len({row[0] for row in writes}), next(iter(countries)) if len(countries) == 1 else None)
+        _record(result, len({row[0] for row in writes}), batch_country(countries))
     return result
 
 
 def _record(result: IngestResult, challenges: int, country_id: int | None) -> None:
     """One audit entry for the batch, on its country when it has only one."""
-    from locales.models import Country
-
     record_batch(
         "bulk_upsert",
         ChallengeMetricSnapshot,
         summary=_("%(rows)d metric rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
         % result.as_dict(),
-        country=Country.objects.filter(pk=country_id).first() if country_id else None,
+        country=country_id,
         details={**result.as_dict(), "challenges": challenges},
     )
 

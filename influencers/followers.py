@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.metrics import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
-from opsportal.audit import record_batch
+from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
 
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount
@@ -211,18 +211,10 @@ def ingest_follower_rows(rows, *, access=None) -> IngestResult:
             FollowerSnapshot,
             summary=_("%(rows)d follower rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
             % result.as_dict(),
-            country=_single_country(countries),
+            country=batch_country(countries),
             details={**result.as_dict(), "accounts": len(influencer_of)},
         )
     return result
-
-
-def _single_country(country_ids: set[int]):
-    if len(country_ids) == 1:
-        from locales.models import Country
-
-        return Country.objects.filter(pk=next(iter(country_ids))).first()
-    return None
 
 
 # --- cached totals ---------------------------------------------------------------------------

@@ -44,6 +44,12 @@ def reset_actor(token: contextvars.Token) -> None:
     _actor.reset(token)
 
 
+def batch_country(country_ids) -> int | None:
+    """The id of the one country a batch touched, or None when it touched several (or none)."""
+    ids = set(country_ids)
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
 def record_batch(
     action: str,
     model,
@@ -56,9 +62,10 @@ def record_batch(
     """One audit entry for a change that touched many rows at once (bulk ingestion, an import),
     or that simple-history does not see (an erasure, a personal-data export, sessions ended).
 
-    ``model`` is a model class, an instance or a ``"app.model"`` label. The entry names the
-    current actor (user or token) and door; it is written in the caller's transaction, so a
-    batch that rolls back leaves no entry behind.
+    ``model`` is a model class, an instance or a ``"app.model"`` label; ``country`` a Country
+    or its id (see ``batch_country``). The entry names the current actor (user or token) and
+    door; it is written in the caller's transaction, so a batch that rolls back leaves no entry
+    behind.
     """
     from opsportal.models import AuditEntry
 
@@ -72,7 +79,7 @@ def record_batch(
         action=action[:40],
         model=label,
         object_id=str(object_id),
-        country=country,
+        **({"country_id": country} if isinstance(country, int) else {"country": country}),
         summary=summary[:300],
         details=details or {},
     )
