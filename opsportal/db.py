@@ -124,6 +124,16 @@ def pg_array(values) -> str:
     return "{" + ",".join(map(rendered.__getitem__, values)) + "}"
 
 
+def pg_storable(value) -> bool:
+    """Whether a value decoded from a client (JSON) is one PostgreSQL can compare with:
+    a number within bigint, a float, text without NUL, or null; not a list or an object."""
+    if isinstance(value, dict | list):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return not (isinstance(value, str) and "\x00" in value)
+
+
 def _array_element(value) -> str:
     if value is None:
         return "NULL"

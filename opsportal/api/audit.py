@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from opsportal.access import access_for_user
-from opsportal.db import Door
+from opsportal.db import Door, pg_storable
 from opsportal.history import Cursor, audit_entry, audit_log, audited_models
 
 from .schema import errors
@@ -65,7 +65,7 @@ class AuditQuerySerializer(serializers.Serializer):
             at, source, key = json.loads(base64.urlsafe_b64decode(value.encode() + b"==").decode())
             cursor = Cursor(dt.datetime.fromisoformat(at), str(source), int(key))
             # A hand-made cursor must still be something the database can compare with.
-            if cursor.at.tzinfo is None or "\x00" in cursor.source or not -(2**63) <= cursor.key < 2**63:
+            if cursor.at.tzinfo is None or not (pg_storable(cursor.source) and pg_storable(cursor.key)):
                 raise ValueError(value)
             return cursor
         except (ValueError, TypeError, UnicodeError):

@@ -20,6 +20,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from opsportal.db import pg_storable
+
 
 def _encode(value, pk) -> str:
     if isinstance(value, dt.datetime | dt.date):
@@ -36,18 +38,9 @@ def _decode(token: str):
         value, pk = orjson.loads(raw)
     except (ValueError, TypeError, orjson.JSONDecodeError):
         raise ValidationError({"cursor": [_("Invalid cursor.")]})
-    if isinstance(pk, bool) or not isinstance(pk, int) or not (_storable(pk) and _storable(value)):
+    if isinstance(pk, bool) or not isinstance(pk, int) or not (pg_storable(pk) and pg_storable(value)):
         raise ValidationError({"cursor": [_("Invalid cursor.")]})
     return value, pk
-
-
-def _storable(value) -> bool:
-    """A cursor value PostgreSQL can compare with: a bigint, a float, text without NUL, or null."""
-    if isinstance(value, dict | list):
-        return False
-    if isinstance(value, int):
-        return -(2**63) <= value < 2**63
-    return not (isinstance(value, str) and "\x00" in value)
 
 
 class CursorPagination(pagination.BasePagination):
