@@ -184,7 +184,9 @@ def audit_log(
     slicing = connection.features.supports_slicing_ordering_in_compound and len(sources) > 1
     parts = []
     for _source, qs in sources:
-        part = qs.values_list("a_at", "a_source", "a_key")
+        # SQLite refuses ORDER BY inside a compound statement, and history models have a default
+        # ordering: clear it unless each part is sliced (PostgreSQL), where it keeps the union small.
+        part = qs.values_list("a_at", "a_source", "a_key").order_by()
         if slicing:  # each table gives at most a page: the union sorts little
             part = part.order_by("-a_at", "-a_key")[:page_size]
         parts.append(part)
