@@ -7,7 +7,8 @@ On PostgreSQL a record matches when, ignoring case and accents:
 - its full-text document matches every word as a prefix.
 Each condition is served by a GIN index made in ``opsportal/feeds/migrations/0002_search.py``
 (expressions here must stay identical to the ones indexed there).
-On SQLite it falls back to a case-insensitive substring match per word.
+On SQLite (the embedded default) the first two hold too, through SQL functions registered on each
+connection (``opsportal/search_sqlite.py``); word prefixes are already substrings there.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from django.contrib.postgres.search import SearchQueryField, SearchVectorField, 
 from django.db import connections
 from django.db.models import BooleanField, F, FloatField, Func, Model, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Greatest, Lower
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from opsportal import search_sqlite
 
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "influencers.influencer": ("name", "local_name", "accounts__handle"),
@@ -67,9 +70,14 @@ def _clean_word(word: str) -> str:
 
 
 def query_words(q: str | None) -> list[str]:
-    """The words of a query: NFKC-normalised (full-width letters as ASCII), without # and @."""
+    """The words of a query: NFKC-normalised (full-width letters as ASCII), without # and @.
+
+    A word with no letter or digit once accents are removed (a lone ``´``, a ``&``) is dropped:
+    it matches everything or, in a full-text query, nothing at all.
+    """
     text = unicodedata.normalize("NFKC", q or "")[:MAX_QUERY]
-    return [w for w in (_clean_word(raw) for raw in text.split()) if w]
+    words = (_clean_word(raw) for raw in text.replace("\x00", " ").split())
+    return [w for w in words if any(c.isalnum() for c in search_sqlite.unaccent(w))]
 
 
 def is_postgres(queryset: QuerySet) -> bool:
@@ -77,7 +85,9 @@ def is_postgres(queryset: QuerySet) -> bool:
 
 
 def configure_connection(sender, connection, **kwargs) -> None:
-    """``connection_created`` receiver: set the typo threshold on each new PostgreSQL session."""
+    """``connection_created`` receiver: the typo threshold on PostgreSQL, the functions on SQLite."""
+    if connection.vendor == "sqlite":
+        search_sqlite.register(connection)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -136,27 +146,47 @@ def _substring_all(fields: list[str], words: list[str]) -> Q:
     return reduce(and_, per_word)
 
 
-def _typo(fields: list[str], phrase: str) -> Q:
+class _SqliteSimilarity(Func):
+    function = "opsportal_similarity"
+    output_field = FloatField()
+
+
+class _SqliteWordSimilarity(Func):
+    function = "opsportal_word_similarity"
+    output_field = FloatField()
+
+
+# pg_trgm's defaults for its % and <% operators, which the SQLite functions mirror.
+SIMILARITY_THRESHOLD = 0.3
+
+
+def _typo(fields: list[str], phrase: str, postgres: bool) -> Q:
     if len(phrase) < TYPO_MIN_LENGTH:
         return Q(pk__in=[])
     value = _norm(Value(phrase))
     conditions = []
     for f in fields:
-        conditions.append(Q(TrigramSimilar(_norm(F(f)), value)))
-        conditions.append(Q(TrigramWordSimilar(_norm(F(f)), value)))
+        if postgres:
+            conditions.append(Q(TrigramSimilar(_norm(F(f)), value)))
+            conditions.append(Q(TrigramWordSimilar(_norm(F(f)), value)))
+        else:
+            conditions.append(Q(GreaterThanOrEqual(_SqliteSimilarity(_norm(F(f)), value), SIMILARITY_THRESHOLD)))
+            conditions.append(
+                Q(GreaterThanOrEqual(_SqliteWordSimilarity(value, _norm(F(f))), WORD_SIMILARITY_THRESHOLD))
+            )
     return reduce(or_, conditions)
 
 
-def _postgres_match(model: type[Model], fields: tuple[str, ...], words: list[str]) -> Q:
+def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool) -> Q:
     phrase = " ".join(words)
     direct = [f for f in fields if not _is_multi_valued(model, f)]
     multi = [f for f in fields if f not in direct]
     conditions: list[Q] = []
     if direct:
-        conditions += [_substring_all(direct, words), _typo(direct, phrase)]
+        conditions += [_substring_all(direct, words), _typo(direct, phrase, postgres)]
     document = DOCUMENTS.get(model._meta.label_lower)
     tsquery = _prefix_tsquery(words)
-    if document and tsquery:
+    if postgres and document and tsquery:  # on SQLite a word prefix is already a substring
         conditions.append(Q(_Matches(_Document(*[F(c) for c in document]), _PrefixQuery(Value(tsquery)))))
     match = reduce(or_, conditions) if conditions else None
     if not multi:
@@ -167,13 +197,9 @@ def _postgres_match(model: type[Model], fields: tuple[str, ...], words: list[str
     manager = model._default_manager
     ids = manager.filter(match).values("pk").order_by() if match is not None else None
     for f in multi:
-        related = manager.filter(_substring_all([f], words) | _typo([f], phrase)).values("pk").order_by()
+        related = manager.filter(_substring_all([f], words) | _typo([f], phrase, postgres)).values("pk").order_by()
         ids = related if ids is None else ids.union(related)
     return Q(pk__in=ids)
-
-
-def _fallback_match(fields: tuple[str, ...], words: list[str]) -> Q:
-    return reduce(and_, (reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words))
 
 
 def filter_text(queryset: QuerySet, q: str) -> QuerySet:
@@ -183,23 +209,19 @@ def filter_text(queryset: QuerySet, q: str) -> QuerySet:
     words = query_words(q)
     if not fields or not words:
         return queryset
-    if is_postgres(queryset):
-        return queryset.filter(_postgres_match(model, fields, words))
-    queryset = queryset.filter(_fallback_match(fields, words))
-    if any(_is_multi_valued(model, f) for f in fields):
-        queryset = queryset.distinct()
-    return queryset
+    return queryset.filter(_match(model, fields, words, is_postgres(queryset)))
 
 
 def rank_text(queryset: QuerySet, q: str, *, name: str = "search_rank") -> QuerySet:
-    """Annotate how well each row matches (0..1, higher first); 0 everywhere on SQLite."""
+    """Annotate how well each row matches (0..1, higher first)."""
     model = queryset.model
     fields = [f for f in SEARCH_FIELDS.get(model._meta.label_lower, ()) if not _is_multi_valued(model, f)]
     words = query_words(q)
-    if not fields or not words or not is_postgres(queryset):
+    if not fields or not words:
         return queryset.annotate(**{name: Value(0.0, output_field=FloatField())})
     value = _norm(Value(" ".join(words)))
-    scores = [TrigramWordSimilarity(value, _norm(F(f))) for f in fields]
+    similarity = TrigramWordSimilarity if is_postgres(queryset) else _SqliteWordSimilarity
+    scores = [similarity(value, _norm(F(f))) for f in fields]
     return queryset.annotate(**{name: Greatest(*scores) if len(scores) > 1 else scores[0]})
 
 

@@ -15,6 +15,17 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+def pytest_runtest_setup(item):
+    """``@pytest.mark.postgresql(reason=...)``: the behaviour exists only there (README lists them)."""
+    marker = item.get_closest_marker("postgresql")
+    if marker is not None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            pytest.skip(f"PostgreSQL only: {reason}")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,13 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
 
 from opsportal.db import bulk_cursor, pg_array
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="bulk SQL is PostgreSQL's"),
+    pytest.mark.postgresql(reason="bulk SQL (array literals, binary binding) is PostgreSQL's"),
 ]
 
 
