@@ -7,28 +7,18 @@ Tests still run in their own transaction on top of it (use ``db``), so their cha
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
-from django.core.management.color import no_style
-from django.db import connection
 from django.test import override_settings
 
 from opsportal.demo import seed
+from opsportal.demo.reset import wipe_database
 
 DEMO_PASSWORD = "demo-password-for-tests"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-KEEP = {"django_migrations", "django_content_type", "auth_permission"}
 
 
 def wipe() -> None:
     """Empty every table the demo (or a test) can fill; content types and permissions stay."""
-    tables = sorted(
-        {model._meta.db_table for model in apps.get_models(include_auto_created=True)} - KEEP,
-    )
-    existing = set(connection.introspection.table_names())
-    statements = connection.ops.sql_flush(
-        no_style(), [t for t in tables if t in existing], reset_sequences=False, allow_cascade=True
-    )
-    connection.ops.execute_sql_flush(statements)
+    wipe_database()
 
 
 @pytest.fixture(scope="module", name="demo_data")

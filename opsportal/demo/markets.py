@@ -247,8 +247,11 @@ def seed_team(seeder: Seeder, countries: dict[str, Country], password: str) -> d
 
 
 def credentials_rows(users: dict) -> list[tuple[str, str, str, str]]:
+    """(username, role, countries, email) of the demo users in ``users`` (by username)."""
     rows = []
     for username, _first, _last, code, role, _hq, _lang, _langs, _bg in USERS:
+        if username not in users:
+            continue  # removed or renamed by a person since the demo was loaded
         label = ROLE_LABELS.get(username) or str(Role(role).label)
         rows.append((username, label, code or "all", users[username].email))
     return rows

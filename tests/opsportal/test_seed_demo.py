@@ -218,14 +218,47 @@ def test_seeding_is_audited_by_the_command_door(demo_data):
     assert set(Challenge.history.values_list("history_door", flat=True)) == {"command"}
 
 
-def test_the_command_prints_the_credentials(demo_data):
+def test_the_command_leaves_a_database_with_records_alone_and_prints_the_logins(demo_data):
+    counts, updates = row_counts(), last_updates()
     out = StringIO()
-    call_command("seed_demo", password=DEMO_PASSWORD, today=demo_data["today"].isoformat(), stdout=out)
+    call_command("seed_demo", password="another-password", today=demo_data["today"].isoformat(), stdout=out)
     text = out.getvalue()
-    assert "nothing changed" in text
-    assert DEMO_PASSWORD in text
+    assert "nothing was loaded or changed" in text and "seed_demo --reset" in text
     for username in ["admin", "hq-viewer", "id-lead", "id-operator", "id-gr", "id-viewer", "th-lead", "th-operator"]:
         assert username in text
+    assert row_counts() == counts and last_updates() == updates
+    assert authenticate(username="id-lead", password=DEMO_PASSWORD)  # the passwords were not changed either
+
+
+def test_what_people_changed_in_the_portal_survives_a_restart_of_the_run_command(demo_data, client):
+    """The run command calls seed_demo on every start: a pipeline move and a ticked task must stay."""
+    client.force_login(get_user_model().objects.get(username="id-operator"))
+    influencer = Influencer.objects.filter(country__code="ID").exclude(stage="dormant").order_by("pk").first()
+    task = EventTask.objects.filter(event__country__code="ID", done_at__isnull=True).order_by("pk").first()
+    assert client.post(f"/influencers/{influencer.pk}/stage/", {"stage": "dormant"}).status_code == 302
+    assert client.post(f"/events/tasks/{task.pk}/done/", {"done": "on"}).status_code == 302
+    snapshot = ChallengeMetricSnapshot.objects.filter(challenge__country__code="ID").order_by("pk").first()
+    snapshot.delete()  # as a person correcting a wrong import would
+
+    call_command("seed_demo", stdout=StringIO())  # what `make run` does when started again
+
+    influencer.refresh_from_db()
+    task.refresh_from_db()
+    assert influencer.stage == "dormant"
+    assert task.done_at is not None
+    assert not ChallengeMetricSnapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+def test_reset_starts_over_and_says_what_it_removed(demo_data):
+    Influencer.objects.filter(country__code="ID").update(notes="changed by a person")
+    extra = get_user_model().objects.create_user("someone-new", password="x" * 12)
+    out = StringIO()
+    call_command("seed_demo", "--reset", password=DEMO_PASSWORD, today=demo_data["today"].isoformat(), stdout=out)
+    text = out.getvalue()
+    assert "Removed everything" in text and "influencers.Influencer:" in text and "Demo data loaded" in text
+    assert not get_user_model().objects.filter(pk=extra.pk).exists()
+    assert not Influencer.objects.filter(notes="changed by a person").exists()
+    assert Country.objects.count() == 6
 
 
 @pytest.mark.parametrize("options", [{"today": "27/11/2026"}, {"password": "short"}])

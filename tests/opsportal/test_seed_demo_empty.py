@@ -1,0 +1,18 @@
+"""seed_demo on an empty database (its own module: the story module keeps the demo loaded)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from locales.models import Country
+from tests.seeded import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_empty_database_gets_the_story(db):
+    out = StringIO()
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=out)
+    assert "Demo data loaded" in out.getvalue() and "id-operator" in out.getvalue()
+    assert Country.objects.count() == 6
