@@ -18,7 +18,11 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# DJANGO_DEBUG=0 is production: secrets and hosts required, HTTPS only. Left at 1 (the embedded
+# default) the product runs on localhost as its users see it: the portal's own error pages.
+# Django's technical pages (and DEBUG) are for a developer who asks: DJANGO_DEBUG_PAGES=1.
+DEVELOPMENT = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = DEVELOPMENT and env.bool("DJANGO_DEBUG_PAGES", default=False)
 
 
 def _development_secret() -> str:
@@ -30,7 +34,7 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _development_secret()
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 else:
@@ -41,7 +45,9 @@ else:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
-OPSPORTAL_BASE_URL = env.str("OPSPORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The run command serves on PORT (8000); links in emails and feeds follow it unless set here.
+OPSPORTAL_BASE_URL = env.str("OPSPORTAL_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+OPSPORTAL_BASE_URL = OPSPORTAL_BASE_URL.rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[OPSPORTAL_BASE_URL])
 
 INSTALLED_APPS = [
@@ -192,7 +198,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
-WHITENOISE_USE_FINDERS = DEBUG
+# Locally the files are served straight from the apps (no collectstatic step); production collects.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a 10,000-row bulk batch fits
 
@@ -276,7 +284,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

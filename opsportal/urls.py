@@ -32,3 +32,9 @@ urlpatterns = [
     path("", include("locales.urls")),
     path("", include("opsportal.portal.urls")),
 ]
+
+# The portal's own error pages (JSON under /api/), in the reader's language.
+handler400 = "opsportal.portal.errors.bad_request"
+handler403 = "opsportal.portal.errors.permission_denied"
+handler404 = "opsportal.portal.errors.page_not_found"
+handler500 = "opsportal.portal.errors.server_error"

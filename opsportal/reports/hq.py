@@ -54,13 +54,16 @@ def hq_figures(week: str) -> dict[str, Any]:
     for country in Country.objects.order_by("name").values("pk", "code", "name"):
         figures = stored.get(country["pk"])
         row = {"id": country["pk"], "code": country["code"], "name": country["name"], "available": bool(figures)}
+        # A country without a report has no figures (None), never zeros: it was not measured.
         for name in columns:
-            row[name] = _int(figures[name]) if figures else 0
+            row[name] = _int(figures[name]) if figures else None
         previous = row.pop("views_previous")
-        row["views_change_pct"] = round((row["views_gained"] - previous) * 100.0 / previous, 1) if previous else None
+        gained = row["views_gained"]
+        row["views_change_pct"] = round((gained - previous) * 100.0 / previous, 1) if previous else None
         rows.append(row)
-    totals = {name: sum(row[name] for row in rows) for name in columns if name != "views_previous"}
-    rows.sort(key=lambda r: (-r["views_gained"], r["name"]))
+    reported = [row for row in rows if row["available"]]
+    totals = {name: sum(row[name] for row in reported) for name in columns if name != "views_previous"}
+    rows.sort(key=lambda r: (not r["available"], -(r["views_gained"] or 0), r["name"]))
     return {
         "version": DATA_VERSION,
         "week": week,

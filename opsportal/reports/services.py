@@ -125,7 +125,9 @@ def country_chart(figures: dict) -> bytes | None:
 
 
 def hq_chart(figures: dict) -> bytes | None:
-    values = {row["name"]: row["views_gained"] for row in figures["countries"][:15] if row["views_gained"]}
+    values = {
+        row["name"]: row["views_gained"] for row in figures["countries"][:15] if row["views_gained"]
+    }  # None: no report
     if not values:
         return None
     return charts.bar_chart(values, fmt="png", width=7.2, height=max(2.0, 0.28 * len(values) + 0.8))
@@ -150,6 +152,7 @@ class Dispatch:
     delivery_ids: list[int] = field(default_factory=list)
     recipients: list[Recipient] = field(default_factory=list)
     already_sent: bool = False
+    nothing_to_report: bool = False  # HQ: no country report of the week exists to compare
 
 
 def _key(report: WeeklyReport, generation: str, email: str) -> str:
@@ -201,8 +204,9 @@ def weekly_report_dispatch(
     """Store a country's report of ``week`` and queue it for every recipient, once.
 
     With ``resend`` an already sent report goes again (same stored figures) to today's recipients.
+    A country reported after HQ's report of the same week went out updates what HQ reads of it.
     """
-    return _dispatch(
+    dispatch = _dispatch(
         country=country,
         week=week,
         kind=REPORT_KIND,
@@ -211,10 +215,23 @@ def weekly_report_dispatch(
         resend=resend,
         now=now,
     )
+    if not dispatch.already_sent:
+        hq_report_refresh(week)
+    return dispatch
+
+
+def _country_reports_sent(week: str) -> bool:
+    return WeeklyReport.objects.filter(country__isnull=False, week=week, sent_at__isnull=False).exists()
 
 
 def hq_report_dispatch(week: str, *, resend: bool = False, now: dt.datetime | None = None) -> Dispatch:
-    """Store HQ's cross-country report of ``week`` and queue it for the HQ viewers, once."""
+    """Store HQ's cross-country report of ``week`` and queue it for the HQ viewers, once.
+
+    A week no country was reported for is not reported to HQ either (it would read as zeros):
+    the dispatch comes back with ``nothing_to_report`` and nothing is stored or sent.
+    """
+    if not _country_reports_sent(week):
+        return Dispatch(None, nothing_to_report=True)
     return _dispatch(
         country=None,
         week=week,
@@ -224,6 +241,19 @@ def hq_report_dispatch(week: str, *, resend: bool = False, now: dt.datetime | No
         resend=resend,
         now=now,
     )
+
+
+def hq_report_refresh(week: str) -> None:
+    """Bring HQ's stored report of ``week`` (if any) up to the country reports now stored.
+
+    The email that went out stays as it was; the portal's copy then shows the late country.
+    """
+    with transaction.atomic():
+        report = WeeklyReport.objects.select_for_update().filter(country__isnull=True, week=week).first()
+        if report is None:
+            return
+        report.data = build_hq_report(week)
+        report.save(update_fields=["data"])
 
 
 def weekly_report_resend(report: WeeklyReport, now: dt.datetime | None = None) -> Dispatch:
@@ -256,13 +286,16 @@ HQ_WAIT = dt.timedelta(hours=24)  # HQ waits this long at most for the last coun
 
 def due_hq_report(now: dt.datetime | None = None) -> str | None:
     """The week of HQ's report if due: from Monday at the send hour in HQ's timezone, once every
-    country's report of that week is out (or a day later at the latest, marking the missing ones)."""
+    country's report of that week is out (or a day later at the latest, marking the missing ones).
+    Never for a week with no country report at all."""
     now = now or timezone.now()
     week, at = last_due_week(now, hq_timezone())
     if now - at > catchup_window() + HQ_WAIT:
         return None
     if WeeklyReport.objects.filter(country__isnull=True, week=week, sent_at__isnull=False).exists():
         return None
+    if not _country_reports_sent(week):
+        return None  # nothing to compare yet (a fresh install, or every country still pending)
     if now >= at + HQ_WAIT:
         return week
     done = WeeklyReport.objects.filter(country__isnull=False, week=week, sent_at__isnull=False).count()

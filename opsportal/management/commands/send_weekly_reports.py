@@ -71,6 +71,9 @@ class Command(BaseCommand):
             dispatch = services.weekly_report_dispatch(country, week, resend=resend)
         else:
             dispatch = services.hq_report_dispatch(week, resend=resend)
+        if dispatch.nothing_to_report:
+            self.stdout.write(f"{label}: no country report of this week was sent, so HQ's report waits for them.")
+            return
         if dispatch.already_sent:
             self.stdout.write(
                 f"{label}: already sent on {dispatch.report.sent_at:%Y-%m-%d %H:%M} UTC; nothing sent (use --resend)."
