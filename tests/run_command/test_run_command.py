@@ -117,6 +117,8 @@ def test_a_newcomers_run_command_keeps_their_work_and_shows_the_product(tmp_path
         influencer = int(re.search(r'href="/influencers/(\d+)/"', board).group(1))
         assert browser.post(f"/influencers/{influencer}/stage/", {"stage": "contacted"}) == 200  # after redirect
 
+        status, css = browser.get("/static/opsportal/portal.css")  # served without debug mode
+        assert status == 200 and ".topbar" in css
         # Errors are the portal's own pages, not Django's technical ones.
         status, html = browser.get("/no-such-page/")
         assert status == 404 and 'class="error-page' in html and "URLconf" not in html
