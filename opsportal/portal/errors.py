@@ -36,8 +36,13 @@ def _back_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _for_a_program(request: HttpRequest) -> bool:
+    """The API, or a token holder on another door (exports, feeds): JSON, not a portal page."""
+    return request.path.startswith(API_PREFIX) or "HTTP_AUTHORIZATION" in request.META
+
+
 def _page(request: HttpRequest, status: int, template: str) -> HttpResponse:
-    if request.path.startswith(API_PREFIX):
+    if _for_a_program(request):
         return _api_error(status)
     return render(request, template, {"status": status, "back_url": _back_url(request)}, status=status)
 
@@ -56,6 +61,6 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request's context: the database may be what failed."""
-    if request.path.startswith(API_PREFIX):
+    if _for_a_program(request):
         return _api_error(500)
     return HttpResponse(loader.render_to_string("errors/500.html"), status=500)

@@ -66,3 +66,9 @@ def test_unknown_api_address_answers_json(client, id_operator):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["type"] == "not_found"
+
+
+def test_a_token_holder_outside_the_api_gets_json_not_a_portal_page(client, db):
+    response = client.get("/exports/no-such-list.csv", HTTP_AUTHORIZATION="Bearer ops_unknown")
+    assert response.status_code in (401, 404)
+    assert response["Content-Type"].startswith("application/json")
