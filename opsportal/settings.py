@@ -249,6 +249,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["opsportal.api.renderers.JSONRenderer"],
+    # One JSON parser for every API view (webhooks and audit included): size and depth capped.
+    "DEFAULT_PARSER_CLASSES": ["opsportal.api.renderers.JSONParser"],
     "EXCEPTION_HANDLER": "opsportal.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["opsportal.api.throttling.PerTokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="1200/min")},
