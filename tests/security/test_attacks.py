@@ -103,7 +103,8 @@ def test_every_chart_kind_draws_evil_names_as_plain_text():
 
     day = dt.date(2026, 11, 16)
     series = {name: [(day, 1.0), (day + dt.timedelta(days=1), 2.0)] for name in EVIL_NAMES}
-    notes = [Annotation(day, name, kind) for name, kind in zip(EVIL_NAMES, ["event", "moment", "incident"] * 2)]
+    kinds = ["event", "moment", "incident", "crossover", "event"]
+    notes = [Annotation(day, name, kind) for name, kind in zip(EVIL_NAMES, kinds, strict=True)]
     for fmt in ("svg", "png"):
         assert line_chart(series, annotations=notes, title=EVIL_NAMES[0], fmt=fmt)
         assert line_chart({}, empty_text=EVIL_NAMES[1], fmt=fmt)
