@@ -129,6 +129,12 @@ def _notifier(kind: str):
     return emails.delivery_notification
 
 
+def _may_still_receive(row: ReminderDelivery) -> bool:
+    from opsportal.reminders import emails
+
+    return emails.may_still_receive(row)
+
+
 # --- Queueing ------------------------------------------------------------------------
 def queue(rows: Iterable[ReminderDelivery], now: dt.datetime | None = None) -> list[int]:
     """Insert rows that do not exist yet (by key) and return the ids to hand to workers now."""
@@ -240,6 +246,9 @@ def deliver(delivery_id: int, connection=None) -> Outcome:
     row = _claim(delivery_id, now)
     if row is None:
         return Outcome("not-queued")
+    if row.kind not in REPORT_KINDS and not _may_still_receive(row):
+        _finish(row, DeliveryStatus.SKIPPED, last_error="recipient may no longer see this", next_attempt_at=None)
+        return Outcome(DeliveryStatus.SKIPPED)
     to = recipient_address(row)
     if not to:
         _finish(row, DeliveryStatus.SKIPPED, last_error="no email address", next_attempt_at=None)
