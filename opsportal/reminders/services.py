@@ -10,9 +10,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from locales.models import Country, StaffProfile, TeamMembership
+from locales.models import Country, StaffProfile
 from opsportal import mail
-from opsportal.access import HQ_PERMISSIONS, ROLE_PERMISSIONS, Perm
+from opsportal.access import ROLE_PERMISSIONS, Perm
 from opsportal.models import ReminderDelivery
 from opsportal.models.notifications import DeliveryStatus
 
@@ -45,33 +45,18 @@ def occasions_for(country: Country, now: dt.datetime | None = None) -> list[Occa
         for occasion in rule(ctx):
             found.setdefault(occasion.key, occasion)
     # Owners and assignees are named on the records; only those still on the country's team (with
-    # the government role for government reminders) hear about them. Checked again when sending.
-    readers = _readers(country)
+    # the government role for government reminders) hear about them. The team is the one the rules
+    # already loaded: no extra query. Checked again when sending (reminders.emails.may_still_receive).
+    readers: dict[str, set[int]] = {Perm.VIEW: set(), Perm.GOVERNMENT_VIEW: set()}
+    for user_id, role in ctx.team:
+        for perm, people in readers.items():
+            if perm in ROLE_PERMISSIONS.get(role, frozenset()):
+                people.add(user_id)
     return [
         o
         for o in found.values()
         if o.recipient_id in readers[Perm.GOVERNMENT_VIEW if o.kind in GOVERNMENT_KINDS else Perm.VIEW]
     ]
-
-
-def _readers(country: Country) -> dict[str, set[int]]:
-    """Active people who may read the country's records, and its government records."""
-    readers: dict[str, set[int]] = {Perm.VIEW: set(), Perm.GOVERNMENT_VIEW: set()}
-    for user_id, role in TeamMembership.objects.filter(country=country, user__is_active=True).values_list(
-        "user_id", "role"
-    ):
-        for perm in readers:
-            if perm in ROLE_PERMISSIONS.get(role, frozenset()):
-                readers[perm].add(user_id)
-    hq = StaffProfile.objects.filter(user__is_active=True).exclude(hq_access="").values_list("user_id", "hq_access")
-    for user_id, level in hq:
-        for perm in readers:
-            if perm in HQ_PERMISSIONS.get(level, frozenset()):
-                readers[perm].add(user_id)
-    supers = get_user_model().objects.filter(is_active=True, is_superuser=True).values_list("pk", flat=True)
-    for perm in readers:
-        readers[perm].update(supers)
-    return readers
 
 
 def muted_kinds(user_ids) -> dict[int, set[str]]:
