@@ -417,3 +417,178 @@ def test_api_handle_taken_answers_the_same_in_any_country(world, th_write):
         answers.append(response.json()["errors"])
     assert answers[0] == answers[1]
     assert "This handle is already registered on this platform." in repr(answers[0])
+
+
+# --- 5. XLSX zip bombs: refused before any parsing, in the request and in the task ---------------
+_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+    b'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _row(number: int) -> bytes:
+    return (
+        f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>Creator {number}</t></is></c>'
+        f'<c r="B{number}" t="inlineStr"><is><t>ID</t></is></c><c r="C{number}" t="inlineStr"><is><t>@h{number}</t>'
+        f'</is></c><c r="D{number}"><v>{number * 7}</v></c></row>'
+    ).encode()
+
+
+def _workbook(rows: int = 0, *, padding: int = 0, shared_strings: int = 0) -> bytes:
+    """A real .xlsx built part by part: ``rows`` data rows, then ``padding`` bytes of blank rows
+    (which inflate a thousandfold), and optionally a shared-strings part of that size."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        if shared_strings:
+            archive.writestr("xl/sharedStrings.xml", b" " * shared_strings)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData>'
+            )
+            sheet.write(b"".join(_row(n) for n in range(1, rows + 1)))
+            chunk = b" " * (1024 * 1024)
+            for _ in range(padding // len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def zip_bomb() -> bytes:
+    """About 260 MB inflated from a few hundred KB, like the one of the attack."""
+    return _workbook(rows=2, padding=262 * 1024 * 1024)
+
+
+def test_zip_bomb_is_refused_by_the_shared_check(zip_bomb):
+    import io
+
+    from django.core.exceptions import ValidationError
+
+    from opsportal.uploads import check_inflation
+
+    assert len(zip_bomb) < 1024 * 1024
+    with pytest.raises(ValidationError) as caught:
+        check_inflation(io.BytesIO(zip_bomb))
+    assert caught.value.code == "zip_bomb"
+
+
+def test_ratio_and_absolute_cap_each_refuse(monkeypatch):
+    import io
+
+    from django.core.exceptions import ValidationError
+
+    from opsportal import uploads
+
+    ratio_bomb = _workbook(rows=1, padding=120 * 1024 * 1024)  # under the absolute cap, 100× over a 1 MB floor
+    with pytest.raises(ValidationError):
+        uploads.check_inflation(io.BytesIO(ratio_bomb))
+    plain = _workbook(rows=3000)  # a normal sheet: about 1 MB inflated
+    uploads.check_inflation(io.BytesIO(plain))
+    monkeypatch.setattr(uploads, "MAX_UNZIPPED_BYTES", 256 * 1024)
+    with pytest.raises(ValidationError):
+        uploads.check_inflation(io.BytesIO(plain))
+    monkeypatch.undo()
+    whole = _workbook(rows=1, shared_strings=40 * 1024 * 1024)  # loaded whole by openpyxl
+    with pytest.raises(ValidationError):
+        uploads.check_inflation(io.BytesIO(whole))
+
+
+def test_zip_bomb_upload_is_a_form_error_in_the_web_request(client, world, zip_bomb, monkeypatch):
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from locales.models import Role
+    from opsportal.imports.models import ImportJob
+
+    from .world import member
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
+    client.force_login(member(world.id, Role.LEAD, "id-importer"))
+    started = time.monotonic()
+    response = client.post(
+        reverse("imports:index"),
+        {"kind": "influencers", "country": world.id.pk, "file": SimpleUploadedFile("bomb.xlsx", zip_bomb)},
+    )
+    assert response.status_code in (200, 400)
+    assert "implausible size" in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert time.monotonic() - started < 3  # the attack's bomb took 6.4 s per request
+
+
+def test_zip_bomb_already_stored_is_refused_again_by_the_task(world, zip_bomb, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    from opsportal.imports.models import ImportJob, ImportStatus
+    from opsportal.imports.tasks import run_import_job
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
+    job = ImportJob(token="bombtoken", kind="influencers", country=world.id, file_format="xlsx", headers=["name"])
+    job.file.save("bombtoken", ContentFile(zip_bomb), save=False)
+    job.mapping = {"name": "name"}
+    job.save()
+    run_import_job(job.pk, True)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "implausible size" in job.result["fatal"]
+
+
+def test_parsing_a_large_workbook_streams():
+    """Memory stays bounded: read-only openpyxl, rows one at a time. The import's reader peaks at
+    a fraction of what loading the same sheet whole takes (and of the sheet's own size)."""
+    import io
+    import tracemalloc
+
+    import openpyxl
+
+    from opsportal.imports.readers import XLSX, count_rows
+
+    data = _workbook(rows=10_000)
+    count_rows(io.BytesIO(_workbook(rows=2)), XLSX)  # imports and caches outside the measure
+
+    def peak_of(read) -> int:
+        tracemalloc.start()
+        try:
+            read()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    streamed = peak_of(lambda: count_rows(io.BytesIO(data), XLSX))
+    whole = peak_of(lambda: openpyxl.load_workbook(io.BytesIO(data)))
+    assert streamed < whole / 4, (streamed, whole)
+    assert streamed < 4 * 1024 * 1024, streamed
