@@ -592,3 +592,93 @@ def test_parsing_a_large_workbook_streams():
     whole = peak_of(lambda: openpyxl.load_workbook(io.BytesIO(data)))
     assert streamed < whole / 4, (streamed, whole)
     assert streamed < 4 * 1024 * 1024, streamed
+
+
+# --- 8. Webhook DNS rebinding: the delivery connects to the address that was checked ------------
+class _RebindingResolver:
+    """Answers a public address first, then loopback: the classic rebinding attack."""
+
+    def __init__(self, answers: list[str]):
+        self.answers = answers
+        self.calls = 0
+
+    def __call__(self, host, port, *args, **kwargs):
+        import ipaddress
+        import socket
+
+        try:
+            answer = str(ipaddress.ip_address(host))  # a literal address needs no DNS
+        except ValueError:
+            answer = self.answers[min(self.calls, len(self.answers) - 1)]
+            self.calls += 1
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer, port or 0))]
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_webhook_post_connects_to_the_checked_address(monkeypatch, settings, scheme):
+    import socket
+
+    from opsportal.webhooks import services
+
+    settings.OPSPORTAL_WEBHOOKS_ALLOW_PRIVATE = False
+    resolver = _RebindingResolver(["93.184.216.34", "127.0.0.1"])
+    dialled: list[tuple] = []
+
+    def fake_connect(address, *args, **kwargs):
+        dialled.append(address)
+        raise ConnectionRefusedError("test: no network")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(socket, "create_connection", fake_connect)
+    status, error = services.post(f"{scheme}://hooks.example.com/in", b"{}", {"Content-Type": "application/json"})
+    assert status is None and "ConnectionRefusedError" in error
+    assert resolver.calls == 1  # resolved once, for the check
+    assert dialled == [("93.184.216.34", 443 if scheme == "https" else 80)]
+
+
+def test_webhook_to_a_name_resolving_to_loopback_never_connects(monkeypatch, settings):
+    import socket
+
+    from opsportal.webhooks import services
+
+    settings.OPSPORTAL_WEBHOOKS_ALLOW_PRIVATE = False
+    monkeypatch.setattr(socket, "getaddrinfo", _RebindingResolver(["127.0.0.1"]))
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("connected"))
+    status, error = services.post("http://rebind.example.com/in", b"{}", {})
+    assert status is None and error.startswith("Refused")
+
+
+def test_pinned_webhook_keeps_host_header_and_reaches_the_receiver(monkeypatch, settings):
+    """End to end on loopback (allowed in tests): the name resolves once, the request carries
+    the name in Host while the socket goes to the pinned address."""
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from opsportal.webhooks import services
+
+    seen: dict = {}
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            seen["host"] = self.headers["Host"]
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    settings.OPSPORTAL_WEBHOOKS_ALLOW_PRIVATE = True
+    resolver = _RebindingResolver(["127.0.0.1", "10.9.9.9"])
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    try:
+        port = server.server_address[1]
+        status, error = services.post(f"http://hooks.example.com:{port}/in", b"{}", {})
+    finally:
+        server.server_close()
+    assert (status, error) == (204, "")
+    assert seen["host"] == f"hooks.example.com:{port}"
+    assert resolver.calls == 1
