@@ -160,6 +160,15 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta t
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the reverse proxy (see opsportal/signin.py): without it every
+# client has the proxy's address and five wrong passwords from anyone lock the owner out.
+OPSPORTAL_TRUSTED_PROXY_COUNT = env.int("OPSPORTAL_TRUSTED_PROXY_COUNT", default=0)
+OPSPORTAL_TRUSTED_PROXY_HEADER = env.str("OPSPORTAL_TRUSTED_PROXY_HEADER", default="HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "opsportal.signin.client_ip"
+# Per username, from any address: slowed (never locked) after this many failures in the window.
+OPSPORTAL_SIGNIN_SOFT_LIMIT = env.int("OPSPORTAL_SIGNIN_SOFT_LIMIT", default=10)
+OPSPORTAL_SIGNIN_SOFT_WINDOW = 15 * 60  # seconds
+OPSPORTAL_SIGNIN_SOFT_DELAY = 10  # seconds between attempts while slowed
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -682,3 +682,99 @@ def test_pinned_webhook_keeps_host_header_and_reaches_the_receiver(monkeypatch, 
     assert (status, error) == (204, "")
     assert seen["host"] == f"hooks.example.com:{port}"
     assert resolver.calls == 1
+
+
+# --- 7. Lock-out behind the proxy: keyed on the real client; a per-username soft limit ----------
+def _login_via_proxy(client, username: str, password: str, client_ip: str, proxy: str = "10.0.0.254"):
+    """A sign-in as the documented reverse proxy forwards it: its own address connects, the
+    client's is appended to X-Forwarded-For (after whatever the client claimed itself)."""
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=f"6.6.6.6, {client_ip}",  # the first entry is the client's own lie
+    )
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    from django.core.cache import cache
+
+    settings.AXES_ENABLED = True
+    settings.OPSPORTAL_TRUSTED_PROXY_COUNT = 1
+    settings.OPSPORTAL_SIGNIN_SOFT_LIMIT = 10
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+def test_a_stranger_behind_the_proxy_cannot_lock_the_owner_out(client, roles, behind_proxy):
+    from django.test import Client
+
+    from tests import factories as fac
+
+    owner = roles["id_operator"]
+    for _ in range(behind_proxy.AXES_FAILURE_LIMIT):
+        _login_via_proxy(client, owner.username, "wrong-password", client_ip="203.0.113.7")
+    locked = _login_via_proxy(client, owner.username, fac.PASSWORD, client_ip="203.0.113.7")
+    assert locked.status_code == 429  # the stranger's own address is locked out...
+    owner_client = Client()
+    response = _login_via_proxy(owner_client, owner.username, fac.PASSWORD, client_ip="198.51.100.20")
+    assert response.status_code == 302  # ...the owner, through the same proxy, is not
+    assert "_auth_user_id" in owner_client.session
+
+
+def test_the_forwarded_address_is_only_believed_as_far_as_the_trusted_proxies(rf, settings):
+    from opsportal.signin import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.OPSPORTAL_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.254"  # no proxy configured: the header is the client's word
+    settings.OPSPORTAL_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"
+    settings.OPSPORTAL_TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"
+    settings.OPSPORTAL_TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.254"  # fewer hops than proxies: not through them
+    garbage = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="not-an-ip")
+    settings.OPSPORTAL_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(garbage) == "10.0.0.254"
+
+
+def test_guessing_from_many_addresses_is_slowed_not_locked(client, roles, behind_proxy, monkeypatch):
+    import time as real_time
+
+    from django.test import Client
+
+    from opsportal import signin
+    from tests import factories as fac
+
+    owner = roles["id_operator"]
+    clock = {"now": real_time.time()}
+    monkeypatch.setattr(signin.time, "time", lambda: clock["now"])
+    for n in range(behind_proxy.OPSPORTAL_SIGNIN_SOFT_LIMIT):
+        _login_via_proxy(Client(), owner.username, "wrong-password", client_ip=f"203.0.113.{n + 1}")
+    # Every address is new to axes, but the username is now slowed: asked to wait, no password checked.
+    slowed = _login_via_proxy(Client(), owner.username, fac.PASSWORD, client_ip="198.51.100.20")
+    assert slowed.status_code == 200
+    assert "Wait 10 seconds and try again" in slowed.content.decode()
+    # A few seconds later the owner, from their own address, gets in: slowed, never locked out.
+    clock["now"] += behind_proxy.OPSPORTAL_SIGNIN_SOFT_DELAY
+    owner_client = Client()
+    assert _login_via_proxy(owner_client, owner.username, fac.PASSWORD, client_ip="198.51.100.20").status_code == 302
+    # Other people are not slowed at all.
+    assert _login_via_proxy(Client(), roles["id_viewer"].username, fac.PASSWORD, "203.0.113.1").status_code == 302
+
+
+def test_the_admin_login_has_the_same_soft_limit(roles, behind_proxy):
+    from django.test import Client
+
+    from opsportal.signin import record_failure
+    from tests import factories as fac
+
+    for _ in range(behind_proxy.OPSPORTAL_SIGNIN_SOFT_LIMIT):
+        record_failure("admin")
+    response = Client().post(
+        "/admin/login/", {"username": "admin", "password": fac.PASSWORD}, REMOTE_ADDR="198.51.100.20"
+    )
+    assert response.status_code == 200 and "try again" in response.content.decode()
