@@ -63,6 +63,7 @@ def add_mixed_actors(name: str, world, roles, tokens) -> None:
     if name == "token_two_countries" and "two_countries" not in tokens:
         tokens["two_countries"] = make_token("id-th", [world.id, world.th], [Scope.READ, Scope.WRITE])
 
+
 # The only routes anyone may open without signing in. The API schema and docs need sign-in
 # (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); calendar feeds are guarded by their secret URL.
 ANONYMOUS_ROUTES = {
