@@ -778,3 +778,18 @@ def test_the_admin_login_has_the_same_soft_limit(roles, behind_proxy):
         "/admin/login/", {"username": "admin", "password": fac.PASSWORD}, REMOTE_ADDR="198.51.100.20"
     )
     assert response.status_code == 200 and "try again" in response.content.decode()
+
+
+def test_copying_an_event_leaves_a_stale_owner_and_assignee_behind(world, roles):
+    import datetime as dt
+
+    from events.models import Event, EventTask
+    from events.services import event_copy
+
+    event = world.objects["TH"]["event"]
+    Event.objects.filter(pk=event.pk).update(owner=roles["id_operator"])
+    EventTask.objects.filter(event=event).update(assignee=roles["id_operator"])
+    event.refresh_from_db()
+    copy = event_copy(event, starts_at=event.starts_at + dt.timedelta(days=7))
+    assert copy.owner_id is None
+    assert copy.tasks.exists() and not copy.tasks.exclude(assignee=None).exists()
