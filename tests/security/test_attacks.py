@@ -793,3 +793,20 @@ def test_copying_an_event_leaves_a_stale_owner_and_assignee_behind(world, roles)
     copy = event_copy(event, starts_at=event.starts_at + dt.timedelta(days=7))
     assert copy.owner_id is None
     assert copy.tasks.exists() and not copy.tasks.exclude(assignee=None).exists()
+
+
+def test_a_weekly_report_queued_for_someone_who_left_the_team_is_not_sent(world, roles):
+    from django.core import mail as django_mail
+
+    from locales.models import TeamMembership
+    from opsportal import mail
+    from opsportal.models import ReminderDelivery, WeeklyReport
+
+    report = WeeklyReport.objects.create(country=world.id, week="2026-W47", data={})
+    leaver = roles["id_operator"]
+    row = ReminderDelivery.objects.create(
+        key="weekly:leaver", recipient=leaver, kind="weekly_report", payload={"report_id": report.pk}
+    )
+    TeamMembership.objects.filter(user=leaver).delete()
+    assert mail.deliver(row.pk).status == "skipped"
+    assert not django_mail.outbox
