@@ -810,3 +810,15 @@ def test_a_weekly_report_queued_for_someone_who_left_the_team_is_not_sent(world,
     TeamMembership.objects.filter(user=leaver).delete()
     assert mail.deliver(row.pk).status == "skipped"
     assert not django_mail.outbox
+
+
+def test_an_outsider_owner_reads_as_unknown_even_beside_other_errors(world, roles, th_write):
+    """With another field wrong the services never run: the reference itself must not tell."""
+    url = f"{API}/challenges/{world.objects['TH']['challenge'].pk}/"
+    client = _api(th_write)
+    answers = [
+        client.patch(url, {"owner": who, "ends_at": "not a date"}, format="json").json()
+        for who in ("id-operator", "nobody-at-all")
+    ]
+    assert answers[0] == answers[1]
+    assert answers[0]["errors"]["owner"] == ["No such person on the team of this record's country."]
