@@ -97,6 +97,8 @@ def evil_week(indonesia, thailand, id_operator, id_lead):
     return Challenge.objects.filter(country=indonesia, status="live").first()
 
 
+# The test machine's fonts lack the emoji glyphs: matplotlib warns and draws a box, which is fine.
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 def test_every_chart_kind_draws_evil_names_as_plain_text():
     import datetime as dt
 
