@@ -103,9 +103,13 @@ class Challenge(TimeStamped):
         return f"#{self.hashtag}"
 
     def clean(self):
+        from opsportal.access import validate_references
+
         # Same rule as the check constraint, but the error lands on the field in every form.
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("The end cannot be before the start.")})
+        # The owner is on this country's team; the cultural moment is of this country.
+        validate_references(self)
 
     def save(self, *args, **kwargs):
         self.hashtag = self.hashtag.strip().lstrip("#")
@@ -144,6 +148,12 @@ class ChallengeParticipation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.influencer} in {self.challenge}"
+
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # Only an influencer of the challenge's country takes part in it.
+        validate_references(self)
 
 
 class ChallengeMetricSnapshot(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.db.models import Max, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -130,6 +129,9 @@ def trend_annotations(country, start: dt.date, end: dt.date, *, government: bool
     return notes
 
 
-def country_people(country) -> QuerySet:
-    """Who can own a record in the country: its team members."""
-    return get_user_model().objects.filter(memberships__country=country).distinct().order_by("username")
+def country_people(country, model=None) -> QuerySet:
+    """Who can own a record (a challenge, by default) in the country: its team members whose role
+    may edit it — the same rule the services enforce (``opsportal.access.validate_references``)."""
+    from opsportal.access import possible_holders
+
+    return possible_holders(country, model or Challenge)

@@ -106,6 +106,10 @@ class Event(TimeStamped):
             errors["budget"] = _("The budget cannot be negative.")
         if errors:
             raise ValidationError(errors)
+        from opsportal.access import validate_references
+
+        # The owner is on this country's team; the moment and the challenge are of this country.
+        validate_references(self)
 
 
 class PartnerKind(models.TextChoices):
@@ -162,6 +166,12 @@ class EventPartner(models.Model):
     def __str__(self) -> str:
         return f"{self.partner} · {self.role}"
 
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # Only a partner of the event's country.
+        validate_references(self)
+
 
 class EventTask(TimeStamped):
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="tasks")
@@ -199,6 +209,12 @@ class EventTask(TimeStamped):
     def is_done(self) -> bool:
         return self.done_at is not None
 
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # The assignee is on the team of the event's country.
+        validate_references(self)
+
 
 class GuestStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
@@ -227,3 +243,9 @@ class EventGuest(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.influencer} @ {self.event}"
+
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # Only an influencer of the event's country is its guest.
+        validate_references(self)

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsportal.access import may_hold, possible_holders
+
 from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus
 
 
@@ -28,7 +30,8 @@ def event_task_set_done(task: EventTask, done: bool, *, by=None) -> EventTask:
 @transaction.atomic
 def event_copy(event: Event, *, starts_at: dt.datetime, name: str | None = None, by=None) -> Event:
     """Copy an event as a new one (recurring meet-ups): partners and tasks come along,
-    task due dates shift with the start; guests, attendance and outcomes do not."""
+    task due dates shift with the start; guests, attendance and outcomes do not, nor an owner or
+    assignee who is no longer on the country's team."""
     shift = starts_at - event.starts_at
     copy = Event.objects.get(pk=event.pk)
     copy.pk = None
@@ -43,16 +46,20 @@ def event_copy(event: Event, *, starts_at: dt.datetime, name: str | None = None,
     copy.challenge = None
     copy.copied_from = event
     copy.created_by = by if getattr(by, "pk", None) else None
+    # A copy is a new record: whoever left the country's team since does not come along.
+    if copy.owner_id and not may_hold(copy.owner_id, copy.country_id, Event):
+        copy.owner = None
     copy.full_clean()
     copy.save()
     EventPartner.objects.bulk_create(
         EventPartner(event=copy, partner_id=p.partner_id, role=p.role) for p in event.event_partners.all()
     )
+    holders = set(possible_holders(copy.country_id, EventTask).values_list("pk", flat=True))
     for task in event.tasks.all():
         EventTask.objects.create(
             event=copy,
             title=task.title,
-            assignee_id=task.assignee_id,
+            assignee_id=task.assignee_id if task.assignee_id in holders else None,
             due_on=task.due_on + shift if task.due_on else None,
             created_by=copy.created_by,
         )

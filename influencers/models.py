@@ -110,6 +110,17 @@ class Influencer(TimeStamped):
             return f"{self.name} ({self.local_name})"
         return self.name
 
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # The relationship owner is on this country's team.
+        validate_references(self)
+
+
+# The one answer for a handle someone already registered, whoever holds it and in whichever
+# country: the API, the admin and the import say this and nothing about the holder.
+HANDLE_TAKEN = _("This handle is already registered on this platform.")
+
 
 class PlatformAccount(TimeStamped):
     influencer = models.ForeignKey(
@@ -132,7 +143,7 @@ class PlatformAccount(TimeStamped):
                 "platform",
                 Lower("handle"),
                 name="account_handle_unique_per_platform",
-                violation_error_message=_("This handle is already registered on this platform."),
+                violation_error_message=HANDLE_TAKEN,
             ),
             models.CheckConstraint(condition=~Q(handle=""), name="account_handle_not_empty"),
         ]

@@ -7,4 +7,4 @@ class OpsPortalConfig(AppConfig):
     verbose_name = _("OpsPortal")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals, signin  # noqa: F401  (signin counts failed sign-ins per username)

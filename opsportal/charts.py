@@ -24,6 +24,9 @@ matplotlib.rcParams["font.family"] = ["Noto Sans", "Noto Sans CJK JP", "Noto San
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["axes.spines.top"] = False
 matplotlib.rcParams["axes.spines.right"] = False
+# Every label is a name someone typed (an event, a hashtag, an incident): plain text, never
+# mathtext, so "$\foo$" is drawn as written instead of failing the whole chart or report.
+matplotlib.rcParams["text.parse_math"] = False
 
 # pyplot keeps global state; draw one chart at a time per process.
 _lock = threading.Lock()

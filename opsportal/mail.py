@@ -129,6 +129,28 @@ def _notifier(kind: str):
     return emails.delivery_notification
 
 
+def _may_still_receive(row: ReminderDelivery) -> bool:
+    """Is the recipient still allowed what the message shows (their team may have changed since
+    it was queued)? Reminders need the record's country; a country report its country, the HQ
+    report every country."""
+    if row.kind not in REPORT_KINDS:
+        from opsportal.reminders import emails
+
+        return emails.may_still_receive(row)
+    if not row.recipient_id:
+        return True  # an extra address configured for the country, not a person's access
+    from opsportal.access import Perm, access_for_user
+    from opsportal.models import WeeklyReport
+
+    access = access_for_user(row.recipient)
+    country_id = (
+        WeeklyReport.objects.filter(pk=row.payload.get("report_id")).values_list("country_id", flat=True).first()
+    )
+    if country_id is None:
+        return access.country_ids(Perm.VIEW) is None
+    return access.can(Perm.VIEW, country_id)
+
+
 # --- Queueing ------------------------------------------------------------------------
 def queue(rows: Iterable[ReminderDelivery], now: dt.datetime | None = None) -> list[int]:
     """Insert rows that do not exist yet (by key) and return the ids to hand to workers now."""
@@ -240,6 +262,9 @@ def deliver(delivery_id: int, connection=None) -> Outcome:
     row = _claim(delivery_id, now)
     if row is None:
         return Outcome("not-queued")
+    if not _may_still_receive(row):
+        _finish(row, DeliveryStatus.SKIPPED, last_error="recipient may no longer see this", next_attempt_at=None)
+        return Outcome(DeliveryStatus.SKIPPED)
     to = recipient_address(row)
     if not to:
         _finish(row, DeliveryStatus.SKIPPED, last_error="no email address", next_attempt_at=None)

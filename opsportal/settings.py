@@ -166,6 +166,15 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta t
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the reverse proxy (see opsportal/signin.py): without it every
+# client has the proxy's address and five wrong passwords from anyone lock the owner out.
+OPSPORTAL_TRUSTED_PROXY_COUNT = env.int("OPSPORTAL_TRUSTED_PROXY_COUNT", default=0)
+OPSPORTAL_TRUSTED_PROXY_HEADER = env.str("OPSPORTAL_TRUSTED_PROXY_HEADER", default="HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "opsportal.signin.client_ip"
+# Per username, from any address: slowed (never locked) after this many failures in the window.
+OPSPORTAL_SIGNIN_SOFT_LIMIT = env.int("OPSPORTAL_SIGNIN_SOFT_LIMIT", default=10)
+OPSPORTAL_SIGNIN_SOFT_WINDOW = 15 * 60  # seconds
+OPSPORTAL_SIGNIN_SOFT_DELAY = 10  # seconds between attempts while slowed
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -259,6 +268,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["opsportal.api.renderers.JSONRenderer"],
+    # One JSON parser for every API view (webhooks and audit included): size and depth capped.
+    "DEFAULT_PARSER_CLASSES": ["opsportal.api.renderers.JSONParser"],
     "EXCEPTION_HANDLER": "opsportal.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["opsportal.api.throttling.PerTokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="1200/min")},

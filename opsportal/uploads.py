@@ -19,9 +19,14 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_MAX_BYTES = getattr(settings, "OPSPORTAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-# A spreadsheet that inflates beyond this (or 100× its size) is a zip bomb, not a sheet.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# A spreadsheet that inflates beyond this (or 100× its size) is a zip bomb, not a sheet. Both
+# limits hold together: the ratio catches a small bomb, the absolute cap a large upload (a 20 MB
+# file at 100× would still be 2 GB).
+MAX_UNZIPPED_BYTES = getattr(settings, "OPSPORTAL_UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
 MAX_RATIO = 100
+# openpyxl streams worksheets in read-only mode but loads the other parts whole (shared strings,
+# styles, the workbook): each of those may inflate to this much at most, which bounds memory.
+MAX_WHOLE_PART_BYTES = getattr(settings, "OPSPORTAL_UPLOAD_MAX_PART_BYTES", 32 * 1024 * 1024)
 HEAD = 8192
 
 MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -140,17 +145,44 @@ def _is_xlsx(upload) -> bool:
     """An Office Open XML workbook, and not one that inflates into a zip bomb."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            unzipped = sum(info.file_size for info in infos)
+            names = {info.filename for info in archive.infolist()}
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
     finally:
         upload.seek(0)
-    size = getattr(upload, "size", None) or 1
-    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_RATIO * max(size, 1024 * 1024):
-        raise ValidationError(_("The spreadsheet expands to an implausible size; it was refused."), code="zip_bomb")
+    check_inflation(upload)
     return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def check_inflation(upload, size: int | None = None) -> None:
+    """Refuse a ZIP container (an .xlsx) that would inflate beyond the caps; read nothing else.
+
+    Only the central directory is read. Its declared sizes are a true upper bound: Python's
+    ``zipfile`` (which openpyxl reads through) never yields more than a member's declared size
+    and fails on a CRC mismatch, so a member that lies about its size cannot inflate further.
+    Raises ValidationError(code="zip_bomb"); a file that is not a ZIP passes (others judge it).
+    Leaves the file at position 0.
+    """
+    if size is None:
+        size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, os.SEEK_END)
+        size = upload.tell()
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        upload.seek(0)
+    unzipped = sum(info.file_size for info in infos)
+    whole = max(
+        (info.file_size for info in infos if not info.filename.startswith("xl/worksheets/")),
+        default=0,
+    )
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_RATIO * max(size, 1024 * 1024) or whole > MAX_WHOLE_PART_BYTES:
+        raise ValidationError(_("The spreadsheet expands to an implausible size; it was refused."), code="zip_bomb")
 
 
 @deconstructible

@@ -6,8 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from opsportal import l10n_views
 from opsportal.portal import auth_views
+from opsportal.signin import AdminSignInForm
 
 admin.site.site_header = "OpsPortal"
+admin.site.login_form = AdminSignInForm  # the per-username sign-in limit at the admin's door too
 admin.site.site_title = "OpsPortal admin"
 
 urlpatterns = [

@@ -79,12 +79,7 @@ class ChallengeSerializer(OpsModelSerializer):
             raise serializers.ValidationError(_("Give the hashtag."))
         return value
 
-    def validate(self, attrs):
-        country = attrs.get("country", getattr(self.instance, "country", None))
-        moment = attrs.get("cultural_moment", getattr(self.instance, "cultural_moment", None))
-        if moment is not None and country is not None and moment.country_id != country.pk:
-            raise serializers.ValidationError({"cultural_moment": [_("That cultural moment is of another country.")]})
-        return attrs
+    # The owner and the cultural moment are checked by Challenge.clean (opsportal.access), at every door.
 
 
 ROW_FIELDS = (

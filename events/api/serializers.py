@@ -59,10 +59,7 @@ class EventSerializer(OpsModelSerializer):
         country = attrs.get("country", getattr(self.instance, "country", None))
         if country is not None and not attrs.get("currency") and not getattr(self.instance, "currency", ""):
             attrs["currency"] = country.currency
-        for name in ("cultural_moment", "challenge"):
-            related = attrs.get(name)
-            if related is not None and country is not None and related.country_id != country.pk:
-                raise serializers.ValidationError({name: [_("That record belongs to another country.")]})
+        # Links to another country's moment or challenge are refused by Event.clean (every door).
         return attrs
 
 
@@ -94,12 +91,7 @@ class EventPartnerSerializer(OpsModelSerializer):
         model = EventPartner
         fields = ["id", "url", "event", "partner", "role"]
 
-    def validate(self, attrs):
-        event = attrs.get("event", getattr(self.instance, "event", None))
-        partner = attrs.get("partner", getattr(self.instance, "partner", None))
-        if event and partner and event.country_id != partner.country_id:
-            raise serializers.ValidationError({"partner": [_("The partner belongs to another country.")]})
-        return attrs
+    # A partner of another country is refused by EventPartner.clean, at every door.
 
 
 class EventTaskSerializer(OpsModelSerializer):

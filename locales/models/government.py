@@ -59,6 +59,12 @@ class GovernmentContact(TimeStamped):
     def __str__(self) -> str:
         return f"{self.person_name} ({self.organization})"
 
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # The relationship owner is on this country's team with a government-relations role.
+        validate_references(self)
+
 
 class IncidentKind(models.TextChoices):
     BAN = "ban", _("Ban")
@@ -116,6 +122,10 @@ class RegulatoryIncident(TimeStamped):
         # Same rule as the check constraint, but the error lands on the field in every form.
         if self.opened_at and self.resolved_at and self.resolved_at < self.opened_at:
             raise ValidationError({"resolved_at": _("An incident cannot be resolved before it was opened.")})
+        from opsportal.access import validate_references
+
+        # The owner is on this country's team with a government-relations role.
+        validate_references(self)
 
 
 class InteractionKind(models.TextChoices):
@@ -217,3 +227,9 @@ class GovernmentCommitment(TimeStamped):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    def clean(self):
+        from opsportal.access import validate_references
+
+        # The owner is on this country's team with a government-relations role.
+        validate_references(self)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opsportal.access import COUNTRY_PATHS, access_for_user
+from opsportal.access import COUNTRY_PATHS, NO_SUCH_PERSON, Perm, access_for_user
 
 
 def _text(value) -> str | None:
@@ -156,7 +156,24 @@ class CountryRefField(RefField):
     {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "Username or id.", "nullable": True}
 )
 class UserRefField(RefField):
-    """A person by username or id; reads give the username."""
+    """A person by username or id; reads give the username.
+
+    An unknown person gets the very answer the services give a person off the record's country
+    team (``NO_SUCH_PERSON``), so the field cannot tell whether a username or id exists.
+    """
+
+    default_error_messages = {**RefField.default_error_messages, "does_not_exist": NO_SUCH_PERSON}
+
+    def get_queryset(self):
+        # Only people on the teams the caller may see: someone of another country is "unknown"
+        # here already, so even a payload with other errors (when the services never run)
+        # cannot tell a stranger's username from a made-up one.
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        ids = access_for_user(getattr(request, "user", None)).country_ids(Perm.VIEW)
+        if ids is None:
+            return queryset
+        return queryset.filter(memberships__country__in=ids).distinct()
 
     def __init__(self, **kwargs):
         if not kwargs.get("read_only"):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import orjson
 from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from rest_framework import renderers
 from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -29,6 +30,9 @@ def _default(value):
     raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
 
 
+_TOO_DEEP = _("The JSON document is nested too deeply.")
+
+
 def dumps(data) -> bytes:
     return orjson.dumps(data, default=_default, option=_OPTIONS)
 
@@ -44,7 +48,33 @@ class JSONRenderer(renderers.BaseRenderer):
         return dumps(data)
 
 
+# How deep a request document may nest. Real payloads of this API are a few levels deep; far
+# deeper ones only exist to make a serializer (or a JSONField's validation) recurse until it
+# fails. orjson itself stops at 1024 levels, which is already enough to exhaust Python's stack.
+MAX_JSON_DEPTH = 100
+
+
+def _too_deep(data, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when ``data`` nests more than ``limit`` arrays/objects; iterative, so never recursion."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 class JSONParser(BaseParser):
+    """The one JSON parser of the API (``DEFAULT_PARSER_CLASSES``): orjson, with a size cap
+    (413 above ``DATA_UPLOAD_MAX_MEMORY_SIZE``) and a depth cap (400 above ``MAX_JSON_DEPTH``)."""
+
     media_type = "application/json"
     renderer_class = JSONRenderer
 
@@ -65,9 +95,14 @@ class JSONParser(BaseParser):
         if limit and len(body) > limit:
             raise PayloadTooLarge()
         try:
-            return orjson.loads(body)
+            data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            raise ParseError(f"JSON parse error - {exc}")
+            if "depth" in str(exc):
+                raise ParseError(_TOO_DEEP) from None
+            raise ParseError(f"JSON parse error - {exc}") from None
+        if _too_deep(data):
+            raise ParseError(_TOO_DEEP)
+        return data
 
 
 class JSONOnlyNegotiation(BaseContentNegotiation):

@@ -14,7 +14,10 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from opsportal.uploads import check_inflation
 
 from .parsing import is_blank
 
@@ -29,6 +32,14 @@ class FileProblem(ValueError):
     """The file as a whole cannot be read; the message says why and what to do."""
 
 
+def refuse_zip_bomb(fileobj) -> None:
+    """``opsportal.uploads.check_inflation`` (ratio and absolute cap) as a FileProblem."""
+    try:
+        check_inflation(fileobj)
+    except ValidationError as exc:
+        raise FileProblem(exc.messages[0]) from None
+
+
 def detect_format(fileobj) -> tuple[str, str]:
     """(``csv`` or ``xlsx``, text encoding) from the first bytes; raises FileProblem."""
     fileobj.seek(0)
@@ -37,6 +48,7 @@ def detect_format(fileobj) -> tuple[str, str]:
     if not head:
         raise FileProblem(_("The file is empty."))
     if head.startswith(b"PK\x03\x04"):
+        refuse_zip_bomb(fileobj)
         try:
             names = set(zipfile.ZipFile(fileobj).namelist())
         except zipfile.BadZipFile:
@@ -151,9 +163,16 @@ def _xlsx_rows(fileobj) -> tuple[Iterator[list], callable]:
 
 @contextmanager
 def open_table(fileobj, fmt: str | None = None, encoding: str = "") -> Iterator[Table]:
-    """Open a CSV or XLSX (detected by content when ``fmt`` is None) as a Table."""
+    """Open a CSV or XLSX (detected by content when ``fmt`` is None) as a Table.
+
+    Every read of an import goes through here — the web request that stores the file and the
+    worker that imports it — so a workbook's inflated size is checked before any parsing, each
+    time (a stored file is checked again, whatever checked it before).
+    """
     if fmt is None:
         fmt, encoding = detect_format(fileobj)
+    if fmt == XLSX:
+        refuse_zip_bomb(fileobj)
     fileobj.seek(0)
     raw, closer = _xlsx_rows(fileobj) if fmt == XLSX else _csv_rows(fileobj, encoding or "utf-8-sig")
     table = Table(raw, closer)

@@ -31,7 +31,7 @@ from .kinds.base import Outcome, Run
 from .mapping import check_mapping, guess_mapping
 from .models import RUNNING, ImportJob, ImportMapping, ImportStatus
 from .parsing import is_blank
-from .readers import FileProblem, detect_format, open_table
+from .readers import FileProblem, detect_format, open_table, refuse_zip_bomb
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +222,7 @@ def _estimate_rows(job: ImportJob) -> int:
         if job.file_format == "xlsx":
             import openpyxl
 
+            refuse_zip_bomb(fileobj)  # load_workbook reads shared strings and styles whole
             workbook = openpyxl.load_workbook(fileobj, read_only=True)
             try:
                 return max(0, (workbook.worksheets[0].max_row or 1) - 1)

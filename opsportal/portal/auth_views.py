@@ -3,8 +3,12 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
+from opsportal.signin import SignInForm
+
 urlpatterns = [
-    path("login/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/", auth.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm), name="login"
+    ),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password_change/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),

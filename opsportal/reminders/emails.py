@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from locales.models import StaffProfile
+from opsportal.access import Perm, may_receive
 from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
 from opsportal.models import Notification, ReminderDelivery
 
-from .kinds import ReminderKind
+from .kinds import GOVERNMENT_KINDS, ReminderKind
 
 
 @dataclass
@@ -152,8 +153,24 @@ def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
         )
 
 
-def delivery_notification(row: ReminderDelivery) -> Notification:
-    """The reminder's inbox entry, in the recipient's language at the time it was sent."""
+def may_still_receive(row: ReminderDelivery) -> bool:
+    """Does the recipient still have the access the reminder needs, at the moment of sending?
+
+    A reminder is queued for whoever owns the record then; by the time it goes out they may have
+    moved country, lost the government role or been switched off. A stale owner gets nothing:
+    neither the email nor the inbox entry (both call this).
+    """
+    if not row.recipient_id:
+        return True  # an address given by hand, not a person's access
+    perm = Perm.GOVERNMENT_VIEW if row.kind in GOVERNMENT_KINDS else Perm.VIEW
+    return may_receive(row.recipient_id, row.payload.get("country_id"), perm)
+
+
+def delivery_notification(row: ReminderDelivery) -> Notification | None:
+    """The reminder's inbox entry, in the recipient's language at the time it was sent
+    (none when the recipient may no longer see the record's country)."""
+    if not may_still_receive(row):
+        return None
     with translation.override(_language(row)):
         message = compose(row.kind, row.payload)
     return Notification.objects.create(

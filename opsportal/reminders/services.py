@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from locales.models import Country, StaffProfile
 from opsportal import mail
+from opsportal.access import ROLE_PERMISSIONS, Perm
 from opsportal.models import ReminderDelivery
 from opsportal.models.notifications import DeliveryStatus
 
+from .kinds import GOVERNMENT_KINDS
 from .rules import RULES, Occasion, RuleContext
 
 
@@ -42,7 +44,19 @@ def occasions_for(country: Country, now: dt.datetime | None = None) -> list[Occa
     for rule in RULES:
         for occasion in rule(ctx):
             found.setdefault(occasion.key, occasion)
-    return list(found.values())
+    # Owners and assignees are named on the records; only those still on the country's team (with
+    # the government role for government reminders) hear about them. The team is the one the rules
+    # already loaded: no extra query. Checked again when sending (reminders.emails.may_still_receive).
+    readers: dict[str, set[int]] = {Perm.VIEW: set(), Perm.GOVERNMENT_VIEW: set()}
+    for user_id, role in ctx.team:
+        for perm, people in readers.items():
+            if perm in ROLE_PERMISSIONS.get(role, frozenset()):
+                people.add(user_id)
+    return [
+        o
+        for o in found.values()
+        if o.recipient_id in readers[Perm.GOVERNMENT_VIEW if o.kind in GOVERNMENT_KINDS else Perm.VIEW]
+    ]
 
 
 def muted_kinds(user_ids) -> dict[int, set[str]]:

@@ -151,6 +151,51 @@ def resolves_internally(host: str) -> bool:
     return any(_is_internal(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos)
 
 
+class Unsafe(Exception):
+    """The target cannot be sent to: it does not resolve, or it resolves to an internal address."""
+
+
+def resolve_checked(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to, once, after checking each of them.
+
+    The delivery then connects to one of exactly these (``post`` pins them): resolving again
+    in the HTTP client would let a DNS answer change between the check and the connection
+    (DNS rebinding) and reach an internal address that was never checked.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise Unsafe(f"Cannot resolve {host}: {exc}") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise Unsafe(f"Cannot resolve {host}")
+    if not private_addresses_allowed() and any(
+        _is_internal(ipaddress.ip_address(address.split("%")[0])) for address in addresses
+    ):
+        raise Unsafe(f"Refused: {host} is a loopback or private-network address")
+    return addresses
+
+
+def _pinned(addresses: list[str]):
+    """A ``socket.create_connection`` for http.client that dials only the checked addresses.
+
+    http.client still knows the host by name, so the Host header, TLS SNI and the certificate
+    check all use the name, while the TCP connection goes to an address that was checked.
+    """
+
+    def create_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+        _host, port = address[:2]
+        error: OSError | None = None
+        for ip in addresses:
+            try:
+                return socket.create_connection((ip, port), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        raise error or OSError("no address to connect to")
+
+    return create_connection
+
+
 def literal_internal_host(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     if host == "localhost" or host.endswith(".localhost"):
@@ -170,10 +215,18 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, st
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None, f"Not an http(s) URL: {url}"
-    if not private_addresses_allowed() and resolves_internally(parts.hostname):
-        return None, f"Refused: {parts.hostname} is a loopback or private-network address"
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None, f"Not an http(s) URL: {url}"
+    try:
+        addresses = resolve_checked(parts.hostname, port)
+    except Unsafe as exc:
+        return None, str(exc)
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.hostname, parts.port, timeout=request_timeout())
+    connection = connection_class(parts.hostname, port, timeout=request_timeout())
+    # Connect to the address that was checked, never to a second DNS answer (see resolve_checked).
+    connection._create_connection = _pinned(addresses)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection.request("POST", path, body=body, headers=headers)

@@ -236,7 +236,8 @@ def test_a_handle_of_another_country_is_not_moved(importer, thailand, indonesia)
     upload = io.BytesIO(b"name,country,tiktok\nBudi,ID,@budi\n")
     upload.name = "x.csv"
     job = job_run(job_create(user=importer, kind="influencers", country=None, upload=upload), dry_run=True)
-    assert errors_by_row(job) == {(2, "country"): "@budi is an influencer of another country."}
+    # The same answer as the database's uniqueness gives anyone: never whose handle, nor where.
+    assert errors_by_row(job) == {(2, "tiktok"): "This handle is already registered on this platform."}
 
 
 def test_one_row_per_account_builds_one_influencer(importer):

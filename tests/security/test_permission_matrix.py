@@ -39,9 +39,30 @@ from .world import ID_GOV_MARK, ID_MARK, PRIVATE_MARK, TH_GOV_MARK, TH_MARK
 
 pytestmark = pytest.mark.urls("tests.security.urls")
 
-USERS = ["id_lead", "id_operator", "id_gr", "id_viewer", "th_operator", "hq_viewer", "superuser"]
-TOKENS = ["read", "write", "government"]
+USERS = ["id_lead", "id_operator", "id_gr", "id_viewer", "th_operator", "hq_viewer", "superuser", "two_teams"]
+TOKENS = ["read", "write", "government", "two_countries"]
 ACTORS = ["anonymous", *USERS, *(f"token_{t}" for t in TOKENS)]
+
+
+def add_mixed_actors(name: str, world, roles, tokens) -> None:
+    """Callers whose rights differ by country (issue 18): made only for their own run.
+
+    ``two_teams`` operates in Indonesia and only reads Thailand; ``token_two_countries`` reads
+    and writes both, without government. Each must see and touch each country as its rights say.
+    """
+    from locales.models import Role
+    from opsportal.models import Scope
+    from tests import factories as fac
+
+    from .world import make_token, member
+
+    if name == "two_teams" and name not in roles:
+        person = member(world.id, Role.OPERATOR, "two-teams", staff=True)
+        fac.MembershipFactory(user=person, country=world.th, role=Role.VIEWER)
+        roles[name] = person
+    if name == "token_two_countries" and "two_countries" not in tokens:
+        tokens["two_countries"] = make_token("id-th", [world.id, world.th], [Scope.READ, Scope.WRITE])
+
 
 # The only routes anyone may open without signing in. The API schema and docs need sign-in
 # (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); calendar feeds are guarded by their secret URL.
@@ -416,6 +437,7 @@ def write_methods(variant: Variant) -> list[str]:
 # --- the matrix ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ACTORS)
 def test_permission_matrix(name, world, roles, tokens):
+    add_mixed_actors(name, world, roles, tokens)
     world.build_extras()
     caller = Caller(name, world, roles, tokens)
     world.actor = caller.user
@@ -468,3 +490,44 @@ def test_every_route_is_covered(world, roles, tokens):
     catch_all = [r for r in unfillable if r.name is None and ".*" in r.display]
     names = [f"{r.display} ({r.name})" for r in unfillable if (r.name or r.has_params) and r not in catch_all]
     assert not names, "add these routes to EXPLICIT in tests/security/test_permission_matrix.py:\n" + "\n".join(names)
+
+
+# --- notification recipients after an owner moves country ---------------------------------------
+def test_an_owner_who_moved_country_receives_nothing_of_the_old_one(world, roles):
+    """The Indonesian operator owned a challenge, an event and a task of Indonesia, then moved to
+    the Thai team. No reminder of Indonesia is queued for them, one queued before the move is not
+    sent, and neither their inbox nor their email shows an Indonesian record."""
+    import datetime as dt
+
+    from django.core import mail as django_mail
+    from django.utils import timezone
+
+    from challenges.models import Challenge
+    from events.models import EventTask
+    from locales.models import Role, TeamMembership
+    from opsportal import mail
+    from opsportal.models import ReminderDelivery
+    from opsportal.reminders import services
+    from tests import factories as fac
+
+    mover = roles["id_operator"]
+    now = timezone.now().replace(hour=3, minute=0)
+    ours = world.objects["ID"]
+    Challenge.objects.filter(pk=ours["challenge"].pk).update(
+        owner=mover, status="planned", starts_at=now + dt.timedelta(days=1)
+    )
+    EventTask.objects.filter(pk=ours["eventtask"].pk).update(assignee=mover, due_on=now.date(), done_at=None)
+    before = {o.recipient_id for o in services.occasions_for(world.id, now)}
+    assert mover.pk in before  # on the team: reminded
+    queued = services.queue_country_reminders(world.id, now)
+    TeamMembership.objects.filter(user=mover, country=world.id).delete()
+    fac.MembershipFactory(user=mover, country=world.th, role=Role.OPERATOR)
+    mover._opsportal_access = None
+    assert mover.pk not in {o.recipient_id for o in services.occasions_for(world.id, now)}
+    for pk in ReminderDelivery.objects.filter(pk__in=queued, recipient=mover).values_list("pk", flat=True):
+        assert mail.deliver(pk).status == "skipped"
+    assert not [m for m in django_mail.outbox if mover.email in m.to]
+    client = Client()
+    client.force_login(mover)
+    inbox = client.get("/notifications/").content.decode()
+    assert ID_MARK not in inbox and ours["challenge"].hashtag not in inbox

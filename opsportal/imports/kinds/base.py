@@ -7,14 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsportal.access import Access, Perm
+from opsportal.access import Access, Perm, possible_holders
 from opsportal.imports import parsing
 from opsportal.imports.parsing import CellError
 
@@ -144,19 +143,28 @@ class Run:
         self.countries_used.add(country.pk)
         return country
 
-    def user_for(self, field_name: str, raw):
-        """A person by username or email (case-insensitive)."""
+    def user_for(self, field_name: str, raw, country, model):
+        """A person by username or email (case-insensitive), among those who may hold a record of
+        ``model`` in ``country`` (``opsportal.access.possible_holders``).
+
+        Only that team is searched, so an unknown address and a stranger's (another country's
+        staff, someone without the role) get the same answer: the file cannot probe who exists.
+        """
         text = parsing.clean_text(raw).lstrip("@")
-        key = text.lower()
+        key = (text.lower(), country.pk, model._meta.label_lower)
         if key not in self._users:
-            user_model = get_user_model()
             self._users[key] = (
-                user_model.objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)
+                possible_holders(country, model)
+                .filter(Q(username__iexact=text) | Q(email__iexact=text))
                 .order_by("pk")
                 .first()
             )
         if self._users[key] is None:
-            raise RowError(field_name, _("No active user with the username or email %(value)s.") % {"value": text})
+            raise RowError(
+                field_name,
+                _("No one on the %(country)s team with the username or email %(value)s may hold this.")
+                % {"country": country.name, "value": text},
+            )
         return self._users[key]
 
 

@@ -195,7 +195,7 @@ class ChallengeKind(RowByRowKind):
                 "ends_at": lambda v: parsing.parse_datetime(v, day_first=day_first, zone=zone, end_of_day=True),
                 "target_views": parsing.parse_count,
                 "target_videos": parsing.parse_count,
-                "owner": lambda v: run.user_for("owner", v).pk,
+                "owner": lambda v: run.user_for("owner", v, country, Challenge).pk,
                 "cultural_moment": lambda v: _moment(country, v).pk,
             },
         )

@@ -86,7 +86,7 @@ class GovernmentContactKind(RowByRowKind):
                 "channels": parsing.clean_text,
                 "stance": lambda v: parsing.parse_choice(v, Stance.choices, STANCE_ALIASES),
                 "influence": lambda v: parsing.parse_choice(v, Influence.choices, INFLUENCE_ALIASES),
-                "relationship_owner": lambda v: run.user_for("relationship_owner", v).pk,
+                "relationship_owner": lambda v: run.user_for("relationship_owner", v, country, GovernmentContact).pk,
                 "last_contacted_at": lambda v: parsing.parse_datetime(
                     v, day_first=country.dates_day_first, zone=country.zone
                 ),

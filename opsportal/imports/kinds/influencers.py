@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from influencers.followers import refresh_followers
 from influencers.models import (
+    HANDLE_TAKEN,
     OWN_PLATFORM,
     Category,
     FollowerSnapshot,
@@ -316,7 +317,7 @@ class InfluencerKind(ImportKind):
             "phone": lambda v: parsing.clean_text(v, max_length=50),
             "city": lambda v: parsing.clean_text(v, max_length=100),
             "notes": parsing.clean_text,
-            "relationship_owner": lambda v: run.user_for("relationship_owner", v),
+            "relationship_owner": lambda v: run.user_for("relationship_owner", v, country, Influencer),
             "categories": lambda v: [
                 c.strip() for c in parsing.clean_text(v).replace(";", ",").split(",") if c.strip()
             ],
@@ -496,12 +497,20 @@ class _Batch:
     # --- deciding one row (no change is made until every check passed) -----------------------
     def plan(self, run: Run, kind: InfluencerKind, row: ParsedRow) -> list:
         country = row.country
+        # A handle held by an influencer of another country gets the very answer the database's
+        # uniqueness gives anyone (API, admin): it is taken. Never whose it is, nor in which
+        # country: the importer may not see that record.
+        for account_in in row.accounts:
+            held = self.accounts.get(account_in.key)
+            if held is not None and held.influencer.country_id != country.pk:
+                return [(account_in.column, str(HANDLE_TAKEN))]
         matched = {
             id(self.accounts[a.key].influencer): self.accounts[a.key].influencer
             for a in row.accounts
             if a.key in self.accounts
         }
         if len(matched) > 1:
+            # All of this country (checked above): names the importer may read.
             names = ", ".join(sorted(i.name for i in matched.values()))
             return [
                 (
@@ -521,15 +530,6 @@ class _Batch:
                     )
                 ]
             target = same_name[0] if same_name else None
-        if target is not None and target.country_id != country.pk:
-            handle = next((a for a in row.accounts if a.key in self.accounts), None)
-            return [
-                (
-                    "country",
-                    _("%(who)s is an influencer of another country.")
-                    % {"who": f"@{handle.handle}" if handle else target.name},
-                )
-            ]
         if target is None and not row.fields.get("name"):
             return [("name", _("A new influencer needs a name."))]
 
