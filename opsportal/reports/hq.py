@@ -56,7 +56,7 @@ def hq_figures(week: str) -> dict[str, Any]:
         row = {"id": country["pk"], "code": country["code"], "name": country["name"], "available": bool(figures)}
         for name in columns:
             row[name] = _int(figures[name]) if figures else 0
-        previous = row.pop("views_previous")
+        previous = row["views_prev_gained"] = row.pop("views_previous")
         row["views_change_pct"] = round((row["views_gained"] - previous) * 100.0 / previous, 1) if previous else None
         rows.append(row)
     totals = {name: sum(row[name] for row in rows) for name in columns if name != "views_previous"}

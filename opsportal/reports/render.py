@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import json
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -21,12 +24,14 @@ from events.models import Kind as EventKind
 from events.models import Status as EventStatus
 from influencers.models import Platform, Stage
 from locales.models.government import IncidentKind, IncidentStatus, InteractionKind
+from opsportal import l10n
 from opsportal.access import Perm, access_for_user
 from opsportal.links import absolute, record_path
 from opsportal.mail import Rendered
 from opsportal.models import ReminderDelivery, WeeklyReport
 
 CHART_CID = "weekly-chart"
+CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _label(choices, value: str) -> str:
@@ -45,8 +50,27 @@ def _moment(value: str | None, tz: ZoneInfo) -> dt.datetime | None:
 
 
 def _change(current: int, previous: int, pct: float | None) -> dict:
-    direction = "up" if current > previous else "down" if current < previous else ""
-    return {"value": current, "previous": previous, "pct": pct, "direction": direction}
+    """A figure and how it moved, through the one growth rule (``l10n.growth``)."""
+    moved = l10n.growth(current, previous)
+    return {
+        "value": current,
+        "previous": previous,
+        "pct": pct,
+        "direction": moved.direction,
+        "change": moved.text,
+        "change_kind": moved.kind,
+    }
+
+
+def _mover_change(row: dict) -> str:
+    """A row's views change by the growth rule; reports stored before the rule kept only the
+    percentage, from which last week's figure is recovered."""
+    current = row.get("views_gained") or 0
+    previous = row.get("views_prev_gained")
+    if previous is None:
+        pct = row.get("views_change_pct")
+        previous = 0 if pct is None or pct <= -100 else round(current / (1 + pct / 100))
+    return l10n.growth(current, previous).text
 
 
 def present_country(data: dict, *, government: bool) -> dict:
@@ -70,6 +94,7 @@ def present_country(data: dict, *, government: bool) -> dict:
                 **row,
                 "url": absolute(record_path("challenge", row["id"])),
                 "status_label": _label(ChallengeStatus, row["status"]),
+                "change": _mover_change(row),
             }
             for row in ch["top_movers"]
         ],
@@ -138,7 +163,7 @@ def present_country(data: dict, *, government: bool) -> dict:
         "first_day": _date(data["first_day"]),
         "last_day": _date(data["last_day"]),
         "has_data": data["has_data"],
-        "has_chart": bool(data.get("chart_png")),
+        "has_chart": _has_chart(data, False),
         "challenges": challenges,
         "influencers": influencers,
         "events": events,
@@ -178,11 +203,18 @@ def present_country(data: dict, *, government: bool) -> dict:
 def present_hq(data: dict, *, government: bool) -> dict:
     return {
         "week": data["week"],
-        "countries": [{**row, "url": absolute(_reports_list(row["id"]))} for row in data["countries"]],
+        "countries": [
+            {
+                **row,
+                "url": absolute(_reports_list(row["id"])),
+                "change": _mover_change(row),
+            }
+            for row in data["countries"]
+        ],
         "totals": data["totals"],
         "missing": data["missing"],
         "has_data": data["has_data"],
-        "has_chart": bool(data.get("chart_png")),
+        "has_chart": _has_chart(data, True),
         "government": government,
     }
 
@@ -216,9 +248,38 @@ def context_for(data: dict, *, hq: bool, government: bool, chart_src: str, url: 
     }
 
 
-def data_uri(data: dict) -> str:
-    png = data.get("chart_png")
-    return f"data:image/png;base64,{png}" if png else ""
+def _has_chart(data: dict, hq: bool) -> bool:
+    if hq:
+        return any(row.get("views_gained") for row in data.get("countries", []))
+    return bool(data.get("challenges", {}).get("daily_views"))
+
+
+def chart_png(data: dict, *, hq: bool) -> bytes | None:
+    """The report's chart in the active language and calendar, drawn once per reader language.
+
+    Axis dates and compact numbers follow the reader ("15 jt", "1,5万"); the picture is kept in
+    the cache for a day under the figures' digest, the language and the era, so a team of twenty
+    reading in two languages costs two drawings, not twenty.
+    """
+    from . import services
+
+    if not _has_chart(data, hq):
+        return None
+    figures = {k: data.get(k) for k in ("countries", "challenges", "week", "country")}
+    digest = hashlib.sha1(json.dumps(figures, sort_keys=True, default=str).encode()).hexdigest()
+    era = "be" if l10n.buddhist_era_preferred() else "ce"
+    key = f"report-chart:{digest}:{translation.get_language()}:{era}"
+    png = cache.get(key)
+    if png is None:
+        png = (services.hq_chart if hq else services.country_chart)(data) or b""
+        cache.set(key, png, CHART_CACHE_SECONDS)
+    return png or None
+
+
+def data_uri(data: dict, *, hq: bool = False) -> str:
+    """The chart for a portal page, as a data: URI (the page's CSP allows data: images)."""
+    png = chart_png(data, hq=hq)
+    return f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}" if png else ""
 
 
 def render_email(data: dict, *, hq: bool, government: bool, language: str, url: str = "") -> Rendered:
@@ -228,12 +289,12 @@ def render_email(data: dict, *, hq: bool, government: bool, language: str, url: 
         context = context_for(data, hq=hq, government=government, chart_src=f"cid:{CHART_CID}", url=url)
         context["language"] = language
         name = "hq_report" if hq else "weekly_report"
-        png = data.get("chart_png")
+        png = chart_png(data, hq=hq)
         return Rendered(
             subject=context["subject"],
             text=render_to_string(f"emails/{name}.txt", context),
             html=render_to_string(f"emails/{name}.html", context),
-            images=((CHART_CID, base64.b64decode(png)),) if png else (),
+            images=((CHART_CID, png),) if png else (),
         )
 
 

@@ -7,7 +7,6 @@ after the beat) and the second run finds ``sent_at`` set and sends nothing, unle
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import logging
@@ -109,10 +108,6 @@ def hq_recipients() -> list[Recipient]:
 
 
 # --- Building ---------------------------------------------------------------------------
-def _png(data: bytes | None) -> str:
-    return base64.b64encode(data).decode("ascii") if data else ""
-
-
 def country_chart(figures: dict) -> bytes | None:
     """Daily views of the top challenges, as the PNG the email shows inline."""
     series = {
@@ -132,15 +127,13 @@ def hq_chart(figures: dict) -> bytes | None:
 
 
 def build_country_report(country: Country, week: str) -> dict:
-    figures = country_figures(country, week)
-    figures["chart_png"] = _png(country_chart(figures))
-    return figures
+    """The week's figures. The chart is not stored: it is drawn in each reader's language
+    (``render.chart_png``), as a picture drawn once would speak only the first reader's."""
+    return country_figures(country, week)
 
 
 def build_hq_report(week: str) -> dict:
-    figures = hq_figures(week)
-    figures["chart_png"] = _png(hq_chart(figures))
-    return figures
+    return hq_figures(week)
 
 
 # --- Dispatching --------------------------------------------------------------------------
