@@ -55,6 +55,15 @@ def percent(value, places=0):
 
 
 @register.filter
+def growth(current, previous):
+    """{% with g=now|growth:before %}{{ g.text }} ({{ g.direction }}): the report's growth rule."""
+    try:
+        return l10n.growth(current, previous)
+    except BAD_INPUT:
+        return l10n.Growth(l10n.DASH, "", "none")
+
+
+@register.filter
 def person(user):
     """{{ entry.owner|person }}: the person's name as colleagues know it, not their username."""
     return l10n.person(user)
