@@ -4,8 +4,12 @@ Plain functions, so templates (``l10n_extras``), emails, reports and charts all 
 Each takes an optional ``lang``; without it the active language is used. Django already ships
 each language's separators and month names; what it lacks is kept here in small tables:
 compact number units (5.7M, 5,7 jt, 570万), currency symbols and decimals, zone abbreviations.
-We do not use Babel: its CLDR data gives IDR two decimals where our teams write none, and the
-few tables below are all the portal needs.
+Numbers and money do not go through Babel: its CLDR data gives IDR two decimals where our teams
+write none, and the few tables below are all they need. Country names do (``country_name``):
+150+ territories in seven languages is CLDR's job, not a table of ours.
+
+``readable`` is the one path for any stored value a person reads (pages, emails, exports'
+human columns, the history view); ``growth`` is the one rule for week-over-week change.
 
 Non-breaking spaces (U+00A0) join a number to its unit or symbol ("5,7 jt", "Rp 1.500.000"),
 as CLDR does, so a narrow column never splits them.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
@@ -609,3 +614,34 @@ def readable(value, zone=None, lang: str | None = None) -> str:
     if hasattr(value, "get_full_name"):
         return person(value)
     return str(value)
+
+
+# --- names of countries ----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2048)
+def _territory(code: str, lang: str) -> str | None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(base_language(lang)).territories.get(code.upper())
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def country_name(country, lang: str | None = None) -> str:
+    """A country named in the reader's language, from CLDR (through Babel): "ประเทศไทย" is
+    "Thailand" in English, "タイ" in Japanese. ``country`` is a Country, a dict with ``code``
+    and ``name`` (stored report figures), or an ISO code. A code CLDR does not know keeps the
+    name stored on the record.
+    """
+    if country is None or country == "":
+        return DASH
+    if isinstance(country, str):
+        code, stored = country, country
+    elif isinstance(country, dict):
+        code, stored = country.get("code", ""), country.get("name", "")
+    else:
+        code, stored = getattr(country, "code", ""), getattr(country, "name", "")
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    return (code and _territory(code, lang)) or stored or code

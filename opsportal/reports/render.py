@@ -212,7 +212,7 @@ def present_hq(data: dict, *, government: bool) -> dict:
             for row in data["countries"]
         ],
         "totals": data["totals"],
-        "missing": data["missing"],
+        "missing": [l10n.country_name(row) for row in data["countries"] if not row.get("available", True)],
         "has_data": data["has_data"],
         "has_chart": _has_chart(data, True),
         "government": government,
@@ -234,7 +234,7 @@ def subject_for(data: dict, hq: bool) -> str:
     if hq:
         return _("OpsPortal HQ report: all countries, %(week)s") % {"week": data["week"]}
     return _("OpsPortal weekly report: %(country)s, %(week)s") % {
-        "country": data["country"]["name"],
+        "country": l10n.country_name(data["country"]),
         "week": data["week"],
     }
 

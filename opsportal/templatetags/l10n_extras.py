@@ -64,6 +64,12 @@ def growth(current, previous):
 
 
 @register.filter
+def country_name(country):
+    """{{ country|country_name }}: "Thailand", "ประเทศไทย", "タイ" as the reader says it (CLDR)."""
+    return l10n.country_name(country)
+
+
+@register.filter
 def person(user):
     """{{ entry.owner|person }}: the person's name as colleagues know it, not their username."""
     return l10n.person(user)
