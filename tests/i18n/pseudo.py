@@ -99,6 +99,14 @@ class VisibleText(HTMLParser):
             self.chunks.append(data)
 
 
+def visible_text(html: str) -> str:
+    """What a person reads on a page: its text and readable attributes, one chunk a line."""
+    parser = VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "\n".join([*parser.chunks, *parser.attributes])
+
+
 _WRAPPED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
 

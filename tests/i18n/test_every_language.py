@@ -31,13 +31,6 @@ EMAIL = re.compile(r"\S+@\S+")
 LOCALE = Path(settings.LOCALE_PATHS[0])
 
 
-def visible_text(html: str) -> str:
-    parser = pseudo.VisibleText()
-    parser.feed(html)
-    parser.close()
-    return "\n".join([*parser.chunks, *parser.attributes])
-
-
 _english: dict[str, list[str]] = {}
 
 
@@ -87,7 +80,7 @@ def test_every_page_reads_right_in_every_language(lang, client, demo_data, login
         response = client.get(url())
         assert response.status_code == 200, (lang, page, response.status_code)
         assert response["Content-Language"] == lang
-        failures += [f"{page}: {p}" for p in problems(visible_text(response.content.decode()), lang, logins)]
+        failures += [f"{page}: {p}" for p in problems(pseudo.visible_text(response.content.decode()), lang, logins)]
     assert not failures, f"{lang}: {len(failures)} problem(s)\n" + "\n".join(failures[:40])
 
 
@@ -99,7 +92,7 @@ def test_every_email_reads_right_in_every_language(lang, demo_data, logins):
     for hq in (False, True):
         data = services.build_hq_report(week) if hq else services.build_country_report(indonesia, week)
         email = render.render_email(data, hq=hq, government=True, language=lang)
-        for part, text in (("html", visible_text(email.html)), ("text", email.text), ("subject", email.subject)):
+        for part, text in (("html", pseudo.visible_text(email.html)), ("text", email.text), ("subject", email.subject)):
             failures += [f"{'hq' if hq else 'country'} report {part}: {p}" for p in problems(text, lang, logins)]
 
     occasions = reminder_services.occasions_for(indonesia)
@@ -110,7 +103,7 @@ def test_every_email_reads_right_in_every_language(lang, demo_data, logins):
         row = ReminderDelivery(kind=occasion.kind, recipient_id=occasion.recipient_id, payload=occasion.payload)
         email, language = reminder_emails.delivery_email(row)
         assert language == lang
-        for part, text in (("html", visible_text(email.html)), ("text", email.text), ("subject", email.subject)):
+        for part, text in (("html", pseudo.visible_text(email.html)), ("text", email.text), ("subject", email.subject)):
             failures += [f"reminder {occasion.kind} {part}: {p}" for p in problems(text, lang, logins)]
     translation.activate("en")
     assert not failures, f"{lang}: {len(failures)} problem(s)\n" + "\n".join(failures[:40])
