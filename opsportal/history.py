@@ -384,7 +384,9 @@ def _add_displays(entries: list[Entry], access: Access, fields) -> None:
         rows = related._default_manager.filter(pk__in=pks)
         if related._meta.label_lower in COUNTRY_PATHS:
             rows = access.scope(rows)
-        names[related] = {obj.pk: l10n.readable(obj) for obj in rows}  # a person by their name
+        # A person by their name, a country in the reader's language, anything else as it reads.
+        name = l10n.country_name if related._meta.label_lower == "locales.country" else l10n.readable
+        names[related] = {obj.pk: name(obj) for obj in rows}
     for entry in entries:
         shown = []
         for change in entry.changes:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from challenges.models import Status as ChallengeStatus
@@ -282,10 +282,13 @@ def data_uri(data: dict, *, hq: bool = False) -> str:
     return f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}" if png else ""
 
 
-def render_email(data: dict, *, hq: bool, government: bool, language: str, url: str = "") -> Rendered:
-    """The report as an email in ``language``: HTML with the chart inline by Content-ID, and text."""
+def render_email(
+    data: dict, *, hq: bool, government: bool, language: str, url: str = "", buddhist_era: bool = False
+) -> Rendered:
+    """The report as an email in ``language`` (and the reader's calendar): HTML with the chart
+    inline by Content-ID, and text. Dates, numbers and the chart's labels all follow the reader."""
     tz = "UTC" if hq else data["country"]["timezone"]
-    with translation.override(language), timezone.override(tz):
+    with l10n.override(language, tz, buddhist_era):
         context = context_for(data, hq=hq, government=government, chart_src=f"cid:{CHART_CID}", url=url)
         context["language"] = language
         name = "hq_report" if hq else "weekly_report"
@@ -313,6 +316,11 @@ def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
         government = may_see_government(row.recipient, report)
     language = row.payload.get("language") or "en"
     rendered = render_email(
-        report.data, hq=report.country_id is None, government=government, language=language, url=report_url(report)
+        report.data,
+        hq=report.country_id is None,
+        government=government,
+        language=language,
+        url=report_url(report),
+        buddhist_era=bool(row.payload.get("buddhist_era")),
     )
     return rendered, language

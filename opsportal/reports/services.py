@@ -47,6 +47,7 @@ class Recipient:
     government: bool
     user_id: int | None = None
     name: str = ""
+    buddhist_era: bool = False  # a Thai reader's choice of calendar, for dates and chart years
 
 
 def _extra_addresses(country: Country) -> list[str]:
@@ -79,6 +80,7 @@ def country_recipients(country: Country) -> list[Recipient]:
             government=Perm.GOVERNMENT_VIEW in ROLE_PERMISSIONS.get(m.role, frozenset()),
             user_id=m.user_id,
             name=m.user.get_full_name() or m.user.username,
+            buddhist_era=bool(getattr(profile, "buddhist_era", False)),
         )
     for address in _extra_addresses(country):
         recipients.setdefault(
@@ -102,6 +104,7 @@ def hq_recipients() -> list[Recipient]:
             government=Perm.GOVERNMENT_VIEW in HQ_PERMISSIONS.get(p.hq_access, frozenset()),
             user_id=p.user_id,
             name=p.user.get_full_name() or p.user.username,
+            buddhist_era=bool(p.buddhist_era),
         )
         for p in profiles
     ]
@@ -179,7 +182,12 @@ def _dispatch(
                 recipient_id=r.user_id,
                 to_email="" if r.user_id else r.email,
                 kind=kind,
-                payload={"report_id": report.pk, "language": r.language, "government": r.government},
+                payload={
+                    "report_id": report.pk,
+                    "language": r.language,
+                    "government": r.government,
+                    "buddhist_era": r.buddhist_era,
+                },
             )
             for r in people
         ]

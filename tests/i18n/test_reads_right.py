@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from challenges.selectors import challenge_progress
+from locales.models import StaffProfile
 from opsportal import l10n
 from opsportal.portal.charts import chart_query, svg_response
 from opsportal.reports import render
@@ -198,3 +199,25 @@ def test_chart_urls_and_cache_keys_carry_language_era_and_country():
     assert pictures["id"] == f"<svg>15{NBSP}jt</svg>"
     assert pictures["th"] == f"<svg>15{NBSP}ล้าน</svg>"
     assert pictures["ja"] == "<svg>1500万</svg>"
+
+
+@pytest.mark.django_db
+def test_the_weekly_report_email_follows_the_readers_calendar():
+    data = _report(145_800, 100_000, 1_100, 1_000)
+    thai = render.render_email(data, hq=False, government=False, language="th", buddhist_era=True)
+    assert "2569" in thai.text and "2026" not in thai.text.replace("2026-W47", "")
+    western = render.render_email(data, hq=False, government=False, language="th")
+    assert "2569" not in western.text
+
+
+@pytest.mark.django_db
+def test_the_history_names_a_country_in_the_readers_language(client):
+    country = f.CountryFactory(code="TH", name="Thailand", timezone="Asia/Bangkok")
+    lead = f.UserFactory(first_name="Nok", last_name="Chaiyaporn")
+    f.MembershipFactory(user=lead, country=country, role="lead")
+    challenge = f.ChallengeFactory(country=country)
+    StaffProfile.objects.update_or_create(user=lead, defaults={"preferred_language": "ja"})
+    client.force_login(lead)
+    page = client.get(f"/challenges/{challenge.pk}/").content.decode()
+    history = visible_text(page[page.index("record-history") :])
+    assert "タイ" in history and "Thailand" not in history
