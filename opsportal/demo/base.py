@@ -112,10 +112,18 @@ class Seeder:
         """The earliest date or time among ``values`` that has already happened, or None.
 
         A date alone counts as 03:00 UTC: mid-morning to noon in every Asian market, the same
-        calendar day wherever the reader is.
+        calendar day wherever the reader is. A record with no date of its own (an account, a
+        guest, a contact) is born with the latest-born of the records it belongs to: an
+        influencer's account when the influencer appears, a guest once both event and person exist.
         """
         cutoff = min(timezone.now(), self.midnight + dt.timedelta(days=1))
         moments = []
+        parents = [
+            self._born[type(value)._meta.label, value.pk]
+            for value in values.values()
+            if isinstance(value, models.Model) and (type(value)._meta.label, value.pk) in self._born
+        ]
+        dated = False
         for value in values.values():
             if isinstance(value, dt.datetime):
                 moment = value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
@@ -123,9 +131,14 @@ class Seeder:
                 moment = dt.datetime.combine(value, dt.time(3), tzinfo=dt.UTC)
             else:
                 continue
+            dated = True
             if moment <= cutoff:
                 moments.append(moment)
-        return min(moments) if moments else None
+        if moments:
+            return max(min(moments), *parents) if parents else min(moments)
+        if dated:  # only future dates: something planned now, for later; created today
+            return None
+        return max(parents) if parents else None
 
     @staticmethod
     def _save_at(obj, moment: dt.datetime | None) -> None:

@@ -265,3 +265,22 @@ def test_story_records_are_dated_by_the_story_not_by_the_install(demo_data):
     page = client.get(reverse("locales:incident", args=[ban.pk])).content.decode()
     assert "3 Jul 2018" in page
     assert dt.date.today().strftime("%Y-%m-%dT") not in page
+
+
+def test_records_without_dates_of_their_own_are_born_with_their_parents(demo_data):
+    """An account appears with its creator, a guest with its event, a contact's history with the story."""
+    from events.models import EventGuest
+    from locales.models import GovernmentContact
+
+    kaykai = Influencer.objects.filter(name__startswith="Kaykai").get()
+    born = kaykai.history.filter(history_type="+").get().history_date
+    assert born.year <= 2018
+    for account in PlatformAccount.objects.filter(influencer=kaykai):
+        assert account.history.filter(history_type="+").get().history_date >= born
+        assert account.history.filter(history_type="+").get().history_date.year <= 2018
+    dwp = Event.objects.get(name__startswith="DWP 2017")
+    for guest in EventGuest.objects.filter(event=dwp):
+        assert guest.history.filter(history_type="+").get().history_date.year == 2017
+    minister = GovernmentContact.objects.filter(country__code="ID", title__icontains="minister").first()
+    assert minister is not None
+    assert minister.history.filter(history_type="+").get().history_date.year <= 2018
