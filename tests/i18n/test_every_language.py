@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 
 from locales.models import Country, StaffProfile
-from opsportal.models import ReminderDelivery
+from opsportal.models import ReminderDelivery, WeeklyReport
 from opsportal.reminders import emails as reminder_emails
 from opsportal.reminders import services as reminder_services
 from opsportal.reports import render, services
@@ -70,13 +71,27 @@ def problems(text: str, lang: str, logins: set[str]) -> list[str]:
     return found
 
 
+def report_pages() -> dict:
+    """The weekly report as the portal shows it: stored and previewed."""
+    indonesia = Country.objects.get(code="ID")
+    week = services.default_week(indonesia)
+    stored = WeeklyReport.objects.create(
+        country=indonesia, week=week, data=services.build_country_report(indonesia, week)
+    )
+    # (The HQ report's page is for HQ viewers, not this lead: its email is read below.)
+    return {
+        "report": lambda: reverse("reports:detail", args=[stored.pk]),
+        "report-preview": lambda: reverse("reports:preview"),
+    }
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_reads_right_in_every_language(lang, client, demo_data, logins):
     lead = get_user_model().objects.get(username="id-lead")
     StaffProfile.objects.filter(user=lead).update(preferred_language=lang)
     client.force_login(lead)
     failures = []
-    for page, url in PAGES.items():
+    for page, url in {**PAGES, **report_pages()}.items():
         response = client.get(url())
         assert response.status_code == 200, (lang, page, response.status_code)
         assert response["Content-Language"] == lang
