@@ -509,6 +509,55 @@ DAY_MONTH_FORMATS = {"en": "j M", "id": "j M", "th": "j M", "vi": "d/m", "ja": "
 MONTH_YEAR_FORMATS = {"en": "M Y", "id": "M Y", "th": "M Y", "vi": "m/Y", "ja": "Y年n月", "ms": "M Y", "km": "M Y"}
 
 
+# Shorter and longer forms for lists, agendas and calendars, per language (Django format strings).
+# Japanese puts the weekday after the date in brackets, Vietnamese its time first.
+LOCAL_FORMATS: dict[str, dict[str, str]] = {
+    "day_month": DAY_MONTH_FORMATS,
+    "month_year": {"en": "F Y", "id": "F Y", "th": "F Y", "vi": "F, Y", "ja": "Y年n月", "ms": "F Y", "km": "F Y"},
+    "weekday_day_month": {
+        "en": "D j M",
+        "id": "D j M",
+        "th": "D j M",
+        "vi": "D, d/m",
+        "ja": "n月j日(D)",
+        "ms": "D j M",
+        "km": "D j M",
+    },
+    "weekday_day_month_time": {
+        "en": "D j M H:i",
+        "id": "D j M H.i",
+        "th": "D j M H:i",
+        "vi": "H:i D, d/m",
+        "ja": "n月j日(D) H:i",
+        "ms": "D j M H:i",
+        "km": "D j M H:i",
+    },
+    "weekday_long": {
+        "en": "l j F",
+        "id": "l, j F",
+        "th": "l j F",
+        "vi": "l, d/m",
+        "ja": "n月j日 l",
+        "ms": "l, j F",
+        "km": "l j F",
+    },
+    "time": {"en": "H:i", "id": "H.i", "th": "H:i", "vi": "H:i", "ja": "H:i", "ms": "H:i", "km": "H:i"},
+}
+
+
+def local_format(value, kind: str, zone=None, lang: str | None = None) -> str:
+    """A date or moment in one of the named shorter forms (``LOCAL_FORMATS``), in the reader's
+    language and calendar; a moment is first moved into ``zone`` (None: the page's zone)."""
+    if value is None or value == "":
+        return DASH
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    if isinstance(value, dt.datetime):
+        value = _aware(value).astimezone(resolve_zone(zone))
+    table = LOCAL_FORMATS[kind]
+    fmt = table.get(base_language(lang), table["en"])
+    return _format(value, fmt, lang, _use_buddhist_era(lang, None))
+
+
 def axis_date(value: dt.date, *, with_year: bool = False, monthly: bool = False, lang: str | None = None) -> str:
     """A tick label on a time axis: "3 Dec", "3 ธ.ค." + the year where the reader needs it.
 

@@ -122,6 +122,16 @@ def local_date(value, zone=None):
 
 
 @register.filter
+def local(value, kind):
+    """{{ e.starts_at|local:"weekday_day_month_time" }}: a shorter or longer form in the
+    reader's language (``l10n.LOCAL_FORMATS``), in the page's zone."""
+    try:
+        return l10n.local_format(value, kind, _zone(None))
+    except (*BAD_INPUT, KeyError):
+        return value
+
+
+@register.filter
 def zone_label(zone=None):
     return l10n.zone_label(_zone(zone))
 

@@ -221,3 +221,26 @@ def test_the_history_names_a_country_in_the_readers_language(client):
     page = client.get(f"/challenges/{challenge.pk}/").content.decode()
     history = visible_text(page[page.index("record-history") :])
     assert "タイ" in history and "Thailand" not in history
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "expected"),
+    [
+        ("en", "weekday_day_month_time", "Mon 9 Dec 05:52"),
+        ("id", "weekday_day_month_time", "Sen 9 Des 05.52"),
+        ("ja", "weekday_day_month_time", "12月9日(月) 05:52"),
+        ("vi", "weekday_day_month_time", "05:52 Thứ 2, 09/12"),
+        ("ja", "month_year", "2024年12月"),
+        ("ja", "day_month", "12月9日"),
+        ("en", "day_month", "9 Dec"),
+    ],
+)
+def test_short_forms_follow_the_language(lang, kind, expected):
+    moment = dt.datetime(2024, 12, 8, 22, 52, tzinfo=dt.UTC)  # Monday 9 Dec 05:52 in Jakarta
+    with translation.override(lang):
+        assert l10n.local_format(moment, kind, "Asia/Jakarta") == expected
+
+
+def test_thai_month_and_year_in_the_buddhist_era():
+    with translation.override("th"), l10n.override(buddhist_era=True):
+        assert l10n.local_format(dt.date(2018, 7, 4), "month_year").endswith("2561")
