@@ -167,3 +167,54 @@ def test_favicon_answers(page, demo):
     response = page.request.get("/favicon.ico")
     assert response.ok
     assert "svg" in response.headers["content-type"]
+
+
+CUT_TEXT_JS = """() => {
+  const canvas = document.createElement("canvas").getContext("2d");
+  const cut = [];
+  for (const select of document.querySelectorAll("select")) {
+    if (!select.offsetParent) continue;  // not shown at this width
+    const style = getComputedStyle(select);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const option = select.options[select.selectedIndex];
+    if (!option) continue;
+    const needed = canvas.measureText(option.text).width + padding + 16;  // 16: the arrow
+    if (select.getBoundingClientRect().width + 0.5 < needed) cut.push(`select#${select.id}: ${option.text}`);
+  }
+  for (const el of document.querySelectorAll("button, a.button, nav a, h1, h2, th, label, .badge")) {
+    if (!el.offsetParent || el.closest(".visually-hidden")) continue;  // for screen readers only
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible") {
+      cut.push(`${el.tagName.toLowerCase()}: ${el.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  const pageWidth = document.documentElement.scrollWidth;
+  if (pageWidth > window.innerWidth) cut.push(`page ${pageWidth}px`);
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_no_label_is_cut_in_any_language(browser, live_server, demo, width):
+    """Each language's longest labels fit: the language menu shows "Bahasa Indonesia" whole,
+    and no button, heading or menu is clipped, at a desktop and at a phone's width."""
+    from django.conf import settings
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, "budi")
+        problems = []
+        for lang, _name in settings.LANGUAGES:
+            # Through the language menu (the server stores the choice), as a person switches.
+            page.goto("/")
+            page.locator("#language-select").select_option(lang)
+            page.locator(".language-switch button").click()
+            page.wait_for_load_state("networkidle")
+            assert page.locator("html").get_attribute("lang") == lang
+            for url in ("/", "/influencers/board/", "/challenges/", f"/challenges/{demo['frame'].pk}/"):
+                page.goto(url)
+                problems += [f"{lang} {url}: {p}" for p in page.evaluate(CUT_TEXT_JS)]
+        assert not problems, problems[:30]
+    finally:
+        context.close()
