@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 SCHEMA_CACHE_SECONDS = 60 * 60
@@ -31,6 +32,7 @@ class CachedSchemaView(SpectacularAPIView):
     Permissions still run first on every request (only signed-in staff and token holders see it).
     """
 
+    @extend_schema(exclude=True)  # the schema's own URL is not an endpoint of the API
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format", "") or request.META.get("HTTP_ACCEPT", "")
         key = (

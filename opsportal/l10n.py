@@ -583,8 +583,8 @@ def person(user) -> str:
     """A person as colleagues know them: their full name, the username only when no name is set."""
     if user is None or user == "":
         return DASH
-    if isinstance(user, str):
-        return user
+    if not hasattr(user, "get_full_name"):  # an API token, a name already: as it names itself
+        return str(user)
     return user.get_full_name() or user.get_username()
 
 
