@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from locales.models import CulturalMoment
+from opsportal import l10n
 
 from .filtersets import ChallengeFilterSet
 from .models import Challenge, Status
@@ -60,6 +61,7 @@ class ChallengeForm(forms.ModelForm):
         self.country = country
         self.instance.country = country
         self.fields["owner"].queryset = country_people(country)
+        self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
         self.fields["cultural_moment"].queryset = CulturalMoment.objects.filter(country=country)
         self.fields["hashtag"].widget.attrs["autocapitalize"] = "off"
         if self.instance.pk:

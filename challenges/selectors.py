@@ -43,12 +43,17 @@ def challenge_participants(challenge: Challenge) -> QuerySet:
 
 
 def challenge_progress(challenge: Challenge) -> list[dict]:
-    """Progress against targets, as value/target/percent rows for the page."""
+    """Progress against targets, as value/target/percent rows for the page.
+
+    ``pct`` is the real attainment (53M of 30M is 177 %, a target beaten is news); ``bar`` is the
+    same figure capped at 100 for the width of the progress bar, which cannot overflow its track.
+    """
     rows = []
     for metric, target in (("views", challenge.target_views), ("videos", challenge.target_videos)):
         if target:
-            value = getattr(challenge, metric)
-            rows.append({"metric": metric, "value": value, "target": target, "pct": min(100, value * 100 // target)})
+            value = getattr(challenge, metric) or 0
+            pct = value * 100 // target
+            rows.append({"metric": metric, "value": value, "target": target, "pct": pct, "bar": min(100, pct)})
     return rows
 
 

@@ -141,7 +141,7 @@ def challenge_chart(request, pk: int):
         return line_chart(series, annotations=notes, empty_text=_("No metrics yet"))
 
     key = ("challenge", challenge.pk, which, challenge.metrics_at, challenge.updated_at, government)
-    return svg_response(key, draw)
+    return svg_response(request, key, draw)
 
 
 def _status(form) -> int:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal.admin_mixins import ScopedHistoryAdmin, ScopedTabularInline, local_time, number, when_filter
 
@@ -129,7 +130,11 @@ class TaskStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done"))]
+        return [
+            ("open", pgettext_lazy("state of an event task", "Open")),
+            ("overdue", _("Overdue")),
+            ("done", _("Done")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -165,7 +170,7 @@ class EventTaskAdmin(ScopedHistoryAdmin):
             return _("Done")
         if obj.due_on and obj.due_on < timezone.now().date():
             return _("Overdue")
-        return _("Open")
+        return pgettext_lazy("state of an event task", "Open")
 
 
 @admin.register(EventGuest)

@@ -9,6 +9,7 @@ from challenges.forms import DateTimeInput
 from challenges.models import Challenge
 from challenges.selectors import country_people
 from locales.models import CulturalMoment
+from opsportal import l10n
 from opsportal.portal.filters import portal_filterset
 
 from .filtersets import EventFilterSet
@@ -55,6 +56,7 @@ class EventForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("currency", country.currency)
         self.fields["owner"].queryset = country_people(country)
+        self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
         self.fields["cultural_moment"].queryset = CulturalMoment.objects.filter(country=country)
         self.fields["challenge"].queryset = Challenge.objects.filter(country=country).order_by("hashtag")
         self.fields["currency"].widget.attrs.update({"maxlength": 3, "autocapitalize": "characters"})

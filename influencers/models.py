@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal.db import Source, TimeStamped, audit_history
 
@@ -43,6 +44,23 @@ class Platform(models.TextChoices):
 OWN_PLATFORM = Platform.TIKTOK
 
 
+# The platform's standard content categories, named in each team's language. A category an
+# administrator adds keeps the name they typed (a record's data, not the portal's words).
+CATEGORY_NAMES = {
+    "dance": pgettext_lazy("content category", "Dance"),
+    "comedy": pgettext_lazy("content category", "Comedy"),
+    "cooking": pgettext_lazy("content category", "Cooking"),
+    "food": pgettext_lazy("content category", "Food"),
+    "pets": pgettext_lazy("content category", "Cute pets"),
+    "travel": pgettext_lazy("content category", "Travel"),
+    "lip-sync": pgettext_lazy("content category", "Lip-sync"),
+    "music": pgettext_lazy("content category", "Music"),
+    "beauty": pgettext_lazy("content category", "Beauty"),
+    "sports": pgettext_lazy("content category", "Sports"),
+    "acting": pgettext_lazy("content category", "Acting"),
+}
+
+
 class Category(models.Model):
     """A content category: dance, comedy, cooking, pets..."""
 
@@ -55,7 +73,12 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.display_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language for a standard category, else the stored name."""
+        return str(CATEGORY_NAMES.get(self.slug, self.name))
 
 
 class Influencer(TimeStamped):

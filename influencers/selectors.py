@@ -16,6 +16,14 @@ def influencer_list(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("relationship_owner").prefetch_related("accounts").order_by("name", "pk")
 
 
+NEXT_STAGE = {
+    Stage.PROSPECT: Stage.CONTACTED,
+    Stage.CONTACTED: Stage.ONBOARDED,
+    Stage.ONBOARDED: Stage.ACTIVE,
+    Stage.DORMANT: Stage.CONTACTED,
+}
+
+
 def pipeline_board(queryset: QuerySet, per_stage: int = BOARD_CARDS_PER_STAGE) -> list[dict]:
     """Columns by stage: the count in each and its biggest creators first (one count query,
     then one short query per non-empty stage: at most six, whatever the number of creators).
@@ -28,13 +36,17 @@ def pipeline_board(queryset: QuerySet, per_stage: int = BOARD_CARDS_PER_STAGE) -
     stages = list(Stage)
     columns = []
     for index, stage in enumerate(stages):
+        # The highlighted button is the stage a creator is won over to next. Dormant is where a
+        # relationship lapses, not progress: an active creator has no "next" (the stage menu still
+        # moves them), and a dormant one is won back by contacting them again.
+        following = NEXT_STAGE.get(stage)
         columns.append(
             {
                 "stage": stage,
                 "label": stage.label,
                 "count": counts.get(stage.value, 0),
                 "cards": cards.get(stage.value, []),
-                "next": stages[index + 1] if index + 1 < len(stages) else None,
+                "next": following,
                 "previous": stages[index - 1] if index > 0 else None,
             }
         )

@@ -167,7 +167,7 @@ def influencer_chart(request, pk: int):
             notes.append(Annotation(crossed, _("Overtook other platforms"), "crossover"))
         return line_chart(series, annotations=notes, empty_text=_("No follower history yet"))
 
-    return svg_response(("influencer", influencer.pk, influencer.updated_at, influencer.total_followers), draw)
+    return svg_response(request, ("influencer", influencer.pk, influencer.updated_at, influencer.total_followers), draw)
 
 
 def _safe_next(request, default: str):

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.forms.utils import pretty_name
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -171,6 +172,9 @@ class StableOrderingFilter(filters.OrderingFilter):
     """``?ordering=-views``; the primary key breaks ties so pages never repeat or skip a row."""
 
     def __init__(self, *args, **kwargs):
+        # django-filter's own "Ordering" comes from its catalogue, which lacks Thai, Khmer and
+        # Malay: our label is in our catalogues, in words a team member uses.
+        kwargs.setdefault("label", pgettext_lazy("label of the sort menu of a list", "Sort by"))
         super().__init__(*args, **kwargs)
         # django-filter builds its labels once, in English, at import; ours are built per form,
         # from the model's translated verbose names, in the language of the request.

@@ -87,11 +87,13 @@ def colleagues(access: Access, queryset=None):
 
 
 def local_time(value: dt.datetime | None, tzname: str | None) -> str:
-    """A UTC moment as the country's clock shows it, with the zone's abbreviation."""
+    """A UTC moment as the country's clock shows it, with the zone's abbreviation, in the
+    reader's language: the same path as the portal's pages (``l10n.local_dt``)."""
+    from opsportal import l10n
+
     if value is None:
-        return "–"
-    local = timezone.localtime(value, _zone(tzname) if tzname else dt.UTC)
-    return local.strftime("%Y-%m-%d %H:%M %Z").strip()
+        return l10n.DASH
+    return l10n.local_dt(value, _zone(tzname) if tzname else dt.UTC)
 
 
 def _zone(tzname: str) -> ZoneInfo:

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 
 import matplotlib
 
+from opsportal import l10n
+
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import Formatter, FuncFormatter  # noqa: E402
 
 # Fonts that carry Thai, Japanese and Khmer names, when the machine has them.
-matplotlib.rcParams["font.family"] = ["Noto Sans", "Noto Sans CJK JP", "Noto Sans Thai", "DejaVu Sans"]
+matplotlib.rcParams["font.family"] = [
+    "Noto Sans",
+    "Noto Sans CJK JP",
+    "Noto Sans Thai",
+    "Noto Sans Khmer",
+    "DejaVu Sans",
+]
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["axes.spines.top"] = False
 matplotlib.rcParams["axes.spines.right"] = False
@@ -47,9 +55,29 @@ class Annotation:
 
 def compact_number(value: float) -> str:
     """Axis labels in the active language's short form (5.7M, 5,7 jt, 570万)."""
-    from opsportal import l10n
-
     return l10n.compact(value)
+
+
+class LocalDateFormatter(Formatter):
+    """Date ticks in the active language and calendar, through ``l10n.axis_date``.
+
+    Matplotlib's own date formatters go through ``strftime``, which speaks the C locale's
+    English ("Dec", "2026-Dec") whatever language the page is in, and knows no Buddhist Era.
+    Ticks a month or more apart name month and year; closer ones name day and month, with
+    the year under the first tick and wherever a new year starts.
+    """
+
+    def format_ticks(self, values):
+        days = [mdates.num2date(v).date() for v in values]
+        monthly = len(days) > 1 and min(b - a for a, b in zip(days, days[1:], strict=False)).days >= 28
+        labels = []
+        for index, day in enumerate(days):
+            new_year = index == 0 or day.year != days[index - 1].year
+            labels.append(l10n.axis_date(day, with_year=new_year and not monthly, monthly=monthly))
+        return labels
+
+    def __call__(self, x, pos=None):
+        return l10n.axis_date(mdates.num2date(x).date())
 
 
 def line_chart(
@@ -104,7 +132,7 @@ def line_chart(
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v)))
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
                 ax.xaxis.set_major_locator(locator)
-                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+                ax.xaxis.set_major_formatter(LocalDateFormatter())
                 ax.grid(axis="y", color="#e5e5e5")
                 if len(series) > 1:
                     ax.legend(loc="upper left", fontsize=8, frameon=False)

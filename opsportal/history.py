@@ -21,9 +21,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import CharField, F, Model, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, DateField, DateTimeField, F, Model, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
+from opsportal import l10n
 from opsportal.access import COUNTRY_PATHS, Access, Perm
 
 # Bookkeeping that changes on every save and tells a reader nothing.
@@ -61,12 +62,14 @@ class Entry:
     summary: str = ""
     changes: list[FieldChange] = field(default_factory=list)
     details: dict = field(default_factory=dict)
+    user_name: str = ""  # the person's display name; the API keeps ``username``
 
     @property
     def who(self) -> str:
+        """Who made the change as colleagues know them: a name, not a login."""
         if self.token_name:
             return f"{_('API token')} {self.token_name}"
-        return self.username or str(_("system"))
+        return self.user_name or self.username or str(_("system"))
 
     @property
     def action_label(self) -> str:
@@ -335,6 +338,7 @@ def _history_entry(label: str, row, previous, fields) -> Entry:
         token_id=token.pk if token else None,
         token_name=token.name if token else "",
         changes=changes,
+        user_name=l10n.person(user) if user else "",
     )
 
 
@@ -348,6 +352,7 @@ def _batch_entry(batch) -> Entry:
         door=batch.door,
         user_id=batch.user_id,
         username=batch.user.get_username() if batch.user else "",
+        user_name=l10n.person(batch.user) if batch.user else "",
         token_id=batch.token_id,
         token_name=batch.token.name if batch.token else "",
         summary=batch.summary,
@@ -381,7 +386,9 @@ def _add_displays(entries: list[Entry], access: Access, fields) -> None:
         rows = related._default_manager.filter(pk__in=pks)
         if related._meta.label_lower in COUNTRY_PATHS:
             rows = access.scope(rows)
-        names[related] = {obj.pk: str(obj) for obj in rows}
+        # A person by their name, a country in the reader's language, anything else as it reads.
+        name = l10n.country_name if related._meta.label_lower == "locales.country" else l10n.readable
+        names[related] = {obj.pk: name(obj) for obj in rows}
     for entry in entries:
         shown = []
         for change in entry.changes:
@@ -400,12 +407,27 @@ def _add_displays(entries: list[Entry], access: Access, fields) -> None:
 
 
 def _display(f, value, names) -> str:
+    """A stored value as the page shows it, through the one formatting path (``l10n.readable``):
+    ISO stamps in the page's zone and the reader's format, numbers grouped, a dash for nothing."""
     if value is None or value == "":
-        return "—"
+        return l10n.DASH
     if f.is_relation and f.many_to_one:
         return names.get(f.related_model, {}).get(value, f"#{value}")
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
+    if isinstance(f, DateTimeField | DateField) or isinstance(value, bool | int | float | Decimal):
+        return l10n.readable(_typed(f, value))
     return str(value)
+
+
+def _typed(f, value):
+    """The audit trail keeps JSON values (ISO strings); read them back as the field's type."""
+    if isinstance(value, str):
+        try:
+            if isinstance(f, DateTimeField):
+                return dt.datetime.fromisoformat(value)
+            if isinstance(f, DateField):
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -4,8 +4,12 @@ Plain functions, so templates (``l10n_extras``), emails, reports and charts all 
 Each takes an optional ``lang``; without it the active language is used. Django already ships
 each language's separators and month names; what it lacks is kept here in small tables:
 compact number units (5.7M, 5,7 jt, 570万), currency symbols and decimals, zone abbreviations.
-We do not use Babel: its CLDR data gives IDR two decimals where our teams write none, and the
-few tables below are all the portal needs.
+Numbers and money do not go through Babel: its CLDR data gives IDR two decimals where our teams
+write none, and the few tables below are all they need. Country names do (``country_name``):
+150+ territories in seven languages is CLDR's job, not a table of ours.
+
+``readable`` is the one path for any stored value a person reads (pages, emails, exports'
+human columns, the history view); ``growth`` is the one rule for week-over-week change.
 
 Non-breaking spaces (U+00A0) join a number to its unit or symbol ("5,7 jt", "Rp 1.500.000"),
 as CLDR does, so a narrow column never splits them.
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
@@ -494,3 +500,197 @@ def local_dt(
     if show_zone in ("name", "both"):
         labels.append(f"({zone_name(tz)})")
     return " ".join([text, *labels])
+
+
+# --- short dates on chart axes ----------------------------------------------------------------
+
+# Day and month without the year, and month with the year, for axis ticks.
+DAY_MONTH_FORMATS = {"en": "j M", "id": "j M", "th": "j M", "vi": "d/m", "ja": "n月j日", "ms": "j M", "km": "j M"}
+MONTH_YEAR_FORMATS = {"en": "M Y", "id": "M Y", "th": "M Y", "vi": "m/Y", "ja": "Y年n月", "ms": "M Y", "km": "M Y"}
+
+
+# Shorter and longer forms for lists, agendas and calendars, per language (Django format strings).
+# Japanese puts the weekday after the date in brackets, Vietnamese its time first.
+LOCAL_FORMATS: dict[str, dict[str, str]] = {
+    "day_month": DAY_MONTH_FORMATS,
+    "month_year": {"en": "F Y", "id": "F Y", "th": "F Y", "vi": "F, Y", "ja": "Y年n月", "ms": "F Y", "km": "F Y"},
+    "weekday_day_month": {
+        "en": "D j M",
+        "id": "D j M",
+        "th": "D j M",
+        "vi": "D, d/m",
+        "ja": "n月j日(D)",
+        "ms": "D j M",
+        "km": "D j M",
+    },
+    "weekday_day_month_time": {
+        "en": "D j M H:i",
+        "id": "D j M H.i",
+        "th": "D j M H:i",
+        "vi": "H:i D, d/m",
+        "ja": "n月j日(D) H:i",
+        "ms": "D j M H:i",
+        "km": "D j M H:i",
+    },
+    "weekday_long": {
+        "en": "l j F",
+        "id": "l, j F",
+        "th": "l j F",
+        "vi": "l, d/m",
+        "ja": "n月j日 l",
+        "ms": "l, j F",
+        "km": "l j F",
+    },
+    "time": {"en": "H:i", "id": "H.i", "th": "H:i", "vi": "H:i", "ja": "H:i", "ms": "H:i", "km": "H:i"},
+}
+
+
+def local_format(value, kind: str, zone=None, lang: str | None = None) -> str:
+    """A date or moment in one of the named shorter forms (``LOCAL_FORMATS``), in the reader's
+    language and calendar; a moment is first moved into ``zone`` (None: the page's zone)."""
+    if value is None or value == "":
+        return DASH
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    if isinstance(value, dt.datetime):
+        value = _aware(value).astimezone(resolve_zone(zone))
+    table = LOCAL_FORMATS[kind]
+    fmt = table.get(base_language(lang), table["en"])
+    return _format(value, fmt, lang, _use_buddhist_era(lang, None))
+
+
+def axis_date(value: dt.date, *, with_year: bool = False, monthly: bool = False, lang: str | None = None) -> str:
+    """A tick label on a time axis: "3 Dec", "3 ธ.ค." + the year where the reader needs it.
+
+    ``monthly`` ticks name the month and year ("Dec 2026", "2026年12月"); daily ticks name the day
+    and month, with the year on a second line when asked (the first tick, a new year). Thai
+    readers who chose the Buddhist Era read its years here too.
+    """
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    base = base_language(lang)
+    era = _use_buddhist_era(lang, None)
+    if monthly:
+        return _format(value, MONTH_YEAR_FORMATS.get(base, MONTH_YEAR_FORMATS["en"]), lang, era)
+    text = _format(value, DAY_MONTH_FORMATS.get(base, DAY_MONTH_FORMATS["en"]), lang, era)
+    if with_year:
+        text += "\n" + _format(value, "Y", lang, era)
+    return text
+
+
+# --- values a person reads ----------------------------------------------------------------------
+
+
+def person(user) -> str:
+    """A person as colleagues know them: their full name, the username only when no name is set."""
+    if user is None or user == "":
+        return DASH
+    if not hasattr(user, "get_full_name"):  # an API token, a name already: as it names itself
+        return str(user)
+    return user.get_full_name() or user.get_username()
+
+
+def percent(value, places: int = 0, lang: str | None = None) -> str:
+    """A percentage with the language's separators, not capped: 177 % reads as 177 %."""
+    if value is None or value == "":
+        return DASH
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    return format_number(value, places, lang) + "%"
+
+
+# Below this share of the current value, last week's figure is too small for a percentage to
+# mean anything (127,765 → 12,444,588 is "+9640 %"): the absolute gain is shown instead.
+GROWTH_MIN_BASE_SHARE = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Growth:
+    """How a figure moved since the previous period, as the report shows it."""
+
+    text: str
+    direction: str  # "up", "down" or ""
+    kind: str  # "percent", "gain" (absolute, the base was too small), "new" or "none"
+
+
+def growth(current, previous, lang: str | None = None) -> Growth:
+    """Week-over-week change that reads as growth.
+
+    * Nothing now and nothing before: a dash.
+    * Nothing before, something now: "new".
+    * A base under a tenth of the current value: the absolute gain ("+12.3M"), not "+9640 %".
+    * Otherwise a signed percentage with one decimal in the language's separators ("+45,8%").
+    """
+    current = _decimal(current or 0)
+    previous = _decimal(previous or 0)
+    direction = "up" if current > previous else "down" if current < previous else ""
+    if not previous:
+        if not current:
+            return Growth(DASH, "", "none")
+        return Growth(translation.pgettext("growth of a figure with nothing to compare with", "new"), "up", "new")
+    if previous > 0 and current > 0 and previous < current * GROWTH_MIN_BASE_SHARE:
+        return Growth("+" + compact(current - previous, lang), direction, "gain")
+    pct = (current - previous) * 100 / abs(previous)
+    sign = "+" if pct > 0 else "-" if pct < 0 else ""
+    return Growth(sign + percent(abs(pct), 1, lang), direction, "percent")
+
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?$")
+
+
+def readable(value, zone=None, lang: str | None = None) -> str:
+    """Any stored value as a person reads it: the one path for pages, emails, exports, history.
+
+    None and blanks become a dash; dates and times (objects or ISO strings, as the audit trail
+    keeps them) move into ``zone`` and the reader's format; numbers get the language's
+    separators; a user is named by their display name.
+    """
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return str(translation.gettext("yes") if value else translation.gettext("no"))
+    if isinstance(value, str) and _ISO_MOMENT.match(value.strip()):
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            value = dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return local_dt(value, zone, lang)
+    if isinstance(value, dt.date):
+        return local_date(value, zone, lang)
+    if isinstance(value, int | Decimal | float):
+        number = _decimal(value)
+        places = 0 if number == number.to_integral_value() else min(2, max(0, -number.as_tuple().exponent))
+        return format_number(number, places, lang)
+    if hasattr(value, "get_full_name"):
+        return person(value)
+    return str(value)
+
+
+# --- names of countries ----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2048)
+def _territory(code: str, lang: str) -> str | None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(base_language(lang)).territories.get(code.upper())
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def country_name(country, lang: str | None = None) -> str:
+    """A country named in the reader's language, from CLDR (through Babel): "ประเทศไทย" is
+    "Thailand" in English, "タイ" in Japanese. ``country`` is a Country, a dict with ``code``
+    and ``name`` (stored report figures), or an ISO code. A code CLDR does not know keeps the
+    name stored on the record.
+    """
+    if country is None or country == "":
+        return DASH
+    if isinstance(country, str):
+        code, stored = country, country
+    elif isinstance(country, dict):
+        code, stored = country.get("code", ""), country.get("name", "")
+    else:
+        code, stored = getattr(country, "code", ""), getattr(country, "name", "")
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    return (code and _territory(code, lang)) or stored or code

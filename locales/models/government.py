@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal.db import TimeStamped, audit_history
 
@@ -74,7 +75,9 @@ class IncidentKind(models.TextChoices):
 
 
 class IncidentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    # Contexts: "Open" is an incident still running here, a promise not kept yet below, a button
+    # elsewhere; languages say these three differently (Thai: เปิดอยู่ / ยังไม่เสร็จ / เปิด).
+    OPEN = "open", pgettext_lazy("status of a regulatory incident", "Open")
     MONITORING = "monitoring", _("Monitoring")
     RESOLVED = "resolved", _("Resolved")
 
@@ -177,7 +180,7 @@ class GovernmentInteraction(TimeStamped):
 
 
 class CommitmentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status of a commitment to a government", "Open")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils import timezone
 
 from opsportal.audit import record_batch
 
@@ -30,6 +31,8 @@ class Seeder:
     # costs a few dozen queries instead of one per record.
     _indexes: dict = field(default_factory=dict, repr=False)
     _series: dict = field(default_factory=dict, repr=False)
+    # When each record created in this run was "born" in the story, by (model label, pk).
+    _born: dict = field(default_factory=dict, repr=False)
 
     @property
     def midnight(self) -> dt.datetime:
@@ -48,10 +51,25 @@ class Seeder:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
     # --- records -------------------------------------------------------------------------
-    def ensure(self, model, lookup: dict, values: dict | None = None, *, m2m: dict | None = None):
+    def ensure(
+        self,
+        model,
+        lookup: dict,
+        values: dict | None = None,
+        *,
+        m2m: dict | None = None,
+        at: dt.datetime | None = None,
+    ):
         """The record matching ``lookup``, created or brought up to ``values``; saved only if different.
 
         A lookup may use ``field__iexact``; the record is then created with ``field``.
+
+        A record is created at its moment in the story, not at the moment the demo is loaded:
+        ``at`` when given (a commitment made at the 4 July 2018 meeting), else the earliest past
+        date among its values (a 2018 challenge's start, an interaction's time). Its history's
+        "created" row and its created/updated stamps carry that moment, so the 2018 ban reads
+        "created 3 Jul 2018", not the day of the install. A change in the same run to a record
+        created in it is dated no earlier than its birth.
         """
         values = values or {}
         names = tuple(sorted(lookup))
@@ -62,7 +80,11 @@ class Seeder:
         if obj is None:
             create = {name.removesuffix("__iexact"): value for name, value in lookup.items()}
             obj = model(**{**create, **values})
-            obj.save()
+            moment = at or self.story_moment({**create, **values})
+            self._save_at(obj, moment)
+            if moment is not None:
+                self._born[label, obj.pk] = moment
+                _stamp(obj, moment)
             index[key] = obj
             self.created[label] += 1
             created = True
@@ -72,7 +94,11 @@ class Seeder:
             if changed:
                 for name in changed:
                     setattr(obj, name, values[name])
-                obj.save()
+                born = self._born.get((label, obj.pk))
+                moment = None
+                if born is not None:  # created in this run: the change belongs to the story too
+                    moment = max(born, at or self.story_moment({n: values[n] for n in changed}) or born)
+                self._save_at(obj, moment)
                 self.updated[label] += 1
         for name, wanted in (m2m or {}).items():
             manager = getattr(obj, name)
@@ -81,6 +107,48 @@ class Seeder:
                 manager.set(want)
                 self.updated[label] += 0 if created else 1
         return obj
+
+    def story_moment(self, values: dict) -> dt.datetime | None:
+        """The earliest date or time among ``values`` that has already happened, or None.
+
+        A date alone counts as 03:00 UTC: mid-morning to noon in every Asian market, the same
+        calendar day wherever the reader is. A record with no date of its own (an account, a
+        guest, a contact) is born with the latest-born of the records it belongs to: an
+        influencer's account when the influencer appears, a guest once both event and person exist.
+        """
+        cutoff = min(timezone.now(), self.midnight + dt.timedelta(days=1))
+        moments = []
+        parents = [
+            self._born[type(value)._meta.label, value.pk]
+            for value in values.values()
+            if isinstance(value, models.Model) and (type(value)._meta.label, value.pk) in self._born
+        ]
+        dated = False
+        for value in values.values():
+            if isinstance(value, dt.datetime):
+                moment = value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+            elif isinstance(value, dt.date):
+                moment = dt.datetime.combine(value, dt.time(3), tzinfo=dt.UTC)
+            else:
+                continue
+            dated = True
+            if moment <= cutoff:
+                moments.append(moment)
+        if moments:
+            return max(min(moments), *parents) if parents else min(moments)
+        if dated:  # only future dates: something planned now, for later; created today
+            return None
+        return max(parents) if parents else None
+
+    @staticmethod
+    def _save_at(obj, moment: dt.datetime | None) -> None:
+        """Save, with simple-history's row dated ``moment`` (None: now)."""
+        if moment is not None:
+            obj._history_date = moment  # simple-history reads this instead of now()
+        try:
+            obj.save()
+        finally:
+            obj.__dict__.pop("_history_date", None)
 
     def _index(self, model, names: tuple, prefetch: tuple) -> dict:
         if (model, names) not in self._indexes:
@@ -152,6 +220,19 @@ class Seeder:
                 country=country,
                 details={"rows": count, "for": what},
             )
+
+
+def _stamp(obj, moment: dt.datetime) -> None:
+    """Set the record's automatic created/updated stamps to its story moment (no history row)."""
+    stamps = {
+        f.attname: moment
+        for f in obj._meta.concrete_fields
+        if isinstance(f, models.DateTimeField) and (f.auto_now_add or f.auto_now)
+    }
+    if stamps:
+        type(obj)._default_manager.filter(pk=obj.pk).update(**stamps)
+        for name, value in stamps.items():
+            setattr(obj, name, value)
 
 
 def _value(obj, lookup: str):

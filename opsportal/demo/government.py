@@ -242,6 +242,9 @@ def seed_government(seeder: Seeder, countries: dict, users: dict) -> None:
         ),
         ("TH", inquiry, "nbtc", "Answer the NBTC inquiry in writing", seeder.day(5), CommitmentStatus.OPEN, "th-lead"),
     ]
+    # Promises made at a meeting are dated by that meeting: the July 2018 ones at the 4 July
+    # meeting with the minister (not at their due dates, and not on the day the demo loads).
+    made_at = {ban.pk: seeder.local(jakarta, D(2018, 7, 4), 11)}
     for code, incident, key, description, due, status, owner in commitments:
         seeder.ensure(
             GovernmentCommitment,
@@ -253,4 +256,5 @@ def seed_government(seeder: Seeder, countries: dict, users: dict) -> None:
                 "status": status,
                 "owner": users.get(owner),
             },
+            at=made_at.get(getattr(incident, "pk", None)),
         )

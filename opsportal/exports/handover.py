@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from locales.models import CulturalMoment, CulturalMomentOccurrence
 from locales.models.government import IncidentStatus
+from opsportal import l10n
 from opsportal.access import Access, Perm, country_path
 
 from .registry import LISTS
@@ -87,10 +88,11 @@ def build_pack(access: Access, country, *, by: str = ""):
             while chunk := workbook.read(1024 * 1024):
                 out.write(chunk)
         names.append("handover.xlsx")
+        # The README is read by a person: their language's date and the country's name in it.
         lines = [
-            _("Handover pack for %(country)s") % {"country": country.name},
+            _("Handover pack for %(country)s") % {"country": l10n.country_name(country)},
             _("Made %(when)s (%(zone)s) by %(who)s.")
-            % {"when": f"{now:%Y-%m-%d %H:%M}", "zone": country.timezone, "who": by or "-"},
+            % {"when": l10n.local_dt(now, country.zone), "zone": country.timezone, "who": by or l10n.DASH},
             "",
             *[f"- {name}.csv: {n}" for name, n in counts],
             "- handover.xlsx",

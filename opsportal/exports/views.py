@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from locales.models import Country
+from opsportal import l10n
 from opsportal.access import Perm, access_for_user, is_government, read_perm
 from opsportal.audit import audit_context, record_batch
 from opsportal.db import Door
@@ -108,7 +109,7 @@ def handover_pack(request, code: str):
     country = access.countries(Perm.VIEW).filter(code=code.upper()).first()
     if country is None:
         raise Http404
-    handle, names = build_pack(access, country, by=str(user))
+    handle, names = build_pack(access, country, by=l10n.person(user))
     _audit(
         user,
         Door.PORTAL,

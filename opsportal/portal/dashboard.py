@@ -24,7 +24,7 @@ from locales.selectors import contacts_overdue, open_incidents
 from opsportal.access import Perm
 from opsportal.charts import line_chart
 from opsportal.portal.charts import svg_response
-from opsportal.portal.mixins import portal_render, portal_view, scoped
+from opsportal.portal.mixins import portal_render, portal_view, scoped, user_countries
 
 STALE_METRICS = dt.timedelta(days=2)
 
@@ -185,7 +185,9 @@ def dashboard(request):
 @portal_view
 def dashboard_chart(request):
     """Daily views of the live challenges over the last 14 days, with the reasons marked."""
-    country = request.country
+    # The URL names its country (the picture must match its URL); one of the person's own only.
+    wanted = request.GET.get("country", "")
+    country = next((c for c in user_countries(request) if c.code == wanted), request.country)
     today = timezone.localdate(timezone=country.zone)
     government = request.access.can(Perm.GOVERNMENT_VIEW, country.pk)
 
@@ -196,4 +198,4 @@ def dashboard_chart(request):
         return line_chart(series, annotations=notes, empty_text=_("No live challenge"))
 
     last = Challenge.objects.filter(country=country, status=Status.LIVE).aggregate(m=Max("metrics_at"))["m"]
-    return svg_response(("dashboard", country.pk, today, last, government), draw)
+    return svg_response(request, ("dashboard", country.pk, today, last, government), draw)

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from locales.models import StaffProfile
+from opsportal import l10n
 from opsportal.access import Perm, may_receive
 from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
@@ -31,14 +31,15 @@ class Message:
 
 
 def _date(value: str | None) -> str:
-    return date_format(dt.date.fromisoformat(value), "DATE_FORMAT") if value else ""
+    """A stored day as the reader writes it (the portal's format, the reader's calendar)."""
+    return l10n.local_date(dt.date.fromisoformat(value)) if value else l10n.DASH
 
 
 def _when(value: str | None, tz: str) -> str:
+    """A stored moment in the country's zone, named ("4 Jul 2018 10:00 WIB"), as on the pages."""
     if not value:
-        return ""
-    moment = dt.datetime.fromisoformat(value).astimezone(ZoneInfo(tz))
-    return date_format(moment, "DATETIME_FORMAT")
+        return l10n.DASH
+    return l10n.local_dt(dt.datetime.fromisoformat(value), ZoneInfo(tz))
 
 
 def compose(kind: str, p: dict) -> Message:
@@ -130,9 +131,15 @@ def _preferences_url() -> str:
         return ""
 
 
+def _buddhist_era(row: ReminderDelivery) -> bool:
+    profile = StaffProfile.objects.filter(user_id=row.recipient_id).values_list("buddhist_era", flat=True)
+    return bool(profile.first())
+
+
 def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
     language = _language(row)
-    with translation.override(language):
+    # The recipient's calendar too: a Thai reader who chose the Buddhist Era reads 2561, not 2018.
+    with l10n.override(language, buddhist_era=_buddhist_era(row)):
         message = compose(row.kind, row.payload)
         subject = f"[{row.payload.get('country', 'OpsPortal')}] {message.subject}"
         context = {

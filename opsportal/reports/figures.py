@@ -122,6 +122,7 @@ def challenge_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
             "title": row["title"],
             "status": row["status"],
             **{f"{m}_gained": row[f"{m}_gained"] for m in METRICS},
+            "views_prev_gained": row["views_prev_gained"],
             "views_change_pct": _pct(row["views_gained"], row["views_prev_gained"]),
             "views_total": row["views_end"],
             "videos_total": row["videos_end"],

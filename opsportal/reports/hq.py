@@ -57,7 +57,7 @@ def hq_figures(week: str) -> dict[str, Any]:
         # A country without a report has no figures (None), never zeros: it was not measured.
         for name in columns:
             row[name] = _int(figures[name]) if figures else None
-        previous = row.pop("views_previous")
+        previous = row["views_prev_gained"] = row.pop("views_previous")
         gained = row["views_gained"]
         row["views_change_pct"] = round((gained - previous) * 100.0 / previous, 1) if previous else None
         rows.append(row)

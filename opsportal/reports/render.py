@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import json
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from challenges.models import Status as ChallengeStatus
@@ -21,12 +24,14 @@ from events.models import Kind as EventKind
 from events.models import Status as EventStatus
 from influencers.models import Platform, Stage
 from locales.models.government import IncidentKind, IncidentStatus, InteractionKind
+from opsportal import l10n
 from opsportal.access import Perm, access_for_user
 from opsportal.links import absolute, record_path
 from opsportal.mail import Rendered
 from opsportal.models import ReminderDelivery, WeeklyReport
 
 CHART_CID = "weekly-chart"
+CHART_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _label(choices, value: str) -> str:
@@ -45,8 +50,27 @@ def _moment(value: str | None, tz: ZoneInfo) -> dt.datetime | None:
 
 
 def _change(current: int, previous: int, pct: float | None) -> dict:
-    direction = "up" if current > previous else "down" if current < previous else ""
-    return {"value": current, "previous": previous, "pct": pct, "direction": direction}
+    """A figure and how it moved, through the one growth rule (``l10n.growth``)."""
+    moved = l10n.growth(current, previous)
+    return {
+        "value": current,
+        "previous": previous,
+        "pct": pct,
+        "direction": moved.direction,
+        "change": moved.text,
+        "change_kind": moved.kind,
+    }
+
+
+def _mover_change(row: dict) -> str:
+    """A row's views change by the growth rule; reports stored before the rule kept only the
+    percentage, from which last week's figure is recovered."""
+    current = row.get("views_gained") or 0
+    previous = row.get("views_prev_gained")
+    if previous is None:
+        pct = row.get("views_change_pct")
+        previous = 0 if pct is None or pct <= -100 else round(current / (1 + pct / 100))
+    return l10n.growth(current, previous).text
 
 
 def present_country(data: dict, *, government: bool) -> dict:
@@ -70,6 +94,7 @@ def present_country(data: dict, *, government: bool) -> dict:
                 **row,
                 "url": absolute(record_path("challenge", row["id"])),
                 "status_label": _label(ChallengeStatus, row["status"]),
+                "change": _mover_change(row),
             }
             for row in ch["top_movers"]
         ],
@@ -138,7 +163,7 @@ def present_country(data: dict, *, government: bool) -> dict:
         "first_day": _date(data["first_day"]),
         "last_day": _date(data["last_day"]),
         "has_data": data["has_data"],
-        "has_chart": bool(data.get("chart_png")),
+        "has_chart": _has_chart(data, False),
         "challenges": challenges,
         "influencers": influencers,
         "events": events,
@@ -178,11 +203,18 @@ def present_country(data: dict, *, government: bool) -> dict:
 def present_hq(data: dict, *, government: bool) -> dict:
     return {
         "week": data["week"],
-        "countries": [{**row, "url": absolute(_reports_list(row["id"]))} for row in data["countries"]],
+        "countries": [
+            {
+                **row,
+                "url": absolute(_reports_list(row["id"])),
+                "change": _mover_change(row),
+            }
+            for row in data["countries"]
+        ],
         "totals": data["totals"],
-        "missing": data["missing"],
+        "missing": [l10n.country_name(row) for row in data["countries"] if not row.get("available", True)],
         "has_data": data["has_data"],
-        "has_chart": bool(data.get("chart_png")),
+        "has_chart": _has_chart(data, True),
         "government": government,
     }
 
@@ -202,7 +234,7 @@ def subject_for(data: dict, hq: bool) -> str:
     if hq:
         return _("OpsPortal HQ report: all countries, %(week)s") % {"week": data["week"]}
     return _("OpsPortal weekly report: %(country)s, %(week)s") % {
-        "country": data["country"]["name"],
+        "country": l10n.country_name(data["country"]),
         "week": data["week"],
     }
 
@@ -216,24 +248,56 @@ def context_for(data: dict, *, hq: bool, government: bool, chart_src: str, url: 
     }
 
 
-def data_uri(data: dict) -> str:
-    png = data.get("chart_png")
-    return f"data:image/png;base64,{png}" if png else ""
+def _has_chart(data: dict, hq: bool) -> bool:
+    if hq:
+        return any(row.get("views_gained") for row in data.get("countries", []))
+    return bool(data.get("challenges", {}).get("daily_views"))
 
 
-def render_email(data: dict, *, hq: bool, government: bool, language: str, url: str = "") -> Rendered:
-    """The report as an email in ``language``: HTML with the chart inline by Content-ID, and text."""
+def chart_png(data: dict, *, hq: bool) -> bytes | None:
+    """The report's chart in the active language and calendar, drawn once per reader language.
+
+    Axis dates and compact numbers follow the reader ("15 jt", "1,5万"); the picture is kept in
+    the cache for a day under the figures' digest, the language and the era, so a team of twenty
+    reading in two languages costs two drawings, not twenty.
+    """
+    from . import services
+
+    if not _has_chart(data, hq):
+        return None
+    figures = {k: data.get(k) for k in ("countries", "challenges", "week", "country")}
+    digest = hashlib.sha1(json.dumps(figures, sort_keys=True, default=str).encode()).hexdigest()
+    era = "be" if l10n.buddhist_era_preferred() else "ce"
+    key = f"report-chart:{digest}:{translation.get_language()}:{era}"
+    png = cache.get(key)
+    if png is None:
+        png = (services.hq_chart if hq else services.country_chart)(data) or b""
+        cache.set(key, png, CHART_CACHE_SECONDS)
+    return png or None
+
+
+def data_uri(data: dict, *, hq: bool = False) -> str:
+    """The chart for a portal page, as a data: URI (the page's CSP allows data: images)."""
+    png = chart_png(data, hq=hq)
+    return f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}" if png else ""
+
+
+def render_email(
+    data: dict, *, hq: bool, government: bool, language: str, url: str = "", buddhist_era: bool = False
+) -> Rendered:
+    """The report as an email in ``language`` (and the reader's calendar): HTML with the chart
+    inline by Content-ID, and text. Dates, numbers and the chart's labels all follow the reader."""
     tz = "UTC" if hq else data["country"]["timezone"]
-    with translation.override(language), timezone.override(tz):
+    with l10n.override(language, tz, buddhist_era):
         context = context_for(data, hq=hq, government=government, chart_src=f"cid:{CHART_CID}", url=url)
         context["language"] = language
         name = "hq_report" if hq else "weekly_report"
-        png = data.get("chart_png")
+        png = chart_png(data, hq=hq)
         return Rendered(
             subject=context["subject"],
             text=render_to_string(f"emails/{name}.txt", context),
             html=render_to_string(f"emails/{name}.html", context),
-            images=((CHART_CID, base64.b64decode(png)),) if png else (),
+            images=((CHART_CID, png),) if png else (),
         )
 
 
@@ -252,6 +316,11 @@ def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
         government = may_see_government(row.recipient, report)
     language = row.payload.get("language") or "en"
     rendered = render_email(
-        report.data, hq=report.country_id is None, government=government, language=language, url=report_url(report)
+        report.data,
+        hq=report.country_id is None,
+        government=government,
+        language=language,
+        url=report_url(report),
+        buddhist_era=bool(row.payload.get("buddhist_era")),
     )
     return rendered, language

@@ -7,7 +7,6 @@ after the beat) and the second run finds ``sent_at`` set and sends nothing, unle
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import logging
@@ -48,6 +47,7 @@ class Recipient:
     government: bool
     user_id: int | None = None
     name: str = ""
+    buddhist_era: bool = False  # a Thai reader's choice of calendar, for dates and chart years
 
 
 def _extra_addresses(country: Country) -> list[str]:
@@ -80,6 +80,7 @@ def country_recipients(country: Country) -> list[Recipient]:
             government=Perm.GOVERNMENT_VIEW in ROLE_PERMISSIONS.get(m.role, frozenset()),
             user_id=m.user_id,
             name=m.user.get_full_name() or m.user.username,
+            buddhist_era=bool(getattr(profile, "buddhist_era", False)),
         )
     for address in _extra_addresses(country):
         recipients.setdefault(
@@ -103,16 +104,13 @@ def hq_recipients() -> list[Recipient]:
             government=Perm.GOVERNMENT_VIEW in HQ_PERMISSIONS.get(p.hq_access, frozenset()),
             user_id=p.user_id,
             name=p.user.get_full_name() or p.user.username,
+            buddhist_era=bool(p.buddhist_era),
         )
         for p in profiles
     ]
 
 
 # --- Building ---------------------------------------------------------------------------
-def _png(data: bytes | None) -> str:
-    return base64.b64encode(data).decode("ascii") if data else ""
-
-
 def country_chart(figures: dict) -> bytes | None:
     """Daily views of the top challenges, as the PNG the email shows inline."""
     series = {
@@ -125,24 +123,23 @@ def country_chart(figures: dict) -> bytes | None:
 
 
 def hq_chart(figures: dict) -> bytes | None:
-    values = {
-        row["name"]: row["views_gained"] for row in figures["countries"][:15] if row["views_gained"]
-    }  # None: no report
+    from opsportal import l10n
+
+    # Bars named in the reader's language (the chart is drawn once per reader language).
+    values = {l10n.country_name(row): row["views_gained"] for row in figures["countries"][:15] if row["views_gained"]}  # None: not reported
     if not values:
         return None
     return charts.bar_chart(values, fmt="png", width=7.2, height=max(2.0, 0.28 * len(values) + 0.8))
 
 
 def build_country_report(country: Country, week: str) -> dict:
-    figures = country_figures(country, week)
-    figures["chart_png"] = _png(country_chart(figures))
-    return figures
+    """The week's figures. The chart is not stored: it is drawn in each reader's language
+    (``render.chart_png``), as a picture drawn once would speak only the first reader's."""
+    return country_figures(country, week)
 
 
 def build_hq_report(week: str) -> dict:
-    figures = hq_figures(week)
-    figures["chart_png"] = _png(hq_chart(figures))
-    return figures
+    return hq_figures(week)
 
 
 # --- Dispatching --------------------------------------------------------------------------
@@ -186,7 +183,12 @@ def _dispatch(
                 recipient_id=r.user_id,
                 to_email="" if r.user_id else r.email,
                 kind=kind,
-                payload={"report_id": report.pk, "language": r.language, "government": r.government},
+                payload={
+                    "report_id": report.pk,
+                    "language": r.language,
+                    "government": r.government,
+                    "buddhist_era": r.buddhist_era,
+                },
             )
             for r in people
         ]

@@ -72,7 +72,9 @@ def report_detail(request, pk: int):
     report = _report_or_404(request, pk)
     hq = report.country_id is None
     government = render.may_see_government(request.user, report)
-    context = render.context_for(report.data, hq=hq, government=government, chart_src=render.data_uri(report.data))
+    context = render.context_for(
+        report.data, hq=hq, government=government, chart_src=render.data_uri(report.data, hq=hq)
+    )
     context.update(
         {
             "report": report,

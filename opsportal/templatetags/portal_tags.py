@@ -31,11 +31,9 @@ def money(amount, currency):
 
 @register.filter
 def change_pct(current, previous):
-    """Week-over-week change as a signed percentage, or a dash when there is no base."""
-    if not previous:
-        return "–"
-    pct = (float(current or 0) - float(previous)) / float(previous) * 100
-    return f"{pct:+.0f}%"
+    """Week-over-week change by the report's growth rule (``l10n.growth``): "new" or the
+    absolute gain when last week's base is too small for a percentage to mean anything."""
+    return l10n.growth(current, previous).text
 
 
 @register.filter

@@ -64,8 +64,8 @@ def test_the_index_lists_every_app(login, demo_data):
         ("influencers.influencer", "Kaykai", ["เก๋ไก๋ สไลเดอร์"]),
         ("influencers.platformaccount", "kaykaisalaider", ["kaykaisalaider"]),
         ("events.event", "DWP", ["Official video media platform", "1,500,000,000.00 IDR"]),
-        ("locales.regulatoryincident", "", ["Temporary block of the app by Kominfo", "2018-07-03"]),
-        ("locales.governmentinteraction", "Minister", ["2018-07-04"]),
+        ("locales.regulatoryincident", "", ["Temporary block of the app by Kominfo", "3 Jul 2018"]),
+        ("locales.governmentinteraction", "Minister", ["4 Jul 2018"]),
         ("locales.culturalmoment", "Songkran", ["สงกรานต์"]),
         ("locales.country", "", ["Asia/Jakarta", "Aug. 1, 2017"]),
     ],
@@ -81,7 +81,7 @@ def test_the_story_shows_in_the_lists(model, query, expected, login, demo_data):
 
 def test_local_times_are_shown_in_the_country_clock(login, demo_data):
     response = login("admin").get(reverse("admin:locales_regulatoryincident_changelist"))
-    assert "2018-07-03 12:00 WIB" in response.content.decode()
+    assert "3 Jul 2018 12:00 WIB" in response.content.decode()
 
 
 def test_a_challenge_shows_its_newest_metric_history_read_only(login, demo_data):

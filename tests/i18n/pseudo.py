@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db import models
+from django.utils import translation
 from django.utils.translation import trans_real
 
 PSEUDO = "xx"
@@ -49,7 +50,11 @@ def install(settings, monkeypatch) -> None:
     settings.LANGUAGES = [*settings.LANGUAGES, (PSEUDO, "Pseudo")]  # this change empties the cache
     monkeypatch.setitem(trans_real._translations, PSEUDO, PseudoTranslation())
     real = trans_real.check_for_language
-    monkeypatch.setattr(trans_real, "check_for_language", lambda code: code == PSEUDO or real(code))
+    patched = lambda code: code == PSEUDO or real(code)  # noqa: E731
+    monkeypatch.setattr(trans_real, "check_for_language", patched)
+    # django.utils.translation keeps the functions it handed out once (``_trans`` caches them):
+    # callers of translation.check_for_language (opsportal.mail) must see the pseudo-locale too.
+    monkeypatch.setattr(translation._trans, "check_for_language", patched, raising=False)
     clear_language_caches()
 
 
@@ -97,6 +102,14 @@ class VisibleText(HTMLParser):
     def handle_data(self, data):
         if not self._skipping and data.strip():
             self.chunks.append(data)
+
+
+def visible_text(html: str) -> str:
+    """What a person reads on a page: its text and readable attributes, one chunk a line."""
+    parser = VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "\n".join([*parser.chunks, *parser.attributes])
 
 
 _WRAPPED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")

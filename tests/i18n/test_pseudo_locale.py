@@ -149,3 +149,23 @@ def test_weekly_report_email_has_no_untranslated_text(hq, demo_data, allowed, ps
         pseudo.english_words(pseudo.unwrapped(line), allowed) for line in [email.subject, *email.text.splitlines()]
     ]
     assert not [words for words in leftover if words], "report text: " + repr([w for w in leftover if w][:20])
+
+
+def test_reminder_emails_have_no_untranslated_text(demo_data, allowed, pseudo_locale):
+    from opsportal.models import ReminderDelivery
+    from opsportal.reminders import emails as reminder_emails
+    from opsportal.reminders import services as reminder_services
+
+    indonesia = Country.objects.get(code="ID")
+    occasions = reminder_services.occasions_for(indonesia)
+    assert occasions, "the demo should trigger reminders"
+    StaffProfile.objects.update(preferred_language=pseudo.PSEUDO)
+    for occasion in occasions:
+        row = ReminderDelivery(kind=occasion.kind, recipient_id=occasion.recipient_id, payload=occasion.payload)
+        email, language = reminder_emails.delivery_email(row)
+        assert language == pseudo.PSEUDO
+        check(email.html, allowed, f"reminder {occasion.kind} html")
+        leftover = [
+            pseudo.english_words(pseudo.unwrapped(line), allowed) for line in [email.subject, *email.text.splitlines()]
+        ]
+        assert not [w for w in leftover if w], f"reminder {occasion.kind} text: {[w for w in leftover if w]}"

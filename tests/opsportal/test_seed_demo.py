@@ -265,3 +265,55 @@ def test_reset_starts_over_and_says_what_it_removed(demo_data):
 def test_the_command_refuses_bad_options(options, db):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO(), **options)
+
+
+def test_story_records_are_dated_by_the_story_not_by_the_install(demo_data):
+    """The 2018 ban's history says it was created on 3 July 2018 (Jakarta), its commitments at the
+    4 July meeting; a 2018 challenge reads as 2018 in its history and its created stamp."""
+    from locales.models import GovernmentCommitment
+
+    jakarta = ZoneInfo("Asia/Jakarta")
+    ban = RegulatoryIncident.objects.get(country__code="ID", opened_at__year=2018)
+    created = ban.history.filter(history_type="+").get()
+    assert created.history_date.astimezone(jakarta).date() == dt.date(2018, 7, 3)
+    assert ban.created_at.year == 2018
+    assert not ban.history.filter(history_date__year__gt=2018).exists()  # no change dated today
+
+    commitments = GovernmentCommitment.objects.filter(incident=ban)
+    assert commitments.count() >= 3
+    for commitment in commitments:
+        made = commitment.history.filter(history_type="+").get().history_date.astimezone(jakarta)
+        assert (made.year, made.month, made.day) == (2018, 7, 4), commitment.description
+
+    frame = Challenge.objects.get(country__code="ID", hashtag="SatuFrameRame")
+    assert frame.history.filter(history_type="+").get().history_date.year == 2018
+    assert frame.created_at.year == 2018
+
+    # The page's history view shows the story's date, not today's.
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="id-lead"))
+    page = client.get(reverse("locales:incident", args=[ban.pk])).content.decode()
+    assert "3 Jul 2018" in page
+    assert dt.date.today().strftime("%Y-%m-%dT") not in page
+
+
+def test_records_without_dates_of_their_own_are_born_with_their_parents(demo_data):
+    """An account appears with its creator, a guest with its event, a contact's history with the story."""
+    from events.models import EventGuest
+    from locales.models import GovernmentContact
+
+    kaykai = Influencer.objects.filter(name__startswith="Kaykai").get()
+    born = kaykai.history.filter(history_type="+").get().history_date
+    assert born.year <= 2018
+    for account in PlatformAccount.objects.filter(influencer=kaykai):
+        assert account.history.filter(history_type="+").get().history_date >= born
+        assert account.history.filter(history_type="+").get().history_date.year <= 2018
+    dwp = Event.objects.get(name__startswith="DWP 2017")
+    for guest in EventGuest.objects.filter(event=dwp):
+        assert guest.history.filter(history_type="+").get().history_date.year == 2017
+    minister = GovernmentContact.objects.filter(country__code="ID", title__icontains="minister").first()
+    assert minister is not None
+    assert minister.history.filter(history_type="+").get().history_date.year <= 2018

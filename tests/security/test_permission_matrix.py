@@ -78,6 +78,7 @@ ANONYMOUS_ROUTES = {
     "admin:login",
     "admin:logout",
     "feeds:calendar",
+    "favicon",  # a redirect to the static icon: browsers ask for it before anyone signs in
 }
 ANONYMOUS_PATHS = {"/api/"}  # unnamed: a redirect to /api/v1/, which itself needs sign-in
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from locales.models import GovernmentContact
 from locales.models.government import Influence, Stance
@@ -51,7 +52,13 @@ class GovernmentContactKind(RowByRowKind):
             example="Budi Santoso",
         ),
         Column("local_name", _l("Name in local script"), aliases=("name_local", "native_name", "nama_lokal")),
-        Column("title", _l("Title"), aliases=("position", "jabatan", "role", "job_title"), example="Director General"),
+        # A person's position ("Director General"), not a record's title: Thai says ตำแหน่ง there.
+        Column(
+            "title",
+            pgettext_lazy("job title of a government contact", "Title"),
+            aliases=("position", "jabatan", "role", "job_title"),
+            example="Director General",
+        ),
         Column("email", _l("Email"), aliases=("e_mail", "mail")),
         Column("phone", _l("Phone"), aliases=("tel", "telephone", "mobile", "hp", "no_hp", "whatsapp", "telepon")),
         Column("channels", _l("Channels"), aliases=("channel", "how_to_reach", "contact_via", "aide")),

@@ -31,9 +31,15 @@
     }
   });
 
-  // After htmx swaps a fragment in, keep the keyboard where the person was.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var focus = event.detail.target.querySelector("[data-focus-after-swap]");
-    if (focus) { focus.focus(); }
+  // After htmx swaps a fragment in, keep the keyboard where the person was (the moved card,
+  // the logged entry). Looked up in the document after settling: with hx-swap="outerHTML" the
+  // event's target is the old element, already out of the page, and holds nothing to focus.
+  document.addEventListener("htmx:afterSettle", function () {
+    var focus = document.querySelector("[data-focus-after-swap]");
+    if (focus) {
+      focus.removeAttribute("data-focus-after-swap");
+      focus.focus();
+      if (focus.scrollIntoView) { focus.scrollIntoView({block: "nearest"}); }
+    }
   });
 })();
