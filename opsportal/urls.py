@@ -4,13 +4,16 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from opsportal import l10n_views
+from opsportal import health, l10n_views
 from opsportal.portal import auth_views
 
 admin.site.site_header = "OpsPortal"
 admin.site.site_title = "OpsPortal admin"
 
 urlpatterns = [
+    # Probes for load balancers and monitors: no login, no redirect (SECURE_REDIRECT_EXEMPT).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_views.urlpatterns)),
     # Django's set_language, also remembered on the profile (replaces django.conf.urls.i18n).
