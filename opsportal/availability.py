@@ -65,6 +65,8 @@ def unavailable_response(request, service: str) -> HttpResponse:
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(retry_after())
     response["Cache-Control"] = "no-store"
+    # The exception's record (shortened to one line by opsportal.logs) already says it.
+    response._has_been_logged = True
     return response
 
 
@@ -79,5 +81,5 @@ class ServiceUnavailableMiddleware:
         marked = getattr(request, _MARK, None)
         if marked is None or response.status_code != 500:
             return response
-        service, exc = marked
+        service, _exc = marked
         return unavailable_response(request, service)

@@ -59,9 +59,8 @@ class QuietRefusalsFilter(logging.Filter):
             service = unavailable_error(record.exc_info[1])
             if service:
                 error = record.exc_info[1]
-                record.msg = f"{record.getMessage()} ({service} unavailable: {type(error).__name__}: {error})".replace(
-                    "\n", " "
-                )
+                detail = f"{type(error).__name__}: {error}".replace("\n", " ")
+                record.msg = f"{record.getMessage()} -> 503 ({service} unavailable: {detail})"
                 record.args = None
                 record.exc_info = None
                 record.exc_text = None
