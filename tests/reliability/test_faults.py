@@ -10,6 +10,7 @@ PostgreSQL and Redis started by the test on their own ports. Run: ``bash scripts
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.error
@@ -273,3 +274,134 @@ def test_a_custom_format_dump_restores_into_a_fresh_database_with_every_record_a
     assert counts["django_migrations"] > 0
     print(f"\nBackup/restore: {len(counts)} tables, {sum(counts.values())} rows, identical after restore "
           f"(audit entries: {counts['opsportal_auditentry']}, dump {dump.stat().st_size // 1024} KiB)")  # fmt: skip
+
+
+def _login(web: Http, username: str, password: str) -> str:
+    """Sign in through the form (CSRF and all) and return the Cookie header of the session.
+
+    Production cookies are Secure: the test speaks plain HTTP to gunicorn as a TLS proxy would,
+    with X-Forwarded-Proto, and carries the cookies itself.
+    """
+    import re
+    import urllib.parse
+
+    def cookies_of(headers) -> dict[str, str]:
+        found = {}
+        for value in headers.get_all("Set-Cookie") or []:
+            name, _eq, rest = value.partition("=")
+            found[name.strip()] = rest.split(";", 1)[0]
+        return found
+
+    proxy = {"X-Forwarded-Proto": "https", "Referer": web.base.replace("http:", "https:") + "/accounts/login/"}
+    with urllib.request.urlopen(urllib.request.Request(web.base + "/accounts/login/", headers=proxy)) as response:
+        page = response.read().decode()
+        jar = cookies_of(response.headers)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(
+        web.base + "/accounts/login/", data=form.encode(), headers={**proxy, "Cookie": cookie}
+    )
+    status, body = 200, b""
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as response:
+            body = response.read()
+    except urllib.error.HTTPError as error:  # the 302 after a successful sign-in
+        status, body = error.code, error.read()
+        jar.update(cookies_of(error.headers))
+    assert "sessionid" in jar, f"sign-in failed: {status} {body[:2000]!r}"
+    return f"sessionid={jar['sessionid']}"
+
+
+def test_bounded_mixed_load_on_two_workers_has_no_5xx(stack):
+    """50 % portal pages, 25 % API reads, 15 % single writes, 10 % 500-row metric pushes (issue 19's mix),
+    20 then 50 users for 30 s each against 127.0.0.1 only. Prints p95/p99 per kind and req/s."""
+    import random
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    _postgres, _redis, procs, http = stack
+    from opsportal.demo import DEFAULT_PASSWORD
+
+    procs.manage("seed_demo")
+    cookie = _login(http, "id-operator", DEFAULT_PASSWORD)
+    key = procs.manage("create_api_token", "--name", "load", "--countries", "ID", "--scopes", "read,write")
+    http_w = Http(http.base.rsplit(":", 1)[1], key.strip().splitlines()[-1])
+    challenges = json.loads(http_w.get("/api/v1/challenges/?country=ID", token=True)[2])["results"]
+    assert challenges
+    counter = iter(range(10**9))
+    lock = threading.Lock()
+
+    def moment() -> str:
+        with lock:
+            n = next(counter)
+        return (dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=n)).isoformat()
+
+    def post(path: str, payload: dict):
+        request = urllib.request.Request(
+            http.base + path, data=json.dumps(payload).encode(), method="POST",
+            headers={"Authorization": f"Bearer {http_w.token}", "Content-Type": "application/json"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def one(rng: random.Random) -> tuple[str, int, float]:
+        roll = rng.random()
+        started = time.perf_counter()
+        challenge = rng.choice(challenges)
+        if roll < 0.5:
+            kind = "portal"
+            status = http.get(rng.choice(["/", "/challenges/", "/influencers/", "/events/"]), cookie=cookie)[0]
+        elif roll < 0.75:
+            kind = "api_read"
+            status = http_w.get(rng.choice(["/api/v1/challenges/", "/api/v1/influencers/"]), token=True)[0]
+        elif roll < 0.9:
+            kind = "write"
+            status = post("/api/v1/challenge-metrics/", {"challenge": challenge["id"], "captured_at": moment(),
+                                                         "views": rng.randrange(10**6)})  # fmt: skip
+        else:
+            kind = "bulk_500"
+            rows = [{"country": "ID", "hashtag": challenge["hashtag"], "captured_at": moment(), "views": i}
+                    for i in range(500)]  # fmt: skip
+            status = post("/api/v1/challenge-metrics/bulk/", {"rows": rows})
+        return kind, status, (time.perf_counter() - started) * 1000
+
+    def phase(users: int, seconds: float, max_requests: int = 20_000) -> dict:
+        results: list[tuple[str, int, float]] = []
+        deadline = time.monotonic() + seconds
+
+        def user(seed: int):
+            rng = random.Random(seed)
+            while time.monotonic() < deadline and len(results) < max_requests:
+                results.append(one(rng))
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(users) as pool:
+            list(pool.map(user, range(users)))
+        elapsed = time.monotonic() - started
+        report = {"users": users, "requests": len(results), "rps": round(len(results) / elapsed, 1)}
+        report["5xx"] = sum(1 for _k, s, _t in results if s >= 500)
+        report["other_errors"] = sorted({s for _k, s, _t in results if 400 <= s < 500})
+        for kind in ("portal", "api_read", "write", "bulk_500"):
+            times = sorted(t for k, _s, t in results if k == kind)
+            if times:
+                report[kind] = {
+                    "n": len(times),
+                    "p95_ms": round(times[int(len(times) * 0.95) - 1]),
+                    "p99_ms": round(times[max(int(len(times) * 0.99) - 1, 0)]),
+                }
+        print(f"\nLoad: {json.dumps(report)}")
+        return report
+
+    for users in (20, 50):
+        report = phase(users, 30)
+        assert report["5xx"] == 0, report
+        assert report["other_errors"] == [], report
