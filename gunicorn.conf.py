@@ -34,6 +34,10 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 def post_fork(server, worker):
     # Connections opened in the master (none today, but a warm-up could) must not be shared.
-    from django.db import connections
+    # Without preload, Django is not set up yet in a fresh worker: nothing to close.
+    from django.conf import settings
 
-    connections.close_all()
+    if settings.configured:
+        from django.db import connections
+
+        connections.close_all()
