@@ -254,11 +254,25 @@ def date_range(field_name: str, *, label_after, label_before, dates: bool = Fals
     )
 
 
+class WholeNumberField(forms.IntegerField):
+    """A count: ``0.5`` or ``1e3`` is refused (the schema says integer), and so is a number
+    PostgreSQL's bigint cannot hold (it would fail in SQL)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberFilter(filters.NumberFilter):
+    field_class = WholeNumberField
+
+
 def number_range(field_name: str, *, label_min, label_max):
-    """A ``..._min`` / ``..._max`` pair (both inclusive) on a number field."""
+    """A ``..._min`` / ``..._max`` pair (both inclusive) on a count (views, followers)."""
     return (
-        filters.NumberFilter(field_name=field_name, lookup_expr="gte", label=label_min),
-        filters.NumberFilter(field_name=field_name, lookup_expr="lte", label=label_max),
+        WholeNumberFilter(field_name=field_name, lookup_expr="gte", label=label_min),
+        WholeNumberFilter(field_name=field_name, lookup_expr="lte", label=label_max),
     )
 
 

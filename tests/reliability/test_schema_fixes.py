@@ -1,0 +1,37 @@
+"""What fuzzing the API against its own schema found (issue 19): the schema and the answers agree."""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from tests.api.conftest import client_for, make_token
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_an_events_copied_from_is_documented_as_nullable(schema):
+    assert schema["components"]["schemas"]["Event"]["properties"]["copied_from"]["nullable"] is True
+
+
+def test_every_webhook_operation_documents_its_404(schema):
+    for path, operations in schema["paths"].items():
+        if "/webhooks/{id}" in path:
+            for method, operation in operations.items():
+                assert "404" in operation["responses"], (method, path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["0.5", "1e3", "99999999999999999999999"])
+def test_a_count_filter_takes_whole_numbers_only(indonesia, value):
+    key, _token = make_token([indonesia])
+    response = client_for(key).get("/api/v1/challenges/", {"views_min": value})
+    assert response.status_code == 400
+    assert "views_min" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_a_whole_number_count_filter_still_works(indonesia):
+    key, _token = make_token([indonesia])
+    assert client_for(key).get("/api/v1/challenges/", {"views_min": "5"}).status_code == 200
