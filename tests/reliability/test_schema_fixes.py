@@ -35,3 +35,17 @@ def test_a_count_filter_takes_whole_numbers_only(indonesia, value):
 def test_a_whole_number_count_filter_still_works(indonesia):
     key, _token = make_token([indonesia])
     assert client_for(key).get("/api/v1/challenges/", {"views_min": "5"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_an_unknown_api_address_is_a_json_404_for_every_method_even_without_csrf(indonesia, method):
+    from rest_framework.test import APIClient
+
+    key, _token = make_token([indonesia])
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.cookies["csrftoken"] = "x" * 32
+    response = getattr(client, method)("/api/v1/webhooks/9.47e-76/", {"url": "x"})
+    assert response.status_code == 404
+    assert response.json()["type"] == "not_found"
