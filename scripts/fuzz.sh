@@ -3,8 +3,8 @@
 #   bash scripts/fuzz.sh                      # 30 examples per operation
 #   FUZZ_EXAMPLES=100 bash scripts/fuzz.sh
 # Serves the seeded demo data with gunicorn (DJANGO_DEBUG=0) on a free loopback port, over a
-# throw-away SQLite database unless DATABASE_URL names one (it is migrated and seeded; CI gives
-# it a database of its own). The token reads and writes every demo country, government data
+# throw-away SQLite database unless FUZZ_DATABASE_URL names an existing one (it is migrated and
+# seeded, and the fuzzer writes into it: never point it at real data). The token reads and writes every demo country, government data
 # included, with a raised throttle. schemathesis lives in its own virtualenv (var/fuzz-venv):
 # its dependencies stay out of the application's.
 set -euo pipefail
@@ -20,7 +20,7 @@ fi
 
 work=$(mktemp -d /tmp/opsportal-fuzz.XXXXXX)
 export OPSPORTAL_VAR_DIR=$work/var
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$work/db.sqlite3}
+export DATABASE_URL=${FUZZ_DATABASE_URL:-sqlite:///$work/db.sqlite3}
 export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="fuzz-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 API_THROTTLE_RATE=1000000/min
 export CELERY_TASK_ALWAYS_EAGER=1 LOG_LEVEL=WARNING
