@@ -3,11 +3,13 @@
 Both are for load balancers and monitors: no login, no session, no HTTPS redirect
 (SECURE_REDIRECT_EXEMPT), no cookies, and nothing that can hang longer than a second per check.
 /readyz answers 503 naming every failing part, and shows when the worker and beat last ticked
-(information only: a stopped worker must not take the web out of the load balancer).
+(information only: a stopped worker must not take the web out of the load balancer). Anyone may
+call it, so the reasons (host names, ports, migration names) go to the log, not the answer.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -17,6 +19,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+log = logging.getLogger(__name__)
 
 # Checking migrations reads every migration file: do it once per process after success.
 _migrations_ok = False
@@ -102,16 +106,17 @@ def readyz(request):
     failing: list[str] = []
 
     def record(name: str, error: str | None) -> None:
-        checks[name] = "ok" if error is None else error
+        checks[name] = "ok" if error is None else "unavailable"
         if error is not None:
             failing.append(name)
+            log.warning("readyz: %s: %s", name, error)
 
     database_error = _check_database()
     record("database", database_error)
     if database_error is None:
         record("migrations", _check_migrations())
     else:
-        checks["migrations"] = "unknown (database unavailable)"
+        checks["migrations"] = "unknown"
     for role, url in _redis_urls().items():
         record(f"redis_{role}", _check_redis(url))
 

@@ -57,6 +57,9 @@ ANONYMOUS_ROUTES = {
     "admin:login",
     "admin:logout",
     "feeds:calendar",
+    # Probes for load balancers and monitors: no record data, reasons only in the log (opsportal/health.py).
+    "healthz",
+    "readyz",
 }
 ANONYMOUS_PATHS = {"/api/"}  # unnamed: a redirect to /api/v1/, which itself needs sign-in
 
