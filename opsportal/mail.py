@@ -55,7 +55,7 @@ def max_attempts() -> int:
 
 def retry_base() -> float:
     """Seconds before the first retry; each further retry waits twice as long."""
-    return float(_setting("OPSPORTAL_MAIL_RETRY_BASE", 60))
+    return float(_setting("OPSPORTAL_MAIL_RETRY_BASE", 30))
 
 
 def stuck_after() -> dt.timedelta:

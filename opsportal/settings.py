@@ -228,6 +228,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # message whose worker was killed goes out within about lease + 1 minute.
 OPSPORTAL_MAIL_STUCK_AFTER = env.int("OPSPORTAL_MAIL_STUCK_AFTER", default=120)
 OPSPORTAL_MAIL_ENQUEUE_LEASE = env.int("OPSPORTAL_MAIL_ENQUEUE_LEASE", default=120)
+# First retry after a temporary SMTP failure; each next one waits twice as long. 30 s drains a
+# 60-second SMTP outage within a minute of its end (tests/reliability/test_faults.py).
+OPSPORTAL_MAIL_RETRY_BASE = env.int("OPSPORTAL_MAIL_RETRY_BASE", default=30)
 
 # --- Celery -----------------------------------------------------------------
 _broker_dir = VAR_DIR / "broker"

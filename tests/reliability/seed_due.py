@@ -13,12 +13,13 @@ def midday_zone() -> str:
     return f"Etc/GMT{-offset:+d}"
 
 
-def run() -> None:
+def run(code: str = "XA", names: tuple[str, ...] = ("ayu", "budi")) -> None:
     zone = midday_zone()
-    country = f.CountryFactory(code="XA", name="Exampleland", timezone=zone, languages=["en"], default_language="en")
+    country = f.CountryFactory(code=code, name=f"Exampleland {code}", timezone=zone, languages=["en"],
+                               default_language="en")  # fmt: skip
     today = dt.datetime.now(ZoneInfo(zone)).date()
     event = f.EventFactory(country=country, name="Talent exchange")
-    for name in ("ayu", "budi"):
+    for name in names:
         user = f.UserFactory(username=name)
         f.StaffProfileFactory(user=user)
         f.MembershipFactory(user=user, country=country, role=Role.OPERATOR)
