@@ -264,7 +264,11 @@ class WholeNumberField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class WholeNumberFilter(filters.NumberFilter):
+    """A count or a record id: documented as an integer, and 400 for anything else (a float id
+    like 3e43 was a 500 on SQLite, which cannot hold it)."""
+
     field_class = WholeNumberField
 
 
@@ -337,8 +341,8 @@ class GovernmentContactFilterSet(OpsFilterSet):
 class GovernmentInteractionFilterSet(OpsFilterSet):
     country = country_filter(GovernmentInteraction)
     kind = ChoicesFilter(choices=InteractionKind.choices, label=_("Kind"))
-    contact = filters.NumberFilter(field_name="contact_id", label=_("Contact id"))
-    incident = filters.NumberFilter(field_name="incident_id", label=_("Incident id"))
+    contact = WholeNumberFilter(field_name="contact_id", label=_("Contact id"))
+    incident = WholeNumberFilter(field_name="incident_id", label=_("Incident id"))
     owner = OwnerFilter(field_name="owner")
     start_after, start_before = date_range(
         "occurred_at", label_after=_("Happened after"), label_before=_("Happened before")

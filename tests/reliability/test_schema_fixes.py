@@ -49,3 +49,13 @@ def test_an_unknown_api_address_is_a_json_404_for_every_method_even_without_csrf
     response = getattr(client, method)("/api/v1/webhooks/9.47e-76/", {"url": "x"})
     assert response.status_code == 404
     assert response.json()["type"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/follower-snapshots/?account=-3.02e%2B203", "/api/v1/government-interactions/?contact=3.01e%2B43"]
+)
+def test_an_id_filter_too_large_or_fractional_is_400_not_500(indonesia, path):
+    key, _token = make_token([indonesia], scopes=("read", "government"))
+    response = client_for(key).get(path)
+    assert response.status_code == 400, response.content
