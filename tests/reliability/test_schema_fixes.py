@@ -59,3 +59,17 @@ def test_an_id_filter_too_large_or_fractional_is_400_not_500(indonesia, path):
     key, _token = make_token([indonesia], scopes=("read", "government"))
     response = client_for(key).get(path)
     assert response.status_code == 400, response.content
+
+
+@pytest.mark.django_db
+def test_an_occurrence_without_an_end_or_with_a_year_out_of_range_is_not_a_500(indonesia):
+    from tests import factories as f
+
+    key, _token = make_token([indonesia])
+    moment = f.CulturalMomentFactory(country=indonesia)
+    api = client_for(key)
+    url = f"/api/v1/cultural-moments/{moment.pk}/"
+    bad_year = api.patch(url, {"occurrences": [{"year": 412491, "starts_on": "2026-04-13"}]}, format="json")
+    assert bad_year.status_code == 400 and "occurrences.0.year" in bad_year.json()["errors"], bad_year.json()
+    no_end = api.patch(url, {"occurrences": [{"year": 2026, "starts_on": "2026-04-13"}]}, format="json")
+    assert no_end.status_code == 400 and "occurrences.0.ends_on" in no_end.json()["errors"], no_end.json()
