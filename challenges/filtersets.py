@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from locales.filtersets import (
@@ -12,6 +11,7 @@ from locales.filtersets import (
     OwnerFilter,
     StableOrderingFilter,
     TimeFilter,
+    WholeNumberFilter,
     country_filter,
     date_range,
     number_range,
@@ -32,7 +32,7 @@ class ChallengeFilterSet(OpsFilterSet):
     status = ChoicesFilter(choices=Status.choices, label=_("Status"))
     format = ChoicesFilter(choices=Format.choices, label=_("Format"))
     owner = OwnerFilter(field_name="owner")
-    cultural_moment = filters.NumberFilter(field_name="cultural_moment_id", label=_("Cultural moment id"))
+    cultural_moment = WholeNumberFilter(field_name="cultural_moment_id", label=_("Cultural moment id"))
     start_after, start_before = date_range(
         "starts_at", label_after=_("Starts on or after"), label_before=_("Starts on or before")
     )
@@ -52,9 +52,9 @@ class ChallengeFilterSet(OpsFilterSet):
 
 class ParticipationFilterSet(OpsFilterSet):
     country = country_filter(ChallengeParticipation)
-    challenge = filters.NumberFilter(field_name="challenge_id", label=_("Challenge id"))
+    challenge = WholeNumberFilter(field_name="challenge_id", label=_("Challenge id"))
     hashtag = HashtagFilter(field_name="challenge__hashtag", label=_("Challenge hashtag"))
-    influencer = filters.NumberFilter(field_name="influencer_id", label=_("Influencer id"))
+    influencer = WholeNumberFilter(field_name="influencer_id", label=_("Influencer id"))
     role = ChoicesFilter(choices=ParticipationRole.choices, label=_("Role"))
     views_min, views_max = number_range(
         "video_views", label_min=_("Video views at least"), label_max=_("Video views at most")
@@ -68,7 +68,7 @@ class ParticipationFilterSet(OpsFilterSet):
 
 class MetricSnapshotFilterSet(OpsFilterSet):
     country = country_filter(ChallengeMetricSnapshot)
-    challenge = filters.NumberFilter(field_name="challenge_id", label=_("Challenge id"))
+    challenge = WholeNumberFilter(field_name="challenge_id", label=_("Challenge id"))
     hashtag = HashtagFilter(field_name="challenge__hashtag", label=_("Challenge hashtag"))
     captured_after, captured_before = date_range(
         "captured_at", label_after=_("Captured at or after"), label_before=_("Captured at or before")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
+from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
 
 from .models import Challenge, ChallengeMetricSnapshot
 
@@ -118,6 +119,7 @@ def _parse_metric_rows(rows: list, errors: RowErrors) -> list[tuple]:
     Written for 10,000-row batches: the common shapes take a fast path, and the values a batch
     repeats (its country codes, its one or few timestamps) are checked once.
     """
+    now = timezone.now()
     parsed = []
     seen: dict[tuple, int] = {}
     moments: dict = {}
@@ -146,7 +148,10 @@ def _parse_metric_rows(rows: list, errors: RowErrors) -> list[tuple]:
         captured_at = moments.get(raw, False) if type(raw) is str else None
         if captured_at is False:
             captured_at = moments[raw] = parse_moment(raw)
-        if captured_at is None:
+        if captured_at is not None and moment_ahead(captured_at, now):
+            errors.add(index, "captured_at", str(MOMENT_AHEAD))
+            captured_at = None
+        elif captured_at is None:
             errors.add(
                 index, "captured_at", _("Give an ISO 8601 time with its UTC offset, e.g. 2026-07-04T10:00:00+07:00.")
             )

@@ -10,6 +10,7 @@ from locales.filtersets import (
     OpsFilterSet,
     OwnerFilter,
     StableOrderingFilter,
+    WholeNumberFilter,
     country_filter,
     date_range,
 )
@@ -23,8 +24,8 @@ class EventFilterSet(OpsFilterSet):
     kind = ChoicesFilter(choices=Kind.choices, label=_("Kind"))
     owner = OwnerFilter(field_name="owner")
     city = filters.CharFilter(lookup_expr="iexact", label=_("City"))
-    challenge = filters.NumberFilter(field_name="challenge_id", label=_("Event challenge id"))
-    cultural_moment = filters.NumberFilter(field_name="cultural_moment_id", label=_("Cultural moment id"))
+    challenge = WholeNumberFilter(field_name="challenge_id", label=_("Event challenge id"))
+    cultural_moment = WholeNumberFilter(field_name="cultural_moment_id", label=_("Cultural moment id"))
     start_after, start_before = date_range(
         "starts_at", label_after=_("Starts on or after"), label_before=_("Starts on or before")
     )
@@ -50,8 +51,8 @@ class PartnerFilterSet(OpsFilterSet):
 
 class EventPartnerFilterSet(filters.FilterSet):
     country = country_filter(EventPartner)
-    event = filters.NumberFilter(field_name="event_id", label=_("Event id"))
-    partner = filters.NumberFilter(field_name="partner_id", label=_("Partner id"))
+    event = WholeNumberFilter(field_name="event_id", label=_("Event id"))
+    partner = WholeNumberFilter(field_name="partner_id", label=_("Partner id"))
     ordering = StableOrderingFilter(fields=["role"])
 
     class Meta:
@@ -61,7 +62,7 @@ class EventPartnerFilterSet(filters.FilterSet):
 
 class EventTaskFilterSet(OpsFilterSet):
     country = country_filter(EventTask)
-    event = filters.NumberFilter(field_name="event_id", label=_("Event id"))
+    event = WholeNumberFilter(field_name="event_id", label=_("Event id"))
     owner = OwnerFilter(field_name="assignee", label=_("Assignee"))
     done = filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_after, due_before = date_range(
@@ -76,8 +77,8 @@ class EventTaskFilterSet(OpsFilterSet):
 
 class EventGuestFilterSet(OpsFilterSet):
     country = country_filter(EventGuest)
-    event = filters.NumberFilter(field_name="event_id", label=_("Event id"))
-    influencer = filters.NumberFilter(field_name="influencer_id", label=_("Influencer id"))
+    event = WholeNumberFilter(field_name="event_id", label=_("Event id"))
+    influencer = WholeNumberFilter(field_name="influencer_id", label=_("Influencer id"))
     status = ChoicesFilter(choices=GuestStatus.choices, label=_("Status"))
     ordering = StableOrderingFilter(fields=["status", "updated_at"])
 

@@ -15,6 +15,7 @@ from locales.filtersets import (
     OwnerFilter,
     StableOrderingFilter,
     TimeFilter,
+    WholeNumberFilter,
     _split,
     country_filter,
     date_range,
@@ -97,7 +98,7 @@ class PlatformAccountFilterSet(OpsFilterSet):
     country = country_filter(PlatformAccount)
     platform = ChoicesFilter(choices=Platform.choices, label=_("Platform"))
     handle = HandleFilter(field_name="handle", label=_("Handle"))
-    influencer = filters.NumberFilter(field_name="influencer_id", label=_("Influencer id"))
+    influencer = WholeNumberFilter(field_name="influencer_id", label=_("Influencer id"))
     followers_min, followers_max = number_range(
         "followers", label_min=_("Followers at least"), label_max=_("Followers at most")
     )
@@ -110,8 +111,8 @@ class PlatformAccountFilterSet(OpsFilterSet):
 
 class FollowerSnapshotFilterSet(OpsFilterSet):
     country = country_filter(FollowerSnapshot)
-    account = filters.NumberFilter(field_name="account_id", label=_("Account id"))
-    influencer = filters.NumberFilter(field_name="account__influencer_id", label=_("Influencer id"))
+    account = WholeNumberFilter(field_name="account_id", label=_("Account id"))
+    influencer = WholeNumberFilter(field_name="account__influencer_id", label=_("Influencer id"))
     platform = ChoicesFilter(field_name="account__platform", choices=Platform.choices, label=_("Platform"))
     handle = HandleFilter(field_name="account__handle", label=_("Handle"))
     date_after, date_before = date_range(
@@ -135,7 +136,7 @@ class FollowerSnapshotFilterSet(OpsFilterSet):
 
 class InfluencerInteractionFilterSet(OpsFilterSet):
     country = country_filter(InfluencerInteraction)
-    influencer = filters.NumberFilter(field_name="influencer_id", label=_("Influencer id"))
+    influencer = WholeNumberFilter(field_name="influencer_id", label=_("Influencer id"))
     kind = ChoicesFilter(choices=InteractionKind.choices, label=_("Kind"))
     owner = OwnerFilter(field_name="owner")
     start_after, start_before = date_range(

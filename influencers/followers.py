@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from challenges.metrics import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
+from opsportal.timecheck import DAY_AHEAD, day_ahead
 
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount
 
@@ -46,6 +47,7 @@ def _parse_date(value) -> dt.date | None:
 
 def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
     parsed, seen = [], {}
+    now = timezone.now()
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             errors.add(index, None, _("Each row is an object."))
@@ -63,6 +65,9 @@ def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
         day = _parse_date(row.get("date"))
         if day is None:
             errors.add(index, "date", _("Give a date as YYYY-MM-DD."))
+        elif day_ahead(day, now):
+            errors.add(index, "date", str(DAY_AHEAD))
+            day = None
         followers = parse_count(row.get("followers"))
         if followers is None:
             errors.add(index, "followers", _("Give a whole number, zero or more."))

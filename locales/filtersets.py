@@ -258,11 +258,29 @@ def date_range(field_name: str, *, label_after, label_before, dates: bool = Fals
     )
 
 
+class WholeNumberField(forms.IntegerField):
+    """A count: ``0.5`` or ``1e3`` is refused (the schema says integer), and so is a number
+    PostgreSQL's bigint cannot hold (it would fail in SQL)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberFilter(filters.NumberFilter):
+    """A count or a record id: documented as an integer, and 400 for anything else (a float id
+    like 3e43 was a 500 on SQLite, which cannot hold it)."""
+
+    field_class = WholeNumberField
+
+
 def number_range(field_name: str, *, label_min, label_max):
-    """A ``..._min`` / ``..._max`` pair (both inclusive) on a number field."""
+    """A ``..._min`` / ``..._max`` pair (both inclusive) on a count (views, followers)."""
     return (
-        filters.NumberFilter(field_name=field_name, lookup_expr="gte", label=label_min),
-        filters.NumberFilter(field_name=field_name, lookup_expr="lte", label=label_max),
+        WholeNumberFilter(field_name=field_name, lookup_expr="gte", label=label_min),
+        WholeNumberFilter(field_name=field_name, lookup_expr="lte", label=label_max),
     )
 
 
@@ -327,8 +345,8 @@ class GovernmentContactFilterSet(OpsFilterSet):
 class GovernmentInteractionFilterSet(OpsFilterSet):
     country = country_filter(GovernmentInteraction)
     kind = ChoicesFilter(choices=InteractionKind.choices, label=_("Kind"))
-    contact = filters.NumberFilter(field_name="contact_id", label=_("Contact id"))
-    incident = filters.NumberFilter(field_name="incident_id", label=_("Incident id"))
+    contact = WholeNumberFilter(field_name="contact_id", label=_("Contact id"))
+    incident = WholeNumberFilter(field_name="incident_id", label=_("Incident id"))
     owner = OwnerFilter(field_name="owner")
     start_after, start_before = date_range(
         "occurred_at", label_after=_("Happened after"), label_before=_("Happened before")

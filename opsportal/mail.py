@@ -11,8 +11,10 @@ Guarantees:
   it is still ``queued`` and marks it ``sending`` before talking to SMTP. A replayed task, a task
   redelivered after a worker died, or a second worker finds the row taken and does nothing.
 - Nothing is dropped: a row left ``sending`` by a dead worker is re-queued once its lease
-  (``OPSPORTAL_MAIL_STUCK_AFTER``) has run out, and queued rows whose task was lost are re-enqueued
-  by ``sweep()``, which every reminders tick runs.
+  (``OPSPORTAL_MAIL_STUCK_AFTER``, two minutes, renewed just before the SMTP conversation) has run
+  out, and queued rows whose task was lost (a worker killed, Redis restarted, the broker away when
+  the row was queued) are re-enqueued by ``sweep()``, which beat runs every minute: after a worker
+  is killed every message goes out within about lease + one minute.
 The one window left is a worker dying after the SMTP server accepted a message and before the row
 says so; the message then goes again after the lease, with the same Message-ID, which mail
 servers and clients use to drop the copy.
@@ -53,17 +55,17 @@ def max_attempts() -> int:
 
 def retry_base() -> float:
     """Seconds before the first retry; each further retry waits twice as long."""
-    return float(_setting("OPSPORTAL_MAIL_RETRY_BASE", 60))
+    return float(_setting("OPSPORTAL_MAIL_RETRY_BASE", 30))
 
 
 def stuck_after() -> dt.timedelta:
     """How long a send may hold its row before the sweeper assumes the worker died."""
-    return dt.timedelta(seconds=_setting("OPSPORTAL_MAIL_STUCK_AFTER", 15 * 60))
+    return dt.timedelta(seconds=_setting("OPSPORTAL_MAIL_STUCK_AFTER", 120))
 
 
 def enqueue_lease() -> dt.timedelta:
     """After a row is handed to the queue, how long before the sweeper hands it again."""
-    return dt.timedelta(seconds=_setting("OPSPORTAL_MAIL_ENQUEUE_LEASE", 10 * 60))
+    return dt.timedelta(seconds=_setting("OPSPORTAL_MAIL_ENQUEUE_LEASE", 120))
 
 
 # --- Rendering ------------------------------------------------------------------------
@@ -245,6 +247,17 @@ def _claim(delivery_id: int, now: dt.datetime) -> ReminderDelivery | None:
     return row
 
 
+def _renew_lease(row: ReminderDelivery) -> None:
+    """Heartbeat: rendering (a report's charts) may have used part of the lease; SMTP gets a full one.
+
+    The lease is short so that a killed worker's mail goes out within minutes; renewing it here
+    keeps a slow render from letting the sweeper hand a live send to a second worker.
+    """
+    ReminderDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(
+        next_attempt_at=timezone.now() + stuck_after()
+    )
+
+
 def _finish(row: ReminderDelivery, status: str, **fields) -> None:
     ReminderDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(status=status, **fields)
 
@@ -272,6 +285,7 @@ def deliver(delivery_id: int, connection=None) -> Outcome:
     try:
         rendered, language = _renderer(row.kind)(row)
         message = build_message(rendered, to, row.key, language)
+        _renew_lease(row)
         message.connection = connection or get_connection(fail_silently=False)
         message.send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row

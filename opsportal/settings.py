@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("OPSPORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -78,6 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: sees the final response and, for a request logged, its status and time.
+    "opsportal.logs.AccessLogMiddleware",
+    # A 500 caused by an absent database or broker becomes a 503 with Retry-After.
+    "opsportal.availability.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +148,11 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://opsportal"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Everything cached can be recomputed or skipped: a Redis outage is a miss, not a 500.
+    CACHES["default"]["BACKEND"] = "opsportal.cache.FailOpenRedisCache"
+# Seconds a client is told to wait (Retry-After) when PostgreSQL or the broker is away.
+OPSPORTAL_RETRY_AFTER = env.int("OPSPORTAL_RETRY_AFTER", default=10)
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -199,7 +210,8 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "opsportal" / "static"]
+# opsportal/static/ is found by the app-directories finder (opsportal is an installed app);
+# listing it in STATICFILES_DIRS too made collectstatic find portal.css twice.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -225,6 +237,17 @@ else:
     EMAIL_FILE_PATH = str(EMAIL_OUTBOX_DIR)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpsPortal <opsportal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP conversation never outlasts the outbox lease below, so a live send is never taken
+# for a dead one.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Outbox (opsportal/mail.py): a send holds its row this long (renewed just before SMTP); a row
+# handed to the queue is handed again after the enqueue lease. With the one-minute sweep, a
+# message whose worker was killed goes out within about lease + 1 minute.
+OPSPORTAL_MAIL_STUCK_AFTER = env.int("OPSPORTAL_MAIL_STUCK_AFTER", default=120)
+OPSPORTAL_MAIL_ENQUEUE_LEASE = env.int("OPSPORTAL_MAIL_ENQUEUE_LEASE", default=120)
+# First retry after a temporary SMTP failure; each next one waits twice as long. 30 s drains a
+# 60-second SMTP outage within a minute of its end (tests/reliability/test_faults.py).
+OPSPORTAL_MAIL_RETRY_BASE = env.int("OPSPORTAL_MAIL_RETRY_BASE", default=30)
 
 # --- Celery -----------------------------------------------------------------
 _broker_dir = VAR_DIR / "broker"
@@ -240,6 +263,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message not acknowledged within this time is handed to another worker. Explicit
+        # (kombu's default is one hour): it must exceed the longest task and the longest
+        # countdown in use (webhook retries); outbox email does not rely on it (the sweep does).
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+        # Fail fast and let the outbox rows carry the work while Redis is away.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# Publishing while the broker is away: a few quick retries, then the caller's fallback
+# (the outbox or webhook row stays queued and the sweep re-sends it).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Keep Django's LOGGING (timestamps, levels, JSON, request ids) in the worker and beat too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -249,10 +288,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: re-send outbox email whose worker died or whose task Redis lost, and record
+    # that beat and a worker are alive (/readyz shows it).
+    "outbox-sweep": {"task": "opsportal.tasks.outbox_sweep", "schedule": 60},
     # One tick finds what is due in each country's local time and fans out.
     "reminders-tick": {"task": "opsportal.tasks.reminders_tick", "schedule": 15 * 60},
     "weekly-reports-tick": {"task": "opsportal.tasks.weekly_reports_tick", "schedule": 15 * 60},
-    "webhooks-requeue": {"task": "opsportal.webhooks.tasks.requeue_stuck_webhook_deliveries", "schedule": 15 * 60},
+    "webhooks-requeue": {"task": "opsportal.webhooks.tasks.requeue_stuck_webhook_deliveries", "schedule": 60},
     "imports-delete-old-files": {"task": "opsportal.imports.delete_old_files", "schedule": 6 * 60 * 60},
 }
 
@@ -299,6 +341,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Probes talk plain HTTP to the container; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -318,13 +362,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Text (default) or JSON lines; both carry a timestamp, the level and the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
 
 # --- OpsPortal ---------------------------------------------------------------
 # Local hour at which reminders and weekly reports go out.

@@ -30,9 +30,34 @@ def _now(value: str | None) -> dt.datetime:
     return dt.datetime.fromisoformat(value) if value else timezone.now()
 
 
+# Retries further off than this are left to the sweep (the row holds its next attempt time):
+# a countdown longer than the broker's visibility timeout would be redelivered early.
+LONGEST_COUNTDOWN = 5 * 60
+
+
+def _send_delivery(delivery_id: int) -> None:
+    """Hand a row to a worker; while the broker is away the row stays queued for the sweep."""
+    try:
+        deliver.delay(delivery_id)
+    except Exception as error:  # noqa: BLE001 - kombu's OperationalError and socket errors alike
+        log.warning("outbox: could not queue delivery %s (%s); the sweep will send it", delivery_id, error)
+
+
 def enqueue_deliveries(ids: list[int]) -> None:
     for delivery_id in ids:
-        transaction.on_commit(partial(deliver.delay, delivery_id))
+        transaction.on_commit(partial(_send_delivery, delivery_id))
+
+
+@shared_task(ignore_result=True)
+def outbox_sweep() -> int:
+    """Every minute (beat): recover the outbox and record that beat and a worker are alive."""
+    from opsportal.models.heartbeat import beat
+
+    ids = mail.sweep()
+    enqueue_deliveries(ids)
+    beat("scheduler", detail=f"outbox sweep re-sent {len(ids)}")
+    beat("worker", detail="ran the outbox sweep")
+    return len(ids)
 
 
 @shared_task(ignore_result=True)
@@ -57,7 +82,7 @@ def country_reminders(self, country_id: int, now: str | None = None) -> None:
 def deliver(self, delivery_id: int) -> str:
     """Send one outbox row; the row's state, not Celery's, decides whether and when to retry."""
     outcome = mail.deliver(delivery_id)
-    if outcome.retry_in is not None:
+    if outcome.retry_in is not None and outcome.retry_in <= LONGEST_COUNTDOWN:
         deliver.apply_async((delivery_id,), countdown=outcome.retry_in)
     return outcome.status
 

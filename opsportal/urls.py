@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from opsportal import l10n_views
+from opsportal import health, l10n_views
 from opsportal.api_docs import CachedSchemaView
 from opsportal.portal import auth_views
 from opsportal.signin import AdminSignInForm
@@ -27,6 +27,9 @@ admin.site.site_title = "OpsPortal admin"
 urlpatterns = [
     # Browsers and feed readers ask for /favicon.ico whatever the page says: send them the icon.
     path("favicon.ico", favicon, name="favicon"),
+    # Probes for load balancers and monitors: no login, no redirect (SECURE_REDIRECT_EXEMPT).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_views.urlpatterns)),
     # Django's set_language, also remembered on the profile (replaces django.conf.urls.i18n).

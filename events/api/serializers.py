@@ -24,7 +24,8 @@ class EventSerializer(OpsModelSerializer):
     currency = serializers.CharField(
         max_length=3, required=False, help_text=_("ISO 4217; defaults to the country's currency.")
     )
-    copied_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    # null for an event that was not copied (the schema said integer: issue 19's fuzzing).
+    copied_from = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Event

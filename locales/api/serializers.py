@@ -46,9 +46,17 @@ class OccurrenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = CulturalMomentOccurrence
         fields = ["year", "starts_on", "ends_on"]
+        # A calendar year: SQLite enforces no range on the small integer, so the API does.
+        extra_kwargs = {"year": {"min_value": 1, "max_value": 9999}}
 
     def validate(self, attrs):
-        if attrs["ends_on"] < attrs["starts_on"]:
+        # The list replaces the stored one, so each item is whole even in a PATCH (where DRF makes
+        # nested fields optional): a missing field was a KeyError, a 500 (schemathesis).
+        missing = {name: [_("This field is required.")] for name in self.Meta.fields if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        starts_on, ends_on = attrs["starts_on"], attrs["ends_on"]
+        if ends_on < starts_on:
             raise serializers.ValidationError({"ends_on": [_("The end cannot be before the start.")]})
         return attrs
 

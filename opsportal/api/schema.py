@@ -71,6 +71,10 @@ class OpsAutoSchema(AutoSchema):
         if action in {"create", "update", "partial_update", "destroy"}:
             codes.append(409)
         responses.update(errors(*sorted(codes)))
+        if action == "list":
+            # gunicorn refuses a request line over 4094 bytes before Django sees it (plain text,
+            # not the error shape); a list with many filters can reach it (schemathesis did).
+            responses[414] = OpenApiResponse(description="The address is longer than the server accepts.")
         return responses
 
     def get_override_parameters(self):

@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .heartbeat import Heartbeat
 from .notifications import Notification, ReminderDelivery
 from .reports import WeeklyReport
 from .tokens import ApiToken, Scope
@@ -7,6 +8,7 @@ from .views import SavedView
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Heartbeat",
     "Notification",
     "ReminderDelivery",
     "SavedView",

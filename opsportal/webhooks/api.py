@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from locales.models import Country
 from opsportal.access import Perm, access_for_user
 from opsportal.api.fields import TextKeyField
+from opsportal.api.schema import OpsAutoSchema, errors
 
 from . import services
 from .models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription, generate_secret
@@ -111,6 +112,8 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
 
     serializer_class = WebhookSubscriptionSerializer
     permission_classes = [CanManageWebhooks]
+    # Every operation documents its 400/401/403/404 answers, as the other resources do.
+    schema = OpsAutoSchema()
     queryset = WebhookSubscription.objects.prefetch_related("countries")
     cursor_ordering = "-pk"
 
@@ -142,7 +145,11 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
         if serializer.validated_data.get("active") and sub.disabled_at is not None:
             services.subscription_enable(sub)
 
-    @extend_schema(request=None, summary="Rotate the signing secret (returned once)")
+    @extend_schema(
+        request=None,
+        responses={200: WebhookSubscriptionSerializer, **errors(401, 403, 404, 429)},
+        summary="Rotate the signing secret (returned once)",
+    )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         sub = self.get_object()
@@ -150,13 +157,20 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
         sub.save(update_fields=["secret", "updated_at"])
         return Response(self.get_serializer(sub, context={**self.get_serializer_context(), "show_secret": True}).data)
 
-    @extend_schema(request=None, summary="Enable a subscription disabled after failures")
+    @extend_schema(
+        request=None,
+        responses={200: WebhookSubscriptionSerializer, **errors(401, 403, 404, 429)},
+        summary="Enable a subscription disabled after failures",
+    )
     @action(detail=True, methods=["post"])
     def enable(self, request, pk=None):
         sub = services.subscription_enable(self.get_object())
         return Response(self.get_serializer(sub).data)
 
-    @extend_schema(responses=DeliverySerializer(many=True), summary="The latest 50 deliveries")
+    @extend_schema(
+        responses={200: DeliverySerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        summary="The latest 50 deliveries",
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def deliveries(self, request, pk=None):
         sub = self.get_object()

@@ -79,6 +79,9 @@ ANONYMOUS_ROUTES = {
     "admin:logout",
     "feeds:calendar",
     "favicon",  # a redirect to the static icon: browsers ask for it before anyone signs in
+    # Probes for load balancers and monitors: no record data, reasons only in the log (opsportal/health.py).
+    "healthz",
+    "readyz",
 }
 ANONYMOUS_PATHS = {"/api/"}  # unnamed: a redirect to /api/v1/, which itself needs sign-in
 

@@ -23,6 +23,7 @@ from opsportal.imports.kinds.base import (
     collect,
     differences,
 )
+from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
 
 FORMAT_ALIASES = {
     "dancing": "dance",
@@ -362,6 +363,8 @@ class MetricSnapshotKind(ImportKind):
         for name in ("hashtag", "captured_at"):
             if name not in clean and not any(p[0] == name for p in problems):
                 problems.append((name, _("Required.")))
+        if clean.get("captured_at") is not None and moment_ahead(clean["captured_at"]):
+            problems.append(("captured_at", str(MOMENT_AHEAD)))
         if not any(m in values for m in METRICS) and not problems:
             problems.append(("views", _("Give at least one of views, videos, likes, comments, shares.")))
         if problems:

@@ -46,6 +46,7 @@ from opsportal.imports.kinds.base import (
     differences,
     local_today,
 )
+from opsportal.timecheck import DAY_AHEAD, day_ahead
 
 PLATFORMS = [p for p in Platform.values if p != Platform.OTHER]
 # Built once: TextChoices.choices makes a new list on every call, and rows are many.
@@ -358,6 +359,8 @@ class InfluencerKind(ImportKind):
         if "relationship_owner" in clean:
             clean["relationship_owner_id"] = clean.pop("relationship_owner").pk
         followers_on = clean.pop("followers_on", None) or local_today(country)
+        if day_ahead(followers_on):
+            problems.append(("followers_on", str(DAY_AHEAD)))
         categories = clean.pop("categories", None)
         return ParsedRow(number, country, clean, categories, accounts, followers_on, problems)
 
