@@ -1,0 +1,189 @@
+"""The portal's create, edit and correct screens (issue 14): each calls the service the API and
+admin use, refuses bad input with an error next to the field, saves nothing half-way, and every
+write lands in the audit trail with the portal as its door."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
+from opsportal.db import Door, Source
+from opsportal.models import AuditEntry
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def last_door(obj) -> str:
+    return obj.history.order_by("-history_date", "-history_id").first().history_door
+
+
+def account_rows(*rows, total=None, initial=0):
+    data = {
+        "accounts-TOTAL_FORMS": str(total or max(len(rows), 2)),
+        "accounts-INITIAL_FORMS": str(initial),
+        "accounts-MIN_NUM_FORMS": "0",
+        "accounts-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"accounts-{i}-{key}"] = value
+    return data
+
+
+INFLUENCER = {"name": "Nate & Mee", "kind": "creator", "stage": "prospect"}
+
+
+# --- 1. influencers with their platform accounts -------------------------------------------------
+def test_operator_adds_influencer_with_two_accounts(id_operator, indonesia):
+    client = signed_in(id_operator)
+    assert client.get("/influencers/new/").status_code == 200
+    data = {
+        **INFLUENCER,
+        **account_rows(
+            {"platform": "youtube", "handle": "@natemee"}, {"platform": "tiktok", "handle": "natemee.official"}
+        ),
+    }
+    response = client.post("/influencers/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    influencer = Influencer.objects.get(name="Nate & Mee")
+    assert influencer.country == indonesia
+    assert influencer.created_by == id_operator
+    assert sorted(influencer.accounts.values_list("handle", flat=True)) == ["natemee", "natemee.official"]
+    assert last_door(influencer) == Door.PORTAL
+    assert {last_door(a) for a in influencer.accounts.all()} == {Door.PORTAL}
+
+
+def test_influencer_form_refuses_bad_input_next_to_the_field(id_operator, indonesia):
+    client = signed_in(id_operator)
+    response = client.post("/influencers/new/", {**INFLUENCER, "name": "", "email": "not-an-email", **account_rows()})
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() >= {"name", "email"}
+    assert Influencer.objects.count() == 0
+
+
+def test_a_duplicate_handle_is_refused_on_the_field_and_nothing_is_saved(id_operator, indonesia, thailand):
+    other = f.InfluencerFactory(country=thailand)
+    f.PlatformAccountFactory(influencer=other, platform="youtube", handle="taken")
+    client = signed_in(id_operator)
+    data = {**INFLUENCER, **account_rows({"platform": "youtube", "handle": "Taken"})}
+    response = client.post("/influencers/new/", data)
+    assert response.status_code == 400
+    assert response.context["formset"].forms[0].errors["handle"]
+    assert not Influencer.objects.filter(name="Nate & Mee").exists()
+    # Twice in the same form.
+    data = {
+        **INFLUENCER,
+        **account_rows({"platform": "tiktok", "handle": "same"}, {"platform": "tiktok", "handle": "@SAME"}),
+    }
+    response = client.post("/influencers/new/", data)
+    assert response.status_code == 400
+    assert response.context["formset"].forms[1].errors["handle"]
+    assert not PlatformAccount.objects.filter(handle__iexact="same").exists()
+
+
+def test_edit_adds_and_removes_accounts(id_operator, indonesia):
+    influencer = f.InfluencerFactory(country=indonesia, name="Kaykai")
+    old = f.PlatformAccountFactory(influencer=influencer, platform="instagram", handle="kaykai_old")
+    client = signed_in(id_operator)
+    assert client.get(f"/influencers/{influencer.pk}/edit/").status_code == 200
+    data = {
+        "name": "Kaykai Salaider",
+        "kind": "creator",
+        **account_rows(
+            {"id": str(old.pk), "platform": "instagram", "handle": "kaykai_old", "DELETE": "on"},
+            {"platform": "tiktok", "handle": "kaykai"},
+            total=3,
+            initial=1,
+        ),
+    }
+    response = client.post(f"/influencers/{influencer.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    influencer.refresh_from_db()
+    assert influencer.name == "Kaykai Salaider"
+    assert list(influencer.accounts.values_list("handle", flat=True)) == ["kaykai"]
+    deleted = PlatformAccount.history.filter(id=old.pk, history_type="-").get()
+    assert deleted.history_door == Door.PORTAL
+
+
+def test_an_account_with_follower_history_is_kept(id_operator, indonesia):
+    influencer = f.InfluencerFactory(country=indonesia, name="Kaykai")
+    old = f.PlatformAccountFactory(influencer=influencer, platform="youtube", handle="kaykaiyt")
+    f.FollowerSnapshotFactory(account=old, date=dt.date(2026, 1, 1), followers=5_700_000)
+    data = {
+        "name": "Renamed",
+        "kind": "creator",
+        **account_rows({"id": str(old.pk), "platform": "youtube", "handle": "kaykaiyt", "DELETE": "on"}, initial=1),
+    }
+    response = signed_in(id_operator).post(f"/influencers/{influencer.pk}/edit/", data)
+    assert response.status_code == 400
+    assert PlatformAccount.objects.filter(pk=old.pk).exists()
+    influencer.refresh_from_db()
+    assert influencer.name == "Kaykai"  # nothing half-saved
+
+
+def test_handle_check_warns_only_about_the_users_countries(id_operator, indonesia, thailand):
+    mine = f.InfluencerFactory(country=indonesia, name="Mine")
+    f.PlatformAccountFactory(influencer=mine, platform="tiktok", handle="samehandle")
+    theirs = f.InfluencerFactory(country=thailand, name="Theirs zz")
+    f.PlatformAccountFactory(influencer=theirs, platform="youtube", handle="thaionly")
+    client = signed_in(id_operator)
+    response = client.get(
+        "/influencers/handle-check/", {"accounts-0-handle": "@SameHandle", "accounts-0-platform": "tiktok"}
+    )
+    assert response.status_code == 200
+    assert "Mine" in response.content.decode()
+    response = client.get("/influencers/handle-check/", {"accounts-0-handle": "thaionly"})
+    assert "Theirs" not in response.content.decode()
+    assert "already exists" not in response.content.decode()
+    # Editing the influencer who has it: no warning about themselves.
+    response = client.get("/influencers/handle-check/", {"handle": "samehandle", "influencer": mine.pk})
+    assert "Mine" not in response.content.decode()
+
+
+def test_influencer_create_is_refused_to_a_viewer(id_viewer, indonesia):
+    client = signed_in(id_viewer)
+    assert client.get("/influencers/new/").status_code == 403
+    assert client.post("/influencers/new/", {**INFLUENCER, **account_rows()}).status_code == 403
+    assert not Influencer.objects.exists()
+
+
+# --- 3. follower counts typed by hand --------------------------------------------------------------
+def test_follower_count_typed_and_corrected(id_operator, indonesia):
+    influencer = f.InfluencerFactory(country=indonesia)
+    own = f.PlatformAccountFactory(influencer=influencer, platform="tiktok", handle="own")
+    client = signed_in(id_operator)
+    url = f"/influencers/accounts/{own.pk}/followers/"
+    assert client.get(url).status_code == 200
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {"date": today, "followers": "1200"}).status_code == 302
+    assert client.post(url, {"date": today, "followers": "1500"}).status_code == 302
+    snapshot = FollowerSnapshot.objects.get(account=own)
+    assert (snapshot.followers, snapshot.source) == (1500, Source.MANUAL)
+    own.refresh_from_db()
+    influencer.refresh_from_db()
+    assert own.followers == 1500 and influencer.total_followers == 1500
+    entries = AuditEntry.objects.filter(model="influencers.followersnapshot", object_id=str(snapshot.pk))
+    assert [e.door for e in entries] == [Door.PORTAL, Door.PORTAL]
+    assert entries.get(action="update").details["before"]["followers"] == 1200
+
+
+def test_follower_count_refuses_bad_input(id_operator, indonesia):
+    own = f.PlatformAccountFactory(influencer=f.InfluencerFactory(country=indonesia))
+    client = signed_in(id_operator)
+    url = f"/influencers/accounts/{own.pk}/followers/"
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    response = client.post(url, {"date": tomorrow, "followers": "-5"})
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {"date", "followers"}
+    assert not FollowerSnapshot.objects.exists()
