@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from challenges.models import ChallengeMetricSnapshot
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
 from opsportal.db import Door, Source
 from opsportal.models import AuditEntry
@@ -187,3 +188,67 @@ def test_follower_count_refuses_bad_input(id_operator, indonesia):
     assert response.status_code == 400
     assert response.context["form"].errors.keys() == {"date", "followers"}
     assert not FollowerSnapshot.objects.exists()
+
+
+# --- 2. challenge numbers typed by hand and corrected ----------------------------------------------
+def test_todays_numbers_typed_on_the_challenge_page_and_corrected(id_operator, indonesia):
+    challenge = f.ChallengeFactory(country=indonesia, hashtag="goyang", status="live")
+    client = signed_in(id_operator)
+    page = client.get(f"/challenges/{challenge.pk}/")
+    assert "Save numbers" in page.content.decode()
+    response = client.post(
+        f"/challenges/{challenge.pk}/metrics/add/", {"metrics-views": "53000000", "metrics-videos": "120"}
+    )
+    assert response.status_code == 302
+    snapshot = ChallengeMetricSnapshot.objects.get(challenge=challenge)
+    assert snapshot.source == Source.MANUAL
+    challenge.refresh_from_db()
+    assert (challenge.views, challenge.videos, challenge.metrics_at) == (53_000_000, 120, snapshot.captured_at)
+
+    url = f"/challenges/snapshots/{snapshot.pk}/edit/"
+    assert client.get(url).status_code == 200
+    moment = timezone.localtime(snapshot.captured_at, indonesia.zone).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"metrics-captured_at": moment, "metrics-views": "52000000", "metrics-videos": "120"})
+    assert response.status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.views == 52_000_000  # the cached total follows, by the bulk path's refresh
+    entries = AuditEntry.objects.filter(model="challenges.challengemetricsnapshot", object_id=str(snapshot.pk))
+    assert sorted(e.action for e in entries) == ["create", "update"]
+    assert {e.door for e in entries} == {Door.PORTAL}
+    correction = entries.get(action="update")
+    assert correction.details["before"]["views"] == 53_000_000 and correction.details["views"] == 52_000_000
+    # The correction page shows the trail with the old number.
+    page = client.get(url).content.decode()
+    assert "53000000" in page and "through the Portal" in page
+
+
+def test_numbers_refuse_bad_input(id_operator, indonesia):
+    challenge = f.ChallengeFactory(country=indonesia, status="live")
+    client = signed_in(id_operator)
+    future = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/challenges/{challenge.pk}/metrics/add/", {"metrics-views": "-1", "metrics-captured_at": future}
+    )
+    assert response.status_code == 400
+    assert response.context["metrics_form"].errors.keys() == {"views", "captured_at"}
+    assert not ChallengeMetricSnapshot.objects.exists()
+    snapshot = f.MetricSnapshotFactory(challenge=challenge, captured_at=timezone.now() - dt.timedelta(days=1))
+    other = f.MetricSnapshotFactory(
+        challenge=challenge, captured_at=(timezone.now() - dt.timedelta(days=2)).replace(microsecond=0)
+    )
+    taken = timezone.localtime(other.captured_at, indonesia.zone).strftime("%Y-%m-%dT%H:%M:%S")
+    response = client.post(
+        f"/challenges/snapshots/{snapshot.pk}/edit/", {"metrics-views": "5", "metrics-captured_at": taken}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["captured_at"]
+
+
+def test_numbers_refused_to_a_viewer_and_another_country(id_viewer, th_operator, indonesia):
+    challenge = f.ChallengeFactory(country=indonesia, status="live")
+    snapshot = f.MetricSnapshotFactory(challenge=challenge)
+    assert (
+        signed_in(id_viewer).post(f"/challenges/{challenge.pk}/metrics/add/", {"metrics-views": "1"}).status_code == 403
+    )
+    assert signed_in(th_operator).get(f"/challenges/snapshots/{snapshot.pk}/edit/").status_code == 404
+    assert ChallengeMetricSnapshot.objects.count() == 1
