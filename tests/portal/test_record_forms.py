@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from challenges.models import ChallengeMetricSnapshot
+from events.models import EventGuest, EventPartner, EventTask, Partner
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
 from opsportal.db import Door, Source
 from opsportal.models import AuditEntry
@@ -252,3 +253,93 @@ def test_numbers_refused_to_a_viewer_and_another_country(id_viewer, th_operator,
     )
     assert signed_in(th_operator).get(f"/challenges/snapshots/{snapshot.pk}/edit/").status_code == 404
     assert ChallengeMetricSnapshot.objects.count() == 1
+
+
+# --- 4. event tasks, guests and partners -------------------------------------------------------------
+def test_event_task_added_assigned_edited_and_ticked(id_operator, id_lead, indonesia):
+    event = f.EventFactory(country=indonesia)
+    client = signed_in(id_operator)
+    due = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    data = {"task-title": "Book the stage", "task-assignee": str(id_lead.pk), "task-due_on": due}
+    response = client.post(f"/events/{event.pk}/tasks/add/", data)
+    assert response.status_code == 302
+    task = EventTask.objects.get(event=event)
+    assert (task.title, task.assignee, task.created_by) == ("Book the stage", id_lead, id_operator)
+    assert last_door(task) == Door.PORTAL
+    url = f"/events/tasks/{task.pk}/edit/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"task-title": "Book the main stage", "task-due_on": due}).status_code == 302
+    task.refresh_from_db()
+    assert task.title == "Book the main stage" and task.assignee is None
+    assert client.post(f"/events/tasks/{task.pk}/done/", {"done": "1"}).status_code == 302
+    task.refresh_from_db()
+    assert task.is_done and last_door(task) == Door.PORTAL
+
+
+def test_event_task_refuses_bad_input(id_operator, th_operator, indonesia):
+    event = f.EventFactory(country=indonesia)
+    client = signed_in(id_operator)
+    response = client.post(
+        f"/events/{event.pk}/tasks/add/",
+        {"task-title": "", "task-assignee": str(th_operator.pk), "task-due_on": "soon"},
+    )
+    assert response.status_code == 400
+    assert response.context["task_form"].errors.keys() == {"title", "assignee", "due_on"}
+    assert not EventTask.objects.exists()
+
+
+def test_guest_invited_confirmed_and_attended(id_operator, indonesia, thailand):
+    event = f.EventFactory(country=indonesia)
+    creator = f.InfluencerFactory(country=indonesia, name="Kaykai")
+    thai = f.InfluencerFactory(country=thailand, name="Tor")
+    client = signed_in(id_operator)
+    page = client.get(f"/events/{event.pk}/").content.decode()
+    assert "Kaykai" in page and "Tor" not in page  # only the event's country's influencers to invite
+    response = client.post(
+        f"/events/{event.pk}/guests/add/", {"guest-influencer": str(thai.pk), "guest-status": "invited"}
+    )
+    assert response.status_code == 400 and response.context["guest_form"].errors["influencer"]
+    response = client.post(
+        f"/events/{event.pk}/guests/add/", {"guest-influencer": str(creator.pk), "guest-status": "invited"}
+    )
+    assert response.status_code == 302
+    guest = EventGuest.objects.get(event=event)
+    assert last_door(guest) == Door.PORTAL
+    for status in ("confirmed", "attended"):
+        assert client.post(f"/events/guests/{guest.pk}/status/", {"status": status}).status_code == 302
+    guest.refresh_from_db()
+    assert guest.status == "attended"
+    # The same influencer twice is refused on the field.
+    response = client.post(
+        f"/events/{event.pk}/guests/add/", {"guest-influencer": str(creator.pk), "guest-status": "invited"}
+    )
+    assert response.status_code == 400 and response.context["guest_form"].errors["influencer"]
+
+
+def test_partner_added_with_its_role_and_removed(id_operator, indonesia, thailand):
+    event = f.EventFactory(country=indonesia)
+    thai_partner = f.PartnerFactory(country=thailand, name="Thai media")
+    client = signed_in(id_operator)
+    response = client.post(f"/events/{event.pk}/partners/add/", {"partner-role": "organizer"})
+    assert response.status_code == 400 and response.context["partner_form"].errors["partner"]
+    response = client.post(
+        f"/events/{event.pk}/partners/add/", {"partner-partner": str(thai_partner.pk), "partner-role": "media"}
+    )
+    assert response.status_code == 400 and response.context["partner_form"].errors["partner"]
+    data = {"partner-new_partner_name": "DWP", "partner-new_partner_kind": "organizer", "partner-role": "organizer"}
+    assert client.post(f"/events/{event.pk}/partners/add/", data).status_code == 302
+    link = EventPartner.objects.get(event=event)
+    assert link.partner.country == indonesia and link.role == "organizer"
+    assert last_door(link) == Door.PORTAL and last_door(link.partner) == Door.PORTAL
+    assert client.post(f"/events/event-partners/{link.pk}/remove/").status_code == 302
+    assert not EventPartner.objects.exists() and Partner.objects.filter(name="DWP").exists()
+    assert EventPartner.history.filter(id=link.pk, history_type="-").get().history_door == Door.PORTAL
+
+
+def test_event_writes_refused_to_a_viewer(id_viewer, indonesia):
+    event = f.EventFactory(country=indonesia)
+    client = signed_in(id_viewer)
+    assert "Add a task" not in client.get(f"/events/{event.pk}/").content.decode()
+    assert client.post(f"/events/{event.pk}/tasks/add/", {"task-title": "x"}).status_code == 403
+    assert client.post(f"/events/{event.pk}/partners/add/", {"partner-role": "x"}).status_code == 403
+    assert not EventTask.objects.exists()
