@@ -13,6 +13,12 @@ from django.utils import timezone
 from challenges.models import ChallengeMetricSnapshot
 from events.models import EventGuest, EventPartner, EventTask, Partner
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
+from locales.models import (
+    CulturalMoment,
+    GovernmentCommitment,
+    GovernmentContact,
+    RegulatoryIncident,
+)
 from opsportal.db import Door, Source
 from opsportal.models import AuditEntry
 from tests import factories as f
@@ -343,3 +349,180 @@ def test_event_writes_refused_to_a_viewer(id_viewer, indonesia):
     assert client.post(f"/events/{event.pk}/tasks/add/", {"task-title": "x"}).status_code == 403
     assert client.post(f"/events/{event.pk}/partners/add/", {"partner-role": "x"}).status_code == 403
     assert not EventTask.objects.exists()
+
+
+# --- 5. government contacts, interactions, incidents and commitments ------------------------------
+def test_gr_officer_adds_contact_incident_and_commitment(id_gr, indonesia):
+    client = signed_in(id_gr)
+    data = {"organization": "Kominfo", "person_name": "The Minister", "stance": "neutral", "influence": "high"}
+    response = client.post("/government/contacts/new/", data)
+    assert response.status_code == 302
+    contact = GovernmentContact.objects.get(person_name="The Minister")
+    assert contact.country == indonesia and last_door(contact) == Door.PORTAL
+    response = client.post(f"/government/contacts/{contact.pk}/edit/", {**data, "stance": "supportive"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.stance == "supportive"
+
+    data = {"title": "2018 temporary ban", "kind": "ban", "status": "open", "opened_at": "2018-07-03T10:00"}
+    assert client.post("/government/incidents/new/", data).status_code == 302
+    incident = RegulatoryIncident.objects.get(title="2018 temporary ban")
+    assert last_door(incident) == Door.PORTAL
+
+    page = client.get(f"/government/commitments/new/?incident={incident.pk}")
+    assert page.context["form"].initial["incident"] == incident.pk
+    data = {
+        "description": "Take down flagged videos within 24 hours",
+        "incident": str(incident.pk),
+        "contact": str(contact.pk),
+        "due_on": "2018-07-08",
+        "status": "open",
+    }
+    response = client.post("/government/commitments/new/", data)
+    assert response.status_code == 302 and response["Location"] == f"/government/incidents/{incident.pk}/"
+    commitment = GovernmentCommitment.objects.get()
+    assert commitment.country == indonesia and last_door(commitment) == Door.PORTAL
+    timeline = client.get(f"/government/incidents/{incident.pk}/").context["timeline"]
+    assert [item["kind"] for item in timeline] == ["opened", "commitment"]
+    assert timezone.localtime(timeline[1]["when"], indonesia.zone).date() == dt.date(2018, 7, 8)
+
+    # Resolving through the portal counts the days restricted (the same service as every door).
+    data = {"title": "2018 temporary ban", "kind": "ban", "status": "resolved", "opened_at": "2018-07-03T10:00"}
+    data["resolved_at"] = "2018-07-10T10:00"
+    assert client.post(f"/government/incidents/{incident.pk}/edit/", data).status_code == 302
+    incident.refresh_from_db()
+    assert (incident.status, incident.days_restricted) == ("resolved", 7)
+
+
+def test_government_forms_refuse_bad_input(id_gr, th_operator, indonesia, thailand):
+    client = signed_in(id_gr)
+    response = client.post("/government/contacts/new/", {"organization": "", "email": "nope", "stance": "x"})
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() >= {"organization", "person_name", "email", "stance"}
+    data = {"title": "Ban", "kind": "ban", "status": "open", "opened_at": "2018-07-03T10:00"}
+    data["resolved_at"] = "2018-07-01T10:00"
+    response = client.post("/government/incidents/new/", data)
+    assert response.status_code == 400 and response.context["form"].errors["resolved_at"]
+    thai_incident = f.IncidentFactory(country=thailand)
+    data = {"description": "", "incident": str(thai_incident.pk), "owner": str(th_operator.pk), "status": "open"}
+    response = client.post("/government/commitments/new/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() >= {"description", "incident", "owner"}
+    assert not GovernmentContact.objects.exists()
+    assert not RegulatoryIncident.objects.filter(country=indonesia).exists()
+    assert not GovernmentCommitment.objects.exists()
+
+
+def test_interaction_corrected(id_gr, indonesia):
+    contact = f.GovernmentContactFactory(country=indonesia)
+    other = f.GovernmentContactFactory(country=indonesia, person_name="Aide")
+    interaction = f.GovernmentInteractionFactory(contact=contact, occurred_at=timezone.now() - dt.timedelta(days=1))
+    client = signed_in(id_gr)
+    url = f"/government/interactions/{interaction.pk}/edit/"
+    assert client.get(url).status_code == 200
+    when = timezone.localtime(interaction.occurred_at, indonesia.zone).strftime("%Y-%m-%dT%H:%M")
+    data = {"contact": str(other.pk), "kind": "call", "occurred_at": when, "summary": "Called the aide instead."}
+    bad = client.post(url, {**data, "summary": "", "follow_up_on": "2000-01-01"})
+    assert bad.status_code == 400 and bad.context["form"].errors.keys() == {"summary", "follow_up_on"}
+    assert client.post(url, data).status_code == 302
+    interaction.refresh_from_db()
+    other.refresh_from_db()
+    assert interaction.contact == other and other.last_contacted_at is not None
+    assert last_door(interaction) == Door.PORTAL
+
+
+@pytest.mark.parametrize(
+    ("who", "create", "edit"),
+    [
+        ("id_lead", 200, 200),
+        ("id_gr", 200, 200),
+        ("id_operator", 404, 404),
+        ("id_viewer", 404, 404),
+        ("th_operator", 404, 404),
+        ("hq_viewer", 404, 404),
+        ("superuser", 200, 200),
+    ],
+)
+def test_government_forms_only_for_gr_roles(request, who, create, edit, indonesia):
+    user = request.getfixturevalue(who)
+    incident = f.IncidentFactory(country=indonesia)
+    client = signed_in(user)
+    if who == "superuser":
+        client.post("/country/", {"country": indonesia.pk})
+    assert client.get("/government/incidents/new/").status_code in (create, 403 if create == 404 else create)
+    assert client.get(f"/government/incidents/{incident.pk}/edit/").status_code == edit
+    before = RegulatoryIncident.objects.count()
+    if edit != 200:
+        data = {"title": "x", "kind": "ban", "status": "open", "opened_at": "2018-07-03T10:00"}
+        assert client.post("/government/incidents/new/", data).status_code in (403, 404)
+        assert RegulatoryIncident.objects.count() == before
+
+
+# --- 6. cultural moments and their dated occurrences (leads) ----------------------------------------
+def occurrence_rows(*rows, initial=0):
+    data = {
+        "occurrences-TOTAL_FORMS": str(max(len(rows), 2)),
+        "occurrences-INITIAL_FORMS": str(initial),
+        "occurrences-MIN_NUM_FORMS": "0",
+        "occurrences-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"occurrences-{i}-{key}"] = value
+    return data
+
+
+def test_lead_adds_a_cultural_moment_with_its_dates(id_lead, indonesia):
+    client = signed_in(id_lead)
+    assert client.get("/moments/new/").status_code == 200
+    data = {
+        "name": "Lebaran",
+        **occurrence_rows(
+            {"year": "2026", "starts_on": "2026-03-20", "ends_on": "2026-03-21"},
+            {"year": "2027", "starts_on": "2027-03-10", "ends_on": "2027-03-11"},
+        ),
+    }
+    assert client.post("/moments/new/", data).status_code == 302
+    moment = CulturalMoment.objects.get(name="Lebaran")
+    assert moment.country == indonesia and moment.occurrences.count() == 2
+    assert last_door(moment) == Door.PORTAL
+    page = client.get("/moments/").content.decode()
+    assert "Lebaran" in page
+    bad = {
+        "name": "lebaran",
+        **occurrence_rows(
+            {"year": "2026", "starts_on": "2026-03-20", "ends_on": "2026-03-01"},
+            {"year": "2026", "starts_on": "2026-04-20", "ends_on": "2026-04-21"},
+        ),
+    }
+    response = client.post("/moments/new/", bad)
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]
+    assert response.context["formset"].forms[0].errors["ends_on"]
+    assert response.context["formset"].forms[1].errors["year"]
+    assert CulturalMoment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("id_lead", 200),
+        ("id_operator", 403),
+        ("id_gr", 403),
+        ("id_viewer", 403),
+        ("th_operator", 404),
+        ("hq_viewer", 403),
+        ("superuser", 200),
+    ],
+)
+def test_cultural_moments_are_edited_by_leads(request, who, status, indonesia):
+    moment = f.CulturalMomentFactory(country=indonesia, name="Lebaran")
+    client = signed_in(request.getfixturevalue(who))
+    if who == "superuser":
+        client.post("/country/", {"country": indonesia.pk})
+    assert client.get(f"/moments/{moment.pk}/edit/").status_code == status
+    if status != 200:
+        response = client.post(f"/moments/{moment.pk}/edit/", {"name": "Changed", **occurrence_rows()})
+        assert response.status_code == status
+        moment.refresh_from_db()
+        assert moment.name == "Lebaran"
