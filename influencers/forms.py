@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from challenges.forms import DateTimeInput
@@ -105,6 +106,8 @@ class InfluencerForm(forms.ModelForm):
         self.fields["relationship_owner"].queryset = country_people(country)
         if self.instance.pk:
             del self.fields["stage"]
+        if not self.fields["categories"].queryset.exists():
+            del self.fields["categories"]
 
     def _post_clean(self):
         # influencer_save (the service) validates the whole record; errors come back on the fields.
@@ -113,7 +116,10 @@ class InfluencerForm(forms.ModelForm):
 
 class AccountForm(forms.ModelForm):
     url = forms.URLField(
-        label=PlatformAccount._meta.get_field("url").verbose_name, required=False, max_length=200, assume_scheme="https"
+        label=capfirst(PlatformAccount._meta.get_field("url").verbose_name),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
     )
 
     class Meta:
@@ -141,6 +147,11 @@ class AccountForm(forms.ModelForm):
 
 
 class BaseAccountFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
     def clean(self):
         super().clean()
         seen = set()
@@ -163,6 +174,7 @@ AccountFormSet = forms.inlineformset_factory(
     fields=["platform", "handle", "url"],
     extra=2,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 

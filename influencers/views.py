@@ -199,7 +199,7 @@ def _save_influencer(request, influencer, country):
         try:
             saved = influencer_save(
                 form.instance,
-                categories=form.cleaned_data["categories"],
+                categories=form.cleaned_data.get("categories"),
                 accounts=[f.instance for f in formset.forms if f.has_changed() and f not in formset.deleted_forms],
                 removed_accounts=[f.instance for f in formset.deleted_forms if f.instance.pk],
                 by=request.user,

@@ -185,6 +185,11 @@ class OccurrenceForm(forms.ModelForm):
 
 
 class BaseOccurrenceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
     def clean(self):
         super().clean()
         years = set()
@@ -205,4 +210,5 @@ OccurrenceFormSet = forms.inlineformset_factory(
     formset=BaseOccurrenceFormSet,
     extra=2,
     can_delete=True,
+    can_delete_extra=False,
 )
