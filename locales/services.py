@@ -168,6 +168,14 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
         moment.created_by = _by(by)
     moment.full_clean()
     moment.save()
+
+    def dates():
+        return [
+            f"{o.year}: {o.starts_on.isoformat()}–{o.ends_on.isoformat()}"
+            for o in moment.occurrences.order_by("year", "starts_on")
+        ]
+
+    before = dates()
     for occurrence in removed_occurrences:
         if occurrence.pk:
             occurrence.delete()
@@ -175,4 +183,17 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
         occurrence.moment = moment
         occurrence.full_clean()
         occurrence.save()
+    after = dates()
+    if after != before:
+        # Occurrences have no history table of their own: one entry on the moment keeps the dates.
+        from opsportal.audit import record_batch
+
+        record_batch(
+            "dates",
+            moment,
+            summary=_("Dates: %(dates)s") % {"dates": "; ".join(after) or "–"},
+            country=moment.country_id,
+            object_id=moment.pk,
+            details={"dates": after, "before": {"dates": before}},
+        )
     return moment

@@ -486,6 +486,11 @@ def test_lead_adds_a_cultural_moment_with_its_dates(id_lead, indonesia):
     moment = CulturalMoment.objects.get(name="Lebaran")
     assert moment.country == indonesia and moment.occurrences.count() == 2
     assert last_door(moment) == Door.PORTAL
+    dates = AuditEntry.objects.get(model="locales.culturalmoment", object_id=str(moment.pk))
+    assert dates.door == Door.PORTAL and dates.details["dates"] == [
+        "2026: 2026-03-20–2026-03-21",
+        "2027: 2027-03-10–2027-03-11",
+    ]
     page = client.get("/moments/").content.decode()
     assert "Lebaran" in page
     bad = {
