@@ -123,7 +123,8 @@ def test_operator_adds_an_event_task_and_a_guest(page, demo):
     row = page.locator("tr", has_text=guestless.name)
     expect(row).to_be_visible()
     row.get_by_role("combobox").select_option("confirmed")
-    row.get_by_role("button", name="Save").click()
+    with page.expect_response(re.compile(r"/events/guests/\d+/status/$")):
+        row.get_by_role("button", name="Save").click()
     expect(page.locator("tr", has_text=guestless.name).locator("select")).to_have_value("confirmed")
     assert demo["dwp"].guests.get(influencer=guestless).status == "confirmed"
     shoot(page, "event-detail")
@@ -154,4 +155,47 @@ def test_gr_officer_adds_a_commitment_to_an_incident(page, demo):
     shoot(page, "incident-timeline")
     page.get_by_role("link", name="Incidents").first.click()
     expect(page.get_by_role("link", name="2018 temporary ban")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_hq_viewer_reads_the_overview_and_opens_a_country(page, demo):
+    sign_in(page, "hq")
+    expect(page.get_by_role("heading", name="All countries")).to_be_visible()
+    table = page.locator("table.hq-overview")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr").first).to_contain_text("Indonesia")  # most views this week first
+    expect(table).not_to_contain_text("Open incidents")
+    table.get_by_role("link", name=re.compile("Country")).click()
+    expect(page.locator("table.hq-overview th[aria-sort='ascending']")).to_contain_text("Country")
+    shoot(page, "hq-overview")
+    page.locator("table.hq-overview").get_by_role("button", name="Indonesia").click()
+    expect(page.get_by_role("heading", name="Indonesia today")).to_be_visible()
+    expect(page.get_by_role("link", name="#MultiFrame")).to_be_visible()
+    page.get_by_role("link", name="All countries").click()
+    expect(page.get_by_role("heading", name="All countries")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_screens_for_leads_and_gr(page, demo):
+    """Not a journey: the remaining new screens, rendered without errors (and photographed)."""
+    sign_in(page, "budi")
+    for name, url in (
+        ("moments", "/moments/"),
+        ("moment-new", "/moments/new/"),
+        ("contact-new", "/government/contacts/new/"),
+        ("incident-edit", f"/government/incidents/{demo['ban'].pk}/edit/"),
+        ("influencer-edit", f"/influencers/{demo['kaykai'].pk}/edit/"),
+    ):
+        response = page.goto(url)
+        assert response.status == 200, url
+        shoot(page, name)
+    page.goto("/moments/new/")
+    page.locator("#id_name").fill("Lebaran")  # exists already
+    page.locator("[name='occurrences-0-year']").fill("2026")
+    page.locator("[name='occurrences-0-starts_on']").fill("2026-03-20")
+    page.locator("[name='occurrences-0-ends_on']").fill("2026-03-01")
+    page.get_by_role("button", name="Add moment").click()
+    expect(page.locator(".has-error").first).to_contain_text("already has a cultural moment")
+    expect(page.locator(".has-error").nth(1)).to_contain_text("The end cannot be before the start.")
+    shoot(page, "moment-errors")
     assert page.console_errors == []
