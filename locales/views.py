@@ -200,7 +200,15 @@ def _record_form(request, form, *, save, done, title, submit, back, formset=None
             messages.success(request, _("Saved."))
             return redirect(done(saved))
     failed = form.is_bound and (form.errors or (formset is not None and formset.total_error_count()))
-    context = {"nav": "government", "form": form, "formset": formset, "title": title, "submit": submit, "back": back}
+    context = {
+        "nav": "government",
+        "form": form,
+        "formset": formset,
+        "title": title,
+        "submit": submit,
+        "back": back,
+        "back_label": _("Government relations"),
+    }
     context.update(extra or {})
     return portal_render(request, "locales/record_form.html", context, status=400 if failed else 200)
 
@@ -369,7 +377,7 @@ def _save_moment(request, moment, country, title, submit):
         title=title,
         submit=submit,
         back=reverse("locales:moments"),
-        extra={"nav": "moments", "formset_legend": _("Dates per year")},
+        extra={"nav": "moments", "formset_legend": _("Dates per year"), "back_label": _("Cultural moments")},
     )
 
 

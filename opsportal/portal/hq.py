@@ -155,7 +155,15 @@ def hq_overview(request):
         else:
             next_sort = f"-{key}" if largest_first else key
         direction = ("descending" if sort.startswith("-") else "ascending") if current else "none"
-        columns.append({"key": key, "label": label, "next": next_sort, "aria_sort": direction})
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next": next_sort,
+                "aria_sort": direction,
+                "default": f"-{key}" if largest_first else key,
+            }
+        )
     totals = {
         key: sum(r[key] or 0 for r in rows) for key in COLUMNS if key != "name" and (key != "incidents" or government)
     }
