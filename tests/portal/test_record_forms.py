@@ -531,3 +531,19 @@ def test_cultural_moments_are_edited_by_leads(request, who, status, indonesia):
         assert response.status_code == status
         moment.refresh_from_db()
         assert moment.name == "Lebaran"
+
+
+def test_resolving_a_ban_in_the_admin_counts_the_days_restricted(superuser, indonesia):
+    """The issue saw the admin resolve an incident without counting its days: it now goes
+    through the same service as the portal and the API."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    incident = f.IncidentFactory(country=indonesia, kind="ban", opened_at=timezone.now() - dt.timedelta(days=6))
+    request = RequestFactory().post("/admin/")
+    request.user = superuser
+    incident.status = "resolved"
+    incident.resolved_at = incident.opened_at + dt.timedelta(days=6)
+    admin.site._registry[RegulatoryIncident].save_model(request, incident, None, True)
+    incident.refresh_from_db()
+    assert (incident.status, incident.days_restricted) == ("resolved", 6)
