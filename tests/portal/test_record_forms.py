@@ -547,3 +547,17 @@ def test_resolving_a_ban_in_the_admin_counts_the_days_restricted(superuser, indo
     admin.site._registry[RegulatoryIncident].save_model(request, incident, None, True)
     incident.refresh_from_db()
     assert (incident.status, incident.days_restricted) == ("resolved", 6)
+
+
+def test_field_errors_come_in_the_users_language(id_operator, indonesia, settings):
+    client = signed_in(id_operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    response = client.post("/influencers/new/", {**INFLUENCER, "name": "", **account_rows()})
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"] == ["Bidang ini harus diisi."]
+    event = f.EventFactory(country=indonesia)
+    response = client.post(f"/events/{event.pk}/tasks/add/", {"task-title": "", "task-due_on": "besok"})
+    assert response.context["task_form"].errors == {
+        "title": ["Bidang ini harus diisi."],
+        "due_on": ["Masukkan tanggal yang valid."],
+    }
