@@ -26,8 +26,8 @@ from influencers.followers import (
     ingest_follower_rows,
     refresh_followers,
 )
-from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount, Stage
-from influencers.services import influencer_log_interaction, influencer_move_stage
+from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
+from influencers.services import influencer_log_interaction, influencer_move_stage, influencer_save
 from opsportal.api import compiled
 from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
@@ -71,28 +71,23 @@ class InfluencerViewSet(OpsModelViewSet):
         accounts = m2m.pop("accounts", None) or []
         by = acting_user(self.request)
         stage = changes.get("stage")
-        if created:
-            if instance.stage != Stage.PROSPECT:
-                instance.stage_changed_at = timezone.now()
-        elif stage:
+        if not created and stage:
             # Stage moves go through the pipeline service (it records when).
             instance.stage = Influencer.objects.filter(pk=instance.pk).values_list("stage", flat=True).get()
-        super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        if stage and not created:
-            influencer_move_stage(instance, stage, by=by)
+        built = []
         for index, data in enumerate(accounts):
             account = PlatformAccount(
-                influencer=instance,
-                platform=data["platform"],
-                handle=data["handle"],
-                url=data.get("profile_url", ""),
-                created_by=by,
+                platform=data["platform"], handle=data["handle"], url=data.get("profile_url", ""), created_by=by
             )
             try:
                 account.full_clean(exclude=["influencer"])
             except ValidationError as exc:
                 raise ValidationError({f"accounts[{index}].{k}": v for k, v in exc.message_dict.items()})
-            account.save()
+            built.append(account)
+        # The same service as the portal's form: the profile and its accounts, all or nothing.
+        influencer_save(instance, categories=m2m.get("categories"), accounts=built, by=by)
+        if stage and not created:
+            influencer_move_stage(instance, stage, by=by)
         return instance
 
 
