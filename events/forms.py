@@ -13,7 +13,7 @@ from locales.models import CulturalMoment
 from opsportal.portal.filters import DateInput, portal_filterset
 
 from .filtersets import EventFilterSet
-from .models import Event, EventGuest, EventTask, GuestStatus, Partner, PartnerKind
+from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus, Partner, PartnerKind
 
 FILTER_FIELDS = ["q", "status", "kind", "start_after", "start_before", "owner", "ordering"]
 
@@ -140,3 +140,15 @@ class EventPartnerForm(forms.Form):
         if not data.get("partner") and not (data.get("new_partner_name") or "").strip():
             self.add_error("partner", _("Choose a partner or name a new one."))
         return data
+
+
+class EventPartnerRoleForm(forms.ModelForm):
+    """A partner's role at the event, corrected."""
+
+    class Meta:
+        model = EventPartner
+        fields = ["role"]
+
+    def _post_clean(self):
+        # event_partner_save (the service) validates the whole record.
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)

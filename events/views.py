@@ -26,6 +26,7 @@ from .forms import (
     CopyEventForm,
     EventForm,
     EventPartnerForm,
+    EventPartnerRoleForm,
     GuestForm,
     GuestStatusForm,
     TaskDoneForm,
@@ -39,6 +40,7 @@ from .services import (
     event_guest_set_status,
     event_partner_add,
     event_partner_remove,
+    event_partner_save,
     event_save,
     event_task_save,
     event_task_set_done,
@@ -278,3 +280,25 @@ def event_partner_remove_view(request, pk: int):
     event_partner_remove(link, by=request.user)
     messages.success(request, _("%(partner)s removed from the event.") % {"partner": link.partner.name})
     return redirect("events:detail", pk=link.event_id)
+
+
+@portal_view
+def event_partner_edit(request, pk: int):
+    link = get_scoped_or_404(request, EventPartner.objects.select_related("event__country", "partner"), pk=pk)
+    require_edit(request, link)
+    form = EventPartnerRoleForm(request.POST or None, instance=link)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_partner_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("events:detail", pk=link.event_id)
+    title = _("Role of %(partner)s") % {"partner": link.partner.name}
+    return portal_render(
+        request,
+        "events/record_form.html",
+        {"nav": "events", "form": form, "event": link.event, "title": title, "submit": _("Save changes")},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -337,6 +337,12 @@ def test_partner_added_with_its_role_and_removed(id_operator, indonesia, thailan
     link = EventPartner.objects.get(event=event)
     assert link.partner.country == indonesia and link.role == "organizer"
     assert last_door(link) == Door.PORTAL and last_door(link.partner) == Door.PORTAL
+    url = f"/events/event-partners/{link.pk}/edit/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"role": ""}).status_code == 400
+    assert client.post(url, {"role": "official video media platform"}).status_code == 302
+    link.refresh_from_db()
+    assert link.role == "official video media platform" and last_door(link) == Door.PORTAL
     assert client.post(f"/events/event-partners/{link.pk}/remove/").status_code == 302
     assert not EventPartner.objects.exists() and Partner.objects.filter(name="DWP").exists()
     assert EventPartner.history.filter(id=link.pk, history_type="-").get().history_door == Door.PORTAL

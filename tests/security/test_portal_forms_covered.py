@@ -20,6 +20,7 @@ NEW_ROUTES_WITH_RECORD = {
     "events:guest_add": "events.event",
     "events:partner_add": "events.event",
     "events:event_partner_remove": "events.eventpartner",
+    "events:event_partner_edit": "events.eventpartner",
     "locales:contact_edit": "locales.governmentcontact",
     "locales:interaction_edit": "locales.governmentinteraction",
     "locales:incident_edit": "locales.regulatoryincident",
