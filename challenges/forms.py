@@ -93,3 +93,28 @@ def challenge_filters(data, queryset, request):
 
 
 __all__ = ["ChallengeForm", "ChallengeFilterSet", "StatusForm", "challenge_filters"]
+
+
+class MetricsForm(forms.Form):
+    """Numbers typed by hand: today's row on the challenge page, or a snapshot's correction."""
+
+    captured_at = forms.DateTimeField(
+        label=_("As of"), required=False, widget=DateTimeInput(), help_text=_("Leave empty for now.")
+    )
+    views = forms.IntegerField(label=_("Views"), min_value=0, max_value=2**63 - 1)
+    videos = forms.IntegerField(label=_("Videos"), min_value=0, max_value=2**63 - 1, required=False)
+    likes = forms.IntegerField(label=_("Likes"), min_value=0, max_value=2**63 - 1, required=False)
+    comments = forms.IntegerField(label=_("Comments"), min_value=0, max_value=2**63 - 1, required=False)
+    shares = forms.IntegerField(label=_("Shares"), min_value=0, max_value=2**63 - 1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "metrics")
+        super().__init__(*args, **kwargs)
+
+    def clean_captured_at(self):
+        from django.utils import timezone
+
+        moment = self.cleaned_data.get("captured_at")
+        if moment and moment > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("Numbers cannot be from the future."))
+        return moment

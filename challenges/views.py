@@ -25,11 +25,13 @@ from opsportal.portal.mixins import (
 )
 
 from . import selectors
-from .forms import ChallengeForm, StatusForm, challenge_filters
-from .models import Challenge, Status
+from .forms import ChallengeForm, MetricsForm, StatusForm, challenge_filters
+from .metrics import METRICS, metric_snapshot_correct, metric_snapshot_type
+from .models import Challenge, ChallengeMetricSnapshot, Status
 from .services import allowed_statuses, challenge_change_status, challenge_save
 
 LIST_NAME = "challenges"
+RECENT_SNAPSHOTS = 7
 
 
 @portal_view
@@ -46,21 +48,23 @@ def challenge_list(request):
 @portal_view
 def challenge_detail(request, pk: int):
     challenge = get_scoped_or_404(request, selectors.challenge_detail_queryset(), pk=pk)
+    return portal_render(request, "challenges/detail.html", _detail_context(request, challenge))
+
+
+def _detail_context(request, challenge, metrics_form=None) -> dict:
     can_edit = request.access.can_edit(challenge)
-    return portal_render(
-        request,
-        "challenges/detail.html",
-        {
-            "nav": "challenges",
-            "challenge": challenge,
-            "can_edit": can_edit,
-            "moves": [(s, Status(s).label) for s in allowed_statuses(challenge)] if can_edit else [],
-            "progress": selectors.challenge_progress(challenge),
-            "participants": selectors.challenge_participants(challenge)[:100],
-            "history": record_history(challenge, request.access),
-            "latest": challenge.snapshots.order_by("-captured_at").first(),
-        },
-    )
+    return {
+        "nav": "challenges",
+        "challenge": challenge,
+        "can_edit": can_edit,
+        "moves": [(s, Status(s).label) for s in allowed_statuses(challenge)] if can_edit else [],
+        "progress": selectors.challenge_progress(challenge),
+        "participants": selectors.challenge_participants(challenge)[:100],
+        "history": record_history(challenge, request.access),
+        "latest": challenge.snapshots.order_by("-captured_at").first(),
+        "recent": list(challenge.snapshots.order_by("-captured_at")[:RECENT_SNAPSHOTS]),
+        "metrics_form": metrics_form or MetricsForm(),
+    }
 
 
 @portal_view
@@ -146,3 +150,62 @@ def challenge_chart(request, pk: int):
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+# --- numbers typed by hand ---------------------------------------------------------------------
+
+
+def _metric_values(form) -> dict:
+    return {m: form.cleaned_data.get(m) or 0 for m in METRICS}
+
+
+@require_POST
+@portal_view
+def challenge_metrics_add(request, pk: int):
+    """Today's numbers from the quick row on the challenge page (source "typed")."""
+    challenge = get_scoped_or_404(request, selectors.challenge_detail_queryset(), pk=pk)
+    require_edit(request, challenge)
+    form = MetricsForm(request.POST)
+    if form.is_valid():
+        try:
+            metric_snapshot_type(
+                challenge, captured_at=form.cleaned_data["captured_at"] or timezone.now(), **_metric_values(form)
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Numbers saved."))
+            return redirect("challenges:detail", pk=pk)
+    return portal_render(request, "challenges/detail.html", _detail_context(request, challenge, form), status=400)
+
+
+@portal_view
+def snapshot_edit(request, pk: int):
+    """Correct a snapshot's numbers; what it said before stays in its audit trail."""
+    snapshot = get_scoped_or_404(request, ChallengeMetricSnapshot.objects.select_related("challenge__country"), pk=pk)
+    require_edit(request, snapshot)
+    initial = {m: getattr(snapshot, m) for m in METRICS}
+    initial["captured_at"] = timezone.localtime(snapshot.captured_at)
+    form = MetricsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            metric_snapshot_correct(
+                snapshot, captured_at=form.cleaned_data["captured_at"] or snapshot.captured_at, **_metric_values(form)
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Numbers corrected."))
+            return redirect("challenges:detail", pk=snapshot.challenge_id)
+    return portal_render(
+        request,
+        "challenges/snapshot_form.html",
+        {
+            "nav": "challenges",
+            "form": form,
+            "snapshot": snapshot,
+            "challenge": snapshot.challenge,
+            "history": record_history(snapshot, request.access),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

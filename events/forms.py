@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from challenges.forms import DateTimeInput
 from challenges.models import Challenge
 from challenges.selectors import country_people
+from influencers.models import Influencer
 from locales.models import CulturalMoment
 from opsportal import l10n
-from opsportal.portal.filters import portal_filterset
+from opsportal.portal.filters import DateInput, portal_filterset
 
 from .filtersets import EventFilterSet
-from .models import Event, GuestStatus
+from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus, Partner, PartnerKind
 
 FILTER_FIELDS = ["q", "status", "kind", "start_after", "start_before", "owner", "ordering"]
 
@@ -76,3 +77,80 @@ class TaskDoneForm(forms.Form):
 
 class GuestStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GuestStatus.choices)
+
+
+class TaskForm(forms.ModelForm):
+    """A checklist item: what, who (of the country's team) and by when."""
+
+    class Meta:
+        model = EventTask
+        fields = ["title", "assignee", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, country, **kwargs):
+        kwargs.setdefault("prefix", "task")
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = country_people(country)
+
+    def _post_clean(self):
+        # event_task_save (the service) validates the whole record.
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)
+
+
+class GuestForm(forms.Form):
+    """Invite an influencer of the event's country."""
+
+    influencer = forms.ModelChoiceField(label=_("Influencer"), queryset=Influencer.objects.none())
+    status = forms.ChoiceField(label=_("Status"), choices=GuestStatus.choices, initial=GuestStatus.INVITED)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+    def __init__(self, *args, event, **kwargs):
+        kwargs.setdefault("prefix", "guest")
+        super().__init__(*args, **kwargs)
+        invited = EventGuest.objects.filter(event=event).values("influencer_id")
+        self.fields["influencer"].queryset = (
+            Influencer.objects.filter(country_id=event.country_id, erased_at=None)
+            .exclude(pk__in=invited)
+            .order_by("name")
+        )
+
+
+class EventPartnerForm(forms.Form):
+    """A partner's role at the event: an existing partner of the country, or a new one."""
+
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False)
+    new_partner_name = forms.CharField(
+        label=_("Or a new partner"),
+        max_length=200,
+        required=False,
+        help_text=_("Name it to add it to the country's partners."),
+    )
+    new_partner_kind = forms.ChoiceField(
+        label=_("Kind of the new partner"), choices=PartnerKind.choices, initial=PartnerKind.ORGANIZER, required=False
+    )
+    role = forms.CharField(
+        label=_("Role"), max_length=200, help_text=_("e.g. organizer, official video media platform")
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        kwargs.setdefault("prefix", "partner")
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(country_id=event.country_id).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("partner") and not (data.get("new_partner_name") or "").strip():
+            self.add_error("partner", _("Choose a partner or name a new one."))
+        return data
+
+
+class EventPartnerRoleForm(forms.ModelForm):
+    """A partner's role at the event, corrected."""
+
+    class Meta:
+        model = EventPartner
+        fields = ["role"]
+
+    def _post_clean(self):
+        # event_partner_save (the service) validates the whole record.
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)

@@ -87,3 +87,102 @@ def event_save(event: Event, *, by=None) -> Event:
     event.full_clean()
     event.save()
     return event
+
+
+# --- the checklist, guests and partners, one record at a time --------------------------------
+
+
+def _event_country_id(event) -> int:
+    return event.country_id
+
+
+def _check_team_member(user, country_id: int, field: str) -> None:
+    """An assignee or owner works in the record's country (a member of its team)."""
+    if user is None:
+        return
+    from locales.models import TeamMembership
+
+    if not TeamMembership.objects.filter(user=user, country_id=country_id).exists():
+        raise ValidationError({field: _("Choose a member of this country's team.")})
+
+
+@transaction.atomic
+def event_task_save(task: EventTask, *, by=None) -> EventTask:
+    """Add or change a checklist item: its title, assignee (of the event's team) and due date."""
+    if task.pk is None and getattr(by, "pk", None):
+        task.created_by = by
+    _check_team_member(task.assignee, _event_country_id(task.event), "assignee")
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def event_guest_invite(event: Event, influencer, *, status: str = GuestStatus.INVITED, notes: str = "", by=None):
+    """Invite an influencer of the event's country (once per event)."""
+    if influencer.country_id != event.country_id:
+        raise ValidationError({"influencer": _("Choose an influencer of this event's country.")})
+    if EventGuest.objects.filter(event=event, influencer=influencer).exists():
+        raise ValidationError({"influencer": _("This influencer is already on the guest list.")})
+    guest = EventGuest(event=event, influencer=influencer, status=status, notes=notes)
+    if getattr(by, "pk", None):
+        guest.created_by = by
+    guest.full_clean()
+    guest.save()
+    return guest
+
+
+@transaction.atomic
+def event_guest_save(guest: EventGuest, *, by=None) -> EventGuest:
+    """Validate and save a guest written whole (the API): same rules as an invitation."""
+    if guest.influencer.country_id != guest.event.country_id:
+        raise ValidationError({"influencer": _("Choose an influencer of this event's country.")})
+    if guest.pk is None and getattr(by, "pk", None):
+        guest.created_by = by
+    guest.full_clean()
+    guest.save()
+    return guest
+
+
+@transaction.atomic
+def partner_save(partner, *, by=None):
+    if partner.pk is None and getattr(by, "pk", None):
+        partner.created_by = by
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def event_partner_save(link: EventPartner, *, by=None) -> EventPartner:
+    """A partner's role at an event; the partner belongs to the event's country."""
+    if link.partner.country_id != link.event.country_id:
+        raise ValidationError({"partner": _("Choose a partner of this event's country.")})
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def event_partner_add(
+    event: Event, *, role: str, partner=None, new_partner_name: str = "", new_partner_kind: str = "", by=None
+) -> EventPartner:
+    """Add a partner to an event with its role, creating the partner first when it is new."""
+    from .models import Partner
+
+    if partner is None:
+        if not new_partner_name.strip():
+            raise ValidationError({"partner": _("Choose a partner or name a new one.")})
+        existing = Partner.objects.filter(country_id=event.country_id, name__iexact=new_partner_name.strip()).first()
+        partner = existing or partner_save(
+            Partner(country_id=event.country_id, name=new_partner_name.strip(), kind=new_partner_kind or "organizer"),
+            by=by,
+        )
+    if EventPartner.objects.filter(event=event, partner=partner).exists():
+        raise ValidationError({"partner": _("This partner is already on the event.")})
+    return event_partner_save(EventPartner(event=event, partner=partner, role=role), by=by)
+
+
+@transaction.atomic
+def event_partner_remove(link: EventPartner, *, by=None) -> None:
+    link.delete()

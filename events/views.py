@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,9 +22,29 @@ from opsportal.portal.mixins import (
 )
 
 from . import selectors
-from .forms import CopyEventForm, EventForm, GuestStatusForm, TaskDoneForm, event_filters
-from .models import Event, EventGuest, EventTask, GuestStatus
-from .services import event_copy, event_guest_set_status, event_save, event_task_set_done
+from .forms import (
+    CopyEventForm,
+    EventForm,
+    EventPartnerForm,
+    EventPartnerRoleForm,
+    GuestForm,
+    GuestStatusForm,
+    TaskDoneForm,
+    TaskForm,
+    event_filters,
+)
+from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus
+from .services import (
+    event_copy,
+    event_guest_invite,
+    event_guest_set_status,
+    event_partner_add,
+    event_partner_remove,
+    event_partner_save,
+    event_save,
+    event_task_save,
+    event_task_set_done,
+)
 
 LIST_NAME = "events"
 
@@ -56,6 +77,9 @@ def _detail_context(request, event, copy_form=None) -> dict:
         "guest_counts": selectors.guest_counts(event),
         "guest_statuses": GuestStatus.choices,
         "copy_form": copy_form or CopyEventForm(initial={"name": event.name}),
+        "task_form": TaskForm(instance=EventTask(event=event), country=event.country),
+        "guest_form": GuestForm(event=event),
+        "partner_form": EventPartnerForm(event=event),
         "history": record_history(event, request.access),
     }
 
@@ -149,3 +173,132 @@ def guest_status(request, pk: int):
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+# --- the checklist, guests and partners ---------------------------------------------------------
+
+
+def _event_for_edit(request, pk: int):
+    event = get_scoped_or_404(request, selectors.event_detail_queryset(), pk=pk)
+    require_edit(request, event)
+    return event
+
+
+def _page_with_errors(request, event, **forms):
+    context = _detail_context(request, event)
+    context.update(forms)
+    return portal_render(request, "events/detail.html", context, status=400)
+
+
+@require_POST
+@portal_view
+def task_add(request, pk: int):
+    event = _event_for_edit(request, pk)
+    form = TaskForm(request.POST, instance=EventTask(event=event), country=event.country)
+    if form.is_valid():
+        try:
+            event_task_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect(f"{reverse('events:detail', args=[event.pk])}#tasks-h")
+    return _page_with_errors(request, event, task_form=form)
+
+
+@portal_view
+def task_edit(request, pk: int):
+    task = get_scoped_or_404(request, EventTask.objects.select_related("event__country"), pk=pk)
+    require_edit(request, task)
+    form = TaskForm(request.POST or None, instance=task, country=task.event.country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_task_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("events:detail", pk=task.event_id)
+    return portal_render(
+        request,
+        "events/record_form.html",
+        {"nav": "events", "form": form, "event": task.event, "title": _("Edit task"), "submit": _("Save changes")},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@portal_view
+def guest_add(request, pk: int):
+    event = _event_for_edit(request, pk)
+    form = GuestForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            event_guest_invite(
+                event,
+                form.cleaned_data["influencer"],
+                status=form.cleaned_data["status"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Guest added."))
+            return redirect(f"{reverse('events:detail', args=[event.pk])}#guests-h")
+    return _page_with_errors(request, event, guest_form=form)
+
+
+@require_POST
+@portal_view
+def partner_add(request, pk: int):
+    event = _event_for_edit(request, pk)
+    form = EventPartnerForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            event_partner_add(
+                event,
+                role=form.cleaned_data["role"],
+                partner=form.cleaned_data["partner"],
+                new_partner_name=form.cleaned_data["new_partner_name"],
+                new_partner_kind=form.cleaned_data["new_partner_kind"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Partner added."))
+            return redirect("events:detail", pk=event.pk)
+    return _page_with_errors(request, event, partner_form=form)
+
+
+@require_POST
+@portal_view
+def event_partner_remove_view(request, pk: int):
+    link = get_scoped_or_404(request, EventPartner.objects.select_related("event", "partner"), pk=pk)
+    require_edit(request, link)
+    event_partner_remove(link, by=request.user)
+    messages.success(request, _("%(partner)s removed from the event.") % {"partner": link.partner.name})
+    return redirect("events:detail", pk=link.event_id)
+
+
+@portal_view
+def event_partner_edit(request, pk: int):
+    link = get_scoped_or_404(request, EventPartner.objects.select_related("event__country", "partner"), pk=pk)
+    require_edit(request, link)
+    form = EventPartnerRoleForm(request.POST or None, instance=link)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_partner_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("events:detail", pk=link.event_id)
+    title = _("Role of %(partner)s") % {"partner": link.partner.name}
+    return portal_render(
+        request,
+        "events/record_form.html",
+        {"nav": "events", "form": form, "event": link.event, "title": title, "submit": _("Save changes")},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -59,3 +59,60 @@ def influencer_log_interaction(
     if influencer.stage == Stage.PROSPECT:
         influencer_move_stage(influencer, Stage.CONTACTED, by=by)
     return entry
+
+
+def _user(by):
+    return by if getattr(by, "pk", None) else None
+
+
+@transaction.atomic
+def influencer_save(
+    influencer: Influencer,
+    *,
+    categories=None,
+    accounts=(),
+    removed_accounts=(),
+    by=None,
+) -> Influencer:
+    """Create or update an influencer together with their platform accounts, all or nothing.
+
+    ``accounts`` are new or changed ``PlatformAccount`` instances (their influencer is set
+    here); ``removed_accounts`` are deleted, unless they carry follower history (that history
+    is the influencer's growth: it is kept, and the removal refused on the account).
+    Totals and the crossover date are recomputed when the accounts changed.
+    """
+    from .followers import refresh_followers
+    from .models import PlatformAccount
+
+    if influencer.pk is None:
+        influencer.created_by = _user(by)
+        if influencer.stage != Stage.PROSPECT:
+            influencer.stage_changed_at = timezone.now()
+    influencer.full_clean()
+    influencer.save()
+    if categories is not None:
+        influencer.categories.set(categories)
+    touched = False
+    for account in removed_accounts:
+        if account.pk is None:
+            continue
+        if account.snapshots.exists():
+            raise ValidationError(
+                {"accounts": _("%(account)s has follower history; it cannot be removed.") % {"account": account}}
+            )
+        account.delete()
+        touched = True
+    for account in accounts:
+        account.influencer = influencer
+        if account.pk is None:
+            account.created_by = _user(by)
+        account.handle = (account.handle or "").strip().lstrip("@")
+        account.full_clean()
+        account.save()
+        touched = True
+    if touched:
+        refresh_followers(
+            list(PlatformAccount.objects.filter(influencer=influencer).values_list("pk", flat=True)),
+            {influencer.pk: dt.date.min},
+        )
+    return influencer

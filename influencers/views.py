@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,9 +30,18 @@ from opsportal.portal.mixins import (
 )
 
 from . import selectors
-from .forms import BOARD_FILTER_FIELDS, OutreachForm, StageForm, influencer_filters
-from .models import Influencer, Stage
-from .services import influencer_log_interaction, influencer_move_stage
+from .followers import follower_count_type
+from .forms import (
+    BOARD_FILTER_FIELDS,
+    AccountFormSet,
+    FollowerCountForm,
+    InfluencerForm,
+    OutreachForm,
+    StageForm,
+    influencer_filters,
+)
+from .models import Influencer, PlatformAccount, Stage
+from .services import influencer_log_interaction, influencer_move_stage, influencer_save
 
 LIST_NAME = "influencers"
 BOARD_NAME = "influencer-board"
@@ -175,3 +186,117 @@ def _safe_next(request, default: str):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
+
+
+# --- create and edit, with the platform accounts ------------------------------------------
+
+
+def _save_influencer(request, influencer, country):
+    form = InfluencerForm(request.POST or None, instance=influencer, country=country)
+    formset = AccountFormSet(request.POST or None, instance=form.instance, prefix="accounts")
+    _wire_handle_check(formset, influencer)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            saved = influencer_save(
+                form.instance,
+                categories=form.cleaned_data.get("categories"),
+                accounts=[f.instance for f in formset.forms if f.has_changed() and f not in formset.deleted_forms],
+                removed_accounts=[f.instance for f in formset.deleted_forms if f.instance.pk],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            return saved, form, formset
+    return None, form, formset
+
+
+def _wire_handle_check(formset, influencer) -> None:
+    """As a handle is typed, htmx asks handle_check and shows what already exists."""
+    url = reverse("influencers:handle_check")
+    if influencer.pk:
+        url += f"?influencer={influencer.pk}"
+    for account in formset.forms:
+        account.fields["handle"].widget.attrs.update(
+            {
+                "hx-get": url,
+                "hx-trigger": "input changed delay:300ms, change",
+                "hx-target": f"#{account.prefix}-dup",
+                "hx-include": f"[name='{account.prefix}-platform']",
+                "hx-sync": "this:replace",
+                "aria-describedby": f"{account.prefix}-dup",
+            }
+        )
+
+
+def _form_page(request, form, formset, influencer=None):
+    status = 400 if form.is_bound and (form.errors or formset.total_error_count()) else 200
+    context = {"nav": "influencers", "form": form, "formset": formset, "influencer": influencer}
+    return portal_render(request, "influencers/form.html", context, status=status)
+
+
+@portal_view
+def influencer_create(request):
+    require_edit(request)
+    saved, form, formset = _save_influencer(request, Influencer(country=request.country), request.country)
+    if saved is not None:
+        messages.success(request, _("%(name)s added.") % {"name": saved.name})
+        return redirect("influencers:detail", pk=saved.pk)
+    return _form_page(request, form, formset)
+
+
+@portal_view
+def influencer_edit(request, pk: int):
+    influencer = get_scoped_or_404(request, Influencer.objects.select_related("country"), pk=pk)
+    require_edit(request, influencer)
+    saved, form, formset = _save_influencer(request, influencer, influencer.country)
+    if saved is not None:
+        messages.success(request, _("Changes saved."))
+        return redirect("influencers:detail", pk=saved.pk)
+    return _form_page(request, form, formset, influencer)
+
+
+@portal_view
+def handle_check(request):
+    """As a handle is typed: the accounts with that handle in the countries this person may
+    read (never another country's: those are simply not looked at)."""
+    handle = platform = ""
+    for key, value in request.GET.items():
+        if key == "handle" or key.endswith("-handle"):
+            handle = value.strip().lstrip("@")
+        elif key == "platform" or key.endswith("-platform"):
+            platform = value
+    matches = []
+    if len(handle) >= 2:
+        accounts = scoped(request, PlatformAccount.objects.select_related("influencer__country")).filter(
+            handle__iexact=handle
+        )
+        if request.GET.get("influencer", "").isdigit():
+            accounts = accounts.exclude(influencer_id=int(request.GET["influencer"]))
+        matches = sorted(accounts[:5], key=lambda a: (a.platform != platform, a.platform))
+    return portal_render(request, "influencers/_handle_check.html", {"matches": matches, "platform": platform})
+
+
+# --- follower counts typed by hand ----------------------------------------------------------
+
+
+@portal_view
+def account_followers_add(request, pk: int):
+    account = get_scoped_or_404(request, PlatformAccount.objects.select_related("influencer__country"), pk=pk)
+    require_edit(request, account)
+    form = FollowerCountForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            follower_count_type(account, date=form.cleaned_data["date"], followers=form.cleaned_data["followers"])
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Follower count saved."))
+            return redirect("influencers:detail", pk=account.influencer_id)
+    recent = list(account.snapshots.order_by("-date")[:10])
+    return portal_render(
+        request,
+        "influencers/followers_form.html",
+        {"nav": "influencers", "form": form, "account": account, "influencer": account.influencer, "recent": recent},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -323,6 +323,17 @@ class RegulatoryIncidentAdmin(GovernmentInlineMixin, ScopedHistoryAdmin):
     inlines = [InteractionInline, CommitmentInline]
     fields = ["country", "title", "kind", "status", "opened_at", "resolved_at", "days_restricted", "summary", "owner"]
 
+    def save_model(self, request, obj, form, change):
+        # Resolving goes through the service, as from the portal and the API: it counts the days restricted.
+        from .models.government import IncidentStatus
+        from .services import incident_resolve
+
+        stored = RegulatoryIncident.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        resolving = obj.status == IncidentStatus.RESOLVED and stored != IncidentStatus.RESOLVED
+        super().save_model(request, obj, form, change)
+        if resolving:
+            incident_resolve(obj, resolved_at=obj.resolved_at, by=request.user)
+
     @admin.display(description=_("opened"), ordering="opened_at")
     def opened(self, obj):
         return local_time(obj.opened_at, obj.country.timezone)

@@ -6,9 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from challenges.forms import DateTimeInput
+from challenges.selectors import country_people
 from opsportal.portal.filters import DateInput
 
-from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident
+from .models import (
+    CulturalMoment,
+    CulturalMomentOccurrence,
+    GovernmentCommitment,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatoryIncident,
+)
 
 
 class InteractionForm(forms.ModelForm):
@@ -50,3 +58,157 @@ class InteractionForm(forms.ModelForm):
     def _post_clean(self):
         # government_interaction_log (the service) validates the whole record.
         pass
+
+
+class _ServiceValidated(forms.ModelForm):
+    """The service validates the whole record; its errors come back next to the fields."""
+
+    def _post_clean(self):
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+
+
+class ContactForm(_ServiceValidated):
+    class Meta:
+        model = GovernmentContact
+        fields = [
+            "organization",
+            "person_name",
+            "local_name",
+            "title",
+            "email",
+            "phone",
+            "channels",
+            "stance",
+            "influence",
+            "relationship_owner",
+            "notes",
+        ]
+        widgets = {"channels": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.fields["relationship_owner"].queryset = country_people(country)
+
+
+class IncidentForm(_ServiceValidated):
+    class Meta:
+        model = RegulatoryIncident
+        fields = ["title", "kind", "status", "opened_at", "resolved_at", "days_restricted", "owner", "summary"]
+        widgets = {
+            "opened_at": DateTimeInput(),
+            "resolved_at": DateTimeInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"days_restricted": _("Counted when a ban is resolved; type it to override.")}
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.fields["owner"].queryset = country_people(country)
+
+    def clean(self):
+        data = super().clean()
+        opened, resolved = data.get("opened_at"), data.get("resolved_at")
+        if opened and resolved and resolved < opened:
+            self.add_error("resolved_at", _("An incident cannot be resolved before it was opened."))
+        return data
+
+
+class CommitmentForm(_ServiceValidated):
+    class Meta:
+        model = GovernmentCommitment
+        fields = ["description", "incident", "contact", "due_on", "status", "owner"]
+        widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.fields["incident"].queryset = RegulatoryIncident.objects.filter(country=country)
+        self.fields["contact"].queryset = GovernmentContact.objects.filter(country=country)
+        self.fields["owner"].queryset = country_people(country)
+
+
+class InteractionEditForm(_ServiceValidated):
+    """Correct a logged meeting, call or letter."""
+
+    class Meta:
+        model = GovernmentInteraction
+        fields = ["contact", "incident", "kind", "occurred_at", "summary", "outcome", "follow_up_on"]
+        widgets = InteractionForm.Meta.widgets
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = GovernmentContact.objects.filter(country=country)
+        self.fields["incident"].queryset = RegulatoryIncident.objects.filter(country=country)
+
+    def clean(self):
+        data = super().clean()
+        when, follow_up = data.get("occurred_at"), data.get("follow_up_on")
+        if when and follow_up and follow_up < when.date():
+            self.add_error("follow_up_on", _("The follow-up cannot be before the interaction."))
+        return data
+
+
+class MomentForm(_ServiceValidated):
+    class Meta:
+        model = CulturalMoment
+        fields = ["name", "local_name", "description", "content_ideas"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "content_ideas": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = CulturalMoment.objects.filter(country=self.instance.country, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This country already has a cultural moment with this name."))
+        return name
+
+
+class OccurrenceForm(forms.ModelForm):
+    class Meta:
+        model = CulturalMomentOccurrence
+        fields = ["year", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        starts, ends, year = data.get("starts_on"), data.get("ends_on"), data.get("year")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end cannot be before the start."))
+        if starts and year and starts.year != year:
+            self.add_error("starts_on", _("The start is not in that year."))
+        return data
+
+
+class BaseOccurrenceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
+    def clean(self):
+        super().clean()
+        years = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not data.get("year"):
+                continue
+            year = data["year"]
+            if year in years:
+                form.add_error("year", _("This year is listed twice."))
+            years.add(year)
+
+
+OccurrenceFormSet = forms.inlineformset_factory(
+    CulturalMoment,
+    CulturalMomentOccurrence,
+    form=OccurrenceForm,
+    formset=BaseOccurrenceFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+)

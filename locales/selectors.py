@@ -40,7 +40,11 @@ def incident_timeline(incident: RegulatoryIncident) -> list[dict]:
     for interaction in incident.interactions.select_related("contact", "owner"):
         items.append({"when": interaction.occurred_at, "kind": "interaction", "interaction": interaction})
     for commitment in incident.commitments.select_related("contact"):
+        # At its own date (its due date, at the start of that day in the country), not when it was typed.
         when = commitment.created_at
+        if commitment.due_on:
+            zone = incident.country.zone
+            when = dt.datetime.combine(commitment.due_on, dt.time.min, tzinfo=zone)
         items.append({"when": when, "kind": "commitment", "commitment": commitment})
     if incident.resolved_at:
         items.append({"when": incident.resolved_at, "kind": "resolved", "incident": incident})

@@ -60,7 +60,7 @@ def contact_touch(contact: GovernmentContact) -> None:
 def incident_resolve(incident: RegulatoryIncident, *, resolved_at: dt.datetime | None = None, by=None):
     """Close an incident; the days of restriction are counted from opened to resolved."""
     resolved_at = resolved_at or timezone.now()
-    if resolved_at < incident.opened_at:
+    if incident.opened_at and resolved_at < incident.opened_at:
         raise ValidationError({"resolved_at": _("An incident cannot be resolved before it was opened.")})
     incident.status = IncidentStatus.RESOLVED
     incident.resolved_at = resolved_at
@@ -68,3 +68,132 @@ def incident_resolve(incident: RegulatoryIncident, *, resolved_at: dt.datetime |
         incident.days_restricted = max(1, math.ceil((resolved_at - incident.opened_at).total_seconds() / 86400))
     incident.save()
     return incident
+
+
+# --- contacts, incidents, commitments and cultural moments, from any door ----------------------
+
+
+def _by(by):
+    return by if getattr(by, "pk", None) else None
+
+
+def _check_team_member(user, country_id: int, field: str) -> None:
+    """Owners work in the record's country: members of its team."""
+    if user is None:
+        return
+    from .models import TeamMembership
+
+    if not TeamMembership.objects.filter(user=user, country_id=country_id).exists():
+        raise ValidationError({field: _("Choose a member of this country's team.")})
+
+
+@transaction.atomic
+def government_contact_save(contact: GovernmentContact, *, by=None) -> GovernmentContact:
+    """Add or change a government contact; its relationship owner is on the country's team."""
+    if contact.pk is None:
+        contact.created_by = _by(by)
+    _check_team_member(contact.relationship_owner, contact.country_id, "relationship_owner")
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def government_interaction_save(interaction: GovernmentInteraction, *, by=None) -> GovernmentInteraction:
+    """Correct a logged interaction; the contacts' last touch follows (both, if it moved)."""
+    if interaction.pk is None:
+        return government_interaction_log(
+            interaction.contact,
+            kind=interaction.kind,
+            summary=interaction.summary,
+            occurred_at=interaction.occurred_at,
+            outcome=interaction.outcome,
+            follow_up_on=interaction.follow_up_on,
+            incident=interaction.incident,
+            by=by,
+        )
+    before = GovernmentInteraction.objects.filter(pk=interaction.pk).values_list("contact_id", flat=True).get()
+    if interaction.contact.country_id != interaction.country_id:
+        raise ValidationError({"contact": _("The contact belongs to another country.")})
+    if interaction.incident is not None and interaction.incident.country_id != interaction.country_id:
+        raise ValidationError({"incident": _("The incident belongs to another country.")})
+    interaction.full_clean()
+    interaction.save()
+    contact_touch(interaction.contact)
+    if before != interaction.contact_id:
+        contact_touch(GovernmentContact.objects.get(pk=before))
+    return interaction
+
+
+@transaction.atomic
+def incident_save(incident: RegulatoryIncident, *, by=None) -> RegulatoryIncident:
+    """Open or change an incident. Moving it to resolved goes through ``incident_resolve``
+    (the time is checked and the days restricted are counted), whichever door it came from."""
+    if incident.pk is None:
+        incident.created_by = _by(by)
+    _check_team_member(incident.owner, incident.country_id, "owner")
+    stored = None
+    if incident.pk is not None:
+        stored = RegulatoryIncident.objects.filter(pk=incident.pk).values_list("status", flat=True).first()
+    resolving = incident.status == IncidentStatus.RESOLVED and stored != IncidentStatus.RESOLVED
+    if resolving:
+        incident.status = stored or IncidentStatus.OPEN
+    incident.full_clean()
+    incident.save()
+    if resolving:
+        incident_resolve(incident, resolved_at=incident.resolved_at, by=by)
+    return incident
+
+
+@transaction.atomic
+def commitment_save(commitment, *, by=None):
+    """What we promised a regulator: its incident and contact are of the same country, its
+    owner on that country's team."""
+    if commitment.pk is None:
+        commitment.created_by = _by(by)
+    if commitment.incident_id and commitment.incident.country_id != commitment.country_id:
+        raise ValidationError({"incident": _("The incident belongs to another country.")})
+    if commitment.contact_id and commitment.contact.country_id != commitment.country_id:
+        raise ValidationError({"contact": _("The contact belongs to another country.")})
+    _check_team_member(commitment.owner, commitment.country_id, "owner")
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=None):
+    """A cultural moment with its dated occurrences (one per year), all or nothing."""
+    if moment.pk is None:
+        moment.created_by = _by(by)
+    moment.full_clean()
+    moment.save()
+
+    def dates():
+        return [
+            f"{o.year}: {o.starts_on.isoformat()}–{o.ends_on.isoformat()}"
+            for o in moment.occurrences.order_by("year", "starts_on")
+        ]
+
+    before = dates()
+    for occurrence in removed_occurrences:
+        if occurrence.pk:
+            occurrence.delete()
+    for occurrence in occurrences:
+        occurrence.moment = moment
+        occurrence.full_clean()
+        occurrence.save()
+    after = dates()
+    if after != before:
+        # Occurrences have no history table of their own: one entry on the moment keeps the dates.
+        from opsportal.audit import record_batch
+
+        record_batch(
+            "dates",
+            moment,
+            summary=_("Dates: %(dates)s") % {"dates": "; ".join(after) or "–"},
+            country=moment.country_id,
+            object_id=moment.pk,
+            details={"dates": after, "before": {"dates": before}},
+        )
+    return moment

@@ -25,11 +25,20 @@ class Perm:
     GOVERNMENT_EDIT = "government.edit"
     MANAGE_REPORTS = "reports.manage"
     AUDIT_VIEW = "audit.view"
+    MOMENTS_EDIT = "moments.edit"  # cultural moments and their dates: leads (and administrators)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEAD: frozenset(
-        {Perm.VIEW, Perm.EDIT, Perm.GOVERNMENT_VIEW, Perm.GOVERNMENT_EDIT, Perm.MANAGE_REPORTS, Perm.AUDIT_VIEW}
+        {
+            Perm.VIEW,
+            Perm.EDIT,
+            Perm.GOVERNMENT_VIEW,
+            Perm.GOVERNMENT_EDIT,
+            Perm.MANAGE_REPORTS,
+            Perm.AUDIT_VIEW,
+            Perm.MOMENTS_EDIT,
+        }
     ),
     Role.OPERATOR: frozenset({Perm.VIEW, Perm.EDIT}),
     Role.GOVERNMENT_RELATIONS: frozenset({Perm.VIEW, Perm.GOVERNMENT_VIEW, Perm.GOVERNMENT_EDIT}),
@@ -42,7 +51,15 @@ HQ_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 ALL_PERMISSIONS = frozenset(
-    {Perm.VIEW, Perm.EDIT, Perm.GOVERNMENT_VIEW, Perm.GOVERNMENT_EDIT, Perm.MANAGE_REPORTS, Perm.AUDIT_VIEW}
+    {
+        Perm.VIEW,
+        Perm.EDIT,
+        Perm.GOVERNMENT_VIEW,
+        Perm.GOVERNMENT_EDIT,
+        Perm.MANAGE_REPORTS,
+        Perm.AUDIT_VIEW,
+        Perm.MOMENTS_EDIT,
+    }
 )
 
 # How each record reaches its country. Government records need the government permissions.

@@ -357,7 +357,21 @@ def _batch_entry(batch) -> Entry:
         token_name=batch.token.name if batch.token else "",
         summary=batch.summary,
         details=batch.details,
+        changes=_batch_changes(batch.details),
     )
+
+
+def _batch_changes(details) -> list[FieldChange]:
+    """A single-record correction (a snapshot's numbers) keeps what it replaced under
+    ``details["before"]``: shown as before/after like a history row."""
+    before = details.get("before") if isinstance(details, dict) else None
+    if not isinstance(before, dict):
+        return []
+    return [
+        FieldChange(field=name, label=name.replace("_", " "), old=old, new=details.get(name))
+        for name, old in before.items()
+        if name in details and details.get(name) != old
+    ]
 
 
 def _plain(value):

@@ -13,14 +13,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from challenges.filtersets import ChallengeFilterSet, MetricSnapshotFilterSet, ParticipationFilterSet
-from challenges.metrics import GAIN_DAYS, TooManyRows, challenge_trend, ingest_metric_rows, refresh_challenge_totals
+from challenges.metrics import (
+    GAIN_DAYS,
+    TooManyRows,
+    challenge_trend,
+    ingest_metric_rows,
+    metric_snapshot_delete,
+    metric_snapshot_save,
+)
 from challenges.models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation
 from challenges.services import challenge_save
 from opsportal.api import compiled
 from opsportal.api.errors import PayloadTooLarge
 from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
-from opsportal.audit import record_batch
 
 from .serializers import (
     BulkResultSerializer,
@@ -118,30 +124,11 @@ class MetricSnapshotViewSet(OpsModelViewSet):
     filterset_class = MetricSnapshotFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = (
-            None
-            if created
-            else ChallengeMetricSnapshot.objects.filter(pk=instance.pk).values_list("challenge_id", flat=True).first()
-        )
-        instance.full_clean()
-        instance.save()
-        refresh_challenge_totals({instance.challenge_id, before} - {None})
-        self._audit("create" if created else "update", instance)
-        return instance
+        before = None if created else ChallengeMetricSnapshot.objects.filter(pk=instance.pk).first()
+        return metric_snapshot_save(instance, before=before)
 
     def perform_destroy(self, instance):
-        super().perform_destroy(instance)
-        refresh_challenge_totals([instance.challenge_id])
-        self._audit("delete", instance)
-
-    def _audit(self, verb: str, instance) -> None:
-        record_batch(
-            verb,
-            ChallengeMetricSnapshot,
-            summary=f"{verb} {instance}",
-            country=instance.challenge.country,
-            details={"id": instance.pk, "challenge": instance.challenge_id},
-        )
+        metric_snapshot_delete(instance)
 
     @extend_schema(
         summary="Upsert up to 10,000 metric snapshots",

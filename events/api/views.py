@@ -10,7 +10,7 @@ from events.filtersets import (
     PartnerFilterSet,
 )
 from events.models import Event, EventGuest, EventPartner, EventTask, Partner
-from events.services import event_task_set_done
+from events.services import event_guest_save, event_partner_save, event_task_save, event_task_set_done, partner_save
 from opsportal.api.viewsets import OpsModelViewSet, acting_user
 
 from .serializers import (
@@ -37,6 +37,9 @@ class PartnerViewSet(OpsModelViewSet):
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilterSet
 
+    def save_instance(self, instance, *, created, changes, m2m):
+        return partner_save(instance)
+
 
 class EventPartnerViewSet(OpsModelViewSet):
     """A partner's role at an event."""
@@ -44,6 +47,9 @@ class EventPartnerViewSet(OpsModelViewSet):
     queryset = EventPartner.objects.all()
     serializer_class = EventPartnerSerializer
     filterset_class = EventPartnerFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return event_partner_save(instance)
 
 
 class EventTaskViewSet(OpsModelViewSet):
@@ -61,7 +67,7 @@ class EventTaskViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         done = m2m.pop("done", None)
-        instance = super().save_instance(instance, created=created, changes=changes, m2m=m2m)
+        instance = event_task_save(instance, by=acting_user(self.request))
         if done is not None and done != instance.is_done:
             instance = event_task_set_done(instance, done, by=acting_user(self.request))
         return instance
@@ -73,3 +79,6 @@ class EventGuestViewSet(OpsModelViewSet):
     queryset = EventGuest.objects.all()
     serializer_class = EventGuestSerializer
     filterset_class = EventGuestFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return event_guest_save(instance)

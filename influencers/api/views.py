@@ -18,13 +18,19 @@ from influencers.filtersets import (
     InfluencerInteractionFilterSet,
     PlatformAccountFilterSet,
 )
-from influencers.followers import GROWTH_DAYS, growth_baseline, ingest_follower_rows, refresh_followers
-from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount, Stage
-from influencers.services import influencer_log_interaction, influencer_move_stage
+from influencers.followers import (
+    GROWTH_DAYS,
+    follower_snapshot_delete,
+    follower_snapshot_save,
+    growth_baseline,
+    ingest_follower_rows,
+    refresh_followers,
+)
+from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
+from influencers.services import influencer_log_interaction, influencer_move_stage, influencer_save
 from opsportal.api import compiled
 from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
-from opsportal.audit import record_batch
 
 from .serializers import (
     FollowerBatchSerializer,
@@ -65,28 +71,23 @@ class InfluencerViewSet(OpsModelViewSet):
         accounts = m2m.pop("accounts", None) or []
         by = acting_user(self.request)
         stage = changes.get("stage")
-        if created:
-            if instance.stage != Stage.PROSPECT:
-                instance.stage_changed_at = timezone.now()
-        elif stage:
+        if not created and stage:
             # Stage moves go through the pipeline service (it records when).
             instance.stage = Influencer.objects.filter(pk=instance.pk).values_list("stage", flat=True).get()
-        super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        if stage and not created:
-            influencer_move_stage(instance, stage, by=by)
+        built = []
         for index, data in enumerate(accounts):
             account = PlatformAccount(
-                influencer=instance,
-                platform=data["platform"],
-                handle=data["handle"],
-                url=data.get("profile_url", ""),
-                created_by=by,
+                platform=data["platform"], handle=data["handle"], url=data.get("profile_url", ""), created_by=by
             )
             try:
                 account.full_clean(exclude=["influencer"])
             except ValidationError as exc:
                 raise ValidationError({f"accounts[{index}].{k}": v for k, v in exc.message_dict.items()})
-            account.save()
+            built.append(account)
+        # The same service as the portal's form: the profile and its accounts, all or nothing.
+        influencer_save(instance, categories=m2m.get("categories"), accounts=built, by=by)
+        if stage and not created:
+            influencer_move_stage(instance, stage, by=by)
         return instance
 
 
@@ -134,39 +135,11 @@ class FollowerSnapshotViewSet(OpsModelViewSet):
     filterset_class = FollowerSnapshotFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = None
-        if not created:
-            before = FollowerSnapshot.objects.filter(pk=instance.pk).values_list("account_id", "date").first()
-        instance.full_clean()
-        instance.save()
-        self._refresh([(instance.account_id, instance.date), before])
-        self._audit("create" if created else "update", instance)
-        return instance
+        before = None if created else FollowerSnapshot.objects.filter(pk=instance.pk).first()
+        return follower_snapshot_save(instance, before=before)
 
     def perform_destroy(self, instance):
-        super().perform_destroy(instance)
-        self._refresh([(instance.account_id, instance.date)])
-        self._audit("delete", instance)
-
-    def _refresh(self, changes) -> None:
-        changes = [c for c in changes if c]
-        owners = dict(
-            PlatformAccount.objects.filter(pk__in={a for a, _d in changes}).values_list("pk", "influencer_id")
-        )
-        since: dict[int, dt.date] = {}
-        for account_id, day in changes:
-            influencer_id = owners[account_id]
-            since[influencer_id] = min(day, since.get(influencer_id, day))
-        refresh_followers(owners.keys(), since)
-
-    def _audit(self, verb: str, instance) -> None:
-        record_batch(
-            verb,
-            FollowerSnapshot,
-            summary=f"{verb} {instance}",
-            country=instance.account.influencer.country,
-            details={"id": instance.pk, "account": instance.account_id},
-        )
+        follower_snapshot_delete(instance)
 
     @extend_schema(
         summary="Upsert up to 10,000 follower snapshots",

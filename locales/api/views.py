@@ -21,7 +21,13 @@ from locales.models import (
     TeamMembership,
 )
 from locales.models.government import IncidentStatus
-from locales.services import contact_touch, government_interaction_log, incident_resolve
+from locales.services import (
+    contact_touch,
+    government_contact_save,
+    government_interaction_log,
+    government_interaction_save,
+    incident_resolve,
+)
 from opsportal.api.viewsets import OpsModelViewSet, OpsReadOnlyViewSet, acting_user
 
 from .serializers import (
@@ -78,6 +84,9 @@ class GovernmentContactViewSet(OpsModelViewSet):
     serializer_class = GovernmentContactSerializer
     filterset_class = GovernmentContactFilterSet
 
+    def save_instance(self, instance, *, created, changes, m2m):
+        return government_contact_save(instance, by=acting_user(self.request))
+
 
 class GovernmentInteractionViewSet(OpsModelViewSet):
     """Meetings, calls and letters with officials (government scope)."""
@@ -98,12 +107,7 @@ class GovernmentInteractionViewSet(OpsModelViewSet):
                 incident=instance.incident,
                 by=acting_user(self.request),
             )
-        before = GovernmentInteraction.objects.filter(pk=instance.pk).values_list("contact_id", flat=True).get()
-        instance = super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        contact_touch(instance.contact)
-        if before != instance.contact_id:
-            contact_touch(GovernmentContact.objects.get(pk=before))
-        return instance
+        return government_interaction_save(instance, by=acting_user(self.request))
 
     def perform_destroy(self, instance):
         super().perform_destroy(instance)

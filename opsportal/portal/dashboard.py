@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -179,6 +180,12 @@ def dashboard_data(request) -> dict:
 
 @portal_view
 def dashboard(request):
+    from opsportal.portal.hq import is_hq
+    from opsportal.portal.mixins import SESSION_KEY
+
+    if SESSION_KEY not in request.session and is_hq(request.access):
+        # HQ has not chosen a country yet: the overview, not the first country alphabetically.
+        return redirect("portal:hq_overview")
     return portal_render(request, "portal/dashboard.html", dashboard_data(request))
 
 

@@ -109,6 +109,7 @@ def portal_render(request: HttpRequest, template: str, context: dict | None = No
     context.setdefault("can_government", request.access.can(Perm.GOVERNMENT_VIEW, request.country.pk))
     context.setdefault("can_edit_government", request.access.can(Perm.GOVERNMENT_EDIT, request.country.pk))
     context.setdefault("zone_name", timezone.get_current_timezone_name())
+    context.setdefault("can_hq", request.access.country_ids(Perm.VIEW) is None)  # the HQ overview
     return render(request, template, context, status=status)
 
 

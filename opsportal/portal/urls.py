@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import calendar, country, dashboard, search
+from . import calendar, country, dashboard, hq, search
 
 app_name = "portal"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("hq/", hq.hq_overview, name="hq_overview"),
     path("dashboard/chart.svg", dashboard.dashboard_chart, name="dashboard_chart"),
     path("country/", country.country_switch, name="country_switch"),
     path("search/", search.search, name="search"),

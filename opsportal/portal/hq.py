@@ -1,0 +1,182 @@
+"""HQ's overview: every country side by side, for those who compare markets (HQ viewers and
+administrators). A fixed number of grouped queries whatever the number of countries.
+
+Without a country chosen, they land here rather than on the first country alphabetically
+(which may well be empty)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from challenges.metrics import gain_baseline
+from challenges.models import Challenge, Status
+from events.models import Event, EventTask
+from influencers.followers import growth_baseline
+from influencers.models import Influencer, InfluencerInteraction, PlatformAccount
+from locales.models import RegulatoryIncident
+from locales.models.government import IncidentStatus
+from opsportal.access import Perm
+from opsportal.portal.mixins import SESSION_KEY, portal_render, portal_view, user_countries
+
+WEEK = 7
+EVENTS_AHEAD_DAYS = 30
+
+# Column key → (heading, default direction: True for largest first)
+COLUMNS = {
+    "name": (_("Country"), False),
+    "live": (_("Live challenges"), True),
+    "views_week": (_("Views this week"), True),
+    "core": (_("Core influencers"), True),
+    "core_new": (_("New core this week"), True),
+    "follower_gain": (_("Core followers gained this week"), True),
+    "events_ahead": (_("Events in the next 30 days"), True),
+    "overdue": (_("Overdue work"), True),
+    "incidents": (_("Open incidents"), True),
+}
+
+
+def is_hq(access) -> bool:
+    """Reads every country: an HQ viewer or an administrator."""
+    return access.country_ids(Perm.VIEW) is None
+
+
+def _by_country(queryset, **aggregates) -> dict[int, dict]:
+    return {row.pop("cid"): row for row in queryset.values(cid=F("country_id")).annotate(**aggregates).order_by()}
+
+
+def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[dict]:
+    now = now or timezone.now()
+    today = timezone.localdate()
+    week_ago = today - dt.timedelta(days=WEEK)
+
+    live = Challenge.objects.filter(status=Status.LIVE)
+    live_counts = _by_country(live, n=Count("pk"))
+    views_week: dict[int, int] = defaultdict(int)
+    recent = Challenge.objects.filter(Q(status=Status.LIVE) | Q(ends_at__gte=now - dt.timedelta(days=WEEK)))
+    for cid, views, baseline in recent.annotate(baseline=gain_baseline(WEEK, now=now)).values_list(
+        "country_id", "views", "baseline"
+    ):
+        if isinstance(baseline, str):  # SQLite hands JSON back as text
+            baseline = json.loads(baseline)
+        views_week[cid] += max(0, views - ((baseline or {}).get("views") or 0))
+
+    core = Influencer.objects.filter(is_core=True, erased_at=None)
+    core_counts = _by_country(core, n=Count("pk"), new=Count("pk", filter=Q(core_since__gte=week_ago)))
+    gains = {
+        row["cid"]: row["gain"] or 0
+        for row in PlatformAccount.objects.filter(influencer__is_core=True, influencer__erased_at=None)
+        .annotate(base=growth_baseline(WEEK, today=today))
+        .values(cid=F("influencer__country_id"))
+        .annotate(gain=Sum(F("followers") - F("base")))
+        .order_by()
+    }
+    events = _by_country(
+        Event.objects.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=EVENTS_AHEAD_DAYS)),
+        n=Count("pk"),
+    )
+    overdue: dict[int, int] = defaultdict(int)
+    for row in (
+        EventTask.objects.filter(done_at=None, due_on__lt=today)
+        .values(cid=F("event__country_id"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        overdue[row["cid"]] += row["n"]
+    for row in (
+        InfluencerInteraction.objects.filter(follow_up_done=False, next_follow_up_on__lt=today)
+        .values(cid=F("influencer__country_id"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        overdue[row["cid"]] += row["n"]
+    government_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
+    incidents = _by_country(
+        access.scope(RegulatoryIncident.objects.exclude(status=IncidentStatus.RESOLVED), Perm.GOVERNMENT_VIEW),
+        n=Count("pk"),
+    )
+
+    rows = []
+    for country in countries:
+        government = government_ids is None or country.pk in government_ids
+        rows.append(
+            {
+                "country": country,
+                "name": country.name,
+                "live": live_counts.get(country.pk, {}).get("n", 0),
+                "views_week": views_week.get(country.pk, 0),
+                "core": core_counts.get(country.pk, {}).get("n", 0),
+                "core_new": core_counts.get(country.pk, {}).get("new", 0),
+                "follower_gain": gains.get(country.pk, 0),
+                "events_ahead": events.get(country.pk, {}).get("n", 0),
+                "overdue": overdue.get(country.pk, 0),
+                "incidents": incidents.get(country.pk, {}).get("n", 0) if government else None,
+            }
+        )
+    return rows
+
+
+def sort_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
+    key = sort.lstrip("-")
+    if key not in COLUMNS:
+        key, sort = "views_week", "-views_week"
+    descending = sort.startswith("-")
+    if key == "name":
+        ordered = sorted(rows, key=lambda r: r["name"].casefold(), reverse=descending)
+    else:
+        # Countries without the figure (incidents they may not see) go last either way.
+        known = [r for r in rows if r[key] is not None]
+        unknown = [r for r in rows if r[key] is None]
+        sign = -1 if descending else 1
+        ordered = sorted(known, key=lambda r: (sign * r[key], r["name"].casefold())) + unknown
+    return ordered, ("-" if descending else "") + key
+
+
+@portal_view
+def hq_overview(request):
+    if not is_hq(request.access):
+        raise PermissionDenied
+    rows = overview_rows(request.access, user_countries(request))
+    rows, sort = sort_rows(rows, request.GET.get("sort", "-views_week"))
+    government = request.access.can(Perm.GOVERNMENT_VIEW)
+    columns = []
+    for key, (label, largest_first) in COLUMNS.items():
+        if key == "incidents" and not government:
+            continue
+        current = sort.lstrip("-") == key
+        if current:
+            next_sort = key if sort.startswith("-") else f"-{key}"
+        else:
+            next_sort = f"-{key}" if largest_first else key
+        direction = ("descending" if sort.startswith("-") else "ascending") if current else "none"
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next": next_sort,
+                "aria_sort": direction,
+                "default": f"-{key}" if largest_first else key,
+            }
+        )
+    totals = {
+        key: sum(r[key] or 0 for r in rows) for key in COLUMNS if key != "name" and (key != "incidents" or government)
+    }
+    return portal_render(
+        request,
+        "portal/hq_overview.html",
+        {
+            "nav": "hq",
+            "rows": rows,
+            "columns": columns,
+            "totals": totals,
+            "sort": sort,
+            "government": government,
+            "chosen": request.session.get(SESSION_KEY),
+        },
+    )

@@ -1,0 +1,106 @@
+"""HQ's cross-country overview: for HQ viewers and administrators, sortable, linking into each
+country; HQ lands there instead of on the first (maybe empty) country."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from opsportal.portal.mixins import SESSION_KEY
+from tests import factories as f
+
+from .test_query_counts import build_rows, count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def markets(indonesia, thailand):
+    now = timezone.now()
+    cambodia = f.CountryFactory(code="KH", name="Cambodia")
+    frame = f.ChallengeFactory(country=indonesia, status="live", views=53_000_000)
+    f.MetricSnapshotFactory(challenge=frame, captured_at=now - dt.timedelta(days=8), views=3_000_000)
+    f.MetricSnapshotFactory(challenge=frame, captured_at=now, views=53_000_000)
+    f.ChallengeFactory(country=thailand, status="live", views=1_000)
+    core = f.InfluencerFactory(country=indonesia, is_core=True, core_since=timezone.localdate())
+    account = f.PlatformAccountFactory(influencer=core, followers=6_000)
+    f.FollowerSnapshotFactory(account=account, date=timezone.localdate() - dt.timedelta(days=8), followers=1_000)
+    f.FollowerSnapshotFactory(account=account, date=timezone.localdate(), followers=6_000)
+    f.EventFactory(country=thailand, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=4))
+    past = f.EventFactory(country=indonesia, starts_at=now - dt.timedelta(days=10), ends_at=now - dt.timedelta(days=9))
+    f.EventTaskFactory(event=past, due_on=timezone.localdate() - dt.timedelta(days=2))
+    f.IncidentFactory(country=indonesia, status="open", title="zz-secret-incident")
+    return {"cambodia": cambodia}
+
+
+def test_hq_lands_on_the_overview_not_an_empty_country(hq_viewer, superuser, markets):
+    for user in (hq_viewer, superuser):
+        client = signed_in(user)
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"] == reverse("portal:hq_overview")
+        # Once a country is chosen, the dashboard is that country's.
+        client.post("/country/", {"country": markets["cambodia"].pk, "next": "/"})
+        assert client.get("/").status_code == 200
+
+
+def test_team_members_keep_their_dashboard_and_may_not_open_the_overview(id_operator, th_operator, markets):
+    for user in (id_operator, th_operator):
+        client = signed_in(user)
+        assert client.get("/").status_code == 200
+        assert client.get("/hq/").status_code == 403
+
+
+def test_overview_figures_sorting_and_links(hq_viewer, indonesia, thailand, markets):
+    client = signed_in(hq_viewer)
+    response = client.get("/hq/")
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert set(rows) == {"Indonesia", "Thailand", "Cambodia"}
+    indo = rows["Indonesia"]
+    assert (indo["live"], indo["views_week"], indo["core"], indo["core_new"]) == (1, 50_000_000, 1, 1)
+    assert indo["follower_gain"] == 5_000 and indo["overdue"] == 1
+    assert rows["Thailand"]["events_ahead"] == 1
+    # An HQ viewer without the government grant sees no incidents, by any column.
+    assert indo["incidents"] is None
+    assert "zz-secret-incident" not in response.content.decode()
+    assert "Open incidents" not in response.content.decode()
+    # Sorted by the week's views by default; by any column on request, both ways.
+    assert [r["name"] for r in response.context["rows"]] == ["Indonesia", "Thailand", "Cambodia"]
+    names = [r["name"] for r in client.get("/hq/", {"sort": "name"}).context["rows"]]
+    assert names == ["Cambodia", "Indonesia", "Thailand"]
+    names = [r["name"] for r in client.get("/hq/", {"sort": "-events_ahead"}).context["rows"]]
+    assert names[0] == "Thailand"
+    assert client.get("/hq/", {"sort": "nonsense"}).status_code == 200
+    # Each country opens with one click: the switcher, then that country's dashboard.
+    page = response.content.decode()
+    assert f'name="country" value="{thailand.pk}"' in page
+    response = client.post("/country/", {"country": thailand.pk, "next": "/"})
+    assert response["Location"] == "/" and client.session[SESSION_KEY] == thailand.pk
+
+
+def test_superuser_sees_open_incidents(superuser, indonesia, markets):
+    response = signed_in(superuser).get("/hq/", {"sort": "-incidents"})
+    rows = response.context["rows"]
+    assert rows[0]["name"] == "Indonesia" and rows[0]["incidents"] == 1
+
+
+def test_overview_has_a_constant_query_count(hq_viewer, indonesia, thailand, django_assert_max_num_queries):
+    client = signed_in(hq_viewer)
+    url = reverse("portal:hq_overview")
+    build_rows(indonesia, None, 1)
+    with_one = count_queries(client, url, {}, django_assert_max_num_queries)
+    build_rows(indonesia, None, 20)
+    build_rows(thailand, None, 20)
+    for code in ("KH", "VN", "JP", "MY"):
+        f.CountryFactory(code=code)
+    assert count_queries(client, url, {}, django_assert_max_num_queries) == with_one
