@@ -126,7 +126,7 @@ def hq_chart(figures: dict) -> bytes | None:
     from opsportal import l10n
 
     # Bars named in the reader's language (the chart is drawn once per reader language).
-    values = {l10n.country_name(row): row["views_gained"] for row in figures["countries"][:15] if row["views_gained"]}  # None: not reported
+    values = {l10n.country_name(row): row["views_gained"] for row in figures["countries"][:15] if row["views_gained"]}
     if not values:
         return None
     return charts.bar_chart(values, fmt="png", width=7.2, height=max(2.0, 0.28 * len(values) + 0.8))
