@@ -91,6 +91,7 @@ class TaskForm(forms.ModelForm):
         kwargs.setdefault("prefix", "task")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = country_people(country)
+        self.fields["assignee"].label_from_instance = l10n.person  # a name, not a login
 
     def _post_clean(self):
         # event_task_save (the service) validates the whole record.

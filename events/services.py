@@ -119,9 +119,7 @@ def event_task_save(task: EventTask, *, by=None) -> EventTask:
 
 @transaction.atomic
 def event_guest_invite(event: Event, influencer, *, status: str = GuestStatus.INVITED, notes: str = "", by=None):
-    """Invite an influencer of the event's country (once per event)."""
-    if influencer.country_id != event.country_id:
-        raise ValidationError({"influencer": _("Choose an influencer of this event's country.")})
+    """Invite an influencer of the event's country (once per event; the country rule is the model's clean)."""
     if EventGuest.objects.filter(event=event, influencer=influencer).exists():
         raise ValidationError({"influencer": _("This influencer is already on the guest list.")})
     guest = EventGuest(event=event, influencer=influencer, status=status, notes=notes)
@@ -135,8 +133,6 @@ def event_guest_invite(event: Event, influencer, *, status: str = GuestStatus.IN
 @transaction.atomic
 def event_guest_save(guest: EventGuest, *, by=None) -> EventGuest:
     """Validate and save a guest written whole (the API): same rules as an invitation."""
-    if guest.influencer.country_id != guest.event.country_id:
-        raise ValidationError({"influencer": _("Choose an influencer of this event's country.")})
     if guest.pk is None and getattr(by, "pk", None):
         guest.created_by = by
     guest.full_clean()
@@ -156,8 +152,6 @@ def partner_save(partner, *, by=None):
 @transaction.atomic
 def event_partner_save(link: EventPartner, *, by=None) -> EventPartner:
     """A partner's role at an event; the partner belongs to the event's country."""
-    if link.partner.country_id != link.event.country_id:
-        raise ValidationError({"partner": _("Choose a partner of this event's country.")})
     link.full_clean()
     link.save()
     return link

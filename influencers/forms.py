@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.forms import DateTimeInput
 from challenges.selectors import country_people
+from opsportal import l10n
 from opsportal.portal.filters import DateInput, portal_filterset
 
 from .filtersets import InfluencerFilterSet
@@ -104,6 +105,7 @@ class InfluencerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.country = country
         self.fields["relationship_owner"].queryset = country_people(country)
+        self.fields["relationship_owner"].label_from_instance = l10n.person  # a name, not a login
         if self.instance.pk:
             del self.fields["stage"]
         if not self.fields["categories"].queryset.exists():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.forms import DateTimeInput
 from challenges.selectors import country_people
+from opsportal import l10n
 from opsportal.portal.filters import DateInput
 
 from .models import (
@@ -89,6 +90,7 @@ class ContactForm(_ServiceValidated):
         super().__init__(*args, **kwargs)
         self.instance.country = country
         self.fields["relationship_owner"].queryset = country_people(country)
+        self.fields["relationship_owner"].label_from_instance = l10n.person  # a name, not a login
 
 
 class IncidentForm(_ServiceValidated):
@@ -106,6 +108,7 @@ class IncidentForm(_ServiceValidated):
         super().__init__(*args, **kwargs)
         self.instance.country = country
         self.fields["owner"].queryset = country_people(country)
+        self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
 
     def clean(self):
         data = super().clean()
@@ -127,6 +130,7 @@ class CommitmentForm(_ServiceValidated):
         self.fields["incident"].queryset = RegulatoryIncident.objects.filter(country=country)
         self.fields["contact"].queryset = GovernmentContact.objects.filter(country=country)
         self.fields["owner"].queryset = country_people(country)
+        self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
 
 
 class InteractionEditForm(_ServiceValidated):

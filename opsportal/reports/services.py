@@ -251,9 +251,11 @@ def hq_report_refresh(week: str) -> None:
     The email that went out stays as it was; the portal's copy then shows the late country.
     """
     with transaction.atomic():
-        report = WeeklyReport.objects.select_for_update().filter(country__isnull=True, week=week).first()
-        if report is None:
+        # Locked by primary key: the model's ordering would join countries, which FOR UPDATE refuses.
+        pk = WeeklyReport.objects.filter(country__isnull=True, week=week).values_list("pk", flat=True).first()
+        if pk is None:
             return
+        report = WeeklyReport.objects.select_for_update().get(pk=pk)
         report.data = build_hq_report(week)
         report.save(update_fields=["data"])
 

@@ -95,7 +95,7 @@ def test_operator_types_todays_views_and_corrects_them(page, demo):
     # The correction's page keeps the number it replaced.
     page.locator("#numbers tbody tr").first.get_by_role("link", name=re.compile("Correct")).click()
     history = page.locator(".record-history")
-    expect(history).to_contain_text("54000000")
+    expect(history).to_contain_text("54,000,000")  # the old number, formatted for reading
     expect(history).to_contain_text("through the Portal")
     shoot(page, "snapshot-correct")
     page.get_by_role("link", name="#MultiFrame").click()
