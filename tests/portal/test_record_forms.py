@@ -556,14 +556,19 @@ def test_resolving_a_ban_in_the_admin_counts_the_days_restricted(superuser, indo
 
 
 def test_field_errors_come_in_the_users_language(id_operator, indonesia, settings):
+    from django.utils import translation
+
+    with translation.override("id"):
+        required = translation.gettext("This field is required.")
+    assert required != "This field is required."
     client = signed_in(id_operator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     response = client.post("/influencers/new/", {**INFLUENCER, "name": "", **account_rows()})
     assert response.status_code == 400
-    assert response.context["form"].errors["name"] == ["Bidang ini harus diisi."]
+    assert response.context["form"].errors["name"] == [required]
     event = f.EventFactory(country=indonesia)
     response = client.post(f"/events/{event.pk}/tasks/add/", {"task-title": "", "task-due_on": "besok"})
     assert response.context["task_form"].errors == {
-        "title": ["Bidang ini harus diisi."],
+        "title": [required],
         "due_on": ["Masukkan tanggal yang valid."],
     }
