@@ -17,4 +17,4 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 [ -x .venv/bin/pytest ] || bash scripts/setup.sh
 # -s: each test prints its measured figures (the lines docs/reliability.md quotes).
-exec .venv/bin/pytest -m faults tests/reliability/test_faults.py -s -o log_cli=false "$@"
+exec .venv/bin/pytest -m faults --timeout 900 tests/reliability/test_faults.py -s -o log_cli=false "$@"
