@@ -10,8 +10,11 @@ fi
 stamp=.venv/.requirements.sha
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.txt
+  # Some machines' pip configuration names package folders that don't exist; pip warns once per
+  # package. Those lines are noise, so they are dropped (pip's own exit status still counts).
+  quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }; }
+  quiet .venv/bin/pip install -q --upgrade pip
+  quiet .venv/bin/pip install -q -r requirements.txt
   echo "$want" > "$stamp"
 fi
 mkdir -p var
