@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too, not SQLite's in-memory default: an in-memory database is one
+    # connection shared by the browser tests' live-server threads, and two requests at once on it
+    # deadlock (SQLite holds the connection while calling our Python search functions, which wait
+    # for the interpreter lock the other thread holds). pytest-xdist adds a suffix per worker.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-opsportal.sqlite3")}
 else:
     # The JIT compiler costs 100-300 ms on the few larger list queries and gains nothing on
     # OLTP-sized ones (docs/performance.md); keep it off for the application's connections.
