@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_or_fail
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
@@ -52,7 +54,7 @@ class OwnRedis:
     def __init__(self, workdir: Path):
         self.binary = shutil.which("redis-server")
         if not self.binary:
-            pytest.skip("redis-server is not installed")
+            skip_or_fail("redis-server is not installed")
         self.dir = workdir / "redis"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -84,7 +86,7 @@ class OwnPostgres:
     def __init__(self, workdir: Path):
         bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
         if not bins:
-            pytest.skip("PostgreSQL server binaries are not installed")
+            skip_or_fail("PostgreSQL server binaries are not installed")
         self.bin = Path(bins[-1]).parent
         self.dir = Path(f"/tmp/opsportal-faults-pg-{os.getpid()}-{free_port()}")
         self.port = free_port()
