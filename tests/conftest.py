@@ -41,6 +41,21 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _test_code_unscoped(request):
+    """Factories, fixtures and assertions run outside the country scope (pretix's
+    ``scopes_disabled``); requests through the test and API clients, tasks and commands still
+    enter their own real scope, so a leak through a door is caught. ``@pytest.mark.real_scope``
+    keeps the fail-closed default for the test itself."""
+    if request.node.get_closest_marker("real_scope"):
+        yield
+        return
+    from opsportal.access import unscoped
+
+    with unscoped():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_asked(settings):
     # A request for an Indonesian user leaves Indonesian active in this thread; start each test clean.
     from django.utils import translation

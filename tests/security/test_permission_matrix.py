@@ -93,6 +93,9 @@ PERSONAL_WRITES = re.compile(
 )
 # Routes that write although their URL names no record: who may use them (any of the permissions).
 WRITE_DOORS = {"imports": (Perm.EDIT, Perm.GOVERNMENT_EDIT)}
+# Scoped records written by a door of their own: an import job is made by importing, which
+# needs edit or government edit (whichever the file holds), not the record's own write permission.
+WRITE_MODELS = {"imports.importjob": (Perm.EDIT, Perm.GOVERNMENT_EDIT)}
 # Portal and admin routes that change something when posted to (by the last part of their name);
 # every API route is one. Pages that answer a POST like a GET (a detail page, a chart, the admin's
 # change list without an action) are not posted to. The admin's version pages (``_simple_history``)
@@ -422,6 +425,9 @@ def may_write(caller: Caller, variant: Variant) -> bool:
         return True
     model, obj = variant.model, variant.obj
     label = model._meta.label_lower if model is not None else None
+    if label in WRITE_MODELS:
+        country_id = access.country_id_of(obj) if obj is not None else None
+        return any(access.can(perm, country_id) for perm in WRITE_MODELS[label])
     if obj is not None and label in COUNTRY_PATHS:
         return access.can_edit(obj)
     if label in COUNTRY_PATHS:
