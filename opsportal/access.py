@@ -101,6 +101,16 @@ COUNTRY_PATHS: dict[str, str] = {
     "webhooks.webhookdelivery": "country",  # no country: administrators only
 }
 
+# Records of which only some rows are government records: those rows need the government
+# permission in their country (a webhook delivery of an incident carries the incident).
+def _government_deliveries() -> Q:
+    from opsportal.webhooks.models import GOVERNMENT_EVENTS
+
+    return Q(event_type__in=GOVERNMENT_EVENTS)
+
+
+GOVERNMENT_ROWS = {"webhooks.webhookdelivery": _government_deliveries}
+
 # Records that belong to one person as well: only that person (or an administrator, a task, a
 # command) reads them. Their rows without a country are the person's own, whatever the countries.
 OWNER_PATHS: dict[str, str] = {
@@ -335,6 +345,10 @@ def _restrict(queryset: QuerySet, access: Access) -> QuerySet:
     ids = access.country_ids(read_perm(model))
     if ids is not None:
         queryset._query.add_q(_country_q(model, ids))
+    if label in GOVERNMENT_ROWS:
+        gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
+        if gov_ids is not None:
+            queryset._query.add_q(~GOVERNMENT_ROWS[label]() | _country_q(model, gov_ids))
     owner = OWNER_PATHS.get(label)
     if owner and not access.is_superuser:
         queryset._query.add_q(Q(**{f"{owner}_id": access.user_id}))
@@ -589,6 +603,18 @@ def holder_roles(model) -> frozenset[str]:
     """The team roles that may hold (own, be assigned) a record of ``model``: those that may edit it."""
     perm = write_perm(model)
     return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
+
+
+def colleagues(access: Access, queryset: QuerySet | None = None) -> QuerySet:
+    """Active people on the teams of the countries ``access`` sees (everyone for admins and HQ)."""
+    from django.contrib.auth import get_user_model
+
+    queryset = get_user_model().objects.all() if queryset is None else queryset
+    queryset = queryset.filter(is_active=True)
+    ids = access.country_ids(Perm.VIEW)
+    if ids is None:
+        return queryset
+    return queryset.filter(memberships__country__in=ids).distinct()
 
 
 def possible_holders(country, model) -> QuerySet:
