@@ -101,6 +101,7 @@ COUNTRY_PATHS: dict[str, str] = {
     "webhooks.webhookdelivery": "country",  # no country: administrators only
 }
 
+
 # Records of which only some rows are government records: those rows need the government
 # permission in their country (a webhook delivery of an incident carries the incident).
 def _government_deliveries() -> Q:
@@ -610,11 +611,22 @@ def colleagues(access: Access, queryset: QuerySet | None = None) -> QuerySet:
     from django.contrib.auth import get_user_model
 
     queryset = get_user_model().objects.all() if queryset is None else queryset
-    queryset = queryset.filter(is_active=True)
+    return on_teams_of(access, queryset.filter(is_active=True))
+
+
+def on_teams_of(access: Access, people: QuerySet) -> QuerySet:
+    """The people of ``people`` who sit on a team of a country ``access`` sees (all for admins, HQ)."""
     ids = access.country_ids(Perm.VIEW)
     if ids is None:
-        return queryset
-    return queryset.filter(memberships__country__in=ids).distinct()
+        return people
+    return people.filter(memberships__country__in=ids).distinct()
+
+
+def on_team(user, country_id: int | None) -> bool:
+    """Does this person sit on that country's team (any role)? A rule: asked across the scope."""
+    from locales.models import TeamMembership
+
+    return TeamMembership._base_manager.filter(user=user, country_id=country_id).exists()
 
 
 def possible_holders(country, model) -> QuerySet:

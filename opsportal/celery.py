@@ -45,6 +45,7 @@ def survive_closed_broker_connection() -> None:
 
 survive_closed_broker_connection()
 
+
 class CountryScopedTask(Task):
     """Every task runs in the system scope (every country): its queries on country-scoped
     models would otherwise raise (opsportal.access.ScopeError). A task acting for someone

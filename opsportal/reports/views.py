@@ -107,7 +107,7 @@ def report_preview(request):
             "preview_country": country,
             "week": week,
             "recipients": services.country_recipients(country),
-            "stored": WeeklyReport.objects.filter(country=country, week=week).only("pk", "sent_at").first(),
+            "stored": in_country(WeeklyReport.objects.filter(week=week), country).only("pk", "sent_at").first(),
             "nav": "reports",
         }
     )
