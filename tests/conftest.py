@@ -40,19 +40,31 @@ def _fast_and_isolated(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def _test_code_unscoped(request):
-    """Factories, fixtures and assertions run outside the country scope (pretix's
-    ``scopes_disabled``); requests through the test and API clients, tasks and commands still
-    enter their own real scope, so a leak through a door is caught. ``@pytest.mark.real_scope``
-    keeps the fail-closed default for the test itself."""
-    if request.node.get_closest_marker("real_scope"):
-        yield
-        return
+@pytest.fixture(autouse=True, scope="session")
+def _test_code_unscoped():
+    """Factories, fixtures (module-scoped seeds too) and assertions run outside the country
+    scope (pretix's ``scopes_disabled``); requests through the test and API clients, tasks and
+    commands still enter their own real scope, so a leak through a door is caught."""
     from opsportal.access import unscoped
 
     with unscoped():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _real_scope_if_asked(request):
+    """``@pytest.mark.real_scope``: the test itself runs with no scope active, as product code
+    outside any door would (its queries on country-scoped models raise)."""
+    if not request.node.get_closest_marker("real_scope"):
+        yield
+        return
+    from opsportal.access import _active
+
+    reset = _active.set(None)
+    try:
+        yield
+    finally:
+        _active.reset(reset)
 
 
 @pytest.fixture(autouse=True)
