@@ -51,18 +51,17 @@ def _test_code_unscoped():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _real_scope_if_asked(request):
-    """``@pytest.mark.real_scope``: the test itself runs with no scope active, as product code
-    outside any door would (its queries on country-scoped models raise)."""
-    if not request.node.get_closest_marker("real_scope"):
-        yield
-        return
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """``@pytest.mark.real_scope``: the test's body (not its fixtures) runs with no scope active,
+    as product code outside any door would: its queries on country-scoped models raise."""
+    if not item.get_closest_marker("real_scope"):
+        return (yield)
     from opsportal.access import _active
 
     reset = _active.set(None)
     try:
-        yield
+        return (yield)
     finally:
         _active.reset(reset)
 
