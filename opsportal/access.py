@@ -98,7 +98,7 @@ COUNTRY_PATHS: dict[str, str] = {
     "opsportal.notification": "country",
     "opsportal.savedview": None,  # a person's own filters: scoped by OWNER_PATHS only
     "imports.importjob": "country",
-    "webhooks.webhookdelivery": "country",  # no country: administrators only
+    "webhooks.webhookdelivery": "country",
 }
 
 
@@ -113,11 +113,16 @@ def _government_deliveries() -> Q:
 GOVERNMENT_ROWS = {"webhooks.webhookdelivery": _government_deliveries}
 
 # Records that belong to one person as well: only that person (or an administrator, a task, a
-# command) reads them. Their rows without a country are the person's own, whatever the countries.
+# command) reads them, in the countries of the scope; their rows without a country are theirs.
 OWNER_PATHS: dict[str, str] = {
     "opsportal.notification": "recipient",
     "opsportal.savedview": "user",
+    "imports.importjob": "user",  # a job's file and rows are its importer's (administrators see all)
 }
+
+# Rows without a country that are nobody's country data (a webhook ping): readable in any scope.
+# Elsewhere a row without a country is HQ's or the administrators' (the HQ weekly report).
+NO_COUNTRY_IS_OPEN = frozenset({"webhooks.webhookdelivery", *OWNER_PATHS})
 
 GOVERNMENT_MODELS = frozenset(
     {
@@ -145,13 +150,14 @@ def country_path(model) -> str | None:
     return COUNTRY_PATHS[model._meta.label_lower]
 
 
-def _country_q(model, ids) -> Q:
-    """The rows of ``model`` placed in the countries ``ids`` (its country path, see COUNTRY_PATHS)."""
+def _country_q(model, ids, *, open_rows: bool = False) -> Q:
+    """The rows of ``model`` placed in the countries ``ids`` (its country path, see COUNTRY_PATHS);
+    with ``open_rows``, also its rows without a country that any scope reads (NO_COUNTRY_IS_OPEN)."""
     path = country_path(model)
     if path is None:
         return Q()
     place = Q(pk__in=ids) if not path else Q(**{f"{path}__in": ids})
-    if model._meta.label_lower in OWNER_PATHS:
+    if open_rows and model._meta.label_lower in NO_COUNTRY_IS_OPEN:
         place |= Q(**{f"{path}__isnull": True})
     return place
 
@@ -219,7 +225,7 @@ class Access:
         ids = self.country_ids(perm)
         if ids is None:
             return queryset
-        return queryset.filter(_country_q(model, ids))
+        return queryset.filter(_country_q(model, ids, open_rows=True))
 
     def countries(self, perm: str = Perm.VIEW):
         from locales.models import Country
@@ -345,7 +351,7 @@ def _restrict(queryset: QuerySet, access: Access) -> QuerySet:
     label = model._meta.label_lower
     ids = access.country_ids(read_perm(model))
     if ids is not None:
-        queryset._query.add_q(_country_q(model, ids))
+        queryset._query.add_q(_country_q(model, ids, open_rows=True))
     if label in GOVERNMENT_ROWS:
         gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
         if gov_ids is not None:
@@ -453,6 +459,26 @@ class CountryScopedManager(Manager.from_queryset(CountryScopedQuerySet)):
 
     def get_queryset(self):
         return _enter_scope(super().get_queryset())
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        if not cls._meta.abstract:
+            # Uniqueness is a rule of the whole table: a handle taken in another country is taken.
+            # Django checks it through the default manager, so it looks across the scope here.
+            cls.validate_unique = _across_the_scope(cls.validate_unique)
+            cls.validate_constraints = _across_the_scope(cls.validate_constraints)
+
+
+def _across_the_scope(check):
+    if getattr(check, "across_the_scope", False):
+        return check
+
+    def checked(self, *args, **kwargs):
+        with unscoped():
+            return check(self, *args, **kwargs)
+
+    checked.across_the_scope = True
+    return checked
 
 
 def _in_countries(model, ids: set[int]) -> Q:
