@@ -17,9 +17,9 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from opsportal.access import Perm, access_for_user, get_scoped_or_404, require_edit
-
-__all__ = ["get_scoped_or_404", "require_edit"]  # the access module's, re-exported for the portal views
+from opsportal.access import Perm, access_for_user
+from opsportal.access import get_scoped_or_404 as get_scoped_or_404  # the one of each, for the portal's views
+from opsportal.access import require_edit as require_edit
 
 SESSION_KEY = "portal_country_id"
 PAGE_SIZE = 50
