@@ -6,4 +6,9 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsportal.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from opsportal.access import system_scope
+
+    # A management command runs in the system scope (every country): queries on country-scoped
+    # models outside any scope raise (opsportal.access.ScopeError).
+    with system_scope():
+        execute_from_command_line(sys.argv)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from locales.models import CulturalMoment
 from opsportal import l10n
+from opsportal.access import in_country
 
 from .filtersets import ChallengeFilterSet
 from .models import Challenge, Status
@@ -62,7 +63,7 @@ class ChallengeForm(forms.ModelForm):
         self.instance.country = country
         self.fields["owner"].queryset = country_people(country)
         self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
-        self.fields["cultural_moment"].queryset = CulturalMoment.objects.filter(country=country)
+        self.fields["cultural_moment"].queryset = in_country(CulturalMoment.objects.all(), country)
         self.fields["hashtag"].widget.attrs["autocapitalize"] = "off"
         if self.instance.pk:
             # Status moves go through their own buttons and guards on the challenge page.
@@ -73,8 +74,8 @@ class ChallengeForm(forms.ModelForm):
         if not hashtag:
             raise forms.ValidationError(_("Enter a hashtag."))
         taken = (
-            Challenge.objects.annotate(tag=Lower("hashtag"))
-            .filter(country=self.country, tag=hashtag.lower())
+            in_country(Challenge.objects.annotate(tag=Lower("hashtag")), self.country)
+            .filter(tag=hashtag.lower())
             .exclude(pk=self.instance.pk)
         )
         if taken.exists():

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
 from opsportal.db import Source, TimeStamped, audit_history
 
 
@@ -79,6 +80,8 @@ class Challenge(TimeStamped):
         excluded_fields=["views", "videos", "likes", "comments", "shares", "metrics_at", "updated_at"]
     )
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["-starts_at", "hashtag"]
         verbose_name = _("challenge")
@@ -138,6 +141,8 @@ class ChallengeParticipation(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["challenge", "-video_views"]
         verbose_name = _("participation")
@@ -172,6 +177,8 @@ class ChallengeMetricSnapshot(models.Model):
     shares = models.PositiveBigIntegerField(_("shares"), default=0)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.API)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["challenge", "captured_at"]

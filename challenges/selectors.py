@@ -9,6 +9,7 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from opsportal.access import in_country
 from opsportal.charts import Annotation
 
 from .models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation, Status
@@ -80,7 +81,10 @@ def live_challenges_with_change(country, *, days: int = 14, limit: int = 8, toda
     zone = country.zone
     today = today or timezone.localdate(timezone=zone)
     challenges = list(
-        Challenge.objects.filter(country=country, status=Status.LIVE).select_related("owner").order_by("-views")[:limit]
+        in_country(Challenge.objects.all(), country)
+        .filter(status=Status.LIVE)
+        .select_related("owner")
+        .order_by("-views")[:limit]
     )
     since = today - dt.timedelta(days=max(days, 14))
     per_day = daily_views([c.pk for c in challenges], since, zone)
@@ -110,19 +114,23 @@ def trend_annotations(country, start: dt.date, end: dt.date, *, government: bool
 
     zone = country.zone
     notes = []
-    events = Event.objects.filter(country=country, starts_at__date__lte=end, ends_at__date__gte=start).exclude(
-        status="cancelled"
+    events = (
+        in_country(Event.objects.all(), country)
+        .filter(starts_at__date__lte=end, ends_at__date__gte=start)
+        .exclude(status="cancelled")
     )
     for event in events.only("name", "starts_at", "ends_at")[:20]:
         notes.append(Annotation(timezone.localtime(event.starts_at, zone).date(), event.name, "event"))
-    occurrences = CulturalMomentOccurrence.objects.filter(
-        moment__country=country, starts_on__lte=end, ends_on__gte=start
+    occurrences = in_country(
+        CulturalMomentOccurrence.objects.filter(starts_on__lte=end, ends_on__gte=start), country
     ).select_related("moment")
     for occ in occurrences[:20]:
         notes.append(Annotation(occ.starts_on, occ.moment.name, "moment", until=occ.ends_on))
     if government:
-        incidents = RegulatoryIncident.objects.filter(country=country, opened_at__date__lte=end).exclude(
-            resolved_at__date__lt=start
+        incidents = (
+            in_country(RegulatoryIncident.objects.all(), country)
+            .filter(opened_at__date__lte=end)
+            .exclude(resolved_at__date__lt=start)
         )
         for incident in incidents.only("title", "opened_at", "resolved_at")[:10]:
             resolved = timezone.localtime(incident.resolved_at, zone).date() if incident.resolved_at else None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opsportal.access import in_country
 from opsportal.charts import line_chart
 from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
@@ -41,7 +42,7 @@ def challenge_list(request):
         list_name=LIST_NAME,
         template="challenges/list.html",
         build_filterset=challenge_filters,
-        queryset=selectors.challenge_list(scoped(request, Challenge.objects.filter(country=request.country))),
+        queryset=selectors.challenge_list(scoped(request, in_country(Challenge.objects.all(), request.country))),
     )
 
 

@@ -11,6 +11,7 @@ from challenges.selectors import country_people
 from influencers.models import Influencer
 from locales.models import CulturalMoment
 from opsportal import l10n
+from opsportal.access import in_country
 from opsportal.portal.filters import DateInput, portal_filterset
 
 from .filtersets import EventFilterSet
@@ -58,8 +59,8 @@ class EventForm(forms.ModelForm):
             self.initial.setdefault("currency", country.currency)
         self.fields["owner"].queryset = country_people(country)
         self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
-        self.fields["cultural_moment"].queryset = CulturalMoment.objects.filter(country=country)
-        self.fields["challenge"].queryset = Challenge.objects.filter(country=country).order_by("hashtag")
+        self.fields["cultural_moment"].queryset = in_country(CulturalMoment.objects.all(), country)
+        self.fields["challenge"].queryset = in_country(Challenge.objects.all(), country).order_by("hashtag")
         self.fields["currency"].widget.attrs.update({"maxlength": 3, "autocapitalize": "characters"})
 
     def clean_currency(self):
@@ -110,7 +111,7 @@ class GuestForm(forms.Form):
         super().__init__(*args, **kwargs)
         invited = EventGuest.objects.filter(event=event).values("influencer_id")
         self.fields["influencer"].queryset = (
-            Influencer.objects.filter(country_id=event.country_id, erased_at=None)
+            in_country(Influencer.objects.filter(erased_at=None), event.country_id)
             .exclude(pk__in=invited)
             .order_by("name")
         )
@@ -136,7 +137,7 @@ class EventPartnerForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         kwargs.setdefault("prefix", "partner")
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(country_id=event.country_id).order_by("name")
+        self.fields["partner"].queryset = in_country(Partner.objects.all(), event.country_id).order_by("name")
 
     def clean(self):
         data = super().clean()

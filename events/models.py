@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history, validate_currency
 
 
@@ -76,6 +77,8 @@ class Event(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["-starts_at"]
         verbose_name = _("event")
@@ -134,6 +137,8 @@ class Partner(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("partner")
@@ -154,6 +159,8 @@ class EventPartner(models.Model):
     role = models.CharField(_("role"), max_length=200, help_text=_("e.g. organizer, official video media platform"))
 
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["event", "partner__name"]
@@ -197,6 +204,8 @@ class EventTask(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("event task")
@@ -232,6 +241,8 @@ class EventGuest(TimeStamped):
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["event", "influencer__name"]

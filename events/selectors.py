@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from opsportal.access import in_country
+
 from .models import Event, EventGuest, EventTask, GuestStatus, Status
 
 
@@ -39,7 +41,7 @@ def guest_counts(event: Event) -> dict[str, int]:
 def upcoming_events(country, *, days: int = 14, now: dt.datetime | None = None) -> QuerySet:
     now = now or timezone.now()
     return (
-        Event.objects.filter(country=country, starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days))
+        in_country(Event.objects.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days)), country)
         .exclude(status=Status.CANCELLED)
         .order_by("starts_at")
     )
@@ -48,7 +50,7 @@ def upcoming_events(country, *, days: int = 14, now: dt.datetime | None = None) 
 def overdue_tasks(country, *, today: dt.date | None = None) -> QuerySet:
     today = today or timezone.localdate(timezone=country.zone)
     return (
-        EventTask.objects.filter(event__country=country, done_at__isnull=True, due_on__lt=today)
+        in_country(EventTask.objects.filter(done_at__isnull=True, due_on__lt=today), country)
         .exclude(event__status=Status.CANCELLED)
         .select_related("event", "assignee")
         .order_by("due_on", "id")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsportal.access import may_hold, possible_holders
+from opsportal.access import in_country, may_hold, on_team, possible_holders
 
 from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus
 
@@ -100,9 +100,7 @@ def _check_team_member(user, country_id: int, field: str) -> None:
     """An assignee or owner works in the record's country (a member of its team)."""
     if user is None:
         return
-    from locales.models import TeamMembership
-
-    if not TeamMembership.objects.filter(user=user, country_id=country_id).exists():
+    if not on_team(user, country_id):
         raise ValidationError({field: _("Choose a member of this country's team.")})
 
 
@@ -167,7 +165,7 @@ def event_partner_add(
     if partner is None:
         if not new_partner_name.strip():
             raise ValidationError({"partner": _("Choose a partner or name a new one.")})
-        existing = Partner.objects.filter(country_id=event.country_id, name__iexact=new_partner_name.strip()).first()
+        existing = in_country(Partner.objects.filter(name__iexact=new_partner_name.strip()), event.country_id).first()
         partner = existing or partner_save(
             Partner(country_id=event.country_id, name=new_partner_name.strip(), kind=new_partner_kind or "organizer"),
             by=by,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opsportal.access import in_country
 from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
@@ -56,7 +57,7 @@ def event_list(request):
         list_name=LIST_NAME,
         template="events/list.html",
         build_filterset=event_filters,
-        queryset=selectors.event_list(scoped(request, Event.objects.filter(country=request.country))),
+        queryset=selectors.event_list(scoped(request, in_country(Event.objects.all(), request.country))),
     )
 
 

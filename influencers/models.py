@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from opsportal.access import CountryScopedManager
 from opsportal.db import Source, TimeStamped, audit_history
 
 
@@ -122,6 +123,8 @@ class Influencer(TimeStamped):
 
     history = audit_history(excluded_fields=["total_followers", "updated_at"])
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("influencer")
@@ -157,6 +160,8 @@ class PlatformAccount(TimeStamped):
 
     history = audit_history(excluded_fields=["followers", "followers_on", "updated_at"])
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["platform", "handle"]
         verbose_name = _("platform account")
@@ -188,6 +193,8 @@ class FollowerSnapshot(models.Model):
     followers = models.PositiveBigIntegerField(_("followers"))
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.API)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["account", "date"]
@@ -231,6 +238,8 @@ class InfluencerInteraction(TimeStamped):
     )
 
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opsportal.access import in_country
 from opsportal.charts import Annotation, line_chart
 from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
@@ -48,7 +49,7 @@ BOARD_NAME = "influencer-board"
 
 
 def _country_influencers(request):
-    return scoped(request, Influencer.objects.filter(country=request.country))
+    return scoped(request, in_country(Influencer.objects.all(), request.country))
 
 
 @portal_view

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.forms import DateTimeInput
 from challenges.selectors import country_people
 from opsportal import l10n
+from opsportal.access import in_country
 from opsportal.portal.filters import DateInput
 
 from .models import (
@@ -38,8 +39,8 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args, country, contact=None, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].required = False
-        self.fields["contact"].queryset = GovernmentContact.objects.filter(country=country)
-        self.fields["incident"].queryset = RegulatoryIncident.objects.filter(country=country)
+        self.fields["contact"].queryset = in_country(GovernmentContact.objects.all(), country)
+        self.fields["incident"].queryset = in_country(RegulatoryIncident.objects.all(), country)
         if contact is not None:
             self.fields["contact"].initial = contact.pk
             self.fields["contact"].widget = forms.HiddenInput()
@@ -127,8 +128,8 @@ class CommitmentForm(_ServiceValidated):
     def __init__(self, *args, country, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.country = country
-        self.fields["incident"].queryset = RegulatoryIncident.objects.filter(country=country)
-        self.fields["contact"].queryset = GovernmentContact.objects.filter(country=country)
+        self.fields["incident"].queryset = in_country(RegulatoryIncident.objects.all(), country)
+        self.fields["contact"].queryset = in_country(GovernmentContact.objects.all(), country)
         self.fields["owner"].queryset = country_people(country)
         self.fields["owner"].label_from_instance = l10n.person  # a name, not a login
 
@@ -143,8 +144,8 @@ class InteractionEditForm(_ServiceValidated):
 
     def __init__(self, *args, country, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = GovernmentContact.objects.filter(country=country)
-        self.fields["incident"].queryset = RegulatoryIncident.objects.filter(country=country)
+        self.fields["contact"].queryset = in_country(GovernmentContact.objects.all(), country)
+        self.fields["incident"].queryset = in_country(RegulatoryIncident.objects.all(), country)
 
     def clean(self):
         data = super().clean()
@@ -166,7 +167,7 @@ class MomentForm(_ServiceValidated):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        taken = CulturalMoment.objects.filter(country=self.instance.country, name__iexact=name)
+        taken = in_country(CulturalMoment.objects.filter(name__iexact=name), self.instance.country)
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This country already has a cultural moment with this name."))
         return name

@@ -7,13 +7,15 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from opsportal.access import in_country
+
 from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident, TeamMembership
 from .models.government import IncidentStatus
 
 
 def team_members(country) -> QuerySet:
     return (
-        TeamMembership.objects.filter(country=country)
+        in_country(TeamMembership.objects.all(), country)
         .select_related("user", "user__profile")
         .order_by("role", "user__first_name", "user__username")
     )
@@ -23,11 +25,11 @@ def contacts_overdue(queryset: QuerySet, country, *, now: dt.datetime | None = N
     """Contacts not touched within the country's threshold (or never)."""
     now = now or timezone.now()
     limit = now - dt.timedelta(days=country.government_touch_days)
-    return queryset.filter(country=country).filter(Q(last_contacted_at__lt=limit) | Q(last_contacted_at__isnull=True))
+    return in_country(queryset, country).filter(Q(last_contacted_at__lt=limit) | Q(last_contacted_at__isnull=True))
 
 
 def open_incidents(queryset: QuerySet, country) -> QuerySet:
-    return queryset.filter(country=country).exclude(status=IncidentStatus.RESOLVED).order_by("-opened_at")
+    return in_country(queryset, country).exclude(status=IncidentStatus.RESOLVED).order_by("-opened_at")
 
 
 def contact_interactions(contact: GovernmentContact) -> QuerySet:

@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsportal.access import on_team
+
 from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from .models.government import IncidentStatus
 
@@ -81,9 +83,7 @@ def _check_team_member(user, country_id: int, field: str) -> None:
     """Owners work in the record's country: members of its team."""
     if user is None:
         return
-    from .models import TeamMembership
-
-    if not TeamMembership.objects.filter(user=user, country_id=country_id).exists():
+    if not on_team(user, country_id):
         raise ValidationError({field: _("Choose a member of this country's team.")})
 
 

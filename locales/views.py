@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opsportal.access import Perm
+from opsportal.access import Perm, in_country
 from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
@@ -60,7 +60,7 @@ def government(request):
     """Contacts by organization, with the open incidents on top."""
     require_government(request)
     contacts = (
-        scoped(request, GovernmentContact.objects.filter(country=request.country))
+        scoped(request, in_country(GovernmentContact.objects.all(), request.country))
         .select_related("relationship_owner")
         .annotate(n_interactions=Count("interactions"))
         .order_by("organization", "person_name", "pk")
@@ -115,7 +115,7 @@ def contact_log(request, pk: int):
 @portal_view
 def incident_list(request):
     require_government(request)
-    incidents = scoped(request, RegulatoryIncident.objects.filter(country=request.country)).select_related("owner")
+    incidents = scoped(request, in_country(RegulatoryIncident.objects.all(), request.country)).select_related("owner")
     page, filter_query = paginate(request, incidents.order_by("-opened_at", "pk"), request.GET)
     return portal_render(
         request, "locales/incidents.html", {"nav": "government", "page": page, "filter_query": filter_query}
@@ -299,7 +299,9 @@ def commitment_create(request):
     incident_id = request.GET.get("incident", "")
     back = reverse("locales:government")
     if incident_id.isdigit():
-        incident = scoped(request, RegulatoryIncident.objects.filter(country=request.country, pk=incident_id)).first()
+        incident = scoped(
+            request, in_country(RegulatoryIncident.objects.all(), request.country).filter(pk=incident_id)
+        ).first()
         if incident is not None:
             initial["incident"] = incident.pk
             back = reverse("locales:incident", args=[incident.pk])
@@ -345,7 +347,7 @@ def _commitment_done(commitment) -> str:
 @portal_view
 def moment_list(request):
     moments = (
-        scoped(request, CulturalMoment.objects.filter(country=request.country))
+        scoped(request, in_country(CulturalMoment.objects.all(), request.country))
         .prefetch_related("occurrences")
         .order_by("name", "pk")
     )

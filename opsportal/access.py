@@ -1,21 +1,31 @@
-"""Who may see and do what: the one place every door asks.
+"""Who may see and do what: the one place every door asks, and the only place a country filter is written.
 
 A person's rights come from their team memberships (role per country), HQ access on their
 profile, or superuser status; an integration's from its API token (countries and scopes).
-Every query a door runs goes through ``Access.scope()``: another country's record simply
-is not in the queryset, so it answers 404 rather than confirming it exists.
+
+The country scope fails closed (the pattern of pretix's django-scopes): every model in
+``COUNTRY_PATHS`` has a ``CountryScopedManager``, whose querysets keep only the rows of the
+active scope's countries, and a query run with no active scope raises ``ScopeError`` instead of
+returning every country's rows. A scope is entered once per door: per request by
+``CountryScopeMiddleware`` (the signed-in person's, or the API token's, rights), per Celery task
+and per management command (``system_scope``: every country). ``unscoped()`` is the one escape
+hatch, for the rules that must look across countries (who may hold a record, whose rights these
+are). ``Access.scope()`` narrows further, to the rows a stronger permission (edit, government,
+reports) allows; another country's record is simply not in the queryset, so it answers 404.
 """
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from locales.models import HQAccess, Role
+from locales.roles import HQAccess, Role
 
 
 class Perm:
@@ -84,7 +94,35 @@ COUNTRY_PATHS: dict[str, str] = {
     "events.eventpartner": "event__country",
     "events.eventtask": "event__country",
     "events.eventguest": "event__country",
+    "opsportal.weeklyreport": "country",  # no country: the HQ report, read by HQ and administrators
+    "opsportal.notification": "country",
+    "opsportal.savedview": None,  # a person's own filters: scoped by OWNER_PATHS only
+    "imports.importjob": "country",
+    "webhooks.webhookdelivery": "country",
 }
+
+
+# Records of which only some rows are government records: those rows need the government
+# permission in their country (a webhook delivery of an incident carries the incident).
+def _government_deliveries() -> Q:
+    from opsportal.webhooks.models import GOVERNMENT_EVENTS
+
+    return Q(event_type__in=GOVERNMENT_EVENTS)
+
+
+GOVERNMENT_ROWS = {"webhooks.webhookdelivery": _government_deliveries}
+
+# Records that belong to one person as well: only that person (or an administrator, a task, a
+# command) reads them, in the countries of the scope; their rows without a country are theirs.
+OWNER_PATHS: dict[str, str] = {
+    "opsportal.notification": "recipient",
+    "opsportal.savedview": "user",
+    "imports.importjob": "user",  # a job's file and rows are its importer's (administrators see all)
+}
+
+# Rows without a country that are nobody's country data (a webhook ping): readable in any scope.
+# Elsewhere a row without a country is HQ's or the administrators' (the HQ weekly report).
+NO_COUNTRY_IS_OPEN = frozenset({"webhooks.webhookdelivery", *OWNER_PATHS})
 
 GOVERNMENT_MODELS = frozenset(
     {
@@ -108,8 +146,20 @@ def write_perm(model) -> str:
     return Perm.GOVERNMENT_EDIT if is_government(model) else Perm.EDIT
 
 
-def country_path(model) -> str:
+def country_path(model) -> str | None:
     return COUNTRY_PATHS[model._meta.label_lower]
+
+
+def _country_q(model, ids, *, open_rows: bool = False) -> Q:
+    """The rows of ``model`` placed in the countries ``ids`` (its country path, see COUNTRY_PATHS);
+    with ``open_rows``, also its rows without a country that any scope reads (NO_COUNTRY_IS_OPEN)."""
+    path = country_path(model)
+    if path is None:
+        return Q()
+    place = Q(pk__in=ids) if not path else Q(**{f"{path}__in": ids})
+    if open_rows and model._meta.label_lower in NO_COUNTRY_IS_OPEN:
+        place |= Q(**{f"{path}__isnull": True})
+    return place
 
 
 @dataclass
@@ -119,6 +169,7 @@ class Access:
     everywhere: frozenset[str] = frozenset()  # permissions held in every country
     by_country: dict[int, frozenset[str]] = field(default_factory=dict)
     is_superuser: bool = False
+    user_id: int | None = None  # whose own records (OWNER_PATHS) these are; None for a token
 
     # --- questions -----------------------------------------------------------
     def perms(self, country_id: int | None) -> frozenset[str]:
@@ -154,6 +205,8 @@ class Access:
     @staticmethod
     def country_id_of(obj: Model) -> int | None:
         path = country_path(obj)
+        if path is None:
+            return None
         if not path:
             return obj.pk
         target = obj
@@ -167,12 +220,12 @@ class Access:
         """Only the rows this user or token may ``perm`` (default: read)."""
         model = queryset.model
         perm = perm or read_perm(model)
+        if perm == read_perm(model) and getattr(queryset, "_scoped_for", None) is self:
+            return queryset  # the manager already kept exactly these rows
         ids = self.country_ids(perm)
         if ids is None:
             return queryset
-        path = country_path(model)
-        lookup = "pk__in" if not path else f"{path}__in"
-        return queryset.filter(**{lookup: ids})
+        return queryset.filter(_country_q(model, ids, open_rows=True))
 
     def countries(self, perm: str = Perm.VIEW):
         from locales.models import Country
@@ -211,14 +264,228 @@ class Access:
         return queryset.filter(plain | (government & Q(country_id__in=gov_ids)))
 
 
+def in_country(queryset: QuerySet, country) -> QuerySet:
+    """The rows of one country (a Country or its id), reached by the model's ``COUNTRY_PATHS``.
+
+    Narrows within the active scope (a page of the person's current country, a country's
+    report, a country feed); it never widens it.
+    """
+    return queryset.filter(_country_q(queryset.model, {getattr(country, "pk", country)}))
+
+
 NO_ACCESS = Access()
+SYSTEM = Access(everywhere=ALL_PERMISSIONS, is_superuser=True)  # tasks and commands: every country
+
+
+# --- The active scope: no query on a country-scoped model runs without one ---------------------
+class ScopeError(RuntimeError):
+    """A query on a country-scoped model ran outside any scope: a door forgot to enter one."""
+
+
+class _Unscoped:
+    def __repr__(self) -> str:
+        return "UNSCOPED"
+
+
+_UNSCOPED = _Unscoped()
+_active: contextvars.ContextVar = contextvars.ContextVar("opsportal_scope", default=None)
+
+
+class RequestScope:
+    """A request's scope: the rights of whoever the request turns out to be.
+
+    Read at each query, not once: the API's token authentication runs inside the view, after
+    the middleware, and sets ``request.user`` (``access_for_user`` caches on that object).
+    """
+
+    __slots__ = ("request",)
+
+    def __init__(self, request) -> None:
+        self.request = request
+
+    @property
+    def access(self) -> Access:
+        return access_for_request(self.request)
+
+
+def _current():
+    """The active scope's Access, ``_UNSCOPED``, or None when no scope is active."""
+    state = _active.get()
+    if state is None or state is _UNSCOPED or isinstance(state, Access):
+        return state
+    return state.access
+
+
+@contextmanager
+def scope_of(who):
+    """Run a block inside the scope of ``who``: an Access, or a request (see ``RequestScope``)."""
+    reset = _active.set(who if isinstance(who, Access) else RequestScope(who))
+    try:
+        yield
+    finally:
+        _active.reset(reset)
+
+
+def system_scope():
+    """Every country: what a Celery task or a management command runs in."""
+    return scope_of(SYSTEM)
+
+
+@contextmanager
+def unscoped():
+    """The one escape hatch: queries in this block are not restricted to a scope.
+
+    For rules that must look across countries whoever asks (who may hold a record, whose rights
+    these are) and for test setup; never to show or change records on someone's behalf.
+    """
+    reset = _active.set(_UNSCOPED)
+    try:
+        yield
+    finally:
+        _active.reset(reset)
+
+
+def _restrict(queryset: QuerySet, access: Access) -> QuerySet:
+    """Keep, in place, the rows of ``queryset`` that ``access`` may read (country, then owner)."""
+    model = queryset.model
+    label = model._meta.label_lower
+    ids = access.country_ids(read_perm(model))
+    if ids is not None:
+        queryset._query.add_q(_country_q(model, ids, open_rows=True))
+    if label in GOVERNMENT_ROWS:
+        gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
+        if gov_ids is not None:
+            queryset._query.add_q(~GOVERNMENT_ROWS[label]() | _country_q(model, gov_ids))
+    owner = OWNER_PATHS.get(label)
+    if owner and not access.is_superuser:
+        queryset._query.add_q(Q(**{f"{owner}_id": access.user_id}))
+    queryset._scoped_for = access
+    return queryset
+
+
+def _enter_scope(queryset: QuerySet) -> QuerySet:
+    state = _current()
+    if state is None:
+        queryset._scope_pending = True  # built outside any scope: resolved by whoever copies it
+    elif state is not _UNSCOPED:
+        _restrict(queryset, state)
+    return queryset
+
+
+class CountryScopedQuerySet(QuerySet):
+    """Rows of the active scope only; run outside any scope, it raises ``ScopeError``.
+
+    A queryset built where no scope is active (a viewset's or a form field's queryset, made at
+    import) is a template: it never runs itself, and each copy of it (``.all()``, ``.filter()``)
+    takes the scope active where the copy is made.
+    """
+
+    _scope_pending = False
+    _scoped_for: Access | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        if self._scope_pending:
+            return _enter_scope(clone)
+        clone._scoped_for = self._scoped_for
+        return clone
+
+    def _refuse_outside_scope(self) -> None:
+        if self._scope_pending and not self._query.is_empty():
+            raise ScopeError(
+                f"{self.model._meta.label} queried outside a country scope: enter one "
+                "(opsportal.access.scope_of / system_scope) at the door"
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._refuse_outside_scope()
+        super()._fetch_all()
+
+    def _iterator(self, *args, **kwargs):
+        self._refuse_outside_scope()
+        return super()._iterator(*args, **kwargs)
+
+    def aiterator(self, *args, **kwargs):
+        self._refuse_outside_scope()
+        return super().aiterator(*args, **kwargs)
+
+    def count(self):
+        if self._result_cache is None:
+            self._refuse_outside_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._refuse_outside_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._refuse_outside_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._refuse_outside_scope()
+        return super().update(**kwargs)
+
+    def _update(self, values):
+        self._refuse_outside_scope()
+        return super()._update(values)
+
+    def delete(self):
+        self._refuse_outside_scope()
+        return super().delete()
+
+    def _raw_delete(self, using):
+        self._refuse_outside_scope()
+        return super()._raw_delete(using)
+
+    def explain(self, **kwargs):
+        self._refuse_outside_scope()
+        return super().explain(**kwargs)
+
+    def resolve_expression(self, *args, **kwargs):  # used as a subquery
+        self._refuse_outside_scope()
+        return super().resolve_expression(*args, **kwargs)
+
+
+class CountryScopedManager(Manager.from_queryset(CountryScopedQuerySet)):
+    """The default manager of every model in ``COUNTRY_PATHS`` (related managers inherit it).
+
+    Django's base manager stays plain, so a record's own parent (``event.country``), saves,
+    deletes' cascades and ``refresh_from_db`` are not restricted: the scope is about which
+    records a door finds, not about the records it already holds.
+    """
+
+    def get_queryset(self):
+        return _enter_scope(super().get_queryset())
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        if not cls._meta.abstract:
+            # Uniqueness is a rule of the whole table: a handle taken in another country is taken.
+            # Django checks it through the default manager, so it looks across the scope here.
+            cls.validate_unique = _across_the_scope(cls.validate_unique)
+            cls.validate_constraints = _across_the_scope(cls.validate_constraints)
+
+
+def _across_the_scope(check):
+    if getattr(check, "across_the_scope", False):
+        return check
+
+    def checked(self, *args, **kwargs):
+        with unscoped():
+            return check(self, *args, **kwargs)
+
+    checked.across_the_scope = True
+    return checked
 
 
 def _in_countries(model, ids: set[int]) -> Q:
     """A filter placing rows of ``model`` (live or historical) in ``ids`` by their country path."""
     path = country_path(model)
     if not path:
-        return Q(id__in=ids)
+        return _country_q(model, ids)
     parts = path.split("__")
     if len(parts) == 1:
         return Q(**{f"{parts[0]}_id__in": ids})
@@ -239,19 +506,44 @@ def access_for_request(request) -> Access:
     return access_for_user(getattr(request, "user", None))
 
 
-def get_scoped_or_404(access: Access, queryset: QuerySet, perm: str | None = None, **lookup) -> Model:
-    """One record ``access`` may read (or ``perm``); anything else is a 404, never a 403."""
-    obj = access.scope(queryset, perm).filter(**lookup).first()
+def access_of(who) -> Access:
+    """The rights of ``who``: an ``Access`` as it is, or a request (its person's or token's)."""
+    if isinstance(who, Access):
+        return who
+    return getattr(who, "access", None) or access_for_request(who)
+
+
+def get_scoped_or_404(who, queryset: QuerySet, perm: str | None = None, **lookup) -> Model:
+    """One record ``who`` (an Access or a request) may read (or ``perm``); anything else is a 404.
+
+    Another country's record answers 404, never 403: nobody learns that it exists. A request
+    may carry ``record_found`` (the portal does: it shows the record in its country's time).
+    """
+    obj = access_of(who).scope(queryset, perm).filter(**lookup).first()
     if obj is None:
         raise Http404
+    found = getattr(who, "record_found", None)
+    if found is not None:
+        found(obj)
     return obj
 
 
-def require_edit(access: Access, obj: Model) -> None:
-    """Refuse a write on the server: 404 when they cannot even read it, 403 when read-only."""
+def require_edit(who, obj: Model | None = None, perm: str | None = None) -> None:
+    """Refuse a write on the server, whatever the page showed.
+
+    With a record: 404 when ``who`` cannot even read it (another country's), 403 when they may
+    read but not edit it. With none: 403 unless they hold ``perm`` (default: edit) in the
+    request's current country (the portal's ``request.country``).
+    """
+    access = access_of(who)
+    if obj is None:
+        country = getattr(who, "country", None)
+        if not access.can(perm or Perm.EDIT, getattr(country, "pk", None)):
+            raise PermissionDenied
+        return
     if not access.can_view(obj):
         raise Http404
-    if not access.can_edit(obj):
+    if not access.can(perm or write_perm(obj), access.country_id_of(obj)):
         raise PermissionDenied
 
 
@@ -265,15 +557,17 @@ def access_for_user(user) -> Access:
     if getattr(user, "is_token", False):
         access = access_for_token(user.token)
     elif user.is_superuser:
-        access = Access(everywhere=ALL_PERMISSIONS, is_superuser=True)
+        access = Access(everywhere=ALL_PERMISSIONS, is_superuser=True, user_id=user.pk)
     else:
         from locales.models import StaffProfile, TeamMembership
 
         hq = StaffProfile.objects.filter(user=user).values_list("hq_access", flat=True).first() or ""
         by_country: dict[int, frozenset[str]] = {}
-        for country_id, role in TeamMembership.objects.filter(user=user).values_list("country_id", "role"):
+        # Whose rights these are decides the scope: read the seats across every country.
+        seats = TeamMembership._base_manager.filter(user=user).values_list("country_id", "role")
+        for country_id, role in seats:
             by_country[country_id] = by_country.get(country_id, frozenset()) | ROLE_PERMISSIONS.get(role, frozenset())
-        access = Access(everywhere=HQ_PERMISSIONS.get(hq, frozenset()), by_country=by_country)
+        access = Access(everywhere=HQ_PERMISSIONS.get(hq, frozenset()), by_country=by_country, user_id=user.pk)
     user._opsportal_access = access
     return access
 
@@ -297,7 +591,8 @@ def access_for_token(token) -> Access:
     # The API's authentication fetches the ids with the token: one query per request, not two.
     country_ids = getattr(token, "country_ids", None)
     if country_ids is None:
-        country_ids = list(token.countries.values_list("pk", flat=True))
+        with unscoped():  # the token's own countries, before any scope exists
+            country_ids = list(token.countries.values_list("pk", flat=True))
     return Access(by_country=dict.fromkeys(country_ids, frozen))
 
 
@@ -337,6 +632,29 @@ def holder_roles(model) -> frozenset[str]:
     return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
 
 
+def colleagues(access: Access, queryset: QuerySet | None = None) -> QuerySet:
+    """Active people on the teams of the countries ``access`` sees (everyone for admins and HQ)."""
+    from django.contrib.auth import get_user_model
+
+    queryset = get_user_model().objects.all() if queryset is None else queryset
+    return on_teams_of(access, queryset.filter(is_active=True))
+
+
+def on_teams_of(access: Access, people: QuerySet) -> QuerySet:
+    """The people of ``people`` who sit on a team of a country ``access`` sees (all for admins, HQ)."""
+    ids = access.country_ids(Perm.VIEW)
+    if ids is None:
+        return people
+    return people.filter(memberships__country__in=ids).distinct()
+
+
+def on_team(user, country_id: int | None) -> bool:
+    """Does this person sit on that country's team (any role)? A rule: asked across the scope."""
+    from locales.models import TeamMembership
+
+    return TeamMembership._base_manager.filter(user=user, country_id=country_id).exists()
+
+
 def possible_holders(country, model) -> QuerySet:
     """Active people who may hold a record of ``model`` in ``country`` (the forms' choices)."""
     from django.contrib.auth import get_user_model
@@ -360,7 +678,8 @@ def may_hold(user_id: int | None, country_id: int | None, model) -> bool:
         return False
     from locales.models import TeamMembership
 
-    return TeamMembership.objects.filter(
+    # A rule about the record's country, whoever is asking: look across the scope.
+    return TeamMembership._base_manager.filter(
         user_id=user_id, user__is_active=True, country_id=country_id, role__in=holder_roles(model)
     ).exists()
 

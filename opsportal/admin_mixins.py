@@ -45,7 +45,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from opsportal.access import COUNTRY_PATHS, Access, Perm, access_for_user, read_perm, write_perm
+from opsportal.access import COUNTRY_PATHS, Access, Perm, access_for_user, colleagues, read_perm, write_perm
 
 
 def get_access(request) -> Access:
@@ -74,16 +74,6 @@ def limit_related(access: Access, source_model, field_name: str, queryset):
     if field_name == owning_field(source_model):
         return access.scope(queryset, write_perm(source_model))
     return access.scope(queryset)
-
-
-def colleagues(access: Access, queryset=None):
-    """Active people on the teams of the countries this person sees (everyone for admins/HQ)."""
-    queryset = get_user_model().objects.all() if queryset is None else queryset
-    queryset = queryset.filter(is_active=True)
-    ids = access.country_ids(Perm.VIEW)
-    if ids is None:
-        return queryset
-    return queryset.filter(memberships__country__in=ids).distinct()
 
 
 def local_time(value: dt.datetime | None, tzname: str | None) -> str:

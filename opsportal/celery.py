@@ -1,7 +1,7 @@
 import logging
 import os
 
-from celery import Celery, signals
+from celery import Celery, Task, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsportal.settings")
 
@@ -45,7 +45,20 @@ def survive_closed_broker_connection() -> None:
 
 survive_closed_broker_connection()
 
-app = Celery("opsportal")
+
+class CountryScopedTask(Task):
+    """Every task runs in the system scope (every country): its queries on country-scoped
+    models would otherwise raise (opsportal.access.ScopeError). A task acting for someone
+    narrows with their Access explicitly."""
+
+    def __call__(self, *args, **kwargs):
+        from opsportal.access import system_scope
+
+        with system_scope():
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("opsportal", task_cls=CountryScopedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -4,8 +4,25 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from opsportal import l10n
+from opsportal.access import scope_of
 from opsportal.audit import reset_actor, set_actor
 from opsportal.db import Door
+
+
+class CountryScopeMiddleware:
+    """Runs the whole request, its response's rendering included, inside its country scope.
+
+    The scope is the rights of whoever the request turns out to be: the signed-in person, or the
+    API token once DRF has authenticated it (opsportal.access.RequestScope). A query on a
+    country-scoped model outside it would raise instead of showing another country's rows.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with scope_of(request):
+            return self.get_response(request)
 
 
 class AuditContextMiddleware:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsportal import search_sqlite
+from opsportal.access import in_country
 
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "influencers.influencer": ("name", "local_name", "accounts__handle"),
@@ -247,15 +248,9 @@ class SearchGroup:
 def _ranked(access, queryset: QuerySet, q: str, country_id: int | None, limit: int, order: str) -> list:
     queryset = access.scope(queryset)
     if country_id is not None:
-        queryset = queryset.filter(**{f"{_country_path(queryset.model)}": country_id})
+        queryset = in_country(queryset, country_id)
     queryset = rank_text(filter_text(queryset, q), q)
     return list(queryset.order_by("-search_rank", order, "pk")[: limit + 1])
-
-
-def _country_path(model) -> str:
-    from opsportal.access import country_path
-
-    return f"{country_path(model)}_id"
 
 
 def _local(value) -> str:

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "opsportal.middleware.RefuseNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every query below runs in the request's country scope (opsportal.access).
+    "opsportal.middleware.CountryScopeMiddleware",
     "opsportal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -40,6 +40,32 @@ def _fast_and_isolated(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_code_unscoped():
+    """Factories, fixtures (module-scoped seeds too) and assertions run outside the country
+    scope (pretix's ``scopes_disabled``); requests through the test and API clients, tasks and
+    commands still enter their own real scope, so a leak through a door is caught."""
+    from opsportal.access import unscoped
+
+    with unscoped():
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """``@pytest.mark.real_scope``: the test's body (not its fixtures) runs with no scope active,
+    as product code outside any door would: its queries on country-scoped models raise."""
+    if not item.get_closest_marker("real_scope"):
+        return (yield)
+    from opsportal.access import _active
+
+    reset = _active.set(None)
+    try:
+        return (yield)
+    finally:
+        _active.reset(reset)
+
+
 @pytest.fixture(autouse=True)
 def _english_unless_asked(settings):
     # A request for an Indonesian user leaves Indonesian active in this thread; start each test clean.

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history
 
 from .markets import Country
@@ -51,6 +52,8 @@ class GovernmentContact(TimeStamped):
 
     # Stance and influence change over time; the history keeps every value.
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["organization", "person_name"]
@@ -105,6 +108,8 @@ class RegulatoryIncident(TimeStamped):
     )
 
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["-opened_at"]
@@ -170,6 +175,8 @@ class GovernmentInteraction(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name = _("government interaction")
@@ -222,6 +229,8 @@ class GovernmentCommitment(TimeStamped):
     )
 
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["due_on"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history, validate_currency, validate_timezone
 
 
@@ -37,6 +38,8 @@ class Country(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("country")
@@ -66,6 +69,8 @@ class CulturalMoment(TimeStamped):
 
     history = audit_history()
 
+    objects = CountryScopedManager()
+
     class Meta:
         ordering = ["country__name", "name"]
         verbose_name = _("cultural moment")
@@ -87,6 +92,8 @@ class CulturalMomentOccurrence(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     starts_on = models.DateField(_("starts on"), db_index=True)
     ends_on = models.DateField(_("ends on"))
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["starts_on"]

@@ -2,28 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from locales.roles import Background, HQAccess, Role
+from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history
 
 from .markets import Country
 
-
-class Role(models.TextChoices):
-    LEAD = "lead", _("Country lead")
-    OPERATOR = "operator", _("Operator")
-    GOVERNMENT_RELATIONS = "government_relations", _("Government relations")
-    VIEWER = "viewer", _("Viewer")
-
-
-class Background(models.TextChoices):
-    LOCAL_HIRE = "local_hire", _("Local hire")
-    GLOBAL_HIRE = "global_hire", _("Global hire")
-    INTERN = "intern", _("Intern")
-
-
-class HQAccess(models.TextChoices):
-    NONE = "", _("None")
-    VIEWER = "viewer", _("HQ viewer")
-    VIEWER_GOVERNMENT = "viewer_government", _("HQ viewer with government contacts")
+__all__ = ["Background", "HQAccess", "Role", "StaffProfile", "TeamMembership"]
 
 
 class TeamMembership(TimeStamped):
@@ -38,6 +23,8 @@ class TeamMembership(TimeStamped):
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, db_index=True)
 
     history = audit_history()
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["country__name", "user__username"]

@@ -33,7 +33,12 @@ class CompiledQuery:
         self._compiled: tuple[str, list] | None = None
 
     def _compile(self) -> tuple[str, list]:
-        sql, params = self.build(Stand).query.sql_with_params()
+        from opsportal.access import unscoped
+
+        # Compiled once for every caller of this process, so never with the first caller's
+        # countries baked in: the queries select by ids that the caller's scoped query found.
+        with unscoped():
+            sql, params = self.build(Stand).query.sql_with_params()
         self._compiled = (sql, list(params))
         return self._compiled
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opsportal.access import COUNTRY_PATHS, NO_SUCH_PERSON, Perm, access_for_user
+from opsportal.access import COUNTRY_PATHS, NO_SUCH_PERSON, access_for_user, on_teams_of
 
 
 def _text(value) -> str | None:
@@ -170,10 +170,7 @@ class UserRefField(RefField):
         # cannot tell a stranger's username from a made-up one.
         queryset = super().get_queryset()
         request = self.context.get("request")
-        ids = access_for_user(getattr(request, "user", None)).country_ids(Perm.VIEW)
-        if ids is None:
-            return queryset
-        return queryset.filter(memberships__country__in=ids).distinct()
+        return on_teams_of(access_for_user(getattr(request, "user", None)), queryset)
 
     def __init__(self, **kwargs):
         if not kwargs.get("read_only"):

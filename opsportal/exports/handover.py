@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from locales.models import CulturalMoment, CulturalMomentOccurrence
 from locales.models.government import IncidentStatus
 from opsportal import l10n
-from opsportal.access import Access, Perm, country_path
+from opsportal.access import Access, Perm, in_country
 
 from .registry import LISTS
 from .writers import csv_stream, xlsx_file
@@ -31,9 +31,8 @@ GOVERNMENT_LISTS = ["government-contacts", "incidents"]
 def _list_rows(access: Access, name: str, country, extra_filter: dict | None = None):
     spec = LISTS[name]
     columns = spec.columns()
-    queryset = access.scope(spec.queryset(columns))
-    path = country_path(spec.model)
-    queryset = queryset.filter(**{path: country}, **(extra_filter or {})).order_by("pk")
+    queryset = in_country(access.scope(spec.queryset(columns)), country)
+    queryset = queryset.filter(**(extra_filter or {})).order_by("pk")
     return [c.header for c in columns], spec.rows(queryset, columns)
 
 
@@ -41,7 +40,7 @@ def _moments(access: Access, country, today: dt.date):
     """Cultural moments coming up (from today on), one row per occurrence."""
     headers = ["name", "local_name", "year", "starts_on", "ends_on", "description", "content_ideas"]
     occurrences = CulturalMomentOccurrence.objects.filter(ends_on__gte=today).order_by("starts_on")
-    moments = access.scope(CulturalMoment.objects.filter(country=country)).prefetch_related(
+    moments = in_country(access.scope(CulturalMoment.objects.all()), country).prefetch_related(
         Prefetch("occurrences", queryset=occurrences, to_attr="upcoming")
     )
     rows = sorted(

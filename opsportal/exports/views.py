@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from locales.models import Country
 from opsportal import l10n
-from opsportal.access import Perm, access_for_user, is_government, read_perm
+from opsportal.access import Perm, access_for_user, is_government, read_perm, scope_of
 from opsportal.audit import audit_context, record_batch
 from opsportal.db import Door
 from opsportal.portal.mixins import portal_render, portal_view
@@ -43,6 +43,13 @@ def _caller(request):
             return found[0]
         return None
     return request.user if request.user.is_authenticated else None
+
+
+def _in_scope(access, rows):
+    """Rows streamed after the view returned (and the request's scope closed) are still read in
+    the caller's scope: a related list fetched per chunk would otherwise raise ScopeError."""
+    with scope_of(access):
+        yield from rows
 
 
 def _audit(user, door: str, action: str, model, summary: str, country=None, details=None) -> None:
@@ -88,7 +95,7 @@ def export_list(request, name: str, fmt: str):
     )
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(headers, spec.rows(queryset, columns)), content_type=CSV_CONTENT_TYPE
+            csv_stream(headers, _in_scope(access, spec.rows(queryset, columns))), content_type=CSV_CONTENT_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:

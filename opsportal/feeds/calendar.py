@@ -26,7 +26,7 @@ from events.models import Status as EventStatus
 from influencers.models import InfluencerInteraction
 from locales.models import CulturalMomentOccurrence, GovernmentCommitment, GovernmentInteraction
 from locales.models.government import CommitmentStatus
-from opsportal.access import Access, Perm, access_for_user
+from opsportal.access import Access, Perm, access_for_user, in_country, scope_of
 
 from .links import portal_url
 from .models import CalendarFeedToken
@@ -39,15 +39,18 @@ ALLDAY_ALARM = dt.timedelta(hours=9)  # all-day items ring at 09:00 on the day
 
 @dataclass
 class FeedScope:
-    """Which countries (None = every country, only my own items) and whose items."""
+    """Whose rights (the feed is built in their scope), which country (None: all of theirs, only
+    their own items) and which dates."""
 
     user: object
     access: Access
-    country_ids: set[int] | None
-    government_country_ids: set[int] | None
-    personal: bool
+    country_id: int | None
     start: dt.date
     end: dt.date
+
+    @property
+    def personal(self) -> bool:
+        return self.country_id is None
 
 
 def feed_scope(token: CalendarFeedToken, *, today: dt.date | None = None) -> FeedScope | None:
@@ -58,24 +61,19 @@ def feed_scope(token: CalendarFeedToken, *, today: dt.date | None = None) -> Fee
     access = access_for_user(user)
     today = today or timezone.now().date()
     start, end = today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=FUTURE_DAYS)
-    if token.country_id is not None:
-        if not access.can(Perm.VIEW, token.country_id):
-            return None
-        gov = {token.country_id} if access.can(Perm.GOVERNMENT_VIEW, token.country_id) else set()
-        return FeedScope(user, access, {token.country_id}, gov, False, start, end)
-    return FeedScope(
-        user,
-        access,
-        access.country_ids(Perm.VIEW),
-        access.country_ids(Perm.GOVERNMENT_VIEW),
-        True,
-        start,
-        end,
-    )
+    if token.country_id is not None and not access.can(Perm.VIEW, token.country_id):
+        return None
+    return FeedScope(user, access, token.country_id, start, end)
 
 
-def _in_countries(ids: set[int] | None, path: str) -> Q:
-    return Q() if ids is None else Q(**{f"{path}__in": ids})
+def _here(scope: FeedScope, queryset):
+    """A country feed's rows of its country; a personal feed's of all the person's (their scope)."""
+    return queryset if scope.country_id is None else in_country(queryset, scope.country_id)
+
+
+def _everywhere(scope: FeedScope) -> bool:
+    """A personal feed of someone who sees every country: only their own events and challenges."""
+    return scope.personal and scope.access.country_ids(Perm.VIEW) is None
 
 
 def _mine(scope: FeedScope, *paths: str) -> Q:
@@ -136,8 +134,8 @@ def _events(scope: FeedScope, now: dt.datetime):
     start = dt.datetime.combine(scope.start, dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(scope.end, dt.time.min, tzinfo=dt.UTC)
     rows = (
-        Event.objects.filter(_in_countries(scope.country_ids, "country_id"), starts_at__lt=end, ends_at__gte=start)
-        .filter(_mine(scope, "owner") if scope.country_ids is None else Q())
+        _here(scope, Event.objects.filter(starts_at__lt=end, ends_at__gte=start))
+        .filter(_mine(scope, "owner") if _everywhere(scope) else Q())
         .select_related("country")
         .order_by("starts_at")[:MAX_PER_KIND]
     )
@@ -174,10 +172,10 @@ def _challenges(scope: FeedScope, now: dt.datetime):
     start = dt.datetime.combine(scope.start, dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(scope.end, dt.time.min, tzinfo=dt.UTC)
     rows = (
-        Challenge.objects.filter(_in_countries(scope.country_ids, "country_id"), starts_at__isnull=False)
+        _here(scope, Challenge.objects.filter(starts_at__isnull=False))
         .filter(starts_at__lt=end)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=start))
-        .filter(_mine(scope, "owner") if scope.country_ids is None else Q())
+        .filter(_mine(scope, "owner") if _everywhere(scope) else Q())
         .select_related("country")
         .order_by("starts_at")[:MAX_PER_KIND]
     )
@@ -212,12 +210,10 @@ def _challenges(scope: FeedScope, now: dt.datetime):
 
 
 def _moments(scope: FeedScope, now: dt.datetime):
-    if scope.country_ids is None and scope.personal:
+    if _everywhere(scope):
         return  # nobody "owns" a festival: an all-country person gets them in country feeds
     rows = (
-        CulturalMomentOccurrence.objects.filter(
-            _in_countries(scope.country_ids, "moment__country_id"), starts_on__lt=scope.end, ends_on__gte=scope.start
-        )
+        _here(scope, CulturalMomentOccurrence.objects.filter(starts_on__lt=scope.end, ends_on__gte=scope.start))
         .select_related("moment__country")
         .order_by("starts_on")[:MAX_PER_KIND]
     )
@@ -241,12 +237,14 @@ def _moments(scope: FeedScope, now: dt.datetime):
 
 def _tasks(scope: FeedScope, now: dt.datetime):
     rows = (
-        EventTask.objects.filter(
-            _in_countries(scope.country_ids, "event__country_id"),
-            done_at__isnull=True,
-            due_on__isnull=False,
-            due_on__gte=scope.start,
-            due_on__lt=scope.end,
+        _here(
+            scope,
+            EventTask.objects.filter(
+                done_at__isnull=True,
+                due_on__isnull=False,
+                due_on__gte=scope.start,
+                due_on__lt=scope.end,
+            ),
         )
         .filter(_mine(scope, "assignee"))
         .select_related("event__country", "assignee")
@@ -272,12 +270,14 @@ def _tasks(scope: FeedScope, now: dt.datetime):
 
 def _follow_ups(scope: FeedScope, now: dt.datetime):
     rows = (
-        InfluencerInteraction.objects.filter(
-            _in_countries(scope.country_ids, "influencer__country_id"),
-            follow_up_done=False,
-            next_follow_up_on__isnull=False,
-            next_follow_up_on__gte=scope.start,
-            next_follow_up_on__lt=scope.end,
+        _here(
+            scope,
+            InfluencerInteraction.objects.filter(
+                follow_up_done=False,
+                next_follow_up_on__isnull=False,
+                next_follow_up_on__gte=scope.start,
+                next_follow_up_on__lt=scope.end,
+            ),
         )
         .filter(_mine(scope, "owner", "influencer__relationship_owner"))
         .select_related("influencer__country")
@@ -301,18 +301,19 @@ def _follow_ups(scope: FeedScope, now: dt.datetime):
 
 def _government(scope: FeedScope, now: dt.datetime):
     """Government follow-ups and commitments: only where the person holds the government permission."""
-    ids = scope.government_country_ids
-    if ids is not None and not ids:
+    if not scope.access.can(Perm.GOVERNMENT_VIEW, scope.country_id):
         return
     newer = GovernmentInteraction.objects.filter(
         contact_id=OuterRef("contact_id"), occurred_at__gt=OuterRef("occurred_at")
     )
     rows = (
-        GovernmentInteraction.objects.filter(
-            _in_countries(ids, "country_id"),
-            follow_up_on__isnull=False,
-            follow_up_on__gte=scope.start,
-            follow_up_on__lt=scope.end,
+        _here(
+            scope,
+            GovernmentInteraction.objects.filter(
+                follow_up_on__isnull=False,
+                follow_up_on__gte=scope.start,
+                follow_up_on__lt=scope.end,
+            ),
         )
         .filter(_mine(scope, "owner", "contact__relationship_owner"))
         .exclude(Exists(newer))  # a later touch with the same contact answers the follow-up
@@ -334,12 +335,14 @@ def _government(scope: FeedScope, now: dt.datetime):
         _alarm(ev, ALLDAY_ALARM, _("Government follow-up today: %(contact)s") % {"contact": item.contact})
         yield ev
     commitments = (
-        GovernmentCommitment.objects.filter(
-            _in_countries(ids, "country_id"),
-            status=CommitmentStatus.OPEN,
-            due_on__isnull=False,
-            due_on__gte=scope.start,
-            due_on__lt=scope.end,
+        _here(
+            scope,
+            GovernmentCommitment.objects.filter(
+                status=CommitmentStatus.OPEN,
+                due_on__isnull=False,
+                due_on__gte=scope.start,
+                due_on__lt=scope.end,
+            ),
         )
         .filter(_mine(scope, "owner"))
         .select_related("country")
@@ -379,7 +382,8 @@ def _feed_timezone(token: CalendarFeedToken) -> str:
 def build_calendar(token: CalendarFeedToken, scope: FeedScope, *, now: dt.datetime | None = None) -> bytes:
     """The feed as iCalendar bytes, with a VTIMEZONE for every TZID it uses."""
     now = now or timezone.now()
-    with translation.override(_feed_language(token.user)):
+    # The owner's scope: the feed's URL is its only credential, so the request itself has none.
+    with translation.override(_feed_language(token.user)), scope_of(scope.access):
         cal = Calendar()
         cal.add("prodid", "-//OpsPortal//Calendar feed//EN")
         cal.add("version", "2.0")

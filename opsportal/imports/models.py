@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
+
 
 class ImportKindChoice(models.TextChoices):
     INFLUENCERS = "influencers", _("Influencers")
@@ -74,6 +76,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
+
 
 class Notification(models.Model):
     """An entry in a person's portal inbox."""
@@ -18,6 +20,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

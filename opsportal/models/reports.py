@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
+
 
 class WeeklyReport(models.Model):
     """A country's (or HQ's, with no country) report of one ISO week, kept for reading in the portal."""
@@ -18,6 +20,8 @@ class WeeklyReport(models.Model):
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["-week", "country__name"]

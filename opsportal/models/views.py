@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
+
 
 class SavedView(models.Model):
     """A named set of list filters ("my core dancers in Jakarta")."""
@@ -13,6 +15,8 @@ class SavedView(models.Model):
     name = models.CharField(_("name"), max_length=100)
     query = models.CharField(_("filters"), max_length=1000, blank=True)
     is_last_used = models.BooleanField(_("last used filters"), default=False)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["list_name", "name"]

@@ -19,7 +19,7 @@ from events.models import Event, EventTask
 from events.models import Status as EventStatus
 from influencers.models import InfluencerInteraction
 from locales.models import CulturalMomentOccurrence, GovernmentInteraction
-from opsportal.access import Perm
+from opsportal.access import Perm, in_country
 from opsportal.portal.mixins import portal_render, portal_view, scoped
 
 AGENDA_DAYS = 31
@@ -64,7 +64,7 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
             if low <= day <= high:
                 more[day] += n - shown[day]
 
-    events = Event.objects.filter(country=country, starts_at__lt=end, ends_at__gte=start).exclude(
+    events = in_country(Event.objects.filter(starts_at__lt=end, ends_at__gte=start), country).exclude(
         status=EventStatus.CANCELLED
     )
     ranked = _capped(events.only("name", "starts_at", "ends_at"), TruncDate("starts_at", tzinfo=zone), ["starts_at"])
@@ -82,7 +82,7 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
             )
     count_more(ranked)
 
-    challenges = Challenge.objects.filter(country=country).only("hashtag", "starts_at", "ends_at")
+    challenges = in_country(Challenge.objects.all(), country).only("hashtag", "starts_at", "ends_at")
     for field, text in (("starts_at", _("#%(tag)s starts")), ("ends_at", _("#%(tag)s ends"))):
         window = challenges.filter(**{f"{field}__gte": start, f"{field}__lt": end})
         ranked = _capped(window, TruncDate(field, tzinfo=zone), [field, "pk"])
@@ -98,15 +98,15 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
             )
         count_more(ranked)
 
-    occurrences = CulturalMomentOccurrence.objects.filter(
-        moment__country=country, starts_on__lte=high, ends_on__gte=low
+    occurrences = in_country(
+        CulturalMomentOccurrence.objects.filter(starts_on__lte=high, ends_on__gte=low), country
     ).select_related("moment")
     for occ in occurrences[:50]:
         for day in _days(occ.starts_on, occ.ends_on, low, high):
             items[day].append({"kind": "moment", "label": occ.moment.name, "time": None, "url": ""})
 
-    tasks = EventTask.objects.filter(
-        event__country=country, due_on__gte=low, due_on__lte=high, done_at__isnull=True
+    tasks = in_country(
+        EventTask.objects.filter(due_on__gte=low, due_on__lte=high, done_at__isnull=True), country
     ).select_related("event")
     ranked = _capped(tasks, F("due_on"), ["due_on", "pk"])
     for task in ranked:
@@ -120,8 +120,11 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
         )
     count_more(ranked)
 
-    follow_ups = InfluencerInteraction.objects.filter(
-        influencer__country=country, follow_up_done=False, next_follow_up_on__gte=low, next_follow_up_on__lte=high
+    follow_ups = in_country(
+        InfluencerInteraction.objects.filter(
+            follow_up_done=False, next_follow_up_on__gte=low, next_follow_up_on__lte=high
+        ),
+        country,
     ).select_related("influencer")
     ranked = _capped(follow_ups, F("next_follow_up_on"), ["next_follow_up_on", "pk"])
     for entry in ranked:
@@ -136,7 +139,7 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
     count_more(ranked)
 
     if request.access.can(Perm.GOVERNMENT_VIEW, country.pk):
-        gov = scoped(request, GovernmentInteraction.objects.filter(country=country)).filter(
+        gov = scoped(request, in_country(GovernmentInteraction.objects.all(), country)).filter(
             follow_up_on__gte=low, follow_up_on__lte=high
         )
         ranked = _capped(gov.select_related("contact"), F("follow_up_on"), ["follow_up_on", "pk"])

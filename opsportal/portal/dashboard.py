@@ -22,7 +22,7 @@ from events.selectors import overdue_tasks, upcoming_events
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from locales.models import CulturalMomentOccurrence, GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from locales.selectors import contacts_overdue, open_incidents
-from opsportal.access import Perm
+from opsportal.access import Perm, in_country
 from opsportal.charts import line_chart
 from opsportal.portal.charts import svg_response
 from opsportal.portal.mixins import portal_render, portal_view, scoped, user_countries
@@ -54,7 +54,7 @@ def _top_follower_gains(country, today: dt.date, *, days: int, limit: int) -> li
     latest = Subquery(snapshots.filter(date__gt=since).order_by("-date")[:1])
     before = Subquery(snapshots.filter(date__lte=since).order_by("-date")[:1])
     rows = (
-        PlatformAccount.objects.filter(influencer__country=country, influencer__is_core=True)
+        in_country(PlatformAccount.objects.filter(influencer__is_core=True), country)
         .values("influencer_id")
         # Each subquery appears once: SUM skips accounts missing either count (NULL).
         .annotate(gain=Sum(latest - before))
@@ -71,25 +71,25 @@ def dashboard_data(request) -> dict:
     today = timezone.localdate(timezone=zone)
     government = access.can(Perm.GOVERNMENT_VIEW, country.pk)
 
-    influencers = scoped(request, Influencer.objects.filter(country=country))
+    influencers = scoped(request, in_country(Influencer.objects.all(), country))
     core = influencers.filter(is_core=True)
     overdue = overdue_tasks(country, today=today)
     follow_ups = (
-        InfluencerInteraction.objects.filter(
-            influencer__country=country, follow_up_done=False, next_follow_up_on__lte=today
-        )
+        in_country(InfluencerInteraction.objects.filter(follow_up_done=False, next_follow_up_on__lte=today), country)
         .select_related("influencer")
         .order_by("next_follow_up_on")
     )
-    stale = Challenge.objects.filter(country=country, status=Status.LIVE).filter(
+    stale = in_country(Challenge.objects.filter(status=Status.LIVE), country).filter(
         Q(metrics_at__isnull=True) | Q(metrics_at__lt=now - STALE_METRICS)
     )
-    launching = Challenge.objects.filter(
-        country=country, status=Status.PLANNED, starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=3)
+    launching = in_country(
+        Challenge.objects.filter(status=Status.PLANNED, starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=3)),
+        country,
     )
     moments = (
-        CulturalMomentOccurrence.objects.filter(
-            moment__country=country, ends_on__gte=today, starts_on__lte=today + dt.timedelta(days=60)
+        in_country(
+            CulturalMomentOccurrence.objects.filter(ends_on__gte=today, starts_on__lte=today + dt.timedelta(days=60)),
+            country,
         )
         .select_related("moment")
         .annotate(
@@ -147,7 +147,7 @@ def dashboard_data(request) -> dict:
     if government:
         incidents = open_incidents(scoped(request, RegulatoryIncident.objects.all()), country)
         overdue_contacts = contacts_overdue(scoped(request, GovernmentContact.objects.all()), country)
-        gov_follow_ups = scoped(request, GovernmentInteraction.objects.filter(country=country)).filter(
+        gov_follow_ups = scoped(request, in_country(GovernmentInteraction.objects.all(), country)).filter(
             follow_up_on__lte=today, follow_up_on__gte=today - dt.timedelta(days=30)
         )
         data["incidents"] = list(incidents[:5])
@@ -204,5 +204,5 @@ def dashboard_chart(request):
         notes = trend_annotations(country, today - dt.timedelta(days=14), today, government=government)
         return line_chart(series, annotations=notes, empty_text=_("No live challenge"))
 
-    last = Challenge.objects.filter(country=country, status=Status.LIVE).aggregate(m=Max("metrics_at"))["m"]
+    last = in_country(Challenge.objects.filter(status=Status.LIVE), country).aggregate(m=Max("metrics_at"))["m"]
     return svg_response(request, ("dashboard", country.pk, today, last, government), draw)

@@ -11,14 +11,15 @@ import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from opsportal.access import Perm, access_for_user, write_perm
+from opsportal.access import Perm, access_for_user
+from opsportal.access import get_scoped_or_404 as get_scoped_or_404  # the one of each, for the portal's views
+from opsportal.access import require_edit as require_edit
 
 SESSION_KEY = "portal_country_id"
 PAGE_SIZE = 50
@@ -52,6 +53,7 @@ def portal_view(view):
     def wrapper(request, *args, **kwargs):
         request.access = access_for_user(request.user)
         request.country = current_country(request)
+        request.record_found = functools.partial(_show_in_record_country, request)
         if request.country is None:
             return render(request, "portal/no_country.html", status=403)
         with timezone.override(request.country.timezone):
@@ -64,21 +66,14 @@ def scoped(request: HttpRequest, queryset: QuerySet, perm: str | None = None) ->
     return request.access.scope(queryset, perm)
 
 
-def get_scoped_or_404(request: HttpRequest, queryset: QuerySet, **lookup) -> Model:
-    """One record the person may read; another country's record is simply not found.
-
-    The page then shows times in the record's own country's timezone.
-    """
-    obj = scoped(request, queryset).filter(**lookup).first()
-    if obj is None:
-        raise Http404
+def _show_in_record_country(request: HttpRequest, obj: Model) -> None:
+    """A record of another of the person's countries shows its times in that country's zone."""
     country_id = request.access.country_id_of(obj)
     if country_id and country_id != request.country.pk:
         for country in user_countries(request):
             if country.pk == country_id:
                 timezone.activate(country.timezone)
                 break
-    return obj
 
 
 def require_government(request: HttpRequest, country_id: int | None = None) -> None:
@@ -89,16 +84,6 @@ def require_government(request: HttpRequest, country_id: int | None = None) -> N
 
 def can_edit_country(request: HttpRequest, perm: str = Perm.EDIT) -> bool:
     return request.access.can(perm, request.country.pk)
-
-
-def require_edit(request: HttpRequest, obj: Model | None = None, perm: str = Perm.EDIT) -> None:
-    """Refuse a write on the server (403) whatever the page showed."""
-    if obj is not None:
-        allowed = request.access.can(write_perm(obj), request.access.country_id_of(obj))
-    else:
-        allowed = request.access.can(perm, request.country.pk)
-    if not allowed:
-        raise PermissionDenied
 
 
 def portal_render(request: HttpRequest, template: str, context: dict | None = None, status: int = 200):

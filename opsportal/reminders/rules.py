@@ -32,6 +32,7 @@ from locales.models import (
     TeamMembership,
 )
 from locales.models.government import IncidentStatus
+from opsportal.access import in_country
 from opsportal.links import record_path
 
 from .kinds import ReminderKind
@@ -73,7 +74,8 @@ class RuleContext:
     @cached_property
     def team(self) -> list[tuple[int, str]]:
         return list(
-            TeamMembership.objects.filter(country=self.country, user__is_active=True)
+            in_country(TeamMembership.objects.all(), self.country)
+            .filter(user__is_active=True)
             .order_by("user_id")
             .values_list("user_id", "role")
         )
@@ -100,11 +102,11 @@ def _iso(value) -> str | None:
 def task_due(ctx: RuleContext) -> Iterable[Occasion]:
     """An event task due in two days or today, to its assignee."""
     tasks = (
-        EventTask.objects.filter(
-            event__country=ctx.country,
-            done_at__isnull=True,
-            assignee__is_active=True,
-            due_on__in=[ctx.day(0), ctx.day(2)],
+        in_country(
+            EventTask.objects.filter(
+                done_at__isnull=True, assignee__is_active=True, due_on__in=[ctx.day(0), ctx.day(2)]
+            ),
+            ctx.country,
         )
         .exclude(event__status=EventStatus.CANCELLED)
         .values("pk", "title", "due_on", "assignee_id", "event_id", "event__name")
@@ -126,8 +128,8 @@ def task_due(ctx: RuleContext) -> Iterable[Occasion]:
 def task_overdue(ctx: RuleContext) -> Iterable[Occasion]:
     """Once a day, each assignee's overdue tasks in one digest."""
     tasks = (
-        EventTask.objects.filter(
-            event__country=ctx.country, done_at__isnull=True, assignee__is_active=True, due_on__lt=ctx.today
+        in_country(
+            EventTask.objects.filter(done_at__isnull=True, assignee__is_active=True, due_on__lt=ctx.today), ctx.country
         )
         .exclude(event__status=EventStatus.CANCELLED)
         .order_by("assignee_id", "due_on", "pk")
@@ -153,11 +155,11 @@ def event_starting(ctx: RuleContext) -> Iterable[Occasion]:
     """An event starting in seven days or tomorrow, to its owner and the country team."""
     for days in (7, 1):
         start, end = ctx.day_span(days)
-        events = Event.objects.filter(
-            country=ctx.country,
-            starts_at__gte=start,
-            starts_at__lt=end,
-            status__in=[EventStatus.PLANNING, EventStatus.CONFIRMED],
+        events = in_country(
+            Event.objects.filter(
+                starts_at__gte=start, starts_at__lt=end, status__in=[EventStatus.PLANNING, EventStatus.CONFIRMED]
+            ),
+            ctx.country,
         ).values("pk", "name", "city", "starts_at", "owner_id")
         for e in events:
             recipients = set(ctx.members())
@@ -179,12 +181,14 @@ def event_starting(ctx: RuleContext) -> Iterable[Occasion]:
 def challenge_launch_and_end(ctx: RuleContext) -> Iterable[Occasion]:
     """A challenge launching tomorrow or ending in two days, to its owner."""
     start, end = ctx.day_span(1)
-    launching = Challenge.objects.filter(
-        country=ctx.country,
-        status__in=[ChallengeStatus.IDEA, ChallengeStatus.PLANNED],
-        starts_at__gte=start,
-        starts_at__lt=end,
-        owner__is_active=True,
+    launching = in_country(
+        Challenge.objects.filter(
+            status__in=[ChallengeStatus.IDEA, ChallengeStatus.PLANNED],
+            starts_at__gte=start,
+            starts_at__lt=end,
+            owner__is_active=True,
+        ),
+        ctx.country,
     ).values("pk", "hashtag", "title", "starts_at", "owner_id")
     for c in launching:
         yield ctx.occasion(
@@ -197,8 +201,11 @@ def challenge_launch_and_end(ctx: RuleContext) -> Iterable[Occasion]:
             path=record_path("challenge", c["pk"]),
         )
     start, end = ctx.day_span(2)
-    ending = Challenge.objects.filter(
-        country=ctx.country, status=ChallengeStatus.LIVE, ends_at__gte=start, ends_at__lt=end, owner__is_active=True
+    ending = in_country(
+        Challenge.objects.filter(
+            status=ChallengeStatus.LIVE, ends_at__gte=start, ends_at__lt=end, owner__is_active=True
+        ),
+        ctx.country,
     ).values("pk", "hashtag", "title", "ends_at", "owner_id")
     for c in ending:
         yield ctx.occasion(
@@ -217,7 +224,8 @@ def challenge_stale(ctx: RuleContext) -> Iterable[Occasion]:
     cutoff = ctx.now - dt.timedelta(hours=48)
     last = ChallengeMetricSnapshot.objects.filter(challenge=OuterRef("pk")).order_by("-captured_at")
     rows = (
-        Challenge.objects.filter(country=ctx.country, status=ChallengeStatus.LIVE, owner__is_active=True)
+        in_country(Challenge.objects.all(), ctx.country)
+        .filter(status=ChallengeStatus.LIVE, owner__is_active=True)
         .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=cutoff))
         .annotate(last_snapshot=Subquery(last.values("captured_at")[:1]))
         .filter(Q(last_snapshot__isnull=True) | Q(last_snapshot__lt=cutoff))
@@ -239,12 +247,14 @@ def challenge_stale(ctx: RuleContext) -> Iterable[Occasion]:
 def influencer_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
     """A follow-up date reached, to the relationship owner (or whoever logged the entry)."""
     rows = (
-        InfluencerInteraction.objects.filter(
-            influencer__country=ctx.country,
-            influencer__erased_at__isnull=True,
-            follow_up_done=False,
-            next_follow_up_on__gte=ctx.day(-FOLLOW_UP_CATCHUP_DAYS),
-            next_follow_up_on__lte=ctx.today,
+        in_country(
+            InfluencerInteraction.objects.filter(
+                influencer__erased_at__isnull=True,
+                follow_up_done=False,
+                next_follow_up_on__gte=ctx.day(-FOLLOW_UP_CATCHUP_DAYS),
+                next_follow_up_on__lte=ctx.today,
+            ),
+            ctx.country,
         )
         .annotate(person=Coalesce("influencer__relationship_owner_id", "owner_id"))
         .filter(person__isnull=False)
@@ -272,8 +282,10 @@ def government_contact(ctx: RuleContext) -> Iterable[Occasion]:
         return
     cutoff = ctx.now - dt.timedelta(days=ctx.country.government_touch_days)
     rows = (
-        GovernmentContact.objects.annotate(last_touch=Coalesce("last_contacted_at", "created_at"))
-        .filter(country=ctx.country, last_touch__lt=cutoff)
+        in_country(
+            GovernmentContact.objects.annotate(last_touch=Coalesce("last_contacted_at", "created_at")), ctx.country
+        )
+        .filter(last_touch__lt=cutoff)
         .values("pk", "person_name", "organization", "last_touch")
     )
     for c in rows:
@@ -300,7 +312,8 @@ def incident_stale(ctx: RuleContext) -> Iterable[Occasion]:
         GovernmentInteraction.objects.filter(incident=OuterRef("pk")).values("incident").annotate(m=Max("occurred_at"))
     )
     rows = (
-        RegulatoryIncident.objects.filter(country=ctx.country, status=IncidentStatus.OPEN)
+        in_country(RegulatoryIncident.objects.all(), ctx.country)
+        .filter(status=IncidentStatus.OPEN)
         .annotate(last_activity=Coalesce(Subquery(last.values("m")[:1]), F("opened_at")))
         .filter(last_activity__lt=cutoff)
         .values("pk", "title", "last_activity")
@@ -331,10 +344,11 @@ def moment_unplanned(ctx: RuleContext) -> Iterable[Occasion]:
         status=EventStatus.CANCELLED
     )
     rows = (
-        CulturalMomentOccurrence.objects.filter(
-            moment__country=ctx.country,
-            starts_on__gte=ctx.day(MOMENT_LEAD_DAYS - MOMENT_CATCHUP_DAYS),
-            starts_on__lte=ctx.day(MOMENT_LEAD_DAYS),
+        in_country(
+            CulturalMomentOccurrence.objects.filter(
+                starts_on__gte=ctx.day(MOMENT_LEAD_DAYS - MOMENT_CATCHUP_DAYS), starts_on__lte=ctx.day(MOMENT_LEAD_DAYS)
+            ),
+            ctx.country,
         )
         .filter(~Exists(planned_challenge), ~Exists(planned_event))
         .values("pk", "moment_id", "moment__name", "starts_on")

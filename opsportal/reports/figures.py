@@ -40,6 +40,7 @@ from locales.models import (
     RegulatoryIncident,
 )
 from locales.models.government import IncidentStatus
+from opsportal.access import in_country
 
 from .weeks import WeekBounds, week_bounds
 
@@ -77,7 +78,7 @@ def _metric_before(metric: str, moment: dt.datetime):
 
 def _challenges(country: Country, b: WeekBounds) -> QuerySet:
     """Challenges live at some point of the week."""
-    qs = Challenge.objects.filter(country=country, status__in=[ChallengeStatus.LIVE, ChallengeStatus.ENDED])
+    qs = in_country(Challenge.objects.all(), country).filter(status__in=[ChallengeStatus.LIVE, ChallengeStatus.ENDED])
     qs = qs.filter(Q(starts_at__lt=b.end) | Q(starts_at__isnull=True))
     return qs.filter(Q(ends_at__gte=b.start) | Q(ends_at__isnull=True))
 
@@ -186,7 +187,7 @@ def _daily_views(b: WeekBounds, top_ids: QuerySet, top: list[dict]) -> dict[str,
 
 # --- Influencers ------------------------------------------------------------------
 def influencer_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
-    people = Influencer.objects.filter(country=country, erased_at__isnull=True)
+    people = in_country(Influencer.objects.all(), country).filter(erased_at__isnull=True)
     counts = people.aggregate(  # query 5
         core=Count("pk", filter=Q(is_core=True) & (Q(core_since__isnull=True) | Q(core_since__lt=b.end_date))),
         new_core=Count("pk", filter=Q(is_core=True, core_since__gte=b.start_date, core_since__lt=b.end_date)),
@@ -220,7 +221,8 @@ def influencer_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
         Subquery(in_week.order_by("date").values("followers")[:1]),
     )
     gains = (
-        PlatformAccount.objects.filter(influencer__country=country, influencer__erased_at__isnull=True)
+        in_country(PlatformAccount.objects.all(), country)
+        .filter(influencer__erased_at__isnull=True)
         .filter(Exists(in_week))
         .annotate(f_end=at_end, f_start=at_start)
         .annotate(gain=F("f_end") - F("f_start"))
@@ -291,7 +293,7 @@ def _event_row(row: dict) -> dict:
 
 
 def event_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
-    events = Event.objects.filter(country=country).exclude(status=EventStatus.CANCELLED)
+    events = in_country(Event.objects.all(), country).exclude(status=EventStatus.CANCELLED)
     fields = ("pk", "name", "city", "kind", "status", "starts_at", "attendance", "expected_attendance")
     held = list(
         _with_total(
@@ -308,9 +310,9 @@ def event_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
     )  # query 10
     overdue = list(
         _with_total(
-            EventTask.objects.filter(event__country=country, done_at__isnull=True, due_on__lt=b.end_date).exclude(
-                event__status=EventStatus.CANCELLED
-            )
+            in_country(EventTask.objects.all(), country)
+            .filter(done_at__isnull=True, due_on__lt=b.end_date)
+            .exclude(event__status=EventStatus.CANCELLED)
         )
         .order_by("due_on", "pk")
         .values(
@@ -352,8 +354,8 @@ def event_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
 def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
     by_kind = {
         row["kind"]: row["n"]
-        for row in GovernmentInteraction.objects.filter(
-            country=country, occurred_at__gte=b.start, occurred_at__lt=b.end
+        for row in in_country(
+            GovernmentInteraction.objects.filter(occurred_at__gte=b.start, occurred_at__lt=b.end), country
         )
         .values("kind")
         .annotate(n=Count("pk"))
@@ -364,9 +366,9 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
     )
     incidents = list(
         _with_total(
-            RegulatoryIncident.objects.filter(country=country, opened_at__lt=b.end).exclude(
-                status=IncidentStatus.RESOLVED
-            )
+            in_country(RegulatoryIncident.objects.all(), country)
+            .filter(opened_at__lt=b.end)
+            .exclude(status=IncidentStatus.RESOLVED)
         )
         .annotate(last_interaction=Subquery(last_interaction))
         .order_by("-opened_at")
@@ -375,9 +377,9 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
     threshold = b.end - dt.timedelta(days=country.government_touch_days)
     contacts = list(
         _with_total(
-            GovernmentContact.objects.annotate(last_touch=Coalesce("last_contacted_at", "created_at")).filter(
-                country=country, last_touch__lt=threshold
-            )
+            in_country(
+                GovernmentContact.objects.annotate(last_touch=Coalesce("last_contacted_at", "created_at")), country
+            ).filter(last_touch__lt=threshold)
         )
         .order_by("last_touch", "pk")
         .values("pk", "person_name", "organization", "last_touch", "total_rows")[:SHORT_LIST]
@@ -427,10 +429,11 @@ def moment_figures(country: Country, b: WeekBounds) -> list[dict]:
         )
 
     rows = (
-        CulturalMomentOccurrence.objects.filter(
-            moment__country=country,
-            ends_on__gte=b.end_date,
-            starts_on__lt=b.end_date + dt.timedelta(days=60),
+        in_country(
+            CulturalMomentOccurrence.objects.filter(
+                ends_on__gte=b.end_date, starts_on__lt=b.end_date + dt.timedelta(days=60)
+            ),
+            country,
         )
         .annotate(challenges=linked(Challenge), events=linked(Event))
         .order_by("starts_on", "pk")

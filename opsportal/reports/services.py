@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from locales.models import Country, HQAccess, StaffProfile, TeamMembership
 from opsportal import charts, mail
-from opsportal.access import HQ_PERMISSIONS, ROLE_PERMISSIONS, Perm
+from opsportal.access import HQ_PERMISSIONS, ROLE_PERMISSIONS, Perm, in_country
 from opsportal.models import ReminderDelivery, WeeklyReport
 
 from .figures import country_figures
@@ -66,7 +66,7 @@ def _extra_addresses(country: Country) -> list[str]:
 def country_recipients(country: Country) -> list[Recipient]:
     """The country team (by role: government figures only for those who may see them) and extras."""
     members = (
-        TeamMembership.objects.filter(country=country, user__is_active=True)
+        in_country(TeamMembership.objects.filter(user__is_active=True), country)
         .exclude(user__email="")
         .select_related("user", "user__profile")
         .order_by("user__email")
@@ -163,7 +163,7 @@ def _dispatch(
     *, country: Country | None, week: str, kind: str, build, recipients, resend: bool, now: dt.datetime | None
 ) -> Dispatch:
     now = now or timezone.now()
-    existing = WeeklyReport.objects.filter(country=country, week=week).only("pk", "sent_at").first()
+    existing = in_country(WeeklyReport.objects.filter(week=week), country).only("pk", "sent_at").first()
     if existing and existing.sent_at and not resend:
         return Dispatch(existing, already_sent=True)
     # Figures and chart are computed before the transaction: no lock is held while matplotlib draws.

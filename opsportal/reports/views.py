@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from opsportal.access import Perm
+from opsportal.access import Perm, in_country
 from opsportal.models import WeeklyReport
 from opsportal.portal.mixins import paginate, portal_render, portal_view
 
@@ -16,14 +16,12 @@ from .forms import PreviewForm, ReportFilterForm
 
 
 def visible_reports(access, with_data: bool = False):
-    """Country reports of the person's countries; HQ's report only for those who see every country."""
-    reports = WeeklyReport.objects.select_related("country")
+    """Country reports of the person's countries; HQ's report only for those who see every country
+    (the scope's rule for rows without a country: opsportal.access)."""
+    reports = access.scope(WeeklyReport.objects.select_related("country"))
     if not with_data:
         reports = reports.defer("data")  # the figures (and the chart) are only read on a report's page
-    ids = access.country_ids(Perm.VIEW)
-    if ids is None:
-        return reports
-    return reports.filter(country_id__in=ids)
+    return reports
 
 
 def can_manage(access, report: WeeklyReport) -> bool:
@@ -47,7 +45,7 @@ def report_list(request):
     if form.is_bound:
         if form.is_valid():
             if form.cleaned_data["country"]:
-                reports = reports.filter(country=form.cleaned_data["country"])
+                reports = in_country(reports, form.cleaned_data["country"])
             if form.cleaned_data["week"]:
                 reports = reports.filter(week=form.cleaned_data["week"])
         else:
@@ -109,7 +107,7 @@ def report_preview(request):
             "preview_country": country,
             "week": week,
             "recipients": services.country_recipients(country),
-            "stored": WeeklyReport.objects.filter(country=country, week=week).only("pk", "sent_at").first(),
+            "stored": in_country(WeeklyReport.objects.filter(week=week), country).only("pk", "sent_at").first(),
             "nav": "reports",
         }
     )

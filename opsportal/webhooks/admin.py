@@ -1,13 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from opsportal.access import Perm, access_for_user
-
 from . import services
-from .models import GOVERNMENT_EVENTS, EventType, WebhookDelivery, WebhookSubscription, generate_secret
+from .models import EventType, WebhookDelivery, WebhookSubscription, generate_secret
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -81,20 +78,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
 
-    def get_queryset(self, request):
-        """Staff who are not superusers see their countries' deliveries; government ones only
-        where they hold the government permission (the payload names the incident)."""
-        queryset = super().get_queryset(request)
-        access = access_for_user(request.user)
-        if access.is_superuser:
-            return queryset
-        view_ids = access.country_ids(Perm.VIEW)
-        gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
-        if view_ids is not None:
-            queryset = queryset.filter(country_id__in=view_ids)
-        if gov_ids is not None:
-            queryset = queryset.filter(~Q(event_type__in=GOVERNMENT_EVENTS) | Q(country_id__in=gov_ids))
-        return queryset
+    # Which deliveries a person sees is the scope's rule (opsportal.access: their countries'
+    # deliveries, government ones only where they hold the government permission).
 
     def has_add_permission(self, request):
         return False

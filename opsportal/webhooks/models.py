@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped
 
 SECRET_PREFIX = "whsec_"
@@ -113,6 +114,8 @@ class WebhookDelivery(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    objects = CountryScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,11 +8,12 @@ from challenges.models import Challenge
 from events.models import Event, EventTask, Partner
 from influencers.models import Influencer
 from locales.models import Country, GovernmentContact, RegulatoryIncident, TeamMembership
-from opsportal.access import COUNTRY_PATHS, GOVERNMENT_MODELS, Access
+from opsportal.access import GOVERNMENT_MODELS, Access
+from tests.security.world import RECORD_PATHS
 
 pytestmark = pytest.mark.django_db
 
-SCOPED = [m for m in admin.site._registry if m._meta.label_lower in COUNTRY_PATHS]
+SCOPED = [m for m in admin.site._registry if m._meta.label_lower in RECORD_PATHS]
 PLAIN = [m for m in SCOPED if m._meta.label_lower not in GOVERNMENT_MODELS]
 GOVERNMENT = [m for m in SCOPED if m._meta.label_lower in GOVERNMENT_MODELS]
 
@@ -27,7 +28,7 @@ def url(model, view, *args):
 
 def in_country(model, code):
     """The records of ``model`` placed in country ``code``."""
-    path = COUNTRY_PATHS[label(model)]
+    path = RECORD_PATHS[label(model)]
     lookup = "code" if not path else f"{path}__code"
     return model._default_manager.filter(**{lookup: code})
 

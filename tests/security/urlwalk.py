@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from opsportal.access import COUNTRY_PATHS
+from tests.security.world import RECORD_PATHS
 
 # Values for parameters that do not name a record.
 PARAMS = {
@@ -211,4 +211,4 @@ def variants(route: Route, world, explicit: list) -> list[Variant] | None:
 
 
 def in_country_paths(model) -> bool:
-    return model is not None and model._meta.label_lower in COUNTRY_PATHS
+    return model is not None and model._meta.label_lower in RECORD_PATHS

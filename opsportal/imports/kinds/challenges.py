@@ -10,6 +10,7 @@ from challenges.metrics import METRICS, refresh_challenge_totals
 from challenges.models import Challenge, ChallengeMetricSnapshot, Format, Status
 from challenges.services import challenge_save
 from locales.models import CulturalMoment
+from opsportal.access import in_country
 from opsportal.db import Source
 from opsportal.imports import parsing
 from opsportal.imports.kinds.base import (
@@ -93,7 +94,7 @@ def _moment(country, value) -> CulturalMoment:
     text = parsing.clean_text(value)
     found = [
         m
-        for m in CulturalMoment.objects.filter(country=country)
+        for m in in_country(CulturalMoment.objects.all(), country)
         if text.lower() in (m.name.lower(), (m.local_name or "").lower())
     ]
     if not found:

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from benchmarks import seed as seeding
 from locales.models import Country, Role, TeamMembership
+from opsportal.access import in_country
 
 START, END = "<!-- portal-benchmark:start -->", "<!-- portal-benchmark:end -->"
 BUDGET_MS = 200
@@ -137,9 +138,9 @@ class Command(BaseCommand):
 
         now = timezone.now()
         today = timezone.localdate()
-        influencer = Influencer.objects.filter(country=country).order_by("-total_followers").first()
-        challenge = Challenge.objects.filter(country=country).order_by("-views").first()
-        if not Event.objects.filter(country=country, name__startswith="Bench event").exists():
+        influencer = in_country(Influencer.objects.all(), country).order_by("-total_followers").first()
+        challenge = in_country(Challenge.objects.all(), country).order_by("-views").first()
+        if not in_country(Event.objects.filter(name__startswith="Bench event"), country).exists():
             events = Event.objects.bulk_create(
                 Event(
                     country=country,
@@ -158,7 +159,7 @@ class Command(BaseCommand):
                 for e in events
                 for j in range(5)
             )
-            guests = list(Influencer.objects.filter(country=country).values_list("pk", flat=True)[:30])
+            guests = list(in_country(Influencer.objects.all(), country).values_list("pk", flat=True)[:30])
             EventGuest.objects.bulk_create(EventGuest(event=events[0], influencer_id=pk) for pk in guests)
             InfluencerInteraction.objects.bulk_create(
                 InfluencerInteraction(
@@ -168,7 +169,7 @@ class Command(BaseCommand):
                     summary="Hello",
                     next_follow_up_on=today + dt.timedelta(days=pk % 30 - 5),
                 )
-                for pk in Influencer.objects.filter(country=country).values_list("pk", flat=True)[:5000]
+                for pk in in_country(Influencer.objects.all(), country).values_list("pk", flat=True)[:5000]
             )
             contacts = GovernmentContact.objects.bulk_create(
                 GovernmentContact(country=country, organization=f"Ministry {i % 12}", person_name=f"Official {i}")
@@ -186,7 +187,7 @@ class Command(BaseCommand):
             )
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give them
-        event = Event.objects.filter(country=country, name="Bench event 1").first()
+        event = in_country(Event.objects.filter(name="Bench event 1"), country).first()
         return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk}
 
     def _report(self, rows, opts) -> str:

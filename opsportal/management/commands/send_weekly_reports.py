@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from locales.models import Country
 from opsportal import mail
+from opsportal.access import in_country
 from opsportal.audit import audit_context
 from opsportal.db import Door
 from opsportal.models import WeeklyReport
@@ -57,7 +58,7 @@ class Command(BaseCommand):
     def _one(self, country, week: str, *, dry_run: bool, resend: bool) -> None:
         label = f"{country.name if country else 'HQ'} {week}"
         if dry_run:
-            stored = WeeklyReport.objects.filter(country=country, week=week, sent_at__isnull=False).first()
+            stored = in_country(WeeklyReport.objects.filter(week=week, sent_at__isnull=False), country).first()
             if stored and not resend:
                 self.stdout.write(f"{label}: already sent on {stored.sent_at:%Y-%m-%d %H:%M} UTC; nothing to send.")
                 return
