@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from challenges.metrics import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
+from opsportal.ingest import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.timecheck import DAY_AHEAD, day_ahead
 
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount

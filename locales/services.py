@@ -57,6 +57,14 @@ def contact_touch(contact: GovernmentContact) -> None:
 
 
 @transaction.atomic
+def government_interaction_delete(interaction: GovernmentInteraction, *, by=None) -> None:
+    """Remove a logged interaction; the contact's last touch falls back to the one before."""
+    contact = interaction.contact
+    interaction.delete()
+    contact_touch(contact)
+
+
+@transaction.atomic
 def incident_resolve(incident: RegulatoryIncident, *, resolved_at: dt.datetime | None = None, by=None):
     """Close an incident; the days of restriction are counted from opened to resolved."""
     resolved_at = resolved_at or timezone.now()
@@ -168,6 +176,13 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
         moment.created_by = _by(by)
     moment.full_clean()
     moment.save()
+    return cultural_moment_set_dates(moment, occurrences=occurrences, removed_occurrences=removed_occurrences, by=by)
+
+
+@transaction.atomic
+def cultural_moment_set_dates(moment, *, occurrences=(), removed_occurrences=(), by=None):
+    """Add, change or remove a moment's dated occurrences. Occurrences have no history table of
+    their own: when the dates changed, one audit entry on the moment keeps them."""
 
     def dates():
         return [
@@ -185,7 +200,6 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
         occurrence.save()
     after = dates()
     if after != before:
-        # Occurrences have no history table of their own: one entry on the moment keeps the dates.
         from opsportal.audit import record_batch
 
         record_batch(
