@@ -28,15 +28,22 @@ def influencer_move_stage(influencer: Influencer, stage: str, *, by=None, now: d
     return influencer
 
 
+def influencer_start_in_stage(influencer: Influencer, stage: str | None, *, now: dt.datetime | None = None) -> None:
+    """A creator not saved yet starts in ``stage``; past prospect that is a move, stamped now.
+    Bulk imports insert many creators at once and apply this to each before the insert."""
+    influencer.stage = stage or influencer.stage
+    if influencer.stage != Stage.PROSPECT:
+        influencer.stage_changed_at = now or timezone.now()
+
+
 def _stamp_stage_move(influencer: Influencer) -> None:
-    """A stage that differs from the stored one (or a new creator past prospect) is a move: when
-    it happened is recorded, whichever door changed the field."""
+    """A stage that differs from the stored one is a move: when it happened is recorded,
+    whichever door changed the field."""
     if influencer.pk is None:
-        moved = influencer.stage != Stage.PROSPECT
-    else:
-        stored = Influencer.objects.filter(pk=influencer.pk).values_list("stage", flat=True).first()
-        moved = stored is not None and stored != influencer.stage
-    if moved:
+        influencer_start_in_stage(influencer, influencer.stage)
+        return
+    stored = Influencer.objects.filter(pk=influencer.pk).values_list("stage", flat=True).first()
+    if stored is not None and stored != influencer.stage:
         influencer.stage_changed_at = timezone.now()
 
 
