@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 
 class _FormReader(HTMLParser):
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str | None, css_class: str | None):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
+        self.form_id, self.css_class = form_id, css_class
+        self.inside = self.done = False
         self.data: dict[str, list[str]] = {}
         self._select: str | None = None
         self._select_multiple = False
@@ -21,7 +21,7 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and a.get("id") == self.form_id:
+        if tag == "form" and not self.done and self._wanted(a):
             self.inside = True
         if not self.inside:
             return
@@ -40,6 +40,11 @@ class _FormReader(HTMLParser):
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
 
+    def _wanted(self, attrs: dict) -> bool:
+        if self.form_id is not None:
+            return attrs.get("id") == self.form_id
+        return self.css_class in (attrs.get("class") or "").split()
+
     def handle_data(self, data):
         if self._option is not None:
             self._option["text"].append(data)
@@ -48,7 +53,7 @@ class _FormReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form" and self.inside:
-            self.inside = False
+            self.inside, self.done = False, True
         elif tag == "option" and self._option is not None:
             value = self._option["value"]
             value = "".join(self._option["text"]).strip() if value is None else value
@@ -66,8 +71,8 @@ class _FormReader(HTMLParser):
             self._textarea = None
 
 
-def form_data(html: str, form_id: str) -> dict[str, list[str]]:
-    reader = _FormReader(form_id)
+def form_data(html: str, form_id: str | None = None, css_class: str | None = None) -> dict[str, list[str]]:
+    reader = _FormReader(form_id, css_class)
     reader.feed(html)
     return reader.data
 
@@ -86,4 +91,14 @@ def admin_post(client, url: str, **changes):
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
     data["_save"] = ["Save"]
+    return client.post(url, data)
+
+
+def portal_post(client, url: str, **changes):
+    """Post the portal's record form at ``url`` (the page's main ``form.card``) with ``changes``."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    data = form_data(response.content.decode(), css_class="card")
+    for name, value in changes.items():
+        data[name] = value if isinstance(value, list) else [value]
     return client.post(url, data)
