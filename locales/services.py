@@ -96,10 +96,19 @@ def _check_team_member(user, country_id: int, field: str) -> None:
 
 
 @transaction.atomic
-def government_contact_save(contact: GovernmentContact, *, by=None) -> GovernmentContact:
-    """Add or change a government contact; its relationship owner is on the country's team."""
+def government_contact_save(
+    contact: GovernmentContact, *, by=None, contacted_at: dt.datetime | None = None
+) -> GovernmentContact:
+    """Add or change a government contact; its relationship owner is on the country's team.
+
+    ``last_contacted_at`` follows the logged interactions (``contact_touch``). A spreadsheet of
+    contacts may bring a touch that was never logged here (``contacted_at``): it moves the date
+    forward, never back.
+    """
     if contact.pk is None:
         contact.created_by = _by(by)
+    if contacted_at and (contact.last_contacted_at is None or contacted_at > contact.last_contacted_at):
+        contact.last_contacted_at = contacted_at
     _check_team_member(contact.relationship_owner, contact.country_id, "relationship_owner")
     contact.full_clean()
     contact.save()
