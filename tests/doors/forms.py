@@ -102,3 +102,17 @@ def portal_post(client, url: str, **changes):
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
     return client.post(url, data)
+
+
+def add_inline_row(data: dict[str, list[str]], prefix: str, **fields) -> None:
+    """Type a new row into an admin inline whose formset is ``prefix``, as "Add another" does."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    data[f"{prefix}-TOTAL_FORMS"] = [str(index + 1)]
+    for name, value in fields.items():
+        data[f"{prefix}-{index}-{name}"] = value if isinstance(value, list) else [value]
+
+
+def local_parts(moment, zone) -> tuple[str, str]:
+    """A moment as the admin's split date and time boxes show it in ``zone``."""
+    local = moment.astimezone(zone)
+    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
