@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,10 +115,7 @@ def influencer_save(
     for account in removed_accounts:
         if account.pk is None:
             continue
-        if account.snapshots.exists():
-            raise ValidationError(
-                {"accounts": _("%(account)s has follower history; it cannot be removed.") % {"account": account}}
-            )
+        _check_removable(account, "accounts")
         account.delete()
         touched = True
     for account in accounts:
@@ -180,9 +177,18 @@ def platform_account_save(account, *, by=None):
     return account
 
 
+def _check_removable(account, field: str) -> None:
+    # The follower history is the creator's growth: it is kept, so its account stays too.
+    if account.snapshots.exists():
+        raise ValidationError(
+            {field: _("%(account)s has follower history; it cannot be removed.") % {"account": account}}
+        )
+
+
 @transaction.atomic
 def platform_account_delete(account, *, by=None) -> None:
-    """Remove an account; its creator's totals no longer count it."""
+    """Remove an account that has no follower history; its creator's totals no longer count it."""
+    _check_removable(account, NON_FIELD_ERRORS)
     influencer_id = account.influencer_id
     account.delete()
     _refresh_totals(influencer_id)
