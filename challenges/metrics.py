@@ -431,8 +431,11 @@ def metric_snapshot_save(
 ) -> ChallengeMetricSnapshot:
     """Validate and save one snapshot; the challenge's cached totals follow its latest snapshot
     (the same refresh as the bulk path). One audit entry on the snapshot keeps the values it
-    replaced, so a corrected number's history stays readable."""
+    replaced (read from the database unless the caller holds them), so a corrected number's
+    history stays readable."""
     created = snapshot.pk is None
+    if before is None and not created:
+        before = ChallengeMetricSnapshot.objects.filter(pk=snapshot.pk).first()
     snapshot.full_clean()
     snapshot.save()
     refresh_challenge_totals({snapshot.challenge_id, before.challenge_id if before else None} - {None})

@@ -377,8 +377,11 @@ def _refresh_after(changes) -> None:
 @transaction.atomic
 def follower_snapshot_save(snapshot: FollowerSnapshot, *, before: FollowerSnapshot | None = None) -> FollowerSnapshot:
     """Validate and save one follower count; the account's latest count, the influencer's total
-    and crossover follow. One audit entry on the snapshot names the old and new values."""
+    and crossover follow. One audit entry on the snapshot names the old and new values (read
+    from the database unless the caller holds them)."""
     created = snapshot.pk is None
+    if before is None and not created:
+        before = FollowerSnapshot.objects.filter(pk=snapshot.pk).first()
     snapshot.full_clean()
     snapshot.save()
     _refresh_after([(snapshot.account_id, snapshot.date), before and (before.account_id, before.date)])

@@ -121,8 +121,7 @@ class MetricSnapshotViewSet(OpsModelViewSet):
     filterset_class = MetricSnapshotFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = None if created else ChallengeMetricSnapshot.objects.filter(pk=instance.pk).first()
-        return metric_snapshot_save(instance, before=before)
+        return metric_snapshot_save(instance)
 
     def perform_destroy(self, instance):
         metric_snapshot_delete(instance)

@@ -122,8 +122,7 @@ class FollowerSnapshotViewSet(OpsModelViewSet):
     filterset_class = FollowerSnapshotFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = None if created else FollowerSnapshot.objects.filter(pk=instance.pk).first()
-        return follower_snapshot_save(instance, before=before)
+        return follower_snapshot_save(instance)
 
     def perform_destroy(self, instance):
         follower_snapshot_delete(instance)
