@@ -14,7 +14,7 @@ from challenges.models import Challenge, Status
 from opsportal.db import Door
 from tests import factories as f
 
-from .conftest import import_file
+from .conftest import announced, import_file
 from .forms import admin_post
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,14 @@ def test_the_admin_says_why_in_the_persons_language(doors):
     assert "Idea" not in expected  # the catalogue has it in Indonesian
     assert response.context["adminform"].form.errors["status"] == [expected]
     assert Challenge.objects.get(pk=challenge.pk).status == Status.IDEA
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_going_live_is_announced_once_whichever_door(doors, door, tmp_path, django_capture_on_commit_callbacks):
+    challenge = f.ChallengeFactory(
+        country=doors.country, status=Status.PLANNED, starts_at=timezone.now() + dt.timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        refused = DOORS[door](doors, challenge, Status.LIVE, tmp_path)
+    assert not refused, refused
+    assert announced(callbacks) == ["challenge.went_live"], f"the {door} went live without the webhook event"

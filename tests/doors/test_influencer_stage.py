@@ -12,7 +12,7 @@ from django.utils import timezone
 from influencers.models import Influencer, Stage
 from tests import factories as f
 
-from .conftest import import_file
+from .conftest import announced, import_file
 from .forms import admin_post, portal_post
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +47,15 @@ DOORS = {
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_a_stage_move_is_stamped_whichever_door(doors, door, tmp_path):
+def test_a_stage_move_is_stamped_and_announced_whichever_door(
+    doors, door, tmp_path, django_capture_on_commit_callbacks
+):
     influencer = f.InfluencerFactory(country=doors.country, stage=Stage.CONTACTED, stage_changed_at=None)
     f.PlatformAccountFactory(influencer=influencer, platform="tiktok", handle="doorsdancer")
     before = timezone.now() - dt.timedelta(seconds=1)
-    assert DOORS[door](doors, influencer, Stage.ONBOARDED, tmp_path), f"the {door} refused the move"
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert DOORS[door](doors, influencer, Stage.ONBOARDED, tmp_path), f"the {door} refused the move"
+    assert announced(callbacks) == ["influencer.onboarded"]
     influencer.refresh_from_db()
     assert influencer.stage == Stage.ONBOARDED
     assert influencer.stage_changed_at is not None, f"the {door} moved the stage without stamping it"
