@@ -23,6 +23,8 @@ The admin is one more door, so it asks ``opsportal.access`` like the portal and 
     only what they may write to.
   - metric and follower snapshots are read-only history for everybody: they come in through
     the API, imports and the portal, whose services keep the cached totals right.
+  - saving, inline rows and deleting go through the app's services (``opsportal.admin_writes``):
+    the admin cannot skip a rule the portal keeps, and a refusal is a form error, not a 500.
 
 * **Records without a country** (users, groups, staff profiles, API tokens, notifications,
   reminder deliveries, weekly reports, saved views) keep Django's model permissions: in
