@@ -14,8 +14,10 @@ from opsportal.admin_mixins import (
     number,
     when_filter,
 )
+from opsportal.admin_writes import writes_through
 
 from .models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation
+from .services import challenge_save, participation_save
 
 METRICS = ["views", "videos", "likes", "comments", "shares", "metrics_at"]
 
@@ -152,3 +154,8 @@ class ChallengeMetricSnapshotAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("videos"), ordering="videos")
     def video_count(self, obj):
         return number(obj.videos)
+
+
+# The admin saves through the same services as the portal, the API and imports.
+writes_through(Challenge, challenge_save)
+writes_through(ChallengeParticipation, participation_save)

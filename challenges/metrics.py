@@ -23,48 +23,18 @@ from django.utils.translation import gettext as _
 
 from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
+
+# The batch plumbing is shared with follower ingestion: it lives in the core, so neither app imports the other.
+from opsportal.ingest import BIGINT_MAX, MAX_ROWS, IngestResult, RowErrors, TooManyRows, check_batch, parse_count  # noqa: F401
 from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
 
 from .models import Challenge, ChallengeMetricSnapshot
 
 METRICS = ("views", "videos", "likes", "comments", "shares")
-MAX_ROWS = 10_000
-BIGINT_MAX = 2**63 - 1
 GAIN_DAYS = 7
 
 
-class TooManyRows(ValueError):
-    """More rows than one batch may carry."""
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    created: int
-    updated: int
-    unchanged: int
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-    def as_dict(self) -> dict[str, int]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-
-
 # --- validating raw rows ---------------------------------------------------------------
-
-
-def parse_count(value) -> int | None:
-    """A non-negative whole number from JSON (int, integral float, or digit string)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, str) and value.strip().isdecimal():
-        value = int(value.strip())
-    if isinstance(value, int) and 0 <= value <= BIGINT_MAX:
-        return value
-    return None
 
 
 def parse_moment(value) -> dt.datetime | None:
@@ -81,33 +51,6 @@ def parse_moment(value) -> dt.datetime | None:
         return moment.astimezone(dt.UTC)
     except OverflowError:  # year 1 east of UTC, or year 9999 west of it
         return None
-
-
-class RowErrors:
-    """Collects ``rows[i].field`` errors; raises them together (capped, so a bad file stays readable)."""
-
-    LIMIT = 100
-
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, index: int, field: str | None, message: str) -> None:
-        if len(self.errors) < self.LIMIT:
-            key = f"rows[{index}].{field}" if field else f"rows[{index}]"
-            self.errors.setdefault(key, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def check_batch(rows) -> None:
-    if not isinstance(rows, list):
-        raise ValidationError({"rows": [_("Send the rows as a JSON list.")]})
-    if len(rows) > MAX_ROWS:
-        raise TooManyRows(
-            _("A batch carries at most %(max)d rows; this one has %(n)d.") % {"max": MAX_ROWS, "n": len(rows)}
-        )
 
 
 ROW_FIELDS = frozenset({"country", "hashtag", "captured_at", "source", *METRICS})
@@ -488,8 +431,11 @@ def metric_snapshot_save(
 ) -> ChallengeMetricSnapshot:
     """Validate and save one snapshot; the challenge's cached totals follow its latest snapshot
     (the same refresh as the bulk path). One audit entry on the snapshot keeps the values it
-    replaced, so a corrected number's history stays readable."""
+    replaced (read from the database unless the caller holds them), so a corrected number's
+    history stays readable."""
     created = snapshot.pk is None
+    if before is None and not created:
+        before = ChallengeMetricSnapshot.objects.filter(pk=snapshot.pk).first()
     snapshot.full_clean()
     snapshot.save()
     refresh_challenge_totals({snapshot.challenge_id, before.challenge_id if before else None} - {None})

@@ -60,21 +60,39 @@ def challenge_change_status(challenge: Challenge, status: str, *, by=None, now: 
 
 
 @transaction.atomic
-def challenge_save(challenge: Challenge, *, by=None, status: str | None = None) -> Challenge:
-    """Create or update a challenge after validating it; a status change follows the guards."""
+def challenge_save(
+    challenge: Challenge, *, by=None, status: str | None = None, arrives_with_history: bool = False
+) -> Challenge:
+    """Create or update a challenge after validating it.
+
+    Whatever door set the status (a form field, an API PATCH, the admin, an import row), a
+    status that differs from the stored one moves through ``challenge_change_status``'s guards.
+    A new challenge starts as an idea or planned, unless it ``arrives_with_history`` (an import
+    of challenges that already ran).
+    """
+    if status:
+        challenge.status = status
     if challenge.pk is None:
         challenge.created_by = by if getattr(by, "pk", None) else None
-        if status and status not in (Status.IDEA, Status.PLANNED):
+        if challenge.status not in (Status.IDEA, Status.PLANNED) and not arrives_with_history:
             raise ValidationError({"status": _("A new challenge starts as an idea or planned.")})
-        if status:
-            challenge.status = status
         challenge.full_clean()
         challenge.save()
         return challenge
-    if status and status != challenge.status:
-        old = Challenge.objects.only("status").get(pk=challenge.pk).status
-        challenge.status = old
-        return challenge_change_status(challenge, status, by=by)
+    stored = Challenge.objects.filter(pk=challenge.pk).values_list("status", flat=True).get()
+    if challenge.status != stored:
+        wanted, challenge.status = challenge.status, stored
+        return challenge_change_status(challenge, wanted, by=by)
     challenge.full_clean()
     challenge.save()
     return challenge
+
+
+@transaction.atomic
+def participation_save(participation, *, by=None):
+    """Who seeded or joined a challenge; the model's clean keeps both in one country."""
+    if participation.pk is None and getattr(by, "pk", None) and hasattr(participation, "created_by_id"):
+        participation.created_by = by
+    participation.full_clean()
+    participation.save()
+    return participation

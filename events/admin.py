@@ -7,8 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsportal.admin_mixins import ScopedHistoryAdmin, ScopedTabularInline, local_time, number, when_filter
+from opsportal.admin_writes import writes_through
 
 from .models import Event, EventGuest, EventPartner, EventTask, Partner
+from .services import (
+    event_guest_save,
+    event_partner_remove,
+    event_partner_save,
+    event_save,
+    event_task_save,
+    partner_save,
+)
 
 
 class TaskInline(ScopedTabularInline):
@@ -184,3 +193,11 @@ class EventGuestAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("country"), ordering="event__country__name")
     def country(self, obj):
         return obj.event.country
+
+
+# The admin saves through the same services as the portal, the API and imports.
+writes_through(Event, event_save)
+writes_through(Partner, partner_save)
+writes_through(EventPartner, event_partner_save, event_partner_remove)
+writes_through(EventTask, event_task_save)
+writes_through(EventGuest, event_guest_save)

@@ -106,9 +106,15 @@ def _check_team_member(user, country_id: int, field: str) -> None:
 
 @transaction.atomic
 def event_task_save(task: EventTask, *, by=None) -> EventTask:
-    """Add or change a checklist item: its title, assignee (of the event's team) and due date."""
+    """Add or change a checklist item: its title, assignee (of the event's team) and due date.
+    A done time typed in (the admin) is a tick like ``event_task_set_done``'s: it names who, and
+    an open item names nobody."""
     if task.pk is None and getattr(by, "pk", None):
         task.created_by = by
+    if task.done_at is None:
+        task.done_by = None
+    elif task.done_by_id is None and getattr(by, "pk", None):
+        task.done_by = by
     _check_team_member(task.assignee, _event_country_id(task.event), "assignee")
     task.full_clean()
     task.save()

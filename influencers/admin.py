@@ -18,8 +18,10 @@ from opsportal.admin_mixins import (
     number,
     when_filter,
 )
+from opsportal.admin_writes import writes_through
 
 from .models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
+from .services import influencer_interaction_save, influencer_save, platform_account_delete, platform_account_save
 
 SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
@@ -185,3 +187,9 @@ class InfluencerInteractionAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("summary"))
     def short_summary(self, obj):
         return obj.summary if len(obj.summary) <= 80 else obj.summary[:79] + "…"
+
+
+# The admin saves through the same services as the portal, the API and imports.
+writes_through(Influencer, influencer_save)
+writes_through(PlatformAccount, platform_account_save, platform_account_delete)
+writes_through(InfluencerInteraction, influencer_interaction_save)

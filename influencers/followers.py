@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from challenges.metrics import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.audit import batch_country, record_batch
 from opsportal.db import Source, bulk_cursor, pg_array
+from opsportal.ingest import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.timecheck import DAY_AHEAD, day_ahead
 
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount
@@ -377,8 +377,11 @@ def _refresh_after(changes) -> None:
 @transaction.atomic
 def follower_snapshot_save(snapshot: FollowerSnapshot, *, before: FollowerSnapshot | None = None) -> FollowerSnapshot:
     """Validate and save one follower count; the account's latest count, the influencer's total
-    and crossover follow. One audit entry on the snapshot names the old and new values."""
+    and crossover follow. One audit entry on the snapshot names the old and new values (read
+    from the database unless the caller holds them)."""
     created = snapshot.pk is None
+    if before is None and not created:
+        before = FollowerSnapshot.objects.filter(pk=snapshot.pk).first()
     snapshot.full_clean()
     snapshot.save()
     _refresh_after([(snapshot.account_id, snapshot.date), before and (before.account_id, before.date)])

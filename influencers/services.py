@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,25 @@ def influencer_move_stage(influencer: Influencer, stage: str, *, by=None, now: d
     influencer.stage_changed_at = now or timezone.now()
     influencer.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     return influencer
+
+
+def influencer_start_in_stage(influencer: Influencer, stage: str | None, *, now: dt.datetime | None = None) -> None:
+    """A creator not saved yet starts in ``stage``; past prospect that is a move, stamped now.
+    Bulk imports insert many creators at once and apply this to each before the insert."""
+    influencer.stage = stage or influencer.stage
+    if influencer.stage != Stage.PROSPECT:
+        influencer.stage_changed_at = now or timezone.now()
+
+
+def _stamp_stage_move(influencer: Influencer) -> None:
+    """A stage that differs from the stored one is a move: when it happened is recorded,
+    whichever door changed the field."""
+    if influencer.pk is None:
+        influencer_start_in_stage(influencer, influencer.stage)
+        return
+    stored = Influencer.objects.filter(pk=influencer.pk).values_list("stage", flat=True).first()
+    if stored is not None and stored != influencer.stage:
+        influencer.stage_changed_at = timezone.now()
 
 
 @transaction.atomic
@@ -79,15 +98,15 @@ def influencer_save(
     ``accounts`` are new or changed ``PlatformAccount`` instances (their influencer is set
     here); ``removed_accounts`` are deleted, unless they carry follower history (that history
     is the influencer's growth: it is kept, and the removal refused on the account).
-    Totals and the crossover date are recomputed when the accounts changed.
+    Totals and the crossover date are recomputed when the accounts changed. A changed stage is
+    stamped like ``influencer_move_stage``'s.
     """
     from .followers import refresh_followers
     from .models import PlatformAccount
 
     if influencer.pk is None:
         influencer.created_by = _user(by)
-        if influencer.stage != Stage.PROSPECT:
-            influencer.stage_changed_at = timezone.now()
+    _stamp_stage_move(influencer)
     influencer.full_clean()
     influencer.save()
     if categories is not None:
@@ -96,10 +115,7 @@ def influencer_save(
     for account in removed_accounts:
         if account.pk is None:
             continue
-        if account.snapshots.exists():
-            raise ValidationError(
-                {"accounts": _("%(account)s has follower history; it cannot be removed.") % {"account": account}}
-            )
+        _check_removable(account, "accounts")
         account.delete()
         touched = True
     for account in accounts:
@@ -116,3 +132,63 @@ def influencer_save(
             {influencer.pk: dt.date.min},
         )
     return influencer
+
+
+@transaction.atomic
+def influencer_interaction_save(entry: InfluencerInteraction, *, by=None) -> InfluencerInteraction:
+    """A new entry is logged (``influencer_log_interaction``: earlier follow-ups done, a prospect
+    becomes contacted); an existing one is corrected as it is."""
+    if entry.pk is None:
+        return influencer_log_interaction(
+            entry.influencer,
+            kind=entry.kind,
+            summary=entry.summary,
+            occurred_at=entry.occurred_at,
+            next_follow_up_on=entry.next_follow_up_on,
+            by=by,
+        )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _refresh_totals(*influencer_ids: int) -> None:
+    from .followers import refresh_followers
+
+    refresh_followers([], dict.fromkeys(influencer_ids, dt.date.min))
+
+
+@transaction.atomic
+def platform_account_save(account, *, by=None):
+    """Add or change one platform account. Moved to another creator or re-labelled to another
+    platform, both creators' totals and crossovers are recomputed from the history."""
+    from .models import PlatformAccount
+
+    before = None
+    if account.pk is not None:
+        before = PlatformAccount.objects.filter(pk=account.pk).values_list("influencer_id", "platform").first()
+    else:
+        account.created_by = account.created_by or _user(by)
+    account.handle = (account.handle or "").strip().lstrip("@")
+    account.full_clean()
+    account.save()
+    if before and before != (account.influencer_id, account.platform):
+        _refresh_totals(before[0], account.influencer_id)
+    return account
+
+
+def _check_removable(account, field: str) -> None:
+    # The follower history is the creator's growth: it is kept, so its account stays too.
+    if account.snapshots.exists():
+        raise ValidationError(
+            {field: _("%(account)s has follower history; it cannot be removed.") % {"account": account}}
+        )
+
+
+@transaction.atomic
+def platform_account_delete(account, *, by=None) -> None:
+    """Remove an account that has no follower history; its creator's totals no longer count it."""
+    _check_removable(account, NON_FIELD_ERRORS)
+    influencer_id = account.influencer_id
+    account.delete()
+    _refresh_totals(influencer_id)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -18,6 +19,7 @@ from opsportal.admin_mixins import (
     local_time,
     when_filter,
 )
+from opsportal.admin_writes import ServiceRefused, writes_through
 
 from .models import (
     Country,
@@ -29,6 +31,15 @@ from .models import (
     RegulatoryIncident,
     StaffProfile,
     TeamMembership,
+)
+from .services import (
+    commitment_save,
+    cultural_moment_save,
+    cultural_moment_set_dates,
+    government_contact_save,
+    government_interaction_delete,
+    government_interaction_save,
+    incident_save,
 )
 
 User = get_user_model()
@@ -106,6 +117,18 @@ class CulturalMomentAdmin(ScopedHistoryAdmin):
             .get_queryset(request)
             .annotate(next_starts_on=Min("occurrences__starts_on", filter=Q(occurrences__ends_on__gte=today)))
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CulturalMomentOccurrence:
+            return super().save_formset(request, form, formset, change)
+        # All the dates typed on the page are one change of dates (one audit entry), as in the portal.
+        occurrences = formset.save(commit=False)
+        try:
+            cultural_moment_set_dates(
+                form.instance, occurrences=occurrences, removed_occurrences=formset.deleted_objects, by=request.user
+            )
+        except ValidationError as error:
+            raise ServiceRefused(error, inline=True) from error
 
     @admin.display(description=_("next occurrence"), ordering="next_starts_on")
     def next_occurrence(self, obj):
@@ -305,6 +328,8 @@ class GovernmentContactAdmin(GovernmentInlineMixin, ScopedHistoryAdmin):
         (_("Reaching them"), {"fields": ["email", "phone", "channels"]}),
         (_("Relationship"), {"fields": ["stance", "influence", "relationship_owner", "last_contacted_at", "notes"]}),
     ]
+    # The latest logged interaction decides it (locales.services.contact_touch), as everywhere else.
+    readonly_fields = ["last_contacted_at"]
     history_list_display = ["history_door", "stance", "influence"]
 
     @admin.display(description=_("last contact"), ordering="last_contacted_at")
@@ -322,17 +347,6 @@ class RegulatoryIncidentAdmin(GovernmentInlineMixin, ScopedHistoryAdmin):
     date_hierarchy = "opened_at"
     inlines = [InteractionInline, CommitmentInline]
     fields = ["country", "title", "kind", "status", "opened_at", "resolved_at", "days_restricted", "summary", "owner"]
-
-    def save_model(self, request, obj, form, change):
-        # Resolving goes through the service, as from the portal and the API: it counts the days restricted.
-        from .models.government import IncidentStatus
-        from .services import incident_resolve
-
-        stored = RegulatoryIncident.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-        resolving = obj.status == IncidentStatus.RESOLVED and stored != IncidentStatus.RESOLVED
-        super().save_model(request, obj, form, change)
-        if resolving:
-            incident_resolve(obj, resolved_at=obj.resolved_at, by=request.user)
 
     @admin.display(description=_("opened"), ordering="opened_at")
     def opened(self, obj):
@@ -389,3 +403,16 @@ class GovernmentCommitmentAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("what was promised"), ordering="description")
     def short_description(self, obj):
         return str(obj)
+
+
+# The admin saves through the same services as the portal, the API and imports.
+writes_through(CulturalMoment, cultural_moment_save)
+writes_through(
+    CulturalMomentOccurrence,
+    lambda occurrence, by: cultural_moment_set_dates(occurrence.moment, occurrences=[occurrence], by=by),
+    lambda occurrence, by: cultural_moment_set_dates(occurrence.moment, removed_occurrences=[occurrence], by=by),
+)
+writes_through(GovernmentContact, government_contact_save)
+writes_through(GovernmentInteraction, government_interaction_save, government_interaction_delete)
+writes_through(RegulatoryIncident, incident_save)
+writes_through(GovernmentCommitment, commitment_save)

@@ -59,6 +59,14 @@ def contact_touch(contact: GovernmentContact) -> None:
 
 
 @transaction.atomic
+def government_interaction_delete(interaction: GovernmentInteraction, *, by=None) -> None:
+    """Remove a logged interaction; the contact's last touch falls back to the one before."""
+    contact = interaction.contact
+    interaction.delete()
+    contact_touch(contact)
+
+
+@transaction.atomic
 def incident_resolve(incident: RegulatoryIncident, *, resolved_at: dt.datetime | None = None, by=None):
     """Close an incident; the days of restriction are counted from opened to resolved."""
     resolved_at = resolved_at or timezone.now()
@@ -88,10 +96,19 @@ def _check_team_member(user, country_id: int, field: str) -> None:
 
 
 @transaction.atomic
-def government_contact_save(contact: GovernmentContact, *, by=None) -> GovernmentContact:
-    """Add or change a government contact; its relationship owner is on the country's team."""
+def government_contact_save(
+    contact: GovernmentContact, *, by=None, contacted_at: dt.datetime | None = None
+) -> GovernmentContact:
+    """Add or change a government contact; its relationship owner is on the country's team.
+
+    ``last_contacted_at`` follows the logged interactions (``contact_touch``). A spreadsheet of
+    contacts may bring a touch that was never logged here (``contacted_at``): it moves the date
+    forward, never back.
+    """
     if contact.pk is None:
         contact.created_by = _by(by)
+    if contacted_at and (contact.last_contacted_at is None or contacted_at > contact.last_contacted_at):
+        contact.last_contacted_at = contacted_at
     _check_team_member(contact.relationship_owner, contact.country_id, "relationship_owner")
     contact.full_clean()
     contact.save()
@@ -168,6 +185,13 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
         moment.created_by = _by(by)
     moment.full_clean()
     moment.save()
+    return cultural_moment_set_dates(moment, occurrences=occurrences, removed_occurrences=removed_occurrences, by=by)
+
+
+@transaction.atomic
+def cultural_moment_set_dates(moment, *, occurrences=(), removed_occurrences=(), by=None):
+    """Add, change or remove a moment's dated occurrences. Occurrences have no history table of
+    their own: when the dates changed, one audit entry on the moment keeps them."""
 
     def dates():
         return [
@@ -185,7 +209,6 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
         occurrence.save()
     after = dates()
     if after != before:
-        # Occurrences have no history table of their own: one entry on the moment keeps the dates.
         from opsportal.audit import record_batch
 
         record_batch(

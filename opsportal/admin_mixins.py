@@ -23,6 +23,8 @@ The admin is one more door, so it asks ``opsportal.access`` like the portal and 
     only what they may write to.
   - metric and follower snapshots are read-only history for everybody: they come in through
     the API, imports and the portal, whose services keep the cached totals right.
+  - saving, inline rows and deleting go through the app's services (``opsportal.admin_writes``):
+    the admin cannot skip a rule the portal keeps, and a refusal is a form error, not a 500.
 
 * **Records without a country** (users, groups, staff profiles, API tokens, notifications,
   reminder deliveries, weekly reports, saved views) keep Django's model permissions: in
@@ -46,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from opsportal.access import COUNTRY_PATHS, Access, Perm, access_for_user, colleagues, read_perm, write_perm
+from opsportal.admin_writes import WritesThroughServices
 
 
 def get_access(request) -> Access:
@@ -167,8 +170,9 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-class CountryScopedAdmin:
-    """Mixin for a ModelAdmin of a country record; put it before the ModelAdmin base.
+class CountryScopedAdmin(WritesThroughServices):
+    """Mixin for a ModelAdmin of a country record; put it before the ModelAdmin base. Saves and
+    deletes go through the app's services (``opsportal.admin_writes``).
 
     ``readonly_history``: nobody writes here (snapshots). ``superuser_writes``: only
     administrators write here (team memberships), everyone else in scope reads.
@@ -357,20 +361,9 @@ class CountryScopedAdmin:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for obj in instances:
-            _stamp_creator(request, obj)
-            self.prepare_inline(request, form.instance, obj)
-            if obj._meta.label_lower in COUNTRY_PATHS and not get_access(request).can_edit(obj):
-                raise PermissionDenied
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
-
-    def prepare_inline(self, request, parent, obj):
-        """Fill what an inline row takes from its parent (e.g. an interaction's country)."""
+    def check_inline_writable(self, request, obj):
+        if obj._meta.label_lower in COUNTRY_PATHS and not get_access(request).can_edit(obj):
+            raise PermissionDenied
 
     def _check_writable(self, request, obj):
         if not self._may_write(request, obj):
@@ -395,11 +388,6 @@ def _https_urls(db_field, kwargs: dict) -> dict:
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return kwargs
-
-
-def _stamp_creator(request, obj):
-    if getattr(obj, "pk", None) is None and hasattr(obj, "created_by_id") and obj.created_by_id is None:
-        obj.created_by = request.user
 
 
 def _autocomplete_source(request):

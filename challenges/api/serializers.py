@@ -219,10 +219,3 @@ class MetricRowSerializer(serializers.Serializer):
 
 class MetricBatchSerializer(serializers.Serializer):
     rows = MetricRowSerializer(many=True, help_text=_("Up to 10,000 rows; all are written or none."))
-
-
-class BulkResultSerializer(serializers.Serializer):
-    rows = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()

@@ -15,21 +15,19 @@ from rest_framework.response import Response
 from challenges.filtersets import ChallengeFilterSet, MetricSnapshotFilterSet, ParticipationFilterSet
 from challenges.metrics import (
     GAIN_DAYS,
-    TooManyRows,
     challenge_trend,
     ingest_metric_rows,
     metric_snapshot_delete,
     metric_snapshot_save,
 )
 from challenges.models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation
-from challenges.services import challenge_save
+from challenges.services import challenge_save, participation_save
 from opsportal.api import compiled
-from opsportal.api.errors import PayloadTooLarge
+from opsportal.api.bulk import BulkResultSerializer, bulk_response
 from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
 
 from .serializers import (
-    BulkResultSerializer,
     ChallengeSerializer,
     MetricBatchSerializer,
     MetricSnapshotSerializer,
@@ -62,11 +60,7 @@ class ChallengeViewSet(OpsModelViewSet):
         return challenge_rows(rows, self.list_url())
 
     def save_instance(self, instance, *, created, changes, m2m):
-        status = changes.get("status")
-        if not created and status:
-            # The status moves through the service's guards, from the stored value.
-            instance.status = Challenge.objects.filter(pk=instance.pk).values_list("status", flat=True).get()
-        return challenge_save(instance, by=acting_user(self.request), status=status)
+        return challenge_save(instance, by=acting_user(self.request))
 
     @extend_schema(
         summary="A challenge's daily trend",
@@ -99,6 +93,9 @@ class ParticipationViewSet(OpsModelViewSet):
     serializer_class = ParticipationSerializer
     filterset_class = ParticipationFilterSet
 
+    def save_instance(self, instance, *, created, changes, m2m):
+        return participation_save(instance, by=acting_user(self.request))
+
 
 METRIC_EXAMPLE = {
     "rows": [
@@ -124,8 +121,7 @@ class MetricSnapshotViewSet(OpsModelViewSet):
     filterset_class = MetricSnapshotFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = None if created else ChallengeMetricSnapshot.objects.filter(pk=instance.pk).first()
-        return metric_snapshot_save(instance, before=before)
+        return metric_snapshot_save(instance)
 
     def perform_destroy(self, instance):
         metric_snapshot_delete(instance)
@@ -144,14 +140,3 @@ class MetricSnapshotViewSet(OpsModelViewSet):
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def bulk(self, request):
         return bulk_response(request, ingest_metric_rows, self.access)
-
-
-def bulk_response(request, ingest, access) -> Response:
-    data = request.data
-    if not isinstance(data, dict) or "rows" not in data:
-        raise serializers.ValidationError({"rows": [_('Send {"rows": [...]}.')]})
-    try:
-        result = ingest(data["rows"], access=access)
-    except TooManyRows as exc:
-        raise PayloadTooLarge(str(exc))
-    return Response(result.as_dict())

@@ -10,7 +10,14 @@ from events.filtersets import (
     PartnerFilterSet,
 )
 from events.models import Event, EventGuest, EventPartner, EventTask, Partner
-from events.services import event_guest_save, event_partner_save, event_task_save, event_task_set_done, partner_save
+from events.services import (
+    event_guest_save,
+    event_partner_save,
+    event_save,
+    event_task_save,
+    event_task_set_done,
+    partner_save,
+)
 from opsportal.api.viewsets import OpsModelViewSet, acting_user
 
 from .serializers import (
@@ -29,6 +36,9 @@ class EventViewSet(OpsModelViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
 
+    def save_instance(self, instance, *, created, changes, m2m):
+        return event_save(instance, by=acting_user(self.request))
+
 
 class PartnerViewSet(OpsModelViewSet):
     """Organizers, brands, media and venues we work with."""
@@ -38,7 +48,7 @@ class PartnerViewSet(OpsModelViewSet):
     filterset_class = PartnerFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        return partner_save(instance)
+        return partner_save(instance, by=acting_user(self.request))
 
 
 class EventPartnerViewSet(OpsModelViewSet):
@@ -49,7 +59,7 @@ class EventPartnerViewSet(OpsModelViewSet):
     filterset_class = EventPartnerFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        return event_partner_save(instance)
+        return event_partner_save(instance, by=acting_user(self.request))
 
 
 class EventTaskViewSet(OpsModelViewSet):
@@ -81,4 +91,4 @@ class EventGuestViewSet(OpsModelViewSet):
     filterset_class = EventGuestFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        return event_guest_save(instance)
+        return event_guest_save(instance, by=acting_user(self.request))

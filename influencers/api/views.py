@@ -10,8 +10,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 
-from challenges.api.serializers import BulkResultSerializer
-from challenges.api.views import bulk_response
 from influencers.filtersets import (
     FollowerSnapshotFilterSet,
     InfluencerFilterSet,
@@ -24,11 +22,16 @@ from influencers.followers import (
     follower_snapshot_save,
     growth_baseline,
     ingest_follower_rows,
-    refresh_followers,
 )
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
-from influencers.services import influencer_log_interaction, influencer_move_stage, influencer_save
+from influencers.services import (
+    influencer_interaction_save,
+    influencer_save,
+    platform_account_delete,
+    platform_account_save,
+)
 from opsportal.api import compiled
+from opsportal.api.bulk import BulkResultSerializer, bulk_response
 from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
 
@@ -41,9 +44,6 @@ from .serializers import (
     influencer_rows,
     influencer_values,
 )
-
-EVERYTHING = dt.date.min
-
 
 INFLUENCER_ROWS = compiled.CompiledQuery(
     lambda stand: influencer_values(compiled.by_ids(Influencer.objects.all(), stand.ids), cutoff=stand.day)
@@ -68,27 +68,23 @@ class InfluencerViewSet(OpsModelViewSet):
         return influencer_rows(rows, self.list_url(), self._cutoff)
 
     def save_instance(self, instance, *, created, changes, m2m):
-        accounts = m2m.pop("accounts", None) or []
         by = acting_user(self.request)
-        stage = changes.get("stage")
-        if not created and stage:
-            # Stage moves go through the pipeline service (it records when).
-            instance.stage = Influencer.objects.filter(pk=instance.pk).values_list("stage", flat=True).get()
-        built = []
-        for index, data in enumerate(accounts):
-            account = PlatformAccount(
-                platform=data["platform"], handle=data["handle"], url=data.get("profile_url", ""), created_by=by
-            )
-            try:
-                account.full_clean(exclude=["influencer"])
-            except ValidationError as exc:
-                raise ValidationError({f"accounts[{index}].{k}": v for k, v in exc.message_dict.items()})
-            built.append(account)
-        # The same service as the portal's form: the profile and its accounts, all or nothing.
-        influencer_save(instance, categories=m2m.get("categories"), accounts=built, by=by)
-        if stage and not created:
-            influencer_move_stage(instance, stage, by=by)
-        return instance
+        accounts = [_account(index, data, by) for index, data in enumerate(m2m.pop("accounts", None) or [])]
+        # The same service as the portal's form and the admin: the profile, its stage move and
+        # its accounts, all or nothing.
+        return influencer_save(instance, categories=m2m.get("categories"), accounts=accounts, by=by)
+
+
+def _account(index: int, data: dict, by) -> PlatformAccount:
+    """An account as sent inside an influencer, its errors named ``accounts[i].field``."""
+    account = PlatformAccount(
+        platform=data["platform"], handle=data["handle"], url=data.get("profile_url", ""), created_by=by
+    )
+    try:
+        account.full_clean(exclude=["influencer"])
+    except ValidationError as exc:
+        raise ValidationError({f"accounts[{index}].{k}": v for k, v in exc.message_dict.items()})
+    return account
 
 
 class PlatformAccountViewSet(OpsModelViewSet):
@@ -103,20 +99,11 @@ class PlatformAccountViewSet(OpsModelViewSet):
         return super().get_queryset().annotate(baseline=growth_baseline())
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = (
-            None
-            if created
-            else PlatformAccount.objects.filter(pk=instance.pk).values_list("influencer_id", "platform").first()
-        )
-        super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        if before and before != (instance.influencer_id, instance.platform):
-            # Moved or re-labelled: both influencers' totals and crossovers start over.
-            refresh_followers([], {before[0]: EVERYTHING, instance.influencer_id: EVERYTHING})
+        platform_account_save(instance, by=acting_user(self.request))
         return self.get_queryset().get(pk=instance.pk)
 
     def perform_destroy(self, instance):
-        super().perform_destroy(instance)
-        refresh_followers([], {instance.influencer_id: EVERYTHING})
+        platform_account_delete(instance, by=acting_user(self.request))
 
 
 FOLLOWER_EXAMPLE = {
@@ -135,8 +122,7 @@ class FollowerSnapshotViewSet(OpsModelViewSet):
     filterset_class = FollowerSnapshotFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        before = None if created else FollowerSnapshot.objects.filter(pk=instance.pk).first()
-        return follower_snapshot_save(instance, before=before)
+        return follower_snapshot_save(instance)
 
     def perform_destroy(self, instance):
         follower_snapshot_delete(instance)
@@ -165,13 +151,4 @@ class InfluencerInteractionViewSet(OpsModelViewSet):
     filterset_class = InfluencerInteractionFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        if not created:
-            return super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        return influencer_log_interaction(
-            instance.influencer,
-            kind=instance.kind,
-            summary=instance.summary,
-            occurred_at=changes.get("occurred_at"),
-            next_follow_up_on=instance.next_follow_up_on,
-            by=acting_user(self.request),
-        )
+        return influencer_interaction_save(instance, by=acting_user(self.request))

@@ -20,13 +20,12 @@ from locales.models import (
     RegulatoryIncident,
     TeamMembership,
 )
-from locales.models.government import IncidentStatus
 from locales.services import (
-    contact_touch,
+    cultural_moment_save,
     government_contact_save,
-    government_interaction_log,
+    government_interaction_delete,
     government_interaction_save,
-    incident_resolve,
+    incident_save,
 )
 from opsportal.api.viewsets import OpsModelViewSet, OpsReadOnlyViewSet, acting_user
 
@@ -59,13 +58,14 @@ class CulturalMomentViewSet(OpsModelViewSet):
     m2m_fields = ("occurrences",)
 
     def save_instance(self, instance, *, created, changes, m2m):
-        occurrences = m2m.pop("occurrences", None)
-        instance = super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        if occurrences is not None:
-            instance.occurrences.all().delete()
-            CulturalMomentOccurrence.objects.bulk_create(
-                CulturalMomentOccurrence(moment=instance, **data) for data in occurrences
-            )
+        sent = m2m.pop("occurrences", None)
+        # Sent occurrences replace the stored ones; the service keeps one audit entry of the dates.
+        cultural_moment_save(
+            instance,
+            occurrences=[CulturalMomentOccurrence(**data) for data in sent or ()],
+            removed_occurrences=list(instance.occurrences.all()) if sent is not None and not created else (),
+            by=acting_user(self.request),
+        )
         return self.get_queryset().get(pk=instance.pk)
 
 
@@ -96,22 +96,10 @@ class GovernmentInteractionViewSet(OpsModelViewSet):
     filterset_class = GovernmentInteractionFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        if created:
-            return government_interaction_log(
-                instance.contact,
-                kind=instance.kind,
-                summary=instance.summary,
-                occurred_at=changes.get("occurred_at"),
-                outcome=instance.outcome,
-                follow_up_on=instance.follow_up_on,
-                incident=instance.incident,
-                by=acting_user(self.request),
-            )
         return government_interaction_save(instance, by=acting_user(self.request))
 
     def perform_destroy(self, instance):
-        super().perform_destroy(instance)
-        contact_touch(instance.contact)
+        government_interaction_delete(instance, by=acting_user(self.request))
 
 
 class RegulatoryIncidentViewSet(OpsModelViewSet):
@@ -122,14 +110,4 @@ class RegulatoryIncidentViewSet(OpsModelViewSet):
     filterset_class = RegulatoryIncidentFilterSet
 
     def save_instance(self, instance, *, created, changes, m2m):
-        resolving = changes.get("status") == IncidentStatus.RESOLVED
-        if resolving and not created:
-            stored = RegulatoryIncident.objects.filter(pk=instance.pk).values_list("status", flat=True).get()
-            resolving = stored != IncidentStatus.RESOLVED
-        if not resolving:
-            return super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        # Resolving goes through the service: it checks the time and counts the days restricted.
-        instance.status = IncidentStatus.OPEN if created else instance.status
-        if created:
-            super().save_instance(instance, created=created, changes=changes, m2m=m2m)
-        return incident_resolve(instance, resolved_at=changes.get("resolved_at"), by=acting_user(self.request))
+        return incident_save(instance, by=acting_user(self.request))

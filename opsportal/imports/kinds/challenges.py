@@ -223,12 +223,9 @@ class ChallengeKind(RowByRowKind):
             if missing:
                 raise RowProblems(missing)
             challenge = Challenge(country=country, hashtag=hashtag, **clean)
-            if status in (Status.LIVE, Status.ENDED):
-                # Spreadsheets bring history: a challenge that already ran arrives live or ended,
-                # where the portal would make it start as an idea. Everything else is validated alike.
-                challenge.status = status
-                status = None
-            challenge_save(challenge, by=run.user, status=status)
+            # Spreadsheets bring history: a challenge that already ran arrives live or ended,
+            # where the portal would make it start as an idea. Everything else is validated alike.
+            challenge_save(challenge, by=run.user, status=status, arrives_with_history=True)
             run.seen[(country.pk, hashtag.lower())] = number
             run.record("challenge", "create")
             return Outcome.CREATE, f"{label} · {challenge.title}"

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from locales.models import GovernmentContact
 from locales.models.government import Influence, Stance
+from locales.services import government_contact_save
 from opsportal.access import Perm
 from opsportal.imports import parsing
 from opsportal.imports.kinds.base import Column, Outcome, RowByRowKind, RowProblems, Run, collect, differences
@@ -116,28 +117,24 @@ class GovernmentContactKind(RowByRowKind):
             .order_by("pk")
             .first()
         )
+        contacted_at = clean.pop("last_contacted_at", None)
         if contact is None:
-            contact = GovernmentContact(
-                country=country,
-                organization=organization,
-                person_name=person,
-                created_by=run.user if getattr(run.user, "pk", None) else None,
-                **clean,
-            )
-            contact.full_clean()
-            contact.save()
+            contact = GovernmentContact(country=country, organization=organization, person_name=person, **clean)
+            government_contact_save(contact, by=run.user, contacted_at=contacted_at)
             run.seen[key] = number
             run.record("government_contact", "create")
             return Outcome.CREATE, label
         changes = differences(contact, clean)
+        if contacted_at and (contact.last_contacted_at is None or contacted_at > contact.last_contacted_at):
+            changes["last_contacted_at"] = (contact.last_contacted_at, contacted_at)
         duplicate = self.check_duplicate(run, key, number, contact, changes, label)
         if duplicate:
             return duplicate
         if not changes:
             return Outcome.UNCHANGED, label
         for name, (_old, new) in changes.items():
-            setattr(contact, name, new)
-        contact.full_clean()
-        contact.save()
+            if name != "last_contacted_at":
+                setattr(contact, name, new)
+        government_contact_save(contact, by=run.user, contacted_at=contacted_at)
         run.record("government_contact", "update")
         return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))

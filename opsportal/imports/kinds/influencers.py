@@ -33,6 +33,7 @@ from influencers.models import (
     Stage,
     Tier,
 )
+from influencers.services import influencer_start_in_stage
 from opsportal.db import Source
 from opsportal.imports import parsing
 from opsportal.imports.kinds.base import (
@@ -583,8 +584,7 @@ class _Batch:
             stage = fields.pop("stage", None)
             for name, value in fields.items():
                 setattr(target, name, value)
-            if stage and stage != Stage.PROSPECT:
-                target.stage, target.stage_changed_at = stage, timezone.now()
+            influencer_start_in_stage(target, stage)
             self.new_influencers.append(target)
             self.influencers_by_new_name(target)
             outcome = Outcome.CREATE
@@ -594,7 +594,7 @@ class _Batch:
                 setattr(target, name, new)
             if target.pk is None:  # created by an earlier row of this batch: inserted as it is now
                 if stage:
-                    target.stage, target.stage_changed_at = stage[1], timezone.now()
+                    influencer_start_in_stage(target, stage[1])
             else:
                 if changes:
                     self.dirty_influencers.setdefault(target.pk, set()).update(changes)
