@@ -15,6 +15,7 @@ RECORD_PAGES: dict[str, tuple[str | None, str]] = {
     "influencer": ("influencers:detail", "influencers:list"),
     "government_contact": ("locales:contact", "locales:government"),
     "incident": ("locales:incident", "locales:incidents"),
+    "commitment": ("locales:commitment_edit", "locales:government"),
     "moment": (None, "portal:calendar"),
     "weekly_report": ("reports:detail", "reports:list"),
     "report": ("reports:detail", "reports:list"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from locales.filtersets import (
     CountryFilterSet,
     CulturalMomentFilterSet,
+    GovernmentCommitmentFilterSet,
     GovernmentContactFilterSet,
     GovernmentInteractionFilterSet,
     MembershipFilterSet,
@@ -15,6 +16,7 @@ from locales.models import (
     Country,
     CulturalMoment,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
@@ -22,6 +24,7 @@ from locales.models import (
 )
 from locales.models.government import IncidentStatus
 from locales.services import (
+    commitment_save,
     contact_touch,
     government_contact_save,
     government_interaction_log,
@@ -33,6 +36,7 @@ from opsportal.api.viewsets import OpsModelViewSet, OpsReadOnlyViewSet, acting_u
 from .serializers import (
     CountrySerializer,
     CulturalMomentSerializer,
+    GovernmentCommitmentSerializer,
     GovernmentContactSerializer,
     GovernmentInteractionSerializer,
     MembershipSerializer,
@@ -133,3 +137,15 @@ class RegulatoryIncidentViewSet(OpsModelViewSet):
         if created:
             super().save_instance(instance, created=created, changes=changes, m2m=m2m)
         return incident_resolve(instance, resolved_at=changes.get("resolved_at"), by=acting_user(self.request))
+
+
+class GovernmentCommitmentViewSet(OpsModelViewSet):
+    """What we promised a regulator, by when and who keeps it (government scope). The country
+    may be left out when an incident or contact names it."""
+
+    queryset = GovernmentCommitment.objects.select_related("country", "owner")
+    serializer_class = GovernmentCommitmentSerializer
+    filterset_class = GovernmentCommitmentFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return commitment_save(instance, by=acting_user(self.request))

@@ -116,6 +116,24 @@ def compose(kind: str, p: dict) -> Message:
             [_("%(moment)s starts on %(date)s and no challenge or event is linked to it yet.") % args],
             path=path,
         )
+    if kind == ReminderKind.COMMITMENT_DUE:
+        args = {"commitment": p["commitment"], "incident": p["incident"], "date": _date(p["due_on"])}
+        subject = (
+            _("Commitment due today: %(commitment)s")
+            if p["days"] == 0
+            else _("Commitment due on %(date)s: %(commitment)s")
+        )
+        lines = [_("You promised: “%(commitment)s”, due on %(date)s.") % args]
+        if p["incident"]:
+            lines.append(_("Incident: %(incident)s") % args)
+        return Message(subject % args, lines, path=path)
+    if kind == ReminderKind.GOVERNMENT_FOLLOW_UP:
+        args = {"contact": p["contact"], "organization": p["organization"], "date": _date(p["due_on"])}
+        return Message(
+            _("Follow up with %(contact)s") % args,
+            [_("A follow-up with %(contact)s (%(organization)s) was planned for %(date)s.") % args, p["summary"]],
+            path=path,
+        )
     return Message(str(kind), [], path=path)
 
 

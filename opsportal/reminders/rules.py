@@ -25,13 +25,14 @@ from influencers.models import InfluencerInteraction
 from locales.models import (
     Country,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
     Role,
     TeamMembership,
 )
-from locales.models.government import IncidentStatus
+from locales.models.government import CommitmentStatus, IncidentStatus
 from opsportal.links import record_path
 
 from .kinds import ReminderKind
@@ -40,6 +41,7 @@ DIGEST_LIMIT = 50
 FOLLOW_UP_CATCHUP_DAYS = 6  # a follow-up date missed while the system was down still reminds within a week
 MOMENT_LEAD_DAYS = 30
 MOMENT_CATCHUP_DAYS = 6
+COMMITMENT_LEAD_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -317,6 +319,66 @@ def incident_stale(ctx: RuleContext) -> Iterable[Occasion]:
             )
 
 
+def commitment_due(ctx: RuleContext) -> Iterable[Occasion]:
+    """An open commitment to a government due within three days, then on its day, to its owner.
+
+    Two occasions per due date ("ahead" and "today"): a day missed while the system was down
+    still reminds once, and moving the due date reminds again."""
+    rows = (
+        GovernmentCommitment.objects.filter(
+            country=ctx.country,
+            status=CommitmentStatus.OPEN,
+            owner__is_active=True,
+            due_on__gte=ctx.today,
+            due_on__lte=ctx.day(COMMITMENT_LEAD_DAYS),
+        )
+        .order_by("due_on", "pk")
+        .values("pk", "description", "due_on", "owner_id", "incident_id", "incident__title")
+    )
+    for c in rows:
+        days = (c["due_on"] - ctx.today).days
+        yield ctx.occasion(
+            ReminderKind.COMMITMENT_DUE,
+            f"{c['pk']}:{c['due_on']}:{'today' if days == 0 else 'ahead'}",
+            c["owner_id"],
+            commitment=c["description"][:200],
+            incident=c["incident__title"] or "",
+            due_on=_iso(c["due_on"]),
+            days=days,
+            path=record_path("incident", c["incident_id"]) if c["incident_id"] else record_path("commitment", c["pk"]),
+        )
+
+
+def government_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
+    """A government interaction's follow-up date reached, to the contact's relationship owner (or
+    whoever logged it) — unless the contact has been met again since."""
+    later = GovernmentInteraction.objects.filter(contact=OuterRef("contact"), occurred_at__gt=OuterRef("occurred_at"))
+    rows = (
+        GovernmentInteraction.objects.filter(
+            country=ctx.country,
+            follow_up_on__gte=ctx.day(-FOLLOW_UP_CATCHUP_DAYS),
+            follow_up_on__lte=ctx.today,
+        )
+        .filter(~Exists(later))
+        .annotate(person=Coalesce("contact__relationship_owner_id", "owner_id"))
+        .filter(person__isnull=False)
+        .values(
+            "pk", "summary", "follow_up_on", "person", "contact_id", "contact__person_name", "contact__organization"
+        )
+    )
+    for r in rows:
+        yield ctx.occasion(
+            ReminderKind.GOVERNMENT_FOLLOW_UP,
+            f"{r['pk']}:{r['follow_up_on']}",
+            r["person"],
+            contact=r["contact__person_name"],
+            organization=r["contact__organization"],
+            summary=r["summary"][:200],
+            due_on=_iso(r["follow_up_on"]),
+            path=record_path("government_contact", r["contact_id"]),
+        )
+
+
 def moment_unplanned(ctx: RuleContext) -> Iterable[Occasion]:
     """A cultural moment 30 days ahead with no challenge or event under way for it: the country team."""
     recipients = ctx.members()
@@ -360,5 +422,7 @@ RULES: list[Callable[[RuleContext], Iterable[Occasion]]] = [
     influencer_follow_up,
     government_contact,
     incident_stale,
+    commitment_due,
+    government_follow_up,
     moment_unplanned,
 ]

@@ -35,11 +35,12 @@ from influencers.models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platf
 from locales.models import (
     Country,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
 )
-from locales.models.government import IncidentStatus
+from locales.models.government import CommitmentStatus, IncidentStatus
 
 from .weeks import WeekBounds, week_bounds
 
@@ -50,7 +51,7 @@ LIST_LIMIT = 20
 SHORT_LIST = 10
 DATA_VERSION = 1
 # Queries one country's figures cost, whatever the data (see tests/opsportal/test_reports_figures.py).
-COUNTRY_QUERIES = 15
+COUNTRY_QUERIES = 16
 
 
 def _iso(value) -> str | None:
@@ -382,6 +383,18 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
         .order_by("last_touch", "pk")
         .values("pk", "person_name", "organization", "last_touch", "total_rows")[:SHORT_LIST]
     )  # query 14
+    # Open promises to a government, the earliest due first (undated last); overdue means due
+    # before the report's week ended.
+    commitments = list(
+        _with_total(
+            GovernmentCommitment.objects.filter(country=country, status=CommitmentStatus.OPEN),
+            overdue_rows=Count("pk", filter=Q(due_on__lt=b.end_date)),
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+        .values("pk", "description", "due_on", "incident_id", "incident__title", "total_rows", "overdue_rows")[
+            :LIST_LIMIT
+        ]
+    )  # query 15
     return {
         "interactions": sum(by_kind.values()),
         "interactions_by_kind": by_kind,
@@ -407,6 +420,19 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
                 "last_touch": _iso(r["last_touch"]),
             }
             for r in contacts
+        ],
+        "open_commitments_count": commitments[0]["total_rows"] if commitments else 0,
+        "overdue_commitments_count": commitments[0]["overdue_rows"] if commitments else 0,
+        "open_commitments": [
+            {
+                "id": r["pk"],
+                "description": r["description"][:200],
+                "due_on": _iso(r["due_on"]),
+                "overdue": r["due_on"] is not None and r["due_on"] < b.end_date,
+                "incident_id": r["incident_id"],
+                "incident": r["incident__title"] or "",
+            }
+            for r in commitments
         ],
     }
 
@@ -437,7 +463,7 @@ def moment_figures(country: Country, b: WeekBounds) -> list[dict]:
         .values(
             "pk", "moment_id", "moment__name", "moment__local_name", "starts_on", "ends_on", "challenges", "events"
         )[:LIST_LIMIT]
-    )  # query 15
+    )  # query 16
     return [
         {
             "id": r["moment_id"],

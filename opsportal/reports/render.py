@@ -196,6 +196,20 @@ def present_country(data: dict, *, government: bool) -> dict:
                 }
                 for c in gov["overdue_contacts"]
             ],
+            # Reports stored before commitments were counted have none: the section is left out.
+            "has_commitments": "open_commitments" in gov,
+            "open_commitments": [
+                {
+                    **c,
+                    "due_on": _date(c["due_on"]),
+                    "url": absolute(
+                        record_path("incident", c["incident_id"])
+                        if c["incident_id"]
+                        else record_path("commitment", c["id"])
+                    ),
+                }
+                for c in gov.get("open_commitments", [])
+            ],
         }
     return shaped
 

@@ -142,7 +142,13 @@ def build_week(indonesia, thailand, owner):
     f.GovernmentContactFactory(country=indonesia, person_name="Quiet official", last_contacted_at=local(2026, 6, 1))
     for day, kind in ((17, "meeting"), (18, "meeting"), (20, "call"), (5, "letter")):
         f.GovernmentInteractionFactory(contact=minister, kind=kind, occurred_at=local(2026, 11, day))
-    f.IncidentFactory(country=indonesia, title="Temporary ban", opened_at=local(2026, 11, 18))
+    ban = f.IncidentFactory(country=indonesia, title="Temporary ban", opened_at=local(2026, 11, 18))
+    f.CommitmentFactory(
+        country=indonesia, incident=ban, description="Local moderation team", due_on=dt.date(2026, 11, 30)
+    )
+    f.CommitmentFactory(country=indonesia, description="Quarterly briefing", due_on=dt.date(2026, 11, 20))  # overdue
+    f.CommitmentFactory(country=indonesia, description="Undated promise")
+    f.CommitmentFactory(country=indonesia, description="Kept", due_on=dt.date(2026, 11, 1), status="done")
     f.IncidentFactory(
         country=indonesia,
         title="Old takedown",
@@ -214,6 +220,12 @@ def test_hand_computed_figures(indonesia, week_data):
     assert (gov["interactions"], gov["open_incidents_count"], gov["overdue_contacts_count"]) == (3, 1, 1)
     assert gov["interactions_by_kind"] == {"meeting": 2, "call": 1}
     assert [c["name"] for c in gov["overdue_contacts"]] == ["Quiet official"]
+    assert (gov["open_commitments_count"], gov["overdue_commitments_count"]) == (3, 1)
+    assert [(c["description"], c["overdue"], c["incident"]) for c in gov["open_commitments"]] == [
+        ("Quarterly briefing", True, ""),
+        ("Local moderation team", False, "Temporary ban"),
+        ("Undated promise", False, ""),
+    ]
 
     assert [(m["name"], m["days_away"], m["challenges"]) for m in data["moments"]] == [("Lebaran", 27, 0)]
     assert data["has_data"] is True
@@ -256,12 +268,13 @@ def test_operator_and_lead_receive_their_versions(
     assert image["Content-ID"] == "<weekly-chart>"
     assert image.get_payload(decode=True).startswith(b"\x89PNG")
     assert operator.message().get_content_subtype() == "related"
-    for secret in ("Temporary ban", "Quiet official", "Government relations"):
+    for secret in ("Temporary ban", "Quiet official", "Government relations", "Quarterly briefing"):
         assert secret not in html and secret not in operator.body
     assert "multiframe" in operator.body and "Lebaran" in operator.body
 
     lead = by_address["id-lead@example.com"]
     assert "Temporary ban" in lead.alternatives[0][0] and "Quiet official" in lead.body
+    assert "Quarterly briefing" in lead.alternatives[0][0] and "overdue since 20 Nov 2026" in lead.body
     assert "35,000,000" in lead.alternatives[0][0]
     partners = by_address["partners@example.com"]  # an extra address: the country's language, no government
     assert "Temporary ban" not in partners.alternatives[0][0] and "35.000.000" in partners.alternatives[0][0]
