@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,9 +57,20 @@ def influencer_log_interaction(
         next_follow_up_on=None
     ).update(follow_up_done=True)
     entry.save()
+    influencer_touch(influencer)
     if influencer.stage == Stage.PROSPECT:
         influencer_move_stage(influencer, Stage.CONTACTED, by=by)
     return entry
+
+
+def influencer_touch(influencer: Influencer) -> None:
+    """Keep ``last_contacted_at`` equal to the latest outreach entry (an old entry typed late never
+    moves it back; a deleted or corrected one moves it to what is left). Derived, so written
+    without a history row."""
+    latest = influencer.interactions.aggregate(latest=Max("occurred_at"))["latest"]
+    if latest != influencer.last_contacted_at:
+        influencer.last_contacted_at = latest
+        Influencer.objects.filter(pk=influencer.pk).update(last_contacted_at=latest)
 
 
 def _user(by):

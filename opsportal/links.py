@@ -16,6 +16,8 @@ RECORD_PAGES: dict[str, tuple[str | None, str]] = {
     "government_contact": ("locales:contact", "locales:government"),
     "incident": ("locales:incident", "locales:incidents"),
     "commitment": ("locales:commitment_edit", "locales:government"),
+    "partner": (None, "events:list"),
+    "relationships": (None, "portal:dashboard"),
     "moment": (None, "portal:calendar"),
     "weekly_report": ("reports:detail", "reports:list"),
     "report": ("reports:detail", "reports:list"),

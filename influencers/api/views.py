@@ -27,7 +27,7 @@ from influencers.followers import (
     refresh_followers,
 )
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
-from influencers.services import influencer_log_interaction, influencer_move_stage, influencer_save
+from influencers.services import influencer_log_interaction, influencer_move_stage, influencer_save, influencer_touch
 from opsportal.api import compiled
 from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user, rows_in_order
@@ -166,7 +166,9 @@ class InfluencerInteractionViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         if not created:
-            return super().save_instance(instance, created=created, changes=changes, m2m=m2m)
+            saved = super().save_instance(instance, created=created, changes=changes, m2m=m2m)
+            influencer_touch(saved.influencer)  # a corrected date moves the last contact
+            return saved
         return influencer_log_interaction(
             instance.influencer,
             kind=instance.kind,
@@ -175,3 +177,7 @@ class InfluencerInteractionViewSet(OpsModelViewSet):
             next_follow_up_on=instance.next_follow_up_on,
             by=acting_user(self.request),
         )
+
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        influencer_touch(instance.influencer)

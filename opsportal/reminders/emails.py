@@ -116,6 +116,22 @@ def compose(kind: str, p: dict) -> Message:
             [_("%(moment)s starts on %(date)s and no challenge or event is linked to it yet.") % args],
             path=path,
         )
+    if kind == ReminderKind.COLD_RELATIONSHIP:
+        count = p["count"]
+        subject = ngettext("%(count)s relationship going cold", "%(count)s relationships going cold", count) % {
+            "count": count
+        }
+        items = [
+            (
+                _("%(name)s (influencer) — last contacted %(date)s")
+                if i["kind"] == "influencer"
+                else _("%(name)s (partner) — last worked with %(date)s")
+            )
+            % {"name": i["name"], "date": _date((i["last_touch"] or "")[:10] or None)}
+            for i in p["items"]
+        ]
+        line = _("Not contacted for over %(days)s days:") % {"days": p["days"]}
+        return Message(subject, [line], items, path)
     if kind == ReminderKind.COMMITMENT_DUE:
         args = {"commitment": p["commitment"], "incident": p["incident"], "date": _date(p["due_on"])}
         subject = (

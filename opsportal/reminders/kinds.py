@@ -15,6 +15,7 @@ class ReminderKind(models.TextChoices):
     GOVERNMENT_CONTACT = "government_contact", _("Government contact not touched for too long")
     INCIDENT_STALE = "incident_stale", _("Open regulatory incident with no interaction for 24 hours")
     MOMENT_UNPLANNED = "moment_unplanned", _("Cultural moment in 30 days with nothing planned")
+    COLD_RELATIONSHIP = "cold_relationship", _("Weekly digest of influencers and partners going cold")
     COMMITMENT_DUE = "commitment_due", _("Government commitment due in three days or today")
     GOVERNMENT_FOLLOW_UP = "government_follow_up", _("Government interaction follow-up date reached")
 

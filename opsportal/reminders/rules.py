@@ -21,7 +21,9 @@ from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
 from events.models import Event, EventTask
 from events.models import Status as EventStatus
+from events.selectors import cold_partners
 from influencers.models import InfluencerInteraction
+from influencers.selectors import cold_influencers
 from locales.models import (
     Country,
     CulturalMomentOccurrence,
@@ -264,6 +266,44 @@ def influencer_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
         )
 
 
+def cold_relationship(ctx: RuleContext) -> Iterable[Occasion]:
+    """Once a week, each person's influencers and partners going cold (no contact for longer than
+    the country's threshold) in one digest: a creator to their relationship owner, else to the
+    leads; partners, who have no owner, to the leads. One digest rather than one mail per record:
+    the first week after a threshold is lowered could otherwise bring a hundred mails."""
+    leads = ctx.members([Role.LEAD])
+    week = ctx.today.isocalendar()
+    digests: dict[int, list[dict]] = {}
+    creators = cold_influencers(ctx.country, now=ctx.now).values(
+        "pk", "name", "last_touch", "relationship_owner_id", "relationship_owner__is_active"
+    )
+    for c in creators[: DIGEST_LIMIT * 4]:
+        owner = c["relationship_owner_id"] if c["relationship_owner__is_active"] else None
+        item = {"kind": "influencer", "name": c["name"], "last_touch": _iso(c["last_touch"])}
+        item["path"] = record_path("influencer", c["pk"])
+        for user_id in [owner] if owner else leads:
+            digests.setdefault(user_id, []).append(item)
+    for p in cold_partners(ctx.country, now=ctx.now).values("pk", "name", "last_touch")[:DIGEST_LIMIT]:
+        item = {
+            "kind": "partner",
+            "name": p["name"],
+            "last_touch": _iso(p["last_touch"]),
+            "path": record_path("partner"),
+        }
+        for user_id in leads:
+            digests.setdefault(user_id, []).append(item)
+    for user_id, items in digests.items():
+        yield ctx.occasion(
+            ReminderKind.COLD_RELATIONSHIP,
+            f"{ctx.country.pk}:{week.year}-W{week.week:02d}",
+            user_id,
+            count=len(items),
+            items=items[:DIGEST_LIMIT],
+            days=ctx.country.cold_after_days,
+            path=record_path("relationships"),
+        )
+
+
 GOVERNMENT_ROLES = (Role.LEAD, Role.GOVERNMENT_RELATIONS)
 
 
@@ -420,6 +460,7 @@ RULES: list[Callable[[RuleContext], Iterable[Occasion]]] = [
     challenge_launch_and_end,
     challenge_stale,
     influencer_follow_up,
+    cold_relationship,
     government_contact,
     incident_stale,
     commitment_due,

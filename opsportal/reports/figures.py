@@ -31,7 +31,9 @@ from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
 from events.models import Event, EventTask
 from events.models import Status as EventStatus
+from events.selectors import cold_partners
 from influencers.models import OWN_PLATFORM, FollowerSnapshot, Influencer, PlatformAccount
+from influencers.selectors import cold_influencers
 from locales.models import (
     Country,
     CulturalMomentOccurrence,
@@ -51,7 +53,7 @@ LIST_LIMIT = 20
 SHORT_LIST = 10
 DATA_VERSION = 1
 # Queries one country's figures cost, whatever the data (see tests/opsportal/test_reports_figures.py).
-COUNTRY_QUERIES = 16
+COUNTRY_QUERIES = 18
 
 
 def _iso(value) -> str | None:
@@ -479,6 +481,25 @@ def moment_figures(country: Country, b: WeekBounds) -> list[dict]:
     ]
 
 
+# --- Relationships going cold -------------------------------------------------------
+def relationship_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
+    """Influencers and partners not contacted for longer than the country's threshold at the end
+    of the week: the rule of the weekly reminder digest and the dashboard."""
+    people = list(
+        _with_total(cold_influencers(country, now=b.end)).values("pk", "name", "last_touch", "total_rows")[:SHORT_LIST]
+    )  # query 17
+    partners = list(
+        _with_total(cold_partners(country, now=b.end)).values("pk", "name", "last_touch", "total_rows")[:SHORT_LIST]
+    )  # query 18
+    return {
+        "days": country.cold_after_days,
+        "influencers_count": people[0]["total_rows"] if people else 0,
+        "influencers": [{"id": r["pk"], "name": r["name"], "last_touch": _iso(r["last_touch"])} for r in people],
+        "partners_count": partners[0]["total_rows"] if partners else 0,
+        "partners": [{"id": r["pk"], "name": r["name"], "last_touch": _iso(r["last_touch"])} for r in partners],
+    }
+
+
 def country_figures(country: Country, week: str) -> dict[str, Any]:
     """Everything a country's weekly report says, computed in ``COUNTRY_QUERIES`` queries."""
     b = week_bounds(week, country.timezone)
@@ -487,6 +508,7 @@ def country_figures(country: Country, week: str) -> dict[str, Any]:
     events = event_figures(country, b)
     government = government_figures(country, b)
     moments = moment_figures(country, b)
+    relationships = relationship_figures(country, b)
     has_data = bool(
         challenges["live"]
         or challenges["ended"]
@@ -511,4 +533,5 @@ def country_figures(country: Country, week: str) -> dict[str, Any]:
         "events": events,
         "government": government,
         "moments": moments,
+        "relationships": relationships,
     }

@@ -169,7 +169,23 @@ def present_country(data: dict, *, government: bool) -> dict:
         "events": events,
         "moments": moments,
         "government": None,
+        # Reports stored before relationships were counted have none: the section is left out.
+        "relationships": None,
     }
+    cold = data.get("relationships")
+    if cold is not None:
+        shaped["relationships"] = {
+            **cold,
+            "influencers": [
+                {
+                    **r,
+                    "last_touch": _moment(r["last_touch"], tz),
+                    "url": absolute(record_path("influencer", r["id"])),
+                }
+                for r in cold["influencers"]
+            ],
+            "partners": [{**r, "last_touch": _moment(r["last_touch"], tz)} for r in cold["partners"]],
+        }
     if government:
         gov = data["government"]
         shaped["government"] = {

@@ -197,6 +197,38 @@ def test_government_follow_up_until_the_contact_is_met_again(indonesia, id_opera
     }
 
 
+def test_cold_relationships_in_one_weekly_digest_per_person(indonesia, id_operator, id_lead):
+    long_ago = NOW - dt.timedelta(days=61)
+    kaykai = f.InfluencerFactory(country=indonesia, name="Kaykai", stage="active", relationship_owner=id_operator)
+    f.InfluencerInteractionFactory(influencer=kaykai, occurred_at=long_ago)
+    unowned = f.InfluencerFactory(country=indonesia, name="Unowned", stage="onboarded")
+    f.InfluencerInteractionFactory(influencer=unowned, occurred_at=long_ago)
+    warm = f.InfluencerFactory(country=indonesia, stage="active", relationship_owner=id_operator)
+    f.InfluencerInteractionFactory(influencer=warm, occurred_at=NOW - dt.timedelta(days=59))
+    prospect = f.InfluencerFactory(country=indonesia, stage="prospect", relationship_owner=id_operator)
+    f.InfluencerInteractionFactory(influencer=prospect, occurred_at=long_ago)
+    partner = f.PartnerFactory(country=indonesia, name="DWP")
+    f.EventPartnerFactory(partner=partner, event=f.EventFactory(country=indonesia, starts_at=long_ago))
+    from influencers.services import influencer_touch
+
+    for person in (kaykai, unowned, warm, prospect):
+        influencer_touch(person)
+    kaykai.refresh_from_db()
+    assert kaykai.last_contacted_at == long_ago
+    assert queued(indonesia) == {("cold_relationship", "id-operator"), ("cold_relationship", "id-lead")}
+    digests = {r.recipient.username: r.payload for r in ReminderDelivery.objects.all()}
+    assert [i["name"] for i in digests["id-operator"]["items"]] == ["Kaykai"]
+    assert [(i["kind"], i["name"]) for i in digests["id-lead"]["items"]] == [
+        ("influencer", "Unowned"),
+        ("partner", "DWP"),
+    ]
+    assert queued(indonesia, NOW + dt.timedelta(days=2)) == set()  # once a week
+    # The threshold is the country's: at 90 days nobody here is cold.
+    indonesia.cold_after_days = 90
+    indonesia.save()
+    assert queued(indonesia, NOW + dt.timedelta(days=7)) == set()
+
+
 def test_cultural_moment_thirty_days_ahead_with_nothing_planned(indonesia, id_operator, id_lead):
     lebaran = f.CulturalMomentFactory(country=indonesia, name="Lebaran")
     f.OccurrenceFactory(moment=lebaran, starts_on=days(30), ends_on=days(31))
@@ -263,7 +295,7 @@ def test_send_reminders_command_dry_run_then_once(indonesia, id_operator, monkey
 
 def test_rules_cost_a_fixed_number_of_queries(indonesia, id_operator, id_lead, id_gr, django_assert_max_num_queries):
     def run():
-        with django_assert_max_num_queries(14):  # one per rule, and the team
+        with django_assert_max_num_queries(16):  # one per rule (two for cold relationships), and the team
             services.occasions_for(indonesia, NOW)
 
     run()
@@ -309,5 +341,10 @@ def test_every_kind_has_words(kind):
         "commitment": "Remove flagged videos",
         "path": "/",
     }
+    if kind == ReminderKind.COLD_RELATIONSHIP:
+        payload["items"] = [
+            {"kind": "influencer", "name": "Kaykai", "last_touch": "2026-08-01T00:00:00+00:00", "path": "/"},
+            {"kind": "partner", "name": "DWP", "last_touch": "2026-07-01T00:00:00+00:00", "path": "/"},
+        ]
     message = compose(kind, payload)
     assert message.subject and message.subject != kind

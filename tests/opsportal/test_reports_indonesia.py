@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from influencers.models import Influencer
+from influencers.services import influencer_log_interaction
 from opsportal import mail
 from opsportal.models import WeeklyReport
 from opsportal.reports import figures, services
@@ -98,6 +99,8 @@ def build_week(indonesia, thailand, owner):
     move(i2, "active", local(2026, 11, 10))  # last week; and no change of stage
     move(i5, "contacted", local(2026, 11, 17))  # prospect → contacted
     move(i1, "active", local(2026, 11, 19))  # onboarded → active
+    # Relationships: Kaykai called three weeks before the week's end (warm); the others never (cold).
+    influencer_log_interaction(i1, kind="call", summary="Catch-up", occurred_at=local(2026, 11, 1))
     move(i4, "onboarded", local(2026, 11, 20))  # contacted → onboarded
     move(i4, "onboarded", local(2026, 11, 21), notes="called")  # not a move
 
@@ -132,6 +135,9 @@ def build_week(indonesia, thailand, owner):
     f.EventFactory(
         country=thailand, name="Songkran meet", status="held", starts_at=local(2026, 11, 20), attendance=5000
     )
+    old_event = f.EventFactory(country=indonesia, name="June meet-up", status="held", starts_at=local(2026, 6, 1))
+    f.EventPartnerFactory(event=old_event, partner=f.PartnerFactory(country=indonesia, name="Old sponsor"))
+    f.EventPartnerFactory(event=dwp, partner=f.PartnerFactory(country=indonesia, name="DWP organizer"))
     f.EventTaskFactory(event=soon, title="Book the stage", due_on=dt.date(2026, 11, 20), assignee=owner)  # overdue
     f.EventTaskFactory(event=soon, title="Print badges", due_on=dt.date(2026, 11, 25))
     f.EventTaskFactory(event=dwp, title="Done already", due_on=dt.date(2026, 11, 10), done_at=local(2026, 11, 9))
@@ -229,6 +235,10 @@ def test_hand_computed_figures(indonesia, week_data):
 
     assert [(m["name"], m["days_away"], m["challenges"]) for m in data["moments"]] == [("Lebaran", 27, 0)]
     assert data["has_data"] is True
+    cold = data["relationships"]
+    assert (cold["days"], cold["influencers_count"], cold["partners_count"]) == (60, 2, 1)
+    assert [r["name"] for r in cold["influencers"]] == ["Nate and Mee", "Dewi"]  # Kaykai was called on 1 Nov
+    assert [(r["name"], r["last_touch"][:10]) for r in cold["partners"]] == [("Old sponsor", "2026-06-01")]
 
 
 def test_same_number_of_queries_whatever_the_data(indonesia, thailand, id_operator):
@@ -275,6 +285,7 @@ def test_operator_and_lead_receive_their_versions(
     lead = by_address["id-lead@example.com"]
     assert "Temporary ban" in lead.alternatives[0][0] and "Quiet official" in lead.body
     assert "Quarterly briefing" in lead.alternatives[0][0] and "overdue since 20 Nov 2026" in lead.body
+    assert "Relationships going cold" in lead.body and "Old sponsor" in operator.alternatives[0][0]
     assert "35,000,000" in lead.alternatives[0][0]
     partners = by_address["partners@example.com"]  # an extra address: the country's language, no government
     assert "Temporary ban" not in partners.alternatives[0][0] and "35.000.000" in partners.alternatives[0][0]
