@@ -132,6 +132,25 @@ def compose(kind: str, p: dict) -> Message:
         ]
         line = _("Not contacted for over %(days)s days:") % {"days": p["days"]}
         return Message(subject, [line], items, path)
+    if kind == ReminderKind.CROSSOVER:
+        args = {"influencer": p["influencer"], "date": _date(p["on"])}
+        return Message(
+            _("%(influencer)s crossed over") % args,
+            [_("Since %(date)s, %(influencer)s has more followers here than on any other platform.") % args],
+            path=path,
+        )
+    if kind == ReminderKind.TARGET_REACHED:
+        args = {
+            "hashtag": p["hashtag"],
+            "title": p["title"],
+            "views": l10n.format_number(p["views"]),
+            "target": l10n.format_number(p["target"]),
+        }
+        return Message(
+            _("#%(hashtag)s reached its view target") % args,
+            [_("%(title)s has %(views)s views, past its target of %(target)s.") % args],
+            path=path,
+        )
     if kind == ReminderKind.COMMITMENT_DUE:
         args = {"commitment": p["commitment"], "incident": p["incident"], "date": _date(p["due_on"])}
         subject = (

@@ -16,6 +16,8 @@ class ReminderKind(models.TextChoices):
     INCIDENT_STALE = "incident_stale", _("Open regulatory incident with no interaction for 24 hours")
     MOMENT_UNPLANNED = "moment_unplanned", _("Cultural moment in 30 days with nothing planned")
     COLD_RELATIONSHIP = "cold_relationship", _("Weekly digest of influencers and partners going cold")
+    CROSSOVER = "crossover", _("An influencer you own crossed over to our platform")
+    TARGET_REACHED = "target_reached", _("A challenge you own reached its view target")
     COMMITMENT_DUE = "commitment_due", _("Government commitment due in three days or today")
     GOVERNMENT_FOLLOW_UP = "government_follow_up", _("Government interaction follow-up date reached")
 

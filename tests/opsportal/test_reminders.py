@@ -339,6 +339,9 @@ def test_every_kind_has_words(kind):
         "moment": "Lebaran",
         "starts_on": "2026-12-23",
         "commitment": "Remove flagged videos",
+        "on": "2026-11-19",
+        "views": 53_000_000,
+        "target": 50_000_000,
         "path": "/",
     }
     if kind == ReminderKind.COLD_RELATIONSHIP:
