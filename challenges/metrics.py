@@ -298,13 +298,20 @@ def refresh_challenge_totals(challenge_ids: Iterable[int]) -> None:
         # LEFT JOIN + coalesce: a challenge whose last snapshot was deleted falls back to zeros.
         with connection.cursor() as cursor:
             cursor.execute(_REFRESH_SQL, [timezone.now(), ids])
-        return
-    latest = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk")).order_by("-captured_at")
-    Challenge.objects.filter(pk__in=ids).update(
-        metrics_at=Subquery(latest.values("captured_at")[:1]),
-        updated_at=timezone.now(),
-        **{m: Coalesce(Subquery(latest.values(m)[:1]), 0) for m in METRICS},
-    )
+    else:
+        latest = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk")).order_by("-captured_at")
+        Challenge.objects.filter(pk__in=ids).update(
+            metrics_at=Subquery(latest.values("captured_at")[:1]),
+            updated_at=timezone.now(),
+            **{m: Coalesce(Subquery(latest.values(m)[:1]), 0) for m in METRICS},
+        )
+    _announce(ids)
+
+
+def _announce(challenge_ids: list[int]) -> None:
+    from .signals import metrics_refreshed
+
+    metrics_refreshed.send(sender=Challenge, challenge_ids=challenge_ids)
 
 
 def ingest_metric_rows(rows, *, access=None) -> IngestResult:
@@ -329,6 +336,9 @@ def ingest_metric_rows(rows, *, access=None) -> IngestResult:
         if written.matched == len(parsed):
             result = IngestResult(written.created, written.updated, written.matched - written.created - written.updated)
             _record(result, written.challenges, written.country_id)
+            if written.created or written.updated:
+                # The one statement refreshed the totals: name its challenges for whoever listens.
+                _announce(sorted({pk for pk, _country in _challenge_ids({(r[1], r[2]) for r in parsed}).values()}))
             return result
         transaction.set_rollback(True)
     _resolve_challenges(parsed, access, errors)

@@ -134,8 +134,10 @@ class Partner(TimeStamped):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Kept by the services: the start of the latest event worked together that has begun.
+    last_contacted_at = models.DateTimeField(_("last worked with"), null=True, blank=True, editable=False)
 
-    history = audit_history()
+    history = audit_history(excluded_fields=["last_contacted_at"])
 
     objects = CountryScopedManager()
 

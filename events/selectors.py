@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from opsportal.access import in_country
 
-from .models import Event, EventGuest, EventTask, GuestStatus, Status
+from .models import Event, EventGuest, EventTask, GuestStatus, Partner, Status
 
 
 def event_list(queryset: QuerySet) -> QuerySet:
@@ -54,4 +55,26 @@ def overdue_tasks(country, *, today: dt.date | None = None) -> QuerySet:
         .exclude(event__status=Status.CANCELLED)
         .select_related("event", "assignee")
         .order_by("due_on", "id")
+    )
+
+
+def cold_partners(country, *, now: dt.datetime, queryset: QuerySet | None = None) -> QuerySet:
+    """Partners not worked with for longer than the country's cold threshold: the start of their
+    latest event that has begun (an event that began since ``last_contacted_at`` was written
+    counts at once), else when they were added; the coldest first. ``last_touch`` is set."""
+    cutoff = now - dt.timedelta(days=country.cold_after_days)
+    begun = (
+        Event.objects.filter(event_partners__partner=OuterRef("pk"), starts_at__lte=now)
+        .exclude(status=Status.CANCELLED)
+        .order_by()
+        .values("event_partners__partner")
+        .annotate(m=Max("starts_at"))
+        .values("m")[:1]
+    )
+    return (
+        (Partner.objects.all() if queryset is None else queryset)
+        .filter(country=country)
+        .annotate(last_touch=Coalesce(Subquery(begun), "created_at"))
+        .filter(last_touch__lt=cutoff)
+        .order_by("last_touch", "pk")
     )

@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsportal.access import in_country, may_hold, on_team, possible_holders
 
-from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus
+from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus, Partner, Status
 
 
 @transaction.atomic
@@ -86,7 +87,26 @@ def event_save(event: Event, *, by=None) -> Event:
         event.currency = event.country.currency
     event.full_clean()
     event.save()
+    for partner in Partner.objects.filter(event_partners__event=event).distinct():
+        partner_touch(partner)  # the event's date or status moved: so did its partners' last contact
     return event
+
+
+def partner_touch(partner, *, now: dt.datetime | None = None) -> None:
+    """Keep a partner's ``last_contacted_at`` at the start of the latest event worked together that
+    has begun (cancelled ones do not count). Called whenever a partner joins or leaves an event or
+    an event changes; the cold-relationship rule also looks at events that began since (an event
+    in the future becomes a contact once it starts, with nothing saved). Written without a history
+    row: it is derived."""
+    now = now or timezone.now()
+    latest = (
+        Event.objects.filter(event_partners__partner=partner, starts_at__lte=now)
+        .exclude(status=Status.CANCELLED)
+        .aggregate(latest=Max("starts_at"))["latest"]
+    )
+    if latest != partner.last_contacted_at:
+        partner.last_contacted_at = latest
+        Partner.objects.filter(pk=partner.pk).update(last_contacted_at=latest)
 
 
 # --- the checklist, guests and partners, one record at a time --------------------------------
@@ -158,6 +178,7 @@ def event_partner_save(link: EventPartner, *, by=None) -> EventPartner:
     """A partner's role at an event; the partner belongs to the event's country."""
     link.full_clean()
     link.save()
+    partner_touch(link.partner)
     return link
 
 
@@ -184,3 +205,4 @@ def event_partner_add(
 @transaction.atomic
 def event_partner_remove(link: EventPartner, *, by=None) -> None:
     link.delete()
+    partner_touch(link.partner)

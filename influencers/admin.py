@@ -21,7 +21,13 @@ from opsportal.admin_mixins import (
 from opsportal.admin_writes import writes_through
 
 from .models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
-from .services import influencer_interaction_save, influencer_save, platform_account_delete, platform_account_save
+from .services import (
+    influencer_interaction_delete,
+    influencer_interaction_save,
+    influencer_save,
+    platform_account_delete,
+    platform_account_save,
+)
 
 SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
@@ -192,4 +198,4 @@ class InfluencerInteractionAdmin(ScopedHistoryAdmin):
 # The admin saves through the same services as the portal, the API and imports.
 writes_through(Influencer, influencer_save)
 writes_through(PlatformAccount, platform_account_save, platform_account_delete)
-writes_through(InfluencerInteraction, influencer_interaction_save)
+writes_through(InfluencerInteraction, influencer_interaction_save, influencer_interaction_delete)

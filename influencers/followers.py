@@ -287,6 +287,14 @@ def refresh_followers(account_ids: Iterable[int], since: dict[int, dt.date]) -> 
     """
     account_ids = sorted(set(account_ids))
     influencer_ids = sorted(since)
+    _refresh(account_ids, since, influencer_ids)
+    if influencer_ids:
+        from .signals import followers_refreshed
+
+        followers_refreshed.send(sender=Influencer, influencer_ids=influencer_ids)
+
+
+def _refresh(account_ids: list[int], since: dict[int, dt.date], influencer_ids: list[int]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             now = timezone.now()

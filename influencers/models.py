@@ -120,8 +120,10 @@ class Influencer(TimeStamped):
         help_text=_("First day our platform's following passed their largest other platform."),
     )
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
+    # Kept by the services from the outreach log (the latest entry), like a government contact's.
+    last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False, db_index=True)
 
-    history = audit_history(excluded_fields=["total_followers", "updated_at"])
+    history = audit_history(excluded_fields=["total_followers", "updated_at", "last_contacted_at"])
 
     objects = CountryScopedManager()
 

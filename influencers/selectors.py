@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, Stage
 
@@ -101,3 +102,21 @@ def challenges_joined(influencer: Influencer) -> QuerySet:
 
 def events_attended(influencer: Influencer) -> QuerySet:
     return influencer.event_guests.select_related("event").order_by("-event__starts_at")
+
+
+# Stages in which a relationship is being worked: a prospect has not been reached yet and a
+# dormant creator was let go on purpose, so neither can go cold.
+WORKED_STAGES = (Stage.CONTACTED, Stage.ONBOARDED, Stage.ACTIVE)
+
+
+def cold_influencers(country, *, now: dt.datetime, queryset: QuerySet | None = None) -> QuerySet:
+    """Creators being worked whose last outreach entry (or, never contacted, their arrival in the
+    list) is older than the country's cold threshold; the coldest first. ``last_touch`` is set."""
+    cutoff = now - dt.timedelta(days=country.cold_after_days)
+    return (
+        (Influencer.objects.all() if queryset is None else queryset)
+        .filter(country=country, stage__in=WORKED_STAGES, erased_at__isnull=True)
+        .annotate(last_touch=Coalesce("last_contacted_at", "created_at"))
+        .filter(last_touch__lt=cutoff)
+        .order_by("last_touch", "pk")
+    )

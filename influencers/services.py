@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,9 +76,20 @@ def influencer_log_interaction(
         next_follow_up_on=None
     ).update(follow_up_done=True)
     entry.save()
+    influencer_touch(influencer)
     if influencer.stage == Stage.PROSPECT:
         influencer_move_stage(influencer, Stage.CONTACTED, by=by)
     return entry
+
+
+def influencer_touch(influencer: Influencer) -> None:
+    """Keep ``last_contacted_at`` equal to the latest outreach entry (an old entry typed late never
+    moves it back; a deleted or corrected one moves it to what is left). Derived, so written
+    without a history row."""
+    latest = influencer.interactions.aggregate(latest=Max("occurred_at"))["latest"]
+    if latest != influencer.last_contacted_at:
+        influencer.last_contacted_at = latest
+        Influencer.objects.filter(pk=influencer.pk).update(last_contacted_at=latest)
 
 
 def _user(by):
@@ -147,9 +159,22 @@ def influencer_interaction_save(entry: InfluencerInteraction, *, by=None) -> Inf
             next_follow_up_on=entry.next_follow_up_on,
             by=by,
         )
+    before = InfluencerInteraction.objects.filter(pk=entry.pk).values_list("influencer_id", flat=True).first()
     entry.full_clean()
     entry.save()
+    # A corrected date (or creator) moves the last contact of each creator it touches.
+    influencer_touch(entry.influencer)
+    if before and before != entry.influencer_id:
+        influencer_touch(Influencer.objects.get(pk=before))
     return entry
+
+
+@transaction.atomic
+def influencer_interaction_delete(entry: InfluencerInteraction, *, by=None) -> None:
+    """Remove a logged touch; the creator's last contact falls back to what is left."""
+    influencer = entry.influencer
+    entry.delete()
+    influencer_touch(influencer)
 
 
 def _refresh_totals(*influencer_ids: int) -> None:

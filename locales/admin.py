@@ -58,7 +58,10 @@ class CountryAdmin(ScopedHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "local_name", "local_office", "launch_date"]}),
         (_("Local settings"), {"fields": ["languages", "default_language", "timezone", "currency", "dates_day_first"]}),
-        (_("Reminders and reports"), {"fields": ["government_touch_days", "extra_report_recipients"]}),
+        (
+            _("Reminders and reports"),
+            {"fields": ["government_touch_days", "cold_after_days", "extra_report_recipients"]},
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at", "created_by"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["created_at", "updated_at", "created_by"]

@@ -28,12 +28,13 @@ from opsportal.search import filter_text
 from .models import (
     Country,
     CulturalMoment,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
     TeamMembership,
 )
-from .models.government import IncidentKind, IncidentStatus, Influence, InteractionKind, Stance
+from .models.government import CommitmentStatus, IncidentKind, IncidentStatus, Influence, InteractionKind, Stance
 from .models.team import Role
 
 # --- building blocks ---------------------------------------------------------------
@@ -372,11 +373,25 @@ class RegulatoryIncidentFilterSet(OpsFilterSet):
         fields = ["country"]
 
 
+class GovernmentCommitmentFilterSet(OpsFilterSet):
+    country = country_filter(GovernmentCommitment)
+    status = ChoicesFilter(choices=CommitmentStatus.choices, label=_("Status"))
+    owner = OwnerFilter(field_name="owner")
+    incident = WholeNumberFilter(field_name="incident_id", label=_("Incident (id)"))
+    due_after, due_before = date_range("due_on", label_after=_("Due after"), label_before=_("Due before"), dates=True)
+    ordering = StableOrderingFilter(fields=["due_on", "updated_at"])
+
+    class Meta:
+        model = GovernmentCommitment
+        fields = ["country"]
+
+
 __all__ = [
     "ChoicesFilter",
     "CountryFilter",
     "CountryFilterSet",
     "CulturalMomentFilterSet",
+    "GovernmentCommitmentFilterSet",
     "GovernmentContactFilterSet",
     "GovernmentInteractionFilterSet",
     "MembershipFilterSet",

@@ -36,6 +36,7 @@ class Perm:
     MANAGE_REPORTS = "reports.manage"
     AUDIT_VIEW = "audit.view"
     MOMENTS_EDIT = "moments.edit"  # cultural moments and their dates: leads (and administrators)
+    TEAM_HANDOVER = "team.handover"  # hand a leaver's records to a colleague: leads (and administrators)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_REPORTS,
             Perm.AUDIT_VIEW,
             Perm.MOMENTS_EDIT,
+            Perm.TEAM_HANDOVER,
         }
     ),
     Role.OPERATOR: frozenset({Perm.VIEW, Perm.EDIT}),
@@ -69,6 +71,7 @@ ALL_PERMISSIONS = frozenset(
         Perm.MANAGE_REPORTS,
         Perm.AUDIT_VIEW,
         Perm.MOMENTS_EDIT,
+        Perm.TEAM_HANDOVER,
     }
 )
 

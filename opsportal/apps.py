@@ -7,4 +7,6 @@ class OpsPortalConfig(AppConfig):
     verbose_name = _("OpsPortal")
 
     def ready(self):
-        from . import signals, signin  # noqa: F401  (signin counts failed sign-ins per username)
+        from . import milestones, signals, signin  # noqa: F401  (signin counts failed sign-ins per username)
+
+        milestones.connect()

@@ -79,10 +79,11 @@ class PartnerSerializer(OpsModelSerializer):
             "contact_name",
             "contact_email",
             "notes",
+            "last_contacted_at",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["last_contacted_at", "created_at", "updated_at"]
 
 
 class EventPartnerSerializer(OpsModelSerializer):

@@ -25,6 +25,7 @@ from influencers.followers import (
 )
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from influencers.services import (
+    influencer_interaction_delete,
     influencer_interaction_save,
     influencer_save,
     platform_account_delete,
@@ -152,3 +153,6 @@ class InfluencerInteractionViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         return influencer_interaction_save(instance, by=acting_user(self.request))
+
+    def perform_destroy(self, instance):
+        influencer_interaction_delete(instance, by=acting_user(self.request))

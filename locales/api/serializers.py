@@ -9,6 +9,7 @@ from locales.models import (
     Country,
     CulturalMoment,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
@@ -184,3 +185,39 @@ class RegulatoryIncidentSerializer(OpsModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+
+class GovernmentCommitmentSerializer(OpsModelSerializer):
+    url = self_link("government-commitment")
+
+    class Meta:
+        model = GovernmentCommitment
+        fields = [
+            "id",
+            "url",
+            "country",
+            "incident",
+            "contact",
+            "description",
+            "due_on",
+            "status",
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "country": {"required": False, "help_text": _("Taken from the incident or contact if left out.")}
+        }
+
+    def validate(self, attrs):
+        # The incident and the contact name the country when the caller leaves it out.
+        country = attrs.get("country", getattr(self.instance, "country", None))
+        if country is None:
+            for reference in (attrs.get("incident"), attrs.get("contact")):
+                if reference is not None:
+                    attrs["country"] = reference.country
+                    break
+            else:
+                raise serializers.ValidationError({"country": [_("This field is required.")]})
+        return attrs

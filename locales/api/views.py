@@ -6,6 +6,7 @@ from __future__ import annotations
 from locales.filtersets import (
     CountryFilterSet,
     CulturalMomentFilterSet,
+    GovernmentCommitmentFilterSet,
     GovernmentContactFilterSet,
     GovernmentInteractionFilterSet,
     MembershipFilterSet,
@@ -15,12 +16,14 @@ from locales.models import (
     Country,
     CulturalMoment,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
     TeamMembership,
 )
 from locales.services import (
+    commitment_save,
     cultural_moment_save,
     government_contact_save,
     government_interaction_delete,
@@ -32,6 +35,7 @@ from opsportal.api.viewsets import OpsModelViewSet, OpsReadOnlyViewSet, acting_u
 from .serializers import (
     CountrySerializer,
     CulturalMomentSerializer,
+    GovernmentCommitmentSerializer,
     GovernmentContactSerializer,
     GovernmentInteractionSerializer,
     MembershipSerializer,
@@ -111,3 +115,15 @@ class RegulatoryIncidentViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         return incident_save(instance, by=acting_user(self.request))
+
+
+class GovernmentCommitmentViewSet(OpsModelViewSet):
+    """What we promised a regulator, by when and who keeps it (government scope). The country
+    may be left out when an incident or contact names it."""
+
+    queryset = GovernmentCommitment.objects.select_related("country", "owner")
+    serializer_class = GovernmentCommitmentSerializer
+    filterset_class = GovernmentCommitmentFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return commitment_save(instance, by=acting_user(self.request))

@@ -1,7 +1,7 @@
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,12 @@ class Country(TimeStamped):
         _("dates are day-first"), default=True, help_text=_("How 04/07/2018 is read in imports.")
     )
     government_touch_days = models.PositiveSmallIntegerField(_("government contact touch threshold (days)"), default=90)
+    cold_after_days = models.PositiveSmallIntegerField(
+        _("cold relationship threshold (days)"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_("An influencer or partner not contacted for this long is going cold."),
+    )
     extra_report_recipients = models.JSONField(_("extra weekly report recipients"), default=list, blank=True)
 
     history = audit_history()

@@ -23,6 +23,7 @@ from influencers.api.views import (
 from locales.api.views import (
     CountryViewSet,
     CulturalMomentViewSet,
+    GovernmentCommitmentViewSet,
     GovernmentContactViewSet,
     GovernmentInteractionViewSet,
     MembershipViewSet,
@@ -53,6 +54,7 @@ for prefix, viewset, basename in [
     ("government-contacts", GovernmentContactViewSet, "government-contact"),
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),
+    ("government-commitments", GovernmentCommitmentViewSet, "government-commitment"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
     ("audit", AuditViewSet, "audit"),
 ]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from events.models import Event, EventGuest, EventPartner, EventTask, Kind, Partner, PartnerKind, Status
+from events.services import partner_touch
 
 from .base import Seeder
 
@@ -270,6 +271,7 @@ def seed_events(seeder: Seeder, countries: dict, users: dict, influencers: dict,
         )
         for partner_name, role in item.partners:
             seeder.ensure(EventPartner, {"event": event, "partner": partners[partner_name]}, {"role": role})
+            partner_touch(partners[partner_name])  # last worked with, as the services keep it
         for title, assignee, due, done in item.tasks:
             done_on = _day(seeder, done, item.relative)
             seeder.ensure(

@@ -201,3 +201,8 @@ def seed_outreach(seeder: Seeder, influencers: dict, users: dict) -> None:
                 "owner": users.get(owner),
             },
         )
+    # Last contact as the services keep it, from the outreach log just seeded.
+    from influencers.services import influencer_touch
+
+    for influencer in influencers.values():
+        influencer_touch(influencer)

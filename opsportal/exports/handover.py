@@ -1,8 +1,9 @@
 """The country handover pack: one ZIP for staff who rotate, with what the next person needs.
 
-Influencers, challenges, events (and their tasks), upcoming cultural moments; government
-contacts and open incidents only for someone who may see government relations in that country.
-Each list as CSV, and all of them in one workbook.
+Influencers with their outreach log and the follow-ups still open, challenges, events (their
+tasks and partners), partners, the team roster, upcoming cultural moments; government contacts,
+the interaction history, open incidents and commitments only for someone who may see government
+relations in that country. Each list as CSV, and all of them in one workbook.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from opsportal.access import Access, Perm, in_country
 from .registry import LISTS
 from .writers import csv_stream, xlsx_file
 
-PLAIN_LISTS = ["influencers", "challenges", "events", "event-tasks"]
-GOVERNMENT_LISTS = ["government-contacts", "incidents"]
+PLAIN_LISTS = ["influencers", "outreach", "challenges", "events", "event-tasks", "event-partners", "partners"]
+GOVERNMENT_LISTS = ["government-contacts", "government-interactions", "incidents", "commitments"]
 
 
 def _list_rows(access: Access, name: str, country, extra_filter: dict | None = None):
@@ -59,11 +60,17 @@ def pack_contents(access: Access, country) -> list[tuple[str, object]]:
     person may hand over. Rows are read lazily, so each list can be streamed twice (CSV, XLSX)."""
     today = timezone.localtime(timezone.now(), country.zone).date()
     parts = [(name, lambda n=name: _list_rows(access, n, country)) for name in PLAIN_LISTS]
+    # What the next person must pick up first: follow-ups promised and not done yet.
+    open_follow_ups = {"follow_up_done": False, "next_follow_up_on__isnull": False}
+    parts.insert(2, ("follow-ups-open", lambda: _list_rows(access, "outreach", country, open_follow_ups)))
+    parts.append(("team", lambda: _list_rows(access, "team", country)))
     parts.append(("cultural-moments-upcoming", lambda: _moments(access, country, today)))
     if access.can(Perm.GOVERNMENT_VIEW, country.pk):
         parts.append(("government-contacts", lambda: _list_rows(access, "government-contacts", country)))
+        parts.append(("government-interactions", lambda: _list_rows(access, "government-interactions", country)))
         open_only = {"status__in": [IncidentStatus.OPEN, IncidentStatus.MONITORING]}
         parts.append(("open-incidents", lambda: _list_rows(access, "incidents", country, open_only)))
+        parts.append(("commitments", lambda: _list_rows(access, "commitments", country)))
     return parts
 
 
@@ -96,7 +103,7 @@ def build_pack(access: Access, country, *, by: str = ""):
             *[f"- {name}.csv: {n}" for name, n in counts],
             "- handover.xlsx",
             "",
-            _("Government contacts and open incidents are included.")
+            _("Government contacts, interactions, open incidents and commitments are included.")
             if access.can(Perm.GOVERNMENT_VIEW, country.pk)
             else _("Government relations are not included: they need the government-relations role."),
         ]

@@ -248,6 +248,11 @@ LISTS: dict[str, ExportList] = {
             "locales.filtersets.RegulatoryIncidentFilterSet",
             _("Regulatory incidents"),
         ),
-        ExportList("commitments", "locales.GovernmentCommitment", "", _("Government commitments")),
+        ExportList(
+            "commitments",
+            "locales.GovernmentCommitment",
+            "locales.filtersets.GovernmentCommitmentFilterSet",
+            _("Government commitments"),
+        ),
     ]
 }

@@ -137,4 +137,59 @@ def handover_index(request):
     """The page listing the packs a person may download, and what each will hold."""
     countries = list(request.access.countries(Perm.VIEW).order_by("name"))
     rows = [(c, request.access.can(Perm.GOVERNMENT_VIEW, c.pk)) for c in countries]
-    return portal_render(request, "exports/handover.html", {"nav": "handover", "rows": rows})
+    can_reassign = request.access.can(Perm.TEAM_HANDOVER, request.country.pk)
+    context = {"nav": "handover", "rows": rows, "can_reassign": can_reassign}
+    return portal_render(request, "exports/handover.html", context)
+
+
+@portal_view
+def handover_reassign(request):
+    """A lead hands a leaver's influencers, open follow-ups, open tasks and open commitments in
+    the current country to a colleague, in one step (the service checks and audits it)."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.shortcuts import redirect
+
+    from opsportal.portal.mixins import form_error
+
+    from .forms import ReassignForm
+    from .reassign import handover_reassign as reassign
+    from .reassign import holdings
+
+    country = request.country
+    if not request.access.can(Perm.TEAM_HANDOVER, country.pk):
+        raise PermissionDenied
+    form = ReassignForm(request.POST if request.method == "POST" else None, country=country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = reassign(
+                country,
+                leaver=form.cleaned_data["leaver"],
+                successor=form.cleaned_data["successor"],
+                access=request.access,
+                by=request.user,
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Handed over to %(successor)s: %(influencers)d influencers, %(follow_ups)d follow-ups, "
+                    "%(tasks)d tasks, %(commitments)d commitments."
+                )
+                % {
+                    "successor": l10n.person(form.cleaned_data["successor"]),
+                    "influencers": moved.influencers,
+                    "follow_ups": moved.follow_ups,
+                    "tasks": moved.tasks,
+                    "commitments": moved.commitments,
+                },
+            )
+            return redirect("exports:handover_reassign")
+    # What each person still holds here: the lead sees whose work needs a new owner.
+    government = request.access.can(Perm.GOVERNMENT_EDIT, country.pk)
+    holders = holdings(country, government=government)
+    status = 400 if request.method == "POST" else 200
+    context = {"nav": "handover", "form": form, "holders": holders, "government": government}
+    return portal_render(request, "exports/reassign.html", context, status=status)

@@ -1,6 +1,6 @@
 from .audit import AuditEntry
 from .heartbeat import Heartbeat
-from .notifications import Notification, ReminderDelivery
+from .notifications import Milestone, Notification, ReminderDelivery
 from .reports import WeeklyReport
 from .tokens import ApiToken, Scope
 from .views import SavedView
@@ -9,6 +9,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Heartbeat",
+    "Milestone",
     "Notification",
     "ReminderDelivery",
     "SavedView",

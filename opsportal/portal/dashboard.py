@@ -17,9 +17,10 @@ from django.utils.translation import ngettext
 
 from challenges.models import Challenge, Status
 from challenges.selectors import live_challenges_with_change, trend_annotations
-from events.models import Event
-from events.selectors import overdue_tasks, upcoming_events
+from events.models import Event, Partner
+from events.selectors import cold_partners, overdue_tasks, upcoming_events
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
+from influencers.selectors import cold_influencers
 from locales.models import CulturalMomentOccurrence, GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from locales.selectors import contacts_overdue, open_incidents
 from opsportal.access import Perm, in_country
@@ -132,6 +133,23 @@ def dashboard_data(request) -> dict:
             }
         )
     data["follow_ups"] = list(follow_ups[:8])
+    # Relationships going cold: the same rule as the weekly digest and the report.
+    cold_people = cold_influencers(country, now=now, queryset=influencers)
+    cold_orgs = cold_partners(country, now=now, queryset=scoped(request, Partner.objects.all()))
+    data["cold_influencers"] = list(cold_people[:5])
+    data["cold_partners"] = list(cold_orgs[:5])
+    data["cold_count"] = cold_people.count() + cold_orgs.count()
+    data["cold_days"] = country.cold_after_days
+    if data["cold_count"]:
+        attention.append(
+            {
+                "text": ngettext(
+                    "%(n)d relationship is going cold", "%(n)d relationships are going cold", data["cold_count"]
+                )
+                % {"n": data["cold_count"]},
+                "url": "#cold",
+            }
+        )
     for challenge in stale[:5]:
         attention.append(
             {

@@ -116,6 +116,59 @@ def compose(kind: str, p: dict) -> Message:
             [_("%(moment)s starts on %(date)s and no challenge or event is linked to it yet.") % args],
             path=path,
         )
+    if kind == ReminderKind.COLD_RELATIONSHIP:
+        count = p["count"]
+        subject = ngettext("%(count)s relationship going cold", "%(count)s relationships going cold", count) % {
+            "count": count
+        }
+        items = [
+            (
+                _("%(name)s (influencer) — last contacted %(date)s")
+                if i["kind"] == "influencer"
+                else _("%(name)s (partner) — last worked with %(date)s")
+            )
+            % {"name": i["name"], "date": _date((i["last_touch"] or "")[:10] or None)}
+            for i in p["items"]
+        ]
+        line = _("Not contacted for over %(days)s days:") % {"days": p["days"]}
+        return Message(subject, [line], items, path)
+    if kind == ReminderKind.CROSSOVER:
+        args = {"influencer": p["influencer"], "date": _date(p["on"])}
+        return Message(
+            _("%(influencer)s crossed over") % args,
+            [_("Since %(date)s, %(influencer)s has more followers here than on any other platform.") % args],
+            path=path,
+        )
+    if kind == ReminderKind.TARGET_REACHED:
+        args = {
+            "hashtag": p["hashtag"],
+            "title": p["title"],
+            "views": l10n.format_number(p["views"]),
+            "target": l10n.format_number(p["target"]),
+        }
+        return Message(
+            _("#%(hashtag)s reached its view target") % args,
+            [_("%(title)s has %(views)s views, past its target of %(target)s.") % args],
+            path=path,
+        )
+    if kind == ReminderKind.COMMITMENT_DUE:
+        args = {"commitment": p["commitment"], "incident": p["incident"], "date": _date(p["due_on"])}
+        subject = (
+            _("Commitment due today: %(commitment)s")
+            if p["days"] == 0
+            else _("Commitment due on %(date)s: %(commitment)s")
+        )
+        lines = [_("You promised: “%(commitment)s”, due on %(date)s.") % args]
+        if p["incident"]:
+            lines.append(_("Incident: %(incident)s") % args)
+        return Message(subject % args, lines, path=path)
+    if kind == ReminderKind.GOVERNMENT_FOLLOW_UP:
+        args = {"contact": p["contact"], "organization": p["organization"], "date": _date(p["due_on"])}
+        return Message(
+            _("Follow up with %(contact)s") % args,
+            [_("A follow-up with %(contact)s (%(organization)s) was planned for %(date)s.") % args, p["summary"]],
+            path=path,
+        )
     return Message(str(kind), [], path=path)
 
 

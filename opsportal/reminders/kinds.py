@@ -15,7 +15,19 @@ class ReminderKind(models.TextChoices):
     GOVERNMENT_CONTACT = "government_contact", _("Government contact not touched for too long")
     INCIDENT_STALE = "incident_stale", _("Open regulatory incident with no interaction for 24 hours")
     MOMENT_UNPLANNED = "moment_unplanned", _("Cultural moment in 30 days with nothing planned")
+    COLD_RELATIONSHIP = "cold_relationship", _("Weekly digest of influencers and partners going cold")
+    CROSSOVER = "crossover", _("An influencer you own crossed over to our platform")
+    TARGET_REACHED = "target_reached", _("A challenge you own reached its view target")
+    COMMITMENT_DUE = "commitment_due", _("Government commitment due in three days or today")
+    GOVERNMENT_FOLLOW_UP = "government_follow_up", _("Government interaction follow-up date reached")
 
 
 # Reminders about government relations reach only people who may see them.
-GOVERNMENT_KINDS = frozenset({ReminderKind.GOVERNMENT_CONTACT, ReminderKind.INCIDENT_STALE})
+GOVERNMENT_KINDS = frozenset(
+    {
+        ReminderKind.GOVERNMENT_CONTACT,
+        ReminderKind.INCIDENT_STALE,
+        ReminderKind.COMMITMENT_DUE,
+        ReminderKind.GOVERNMENT_FOLLOW_UP,
+    }
+)

@@ -21,17 +21,20 @@ from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
 from events.models import Event, EventTask
 from events.models import Status as EventStatus
+from events.selectors import cold_partners
 from influencers.models import InfluencerInteraction
+from influencers.selectors import cold_influencers
 from locales.models import (
     Country,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
     Role,
     TeamMembership,
 )
-from locales.models.government import IncidentStatus
+from locales.models.government import CommitmentStatus, IncidentStatus
 from opsportal.access import in_country
 from opsportal.links import record_path
 
@@ -41,6 +44,7 @@ DIGEST_LIMIT = 50
 FOLLOW_UP_CATCHUP_DAYS = 6  # a follow-up date missed while the system was down still reminds within a week
 MOMENT_LEAD_DAYS = 30
 MOMENT_CATCHUP_DAYS = 6
+COMMITMENT_LEAD_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -272,6 +276,44 @@ def influencer_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
         )
 
 
+def cold_relationship(ctx: RuleContext) -> Iterable[Occasion]:
+    """Once a week, each person's influencers and partners going cold (no contact for longer than
+    the country's threshold) in one digest: a creator to their relationship owner, else to the
+    leads; partners, who have no owner, to the leads. One digest rather than one mail per record:
+    the first week after a threshold is lowered could otherwise bring a hundred mails."""
+    leads = ctx.members([Role.LEAD])
+    week = ctx.today.isocalendar()
+    digests: dict[int, list[dict]] = {}
+    creators = cold_influencers(ctx.country, now=ctx.now).values(
+        "pk", "name", "last_touch", "relationship_owner_id", "relationship_owner__is_active"
+    )
+    for c in creators[: DIGEST_LIMIT * 4]:
+        owner = c["relationship_owner_id"] if c["relationship_owner__is_active"] else None
+        item = {"kind": "influencer", "name": c["name"], "last_touch": _iso(c["last_touch"])}
+        item["path"] = record_path("influencer", c["pk"])
+        for user_id in [owner] if owner else leads:
+            digests.setdefault(user_id, []).append(item)
+    for p in cold_partners(ctx.country, now=ctx.now).values("pk", "name", "last_touch")[:DIGEST_LIMIT]:
+        item = {
+            "kind": "partner",
+            "name": p["name"],
+            "last_touch": _iso(p["last_touch"]),
+            "path": record_path("partner"),
+        }
+        for user_id in leads:
+            digests.setdefault(user_id, []).append(item)
+    for user_id, items in digests.items():
+        yield ctx.occasion(
+            ReminderKind.COLD_RELATIONSHIP,
+            f"{ctx.country.pk}:{week.year}-W{week.week:02d}",
+            user_id,
+            count=len(items),
+            items=items[:DIGEST_LIMIT],
+            days=ctx.country.cold_after_days,
+            path=record_path("relationships"),
+        )
+
+
 GOVERNMENT_ROLES = (Role.LEAD, Role.GOVERNMENT_RELATIONS)
 
 
@@ -330,6 +372,66 @@ def incident_stale(ctx: RuleContext) -> Iterable[Occasion]:
             )
 
 
+def commitment_due(ctx: RuleContext) -> Iterable[Occasion]:
+    """An open commitment to a government due within three days, then on its day, to its owner.
+
+    Two occasions per due date ("ahead" and "today"): a day missed while the system was down
+    still reminds once, and moving the due date reminds again."""
+    rows = (
+        GovernmentCommitment.objects.filter(
+            country=ctx.country,
+            status=CommitmentStatus.OPEN,
+            owner__is_active=True,
+            due_on__gte=ctx.today,
+            due_on__lte=ctx.day(COMMITMENT_LEAD_DAYS),
+        )
+        .order_by("due_on", "pk")
+        .values("pk", "description", "due_on", "owner_id", "incident_id", "incident__title")
+    )
+    for c in rows:
+        days = (c["due_on"] - ctx.today).days
+        yield ctx.occasion(
+            ReminderKind.COMMITMENT_DUE,
+            f"{c['pk']}:{c['due_on']}:{'today' if days == 0 else 'ahead'}",
+            c["owner_id"],
+            commitment=c["description"][:200],
+            incident=c["incident__title"] or "",
+            due_on=_iso(c["due_on"]),
+            days=days,
+            path=record_path("incident", c["incident_id"]) if c["incident_id"] else record_path("commitment", c["pk"]),
+        )
+
+
+def government_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
+    """A government interaction's follow-up date reached, to the contact's relationship owner (or
+    whoever logged it) — unless the contact has been met again since."""
+    later = GovernmentInteraction.objects.filter(contact=OuterRef("contact"), occurred_at__gt=OuterRef("occurred_at"))
+    rows = (
+        GovernmentInteraction.objects.filter(
+            country=ctx.country,
+            follow_up_on__gte=ctx.day(-FOLLOW_UP_CATCHUP_DAYS),
+            follow_up_on__lte=ctx.today,
+        )
+        .filter(~Exists(later))
+        .annotate(person=Coalesce("contact__relationship_owner_id", "owner_id"))
+        .filter(person__isnull=False)
+        .values(
+            "pk", "summary", "follow_up_on", "person", "contact_id", "contact__person_name", "contact__organization"
+        )
+    )
+    for r in rows:
+        yield ctx.occasion(
+            ReminderKind.GOVERNMENT_FOLLOW_UP,
+            f"{r['pk']}:{r['follow_up_on']}",
+            r["person"],
+            contact=r["contact__person_name"],
+            organization=r["contact__organization"],
+            summary=r["summary"][:200],
+            due_on=_iso(r["follow_up_on"]),
+            path=record_path("government_contact", r["contact_id"]),
+        )
+
+
 def moment_unplanned(ctx: RuleContext) -> Iterable[Occasion]:
     """A cultural moment 30 days ahead with no challenge or event under way for it: the country team."""
     recipients = ctx.members()
@@ -372,7 +474,10 @@ RULES: list[Callable[[RuleContext], Iterable[Occasion]]] = [
     challenge_launch_and_end,
     challenge_stale,
     influencer_follow_up,
+    cold_relationship,
     government_contact,
     incident_stale,
+    commitment_due,
+    government_follow_up,
     moment_unplanned,
 ]

@@ -31,15 +31,18 @@ from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
 from events.models import Event, EventTask
 from events.models import Status as EventStatus
+from events.selectors import cold_partners
 from influencers.models import OWN_PLATFORM, FollowerSnapshot, Influencer, PlatformAccount
+from influencers.selectors import cold_influencers
 from locales.models import (
     Country,
     CulturalMomentOccurrence,
+    GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
 )
-from locales.models.government import IncidentStatus
+from locales.models.government import CommitmentStatus, IncidentStatus
 from opsportal.access import in_country
 
 from .weeks import WeekBounds, week_bounds
@@ -51,7 +54,7 @@ LIST_LIMIT = 20
 SHORT_LIST = 10
 DATA_VERSION = 1
 # Queries one country's figures cost, whatever the data (see tests/opsportal/test_reports_figures.py).
-COUNTRY_QUERIES = 15
+COUNTRY_QUERIES = 18
 
 
 def _iso(value) -> str | None:
@@ -384,6 +387,18 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
         .order_by("last_touch", "pk")
         .values("pk", "person_name", "organization", "last_touch", "total_rows")[:SHORT_LIST]
     )  # query 14
+    # Open promises to a government, the earliest due first (undated last); overdue means due
+    # before the report's week ended.
+    commitments = list(
+        _with_total(
+            GovernmentCommitment.objects.filter(country=country, status=CommitmentStatus.OPEN),
+            overdue_rows=Count("pk", filter=Q(due_on__lt=b.end_date)),
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+        .values("pk", "description", "due_on", "incident_id", "incident__title", "total_rows", "overdue_rows")[
+            :LIST_LIMIT
+        ]
+    )  # query 15
     return {
         "interactions": sum(by_kind.values()),
         "interactions_by_kind": by_kind,
@@ -409,6 +424,19 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
                 "last_touch": _iso(r["last_touch"]),
             }
             for r in contacts
+        ],
+        "open_commitments_count": commitments[0]["total_rows"] if commitments else 0,
+        "overdue_commitments_count": commitments[0]["overdue_rows"] if commitments else 0,
+        "open_commitments": [
+            {
+                "id": r["pk"],
+                "description": r["description"][:200],
+                "due_on": _iso(r["due_on"]),
+                "overdue": r["due_on"] is not None and r["due_on"] < b.end_date,
+                "incident_id": r["incident_id"],
+                "incident": r["incident__title"] or "",
+            }
+            for r in commitments
         ],
     }
 
@@ -440,7 +468,7 @@ def moment_figures(country: Country, b: WeekBounds) -> list[dict]:
         .values(
             "pk", "moment_id", "moment__name", "moment__local_name", "starts_on", "ends_on", "challenges", "events"
         )[:LIST_LIMIT]
-    )  # query 15
+    )  # query 16
     return [
         {
             "id": r["moment_id"],
@@ -456,6 +484,25 @@ def moment_figures(country: Country, b: WeekBounds) -> list[dict]:
     ]
 
 
+# --- Relationships going cold -------------------------------------------------------
+def relationship_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
+    """Influencers and partners not contacted for longer than the country's threshold at the end
+    of the week: the rule of the weekly reminder digest and the dashboard."""
+    people = list(
+        _with_total(cold_influencers(country, now=b.end)).values("pk", "name", "last_touch", "total_rows")[:SHORT_LIST]
+    )  # query 17
+    partners = list(
+        _with_total(cold_partners(country, now=b.end)).values("pk", "name", "last_touch", "total_rows")[:SHORT_LIST]
+    )  # query 18
+    return {
+        "days": country.cold_after_days,
+        "influencers_count": people[0]["total_rows"] if people else 0,
+        "influencers": [{"id": r["pk"], "name": r["name"], "last_touch": _iso(r["last_touch"])} for r in people],
+        "partners_count": partners[0]["total_rows"] if partners else 0,
+        "partners": [{"id": r["pk"], "name": r["name"], "last_touch": _iso(r["last_touch"])} for r in partners],
+    }
+
+
 def country_figures(country: Country, week: str) -> dict[str, Any]:
     """Everything a country's weekly report says, computed in ``COUNTRY_QUERIES`` queries."""
     b = week_bounds(week, country.timezone)
@@ -464,6 +511,7 @@ def country_figures(country: Country, week: str) -> dict[str, Any]:
     events = event_figures(country, b)
     government = government_figures(country, b)
     moments = moment_figures(country, b)
+    relationships = relationship_figures(country, b)
     has_data = bool(
         challenges["live"]
         or challenges["ended"]
@@ -488,4 +536,5 @@ def country_figures(country: Country, week: str) -> dict[str, Any]:
         "events": events,
         "government": government,
         "moments": moments,
+        "relationships": relationships,
     }

@@ -169,7 +169,23 @@ def present_country(data: dict, *, government: bool) -> dict:
         "events": events,
         "moments": moments,
         "government": None,
+        # Reports stored before relationships were counted have none: the section is left out.
+        "relationships": None,
     }
+    cold = data.get("relationships")
+    if cold is not None:
+        shaped["relationships"] = {
+            **cold,
+            "influencers": [
+                {
+                    **r,
+                    "last_touch": _moment(r["last_touch"], tz),
+                    "url": absolute(record_path("influencer", r["id"])),
+                }
+                for r in cold["influencers"]
+            ],
+            "partners": [{**r, "last_touch": _moment(r["last_touch"], tz)} for r in cold["partners"]],
+        }
     if government:
         gov = data["government"]
         shaped["government"] = {
@@ -195,6 +211,20 @@ def present_country(data: dict, *, government: bool) -> dict:
                     "url": absolute(record_path("government_contact", c["id"])),
                 }
                 for c in gov["overdue_contacts"]
+            ],
+            # Reports stored before commitments were counted have none: the section is left out.
+            "has_commitments": "open_commitments" in gov,
+            "open_commitments": [
+                {
+                    **c,
+                    "due_on": _date(c["due_on"]),
+                    "url": absolute(
+                        record_path("incident", c["incident_id"])
+                        if c["incident_id"]
+                        else record_path("commitment", c["id"])
+                    ),
+                }
+                for c in gov.get("open_commitments", [])
             ],
         }
     return shaped

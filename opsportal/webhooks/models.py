@@ -16,6 +16,8 @@ SECRET_PREFIX = "whsec_"
 class EventType(models.TextChoices):
     CHALLENGE_WENT_LIVE = "challenge.went_live", _("Challenge went live")
     INFLUENCER_ONBOARDED = "influencer.onboarded", _("Influencer onboarded")
+    INFLUENCER_CROSSED_OVER = "influencer.crossed_over", _("Influencer crossed over to our platform")
+    CHALLENGE_TARGET_REACHED = "challenge.target_reached", _("Challenge reached its view target")
     INCIDENT_OPENED = "incident.opened", _("Regulatory incident opened")
     REPORT_SENT = "report.sent", _("Weekly report sent")
 

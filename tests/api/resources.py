@@ -187,6 +187,17 @@ RESOURCES = [
         update={"status": "resolved", "resolved_at": "2018-07-10T12:00:00+07:00"},
         government=True,
     ),
+    Resource(
+        "government-commitments",
+        make=lambda c: f.CommitmentFactory(country=c, incident=f.IncidentFactory(country=c)),
+        create=lambda c: {
+            "incident": f.IncidentFactory(country=c).pk,
+            "description": "Remove flagged videos within 24 hours",
+            "due_on": "2018-07-08",
+        },
+        update={"status": "done"},
+        government=True,
+    ),
 ]
 
 BY_PATH = {r.path: r for r in RESOURCES}

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from challenges.api.serializers import ChallengeSerializer
 from influencers.api.serializers import InfluencerSerializer
+from locales.models import GovernmentCommitment
+from opsportal.db import Door
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,44 @@ def test_government_interaction_touches_contact_and_incident_resolves(gov_api, i
         format="json",
     )
     assert early.status_code == 400
+
+
+def test_government_commitments_by_natural_keys(gov_api, api, indonesia, thailand, id_gr, id_operator):
+    incident = f.IncidentFactory(country=indonesia, title="2018 temporary ban")
+    minister = f.GovernmentContactFactory(country=indonesia)
+    made = gov_api.post(
+        "/api/v1/government-commitments/",
+        {
+            "incident": incident.pk,
+            "contact": minister.pk,
+            "description": "A local moderation team reviews flagged videos within 24 hours",
+            "due_on": "2018-07-08",
+            "owner": id_gr.username,
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert (body["country"], body["owner"], body["status"]) == ("ID", id_gr.username, "open")
+    commitment = GovernmentCommitment.objects.get()
+    assert commitment.history.first().history_door == Door.API
+    listed = gov_api.get("/api/v1/government-commitments/", {"incident": incident.pk, "due_before": "2018-07-31"})
+    assert [c["id"] for c in listed.json()["results"]] == [commitment.pk]
+    assert gov_api.patch(body["url"], {"status": "done"}, format="json").json()["status"] == "done"
+
+    # The same checks as every door: an owner off the team, another country's incident, no country at all.
+    refused = gov_api.post(
+        "/api/v1/government-commitments/",
+        {"incident": incident.pk, "description": "x", "owner": id_operator.username},
+        format="json",
+    )
+    assert refused.status_code == 400 and "owner" in refused.json()["errors"]
+    elsewhere = f.IncidentFactory(country=thailand)
+    other = gov_api.post(
+        "/api/v1/government-commitments/", {"incident": elsewhere.pk, "description": "x"}, format="json"
+    )
+    assert other.status_code == 400 and "incident" in other.json()["errors"]
+    nowhere = gov_api.post("/api/v1/government-commitments/", {"description": "x"}, format="json")
+    assert nowhere.status_code == 400 and "country" in nowhere.json()["errors"]
+    # Without the government scope the collection does not answer.
+    assert api.get("/api/v1/government-commitments/").status_code == 403

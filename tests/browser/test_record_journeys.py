@@ -199,3 +199,28 @@ def test_screens_for_leads_and_gr(page, demo):
     expect(page.locator(".has-error").nth(1)).to_contain_text("The end cannot be before the start.")
     shoot(page, "moment-errors")
     assert page.console_errors == []
+
+
+def test_lead_hands_a_leavers_records_to_a_colleague(page, demo):
+    from events.models import EventTask
+
+    dewi, budi = demo["users"]["operator"], demo["users"]["lead"]
+    held = Influencer.objects.filter(relationship_owner=dewi).count()
+    assert held and EventTask.objects.filter(assignee=dewi, done_at__isnull=True).exists()
+    sign_in(page, "budi")
+    page.get_by_role("link", name="Handover packs").click()
+    page.get_by_role("link", name="Hand over a leaver's work").click()
+    expect(page.locator("table")).to_contain_text("Dewi Lestari")
+    page.get_by_label("Person leaving").select_option(str(dewi.pk))
+    page.get_by_label("Colleague taking over").select_option(str(budi.pk))
+    shoot(page, "handover-reassign")
+    page.get_by_role("button", name="Hand over").click()
+
+    expect(page.get_by_text(re.compile(rf"Handed over to Budi Santoso: {held} influencers"))).to_be_visible()
+    assert not Influencer.objects.filter(relationship_owner=dewi).exists()
+    assert not EventTask.objects.filter(assignee=dewi, done_at__isnull=True).exists()
+    kaykai = Influencer.objects.get(pk=demo["kaykai"].pk)
+    assert kaykai.history.first().history_door == Door.PORTAL
+    page.goto(f"/influencers/{kaykai.pk}/")
+    expect(page.locator("dl")).to_contain_text("Budi Santoso")
+    assert page.console_errors == []

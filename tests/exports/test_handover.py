@@ -15,11 +15,16 @@ PLAIN = {
     "challenges.csv",
     "events.csv",
     "event-tasks.csv",
+    "event-partners.csv",
+    "partners.csv",
+    "outreach.csv",
+    "follow-ups-open.csv",
+    "team.csv",
     "cultural-moments-upcoming.csv",
     "handover.xlsx",
     "README.txt",
 }
-GOVERNMENT = {"government-contacts.csv", "open-incidents.csv"}
+GOVERNMENT = {"government-contacts.csv", "government-interactions.csv", "open-incidents.csv", "commitments.csv"}
 
 
 def _csv(archive, name):
@@ -44,7 +49,9 @@ def test_a_lead_gets_everything_of_their_country(client, id_lead, data):
     assert [r["title"] for r in _csv(archive, "open-incidents.csv")] == ["Temporary ban"]
     workbook = openpyxl.load_workbook(io.BytesIO(archive.read("handover.xlsx")))
     assert "government-contacts" in workbook.sheetnames
-    assert "Government contacts and open incidents are included." in archive.read("README.txt").decode()
+    assert "Government contacts, interactions, open incidents and commitments are included." in (
+        archive.read("README.txt").decode()
+    )
     assert AuditEntry.objects.get(action="handover_pack").country.code == "ID"
 
 
@@ -76,3 +83,32 @@ def test_the_handover_page_lists_the_packs(client, id_lead, data):
     page = client.get(reverse("exports:handover_index")).content.decode()
     assert reverse("exports:handover", args=["ID"]) in page
     assert reverse("exports:handover", args=["TH"]) not in page
+
+
+def test_the_pack_holds_outreach_follow_ups_partners_roster_and_government_history(client, id_lead, id_operator, data):
+    from influencers.models import Influencer
+    from tests import factories as f
+
+    indonesia, thailand = data
+    rina = Influencer.objects.get(name="Rina Nose")
+    f.InfluencerInteractionFactory(influencer=rina, summary="Invited to DWP", next_follow_up_on="2026-12-10")
+    f.InfluencerInteractionFactory(
+        influencer=rina, summary="Answered", next_follow_up_on="2026-11-01", follow_up_done=True
+    )
+    f.InfluencerInteractionFactory(influencer=Influencer.objects.get(name="Kaykai Salaider"), summary="Thai entry")
+    f.EventPartnerFactory(event=f.EventFactory(country=indonesia), partner=f.PartnerFactory(name="Ismaya Live"))
+    f.PartnerFactory(country=thailand, name="Thai partner")
+    contact = f.GovernmentContactFactory(country=indonesia, person_name="The Minister")
+    f.GovernmentInteractionFactory(contact=contact, summary="Met the minister")
+    f.CommitmentFactory(country=indonesia, description="Local moderation team")
+    f.CommitmentFactory(country=thailand, description="Thai promise")
+
+    client.force_login(id_lead)
+    archive = read_zip(client.get(reverse("exports:handover", args=["ID"])))
+    assert {r["summary"] for r in _csv(archive, "outreach.csv")} == {"Invited to DWP", "Answered"}
+    assert [r["summary"] for r in _csv(archive, "follow-ups-open.csv")] == ["Invited to DWP"]
+    assert [r["name"] for r in _csv(archive, "partners.csv")] == ["Ismaya Live"]
+    assert [r["partner"] for r in _csv(archive, "event-partners.csv")] == ["Ismaya Live"]
+    assert {r["user"] for r in _csv(archive, "team.csv")} >= {id_lead.username, id_operator.username}
+    assert [r["summary"] for r in _csv(archive, "government-interactions.csv")] == ["Met the minister"]
+    assert [r["description"] for r in _csv(archive, "commitments.csv")] == ["Local moderation team"]

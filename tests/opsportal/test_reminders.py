@@ -160,6 +160,75 @@ def test_government_reminders_reach_only_government_roles_and_the_lead(
     assert Counter(k for k, _u in queued(indonesia)) == {"government_contact": 2}  # the 89-day one too now
 
 
+def test_commitments_remind_their_owner_ahead_and_on_the_day(indonesia, id_operator, id_lead, id_gr):
+    incident = f.IncidentFactory(country=indonesia, title="2018 temporary ban")
+    f.CommitmentFactory(country=indonesia, incident=incident, owner=id_gr, due_on=days(3), description="Ahead")
+    f.CommitmentFactory(country=indonesia, owner=id_lead, due_on=TODAY, description="Today")
+    f.CommitmentFactory(country=indonesia, owner=id_gr, due_on=days(9))  # not yet
+    f.CommitmentFactory(country=indonesia, owner=id_gr, due_on=days(1), status="done")  # kept already
+    f.CommitmentFactory(country=indonesia, owner=id_operator, due_on=TODAY)  # no government role: never told
+    assert queued(indonesia) == {("commitment_due", "id-gr"), ("commitment_due", "id-lead")}
+    ahead = ReminderDelivery.objects.get(recipient=id_gr)
+    assert ahead.payload["incident"] == "2018 temporary ban" and ahead.payload["path"].endswith(f"/{incident.pk}/")
+    assert queued(indonesia, NOW + dt.timedelta(days=1)) == set()  # still "ahead": already told
+    assert queued(indonesia, NOW + dt.timedelta(days=3)) == {("commitment_due", "id-gr")}  # its day
+
+
+def test_government_follow_up_until_the_contact_is_met_again(indonesia, id_operator, id_lead, id_gr):
+    owned = f.GovernmentContactFactory(country=indonesia, relationship_owner=id_gr)
+    f.GovernmentInteractionFactory(
+        contact=owned, owner=id_lead, occurred_at=NOW - dt.timedelta(days=9), follow_up_on=TODAY
+    )
+    met_again = f.GovernmentContactFactory(country=indonesia)
+    f.GovernmentInteractionFactory(
+        contact=met_again, owner=id_lead, occurred_at=NOW - dt.timedelta(days=9), follow_up_on=days(-1)
+    )
+    f.GovernmentInteractionFactory(contact=met_again, owner=id_lead, occurred_at=NOW - dt.timedelta(days=2))
+    unowned = f.GovernmentContactFactory(country=indonesia)
+    f.GovernmentInteractionFactory(
+        contact=unowned, owner=id_lead, occurred_at=NOW - dt.timedelta(days=9), follow_up_on=days(-2)
+    )
+    f.GovernmentInteractionFactory(
+        contact=f.GovernmentContactFactory(country=indonesia), owner=id_lead, follow_up_on=days(1)
+    )
+    assert Counter(queued(indonesia)) == {
+        ("government_follow_up", "id-gr"): 1,
+        ("government_follow_up", "id-lead"): 1,
+    }
+
+
+def test_cold_relationships_in_one_weekly_digest_per_person(indonesia, id_operator, id_lead):
+    long_ago = NOW - dt.timedelta(days=61)
+    kaykai = f.InfluencerFactory(country=indonesia, name="Kaykai", stage="active", relationship_owner=id_operator)
+    f.InfluencerInteractionFactory(influencer=kaykai, occurred_at=long_ago)
+    unowned = f.InfluencerFactory(country=indonesia, name="Unowned", stage="onboarded")
+    f.InfluencerInteractionFactory(influencer=unowned, occurred_at=long_ago)
+    warm = f.InfluencerFactory(country=indonesia, stage="active", relationship_owner=id_operator)
+    f.InfluencerInteractionFactory(influencer=warm, occurred_at=NOW - dt.timedelta(days=59))
+    prospect = f.InfluencerFactory(country=indonesia, stage="prospect", relationship_owner=id_operator)
+    f.InfluencerInteractionFactory(influencer=prospect, occurred_at=long_ago)
+    partner = f.PartnerFactory(country=indonesia, name="DWP")
+    f.EventPartnerFactory(partner=partner, event=f.EventFactory(country=indonesia, starts_at=long_ago))
+    from influencers.services import influencer_touch
+
+    for person in (kaykai, unowned, warm, prospect):
+        influencer_touch(person)
+    kaykai.refresh_from_db()
+    assert kaykai.last_contacted_at == long_ago
+    assert queued(indonesia) == {("cold_relationship", "id-operator"), ("cold_relationship", "id-lead")}
+    digests = {r.recipient.username: r.payload for r in ReminderDelivery.objects.all()}
+    assert [i["name"] for i in digests["id-operator"]["items"]] == ["Kaykai"]
+    assert [(i["kind"], i["name"]) for i in digests["id-lead"]["items"]] == [
+        ("influencer", "Unowned"),
+        ("partner", "DWP"),
+    ]
+    assert queued(indonesia, NOW + dt.timedelta(days=2)) == set()  # once a week
+    # The threshold is the country's: at 90 days nobody here is cold.
+    indonesia.cold_after_days = 90
+    indonesia.save()
+    assert queued(indonesia, NOW + dt.timedelta(days=7)) == set()
+
+
 def test_cultural_moment_thirty_days_ahead_with_nothing_planned(indonesia, id_operator, id_lead):
     lebaran = f.CulturalMomentFactory(country=indonesia, name="Lebaran")
     f.OccurrenceFactory(moment=lebaran, starts_on=days(30), ends_on=days(31))
@@ -226,7 +295,7 @@ def test_send_reminders_command_dry_run_then_once(indonesia, id_operator, monkey
 
 def test_rules_cost_a_fixed_number_of_queries(indonesia, id_operator, id_lead, id_gr, django_assert_max_num_queries):
     def run():
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(16):  # one per rule (two for cold relationships), and the team
             services.occasions_for(indonesia, NOW)
 
     run()
@@ -235,6 +304,10 @@ def test_rules_cost_a_fixed_number_of_queries(indonesia, id_operator, id_lead, i
         f.EventTaskFactory(event=event, assignee=id_operator, due_on=days(-n % 3))
         f.GovernmentContactFactory(country=indonesia, last_contacted_at=NOW - dt.timedelta(days=200))
         f.ChallengeFactory(country=indonesia, status="live", owner=id_operator, starts_at=local(days(-9)))
+        f.CommitmentFactory(country=indonesia, owner=id_gr, due_on=days(n % 4))
+        f.GovernmentInteractionFactory(
+            contact__country=indonesia, occurred_at=NOW - dt.timedelta(days=5), follow_up_on=TODAY
+        )
     run()
 
 
@@ -265,7 +338,16 @@ def test_every_kind_has_words(kind):
         "last_activity": "2026-11-22T00:00:00+00:00",
         "moment": "Lebaran",
         "starts_on": "2026-12-23",
+        "commitment": "Remove flagged videos",
+        "on": "2026-11-19",
+        "views": 53_000_000,
+        "target": 50_000_000,
         "path": "/",
     }
+    if kind == ReminderKind.COLD_RELATIONSHIP:
+        payload["items"] = [
+            {"kind": "influencer", "name": "Kaykai", "last_touch": "2026-08-01T00:00:00+00:00", "path": "/"},
+            {"kind": "partner", "name": "DWP", "last_touch": "2026-07-01T00:00:00+00:00", "path": "/"},
+        ]
     message = compose(kind, payload)
     assert message.subject and message.subject != kind

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from influencers.models import Influencer
+from influencers.services import influencer_log_interaction
 from opsportal import mail
 from opsportal.models import WeeklyReport
 from opsportal.reports import figures, services
@@ -98,6 +99,8 @@ def build_week(indonesia, thailand, owner):
     move(i2, "active", local(2026, 11, 10))  # last week; and no change of stage
     move(i5, "contacted", local(2026, 11, 17))  # prospect → contacted
     move(i1, "active", local(2026, 11, 19))  # onboarded → active
+    # Relationships: Kaykai called three weeks before the week's end (warm); the others never (cold).
+    influencer_log_interaction(i1, kind="call", summary="Catch-up", occurred_at=local(2026, 11, 1))
     move(i4, "onboarded", local(2026, 11, 20))  # contacted → onboarded
     move(i4, "onboarded", local(2026, 11, 21), notes="called")  # not a move
 
@@ -132,6 +135,9 @@ def build_week(indonesia, thailand, owner):
     f.EventFactory(
         country=thailand, name="Songkran meet", status="held", starts_at=local(2026, 11, 20), attendance=5000
     )
+    old_event = f.EventFactory(country=indonesia, name="June meet-up", status="held", starts_at=local(2026, 6, 1))
+    f.EventPartnerFactory(event=old_event, partner=f.PartnerFactory(country=indonesia, name="Old sponsor"))
+    f.EventPartnerFactory(event=dwp, partner=f.PartnerFactory(country=indonesia, name="DWP organizer"))
     f.EventTaskFactory(event=soon, title="Book the stage", due_on=dt.date(2026, 11, 20), assignee=owner)  # overdue
     f.EventTaskFactory(event=soon, title="Print badges", due_on=dt.date(2026, 11, 25))
     f.EventTaskFactory(event=dwp, title="Done already", due_on=dt.date(2026, 11, 10), done_at=local(2026, 11, 9))
@@ -142,7 +148,13 @@ def build_week(indonesia, thailand, owner):
     f.GovernmentContactFactory(country=indonesia, person_name="Quiet official", last_contacted_at=local(2026, 6, 1))
     for day, kind in ((17, "meeting"), (18, "meeting"), (20, "call"), (5, "letter")):
         f.GovernmentInteractionFactory(contact=minister, kind=kind, occurred_at=local(2026, 11, day))
-    f.IncidentFactory(country=indonesia, title="Temporary ban", opened_at=local(2026, 11, 18))
+    ban = f.IncidentFactory(country=indonesia, title="Temporary ban", opened_at=local(2026, 11, 18))
+    f.CommitmentFactory(
+        country=indonesia, incident=ban, description="Local moderation team", due_on=dt.date(2026, 11, 30)
+    )
+    f.CommitmentFactory(country=indonesia, description="Quarterly briefing", due_on=dt.date(2026, 11, 20))  # overdue
+    f.CommitmentFactory(country=indonesia, description="Undated promise")
+    f.CommitmentFactory(country=indonesia, description="Kept", due_on=dt.date(2026, 11, 1), status="done")
     f.IncidentFactory(
         country=indonesia,
         title="Old takedown",
@@ -214,9 +226,19 @@ def test_hand_computed_figures(indonesia, week_data):
     assert (gov["interactions"], gov["open_incidents_count"], gov["overdue_contacts_count"]) == (3, 1, 1)
     assert gov["interactions_by_kind"] == {"meeting": 2, "call": 1}
     assert [c["name"] for c in gov["overdue_contacts"]] == ["Quiet official"]
+    assert (gov["open_commitments_count"], gov["overdue_commitments_count"]) == (3, 1)
+    assert [(c["description"], c["overdue"], c["incident"]) for c in gov["open_commitments"]] == [
+        ("Quarterly briefing", True, ""),
+        ("Local moderation team", False, "Temporary ban"),
+        ("Undated promise", False, ""),
+    ]
 
     assert [(m["name"], m["days_away"], m["challenges"]) for m in data["moments"]] == [("Lebaran", 27, 0)]
     assert data["has_data"] is True
+    cold = data["relationships"]
+    assert (cold["days"], cold["influencers_count"], cold["partners_count"]) == (60, 2, 1)
+    assert [r["name"] for r in cold["influencers"]] == ["Nate and Mee", "Dewi"]  # Kaykai was called on 1 Nov
+    assert [(r["name"], r["last_touch"][:10]) for r in cold["partners"]] == [("Old sponsor", "2026-06-01")]
 
 
 def test_same_number_of_queries_whatever_the_data(indonesia, thailand, id_operator):
@@ -256,12 +278,14 @@ def test_operator_and_lead_receive_their_versions(
     assert image["Content-ID"] == "<weekly-chart>"
     assert image.get_payload(decode=True).startswith(b"\x89PNG")
     assert operator.message().get_content_subtype() == "related"
-    for secret in ("Temporary ban", "Quiet official", "Government relations"):
+    for secret in ("Temporary ban", "Quiet official", "Government relations", "Quarterly briefing"):
         assert secret not in html and secret not in operator.body
     assert "multiframe" in operator.body and "Lebaran" in operator.body
 
     lead = by_address["id-lead@example.com"]
     assert "Temporary ban" in lead.alternatives[0][0] and "Quiet official" in lead.body
+    assert "Quarterly briefing" in lead.alternatives[0][0] and "overdue since 20 Nov 2026" in lead.body
+    assert "Relationships going cold" in lead.body and "Old sponsor" in operator.alternatives[0][0]
     assert "35,000,000" in lead.alternatives[0][0]
     partners = by_address["partners@example.com"]  # an extra address: the country's language, no government
     assert "Temporary ban" not in partners.alternatives[0][0] and "35.000.000" in partners.alternatives[0][0]

@@ -53,6 +53,10 @@ def build_rows(country, owner, n: int) -> None:
         incident = f.IncidentFactory(country=country)
         f.GovernmentInteractionFactory(contact=contact, incident=incident, follow_up_on=today + dt.timedelta(days=1))
         f.MembershipFactory(country=country, user=f.UserFactory(), role="operator")
+        # Going cold: a creator added long ago with no contact since, a partner of an old event.
+        type(influencer).objects.filter(pk=influencer.pk).update(created_at=now - dt.timedelta(days=100))
+        old_event = f.EventFactory(country=country, starts_at=now - dt.timedelta(days=100 + i))
+        f.EventPartnerFactory(event=old_event, partner=f.PartnerFactory(country=country))
 
 
 PAGES = [

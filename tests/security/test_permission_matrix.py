@@ -97,13 +97,15 @@ WRITE_DOORS = {"imports": (Perm.EDIT, Perm.GOVERNMENT_EDIT)}
 # Scoped records written by a door of their own: an import job is made by importing, which
 # needs edit or government edit (whichever the file holds), not the record's own write permission.
 WRITE_MODELS = {"imports.importjob": (Perm.EDIT, Perm.GOVERNMENT_EDIT)}
+# Single routes that write for a permission of their own (the exports namespace is downloads).
+WRITE_ROUTE_PERMS = {"exports:handover_reassign": (Perm.TEAM_HANDOVER,)}
 # Portal and admin routes that change something when posted to (by the last part of their name);
 # every API route is one. Pages that answer a POST like a GET (a detail page, a chart, the admin's
 # change list without an action) are not posted to. The admin's version pages (``_simple_history``)
 # are checked by test_audit_trail.test_admin_history_has_no_revert.
 WRITE_ROUTE = re.compile(
     r"(^|[_-])(create|new|add|edit|change|update|delete|remove|status|stage|outreach|log|done|copy|confirm"
-    r"|rerun|erase|bulk|resend|move|save|upload|mapping|index)$"
+    r"|rerun|erase|bulk|resend|move|save|upload|mapping|index|reassign)$"
 )
 WRITE_NAMESPACES_WITH_INDEX = {"imports"}  # ``index`` is a write only where it is an upload form
 
@@ -433,6 +435,8 @@ def may_write(caller: Caller, variant: Variant) -> bool:
         return access.can_edit(obj)
     if label in RECORD_PATHS:
         return access.can(write_perm_of(model))
+    if variant.route.name in WRITE_ROUTE_PERMS:
+        return any(access.can(perm) for perm in WRITE_ROUTE_PERMS[variant.route.name])
     namespace = (variant.route.name or "").split(":")[0]
     if namespace in WRITE_DOORS:
         return any(access.can(perm) for perm in WRITE_DOORS[namespace])

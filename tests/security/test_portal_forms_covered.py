@@ -35,6 +35,7 @@ NEW_ROUTES = {
     "locales:commitment_create",
     "locales:moments",
     "locales:moment_create",
+    "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
 }
 
 

@@ -1,0 +1,148 @@
+"""Handing a leaver's work to a colleague in one step (the other half of the handover pack).
+
+A roof-level service: it reads across influencers, events and government relations of one
+country. Every moved record is saved one by one, so each gets its own history row with the
+door and the person who did it; one batch entry on the country says what moved as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from events.models import EventTask
+from influencers.models import Influencer, InfluencerInteraction
+from locales.models import GovernmentCommitment
+from locales.models.government import CommitmentStatus
+from opsportal import l10n
+from opsportal.access import Access, Perm, may_hold
+from opsportal.audit import record_batch
+
+
+@dataclass
+class Reassigned:
+    influencers: int = 0
+    follow_ups: int = 0
+    tasks: int = 0
+    commitments: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.influencers + self.follow_ups + self.tasks + self.commitments
+
+
+def leaver_records(country, leaver, *, government: bool, everyone: bool = False) -> dict[str, QuerySet]:
+    """What is still in the leaver's hands in this country: creators they own, follow-ups they
+    promised and have not done, open checklist items, open commitments (government roles only).
+    ``everyone``: the same records whoever holds them (for the page's summary)."""
+
+    def mine(field):
+        return {} if everyone else {field: leaver}
+
+    records = {
+        "influencers": Influencer.objects.filter(country=country, erased_at__isnull=True, **mine("relationship_owner")),
+        "follow_ups": InfluencerInteraction.objects.filter(
+            influencer__country=country, follow_up_done=False, next_follow_up_on__isnull=False, **mine("owner")
+        ),
+        "tasks": EventTask.objects.filter(event__country=country, done_at__isnull=True, **mine("assignee")),
+        "commitments": GovernmentCommitment.objects.none(),
+    }
+    if government:
+        records["commitments"] = GovernmentCommitment.objects.filter(
+            country=country, status=CommitmentStatus.OPEN, **mine("owner")
+        )
+    return records
+
+
+def holdings(country, *, government: bool) -> list[tuple]:
+    """(person, {kind: count}) for everyone holding something in the country, most first: one
+    grouped query per kind of record and one for the people, whatever their number."""
+    fields = {
+        "influencers": ("influencers", "relationship_owner"),
+        "follow_ups": ("follow_ups", "owner"),
+        "tasks": ("tasks", "assignee"),
+        "commitments": ("commitments", "owner"),
+    }
+    counts: dict[int, dict[str, int]] = {}
+    for kind, (_name, field) in fields.items():
+        if kind == "commitments" and not government:
+            continue
+        queryset = leaver_records(country, None, government=government, everyone=True)[kind]
+        for row in queryset.filter(**{f"{field}__isnull": False}).values(field).annotate(n=Count("pk")).order_by():
+            counts.setdefault(row[field], dict.fromkeys(fields, 0))[kind] = row["n"]
+    people = get_user_model().objects.in_bulk(list(counts))
+    rows = [(people[pk], held) for pk, held in counts.items() if pk in people]
+    return sorted(rows, key=lambda row: (-sum(row[1].values()), l10n.person(row[0])))
+
+
+def possible_leavers(country) -> QuerySet:
+    """People who hold something in the country, whether or not they are still on its team."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(memberships__country=country)
+            | Q(influencers__country=country)
+            | Q(event_tasks__event__country=country)
+            | Q(government_commitments__country=country)
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+@transaction.atomic
+def handover_reassign(country, *, leaver, successor, access: Access, by=None) -> Reassigned:
+    """Give the leaver's influencers, open follow-ups, open event tasks and open government
+    commitments in ``country`` to ``successor``, all or nothing.
+
+    Only for someone with ``Perm.TEAM_HANDOVER`` there (leads, administrators); commitments move
+    only when the caller may edit government relations, and then only to a successor who may hold
+    them (a government-relations role). The successor must be an active member of the team.
+    """
+    if not access.can(Perm.TEAM_HANDOVER, country.pk):
+        raise PermissionDenied
+    if leaver is None or successor is None:
+        raise ValidationError({"successor": _("Choose who leaves and who takes over.")})
+    if leaver.pk == successor.pk:
+        raise ValidationError({"successor": _("Choose someone other than the person leaving.")})
+    if not may_hold(successor.pk, country.pk, Influencer):
+        raise ValidationError({"successor": _("Choose an active member of this country's team who may edit.")})
+    government = access.can(Perm.GOVERNMENT_EDIT, country.pk)
+    records = leaver_records(country, leaver, government=government)
+    if records["commitments"].exists() and not may_hold(successor.pk, country.pk, GovernmentCommitment):
+        raise ValidationError(
+            {"successor": _("The leaver has open government commitments: choose a government-relations colleague.")}
+        )
+    moved = Reassigned()
+    # One save per record (locked first): each gets a history row naming the door and the lead.
+    for influencer in records["influencers"].select_for_update().order_by("pk"):
+        influencer.relationship_owner = successor
+        influencer.save(update_fields=["relationship_owner", "updated_at"])
+        moved.influencers += 1
+    for entry in records["follow_ups"].select_for_update().order_by("pk"):
+        entry.owner = successor
+        entry.save(update_fields=["owner", "updated_at"])
+        moved.follow_ups += 1
+    for task in records["tasks"].select_for_update().order_by("pk"):
+        task.assignee = successor
+        task.save(update_fields=["assignee", "updated_at"])
+        moved.tasks += 1
+    for commitment in records["commitments"].select_for_update().order_by("pk"):
+        commitment.owner = successor
+        commitment.save(update_fields=["owner", "updated_at"])
+        moved.commitments += 1
+    record_batch(
+        "handover_reassign",
+        get_user_model(),
+        summary=_("%(leaver)s's work handed to %(successor)s: %(n)d records")
+        % {"leaver": l10n.person(leaver), "successor": l10n.person(successor), "n": moved.total},
+        country=country.pk,
+        object_id=leaver.pk,
+        details={**asdict(moved), "leaver": leaver.username, "successor": successor.username},
+    )
+    return moved
