@@ -10,7 +10,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # sync at 20 users (53.5 vs 22.5) and 44 vs 17 at 50, same 0 errors; a request waiting on
 # PostgreSQL no longer holds a whole process (docs/reliability.md). GUNICORN_WORKER_CLASS=sync
 # goes back.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# opsportal.gunicorn_worker is gthread whose stop resets no connection waiting in the listen
+# queue (stock gthread reset 8-24 on TERM, measured by scripts/deploy_check.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "opsportal.gunicorn_worker.DrainingThreadWorker")
 threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "sync" else "4"))
 
 # A request that takes longer than this is stuck (the slowest page, an import check, is ~5 s):
@@ -44,3 +46,15 @@ def post_fork(server, worker):
         from django.db import connections
 
         connections.close_all()
+
+
+def when_ready(server):
+    # Import every migration module once in the master (no database access): /readyz's first
+    # migration check in each forked worker then reads no file, which was most of the stall a
+    # HUP or a recycled worker showed on /readyz (docs/reliability.md, deploys).
+    from django.conf import settings
+
+    if settings.configured:
+        from django.db.migrations.loader import MigrationLoader
+
+        MigrationLoader(None, ignore_no_migrations=True)
