@@ -25,7 +25,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 from tests.reliability.stack import PYTHON, OwnPostgres, OwnRedis, Processes, free_port, wait_until
 from tests.reliability.test_faults import Http, _login
 
@@ -164,8 +163,13 @@ def main() -> int:
                 assert status in (200, 201), (name, status)
             web = (tree_cpu(master.pid) - web0) / n * 1000
             db = (tree_cpu(postmaster) - db0) / n * 1000
-            rows[name] = {"n": n, "web_cpu_ms": round(web, 1), "db_cpu_ms": round(db, 1),
-                          "p50_ms": round(statistics.median(walls), 1), "p99_ms": round(percentile(walls, 0.99), 1)}  # fmt: skip
+            rows[name] = {
+                "n": n,
+                "web_cpu_ms": round(web, 1),
+                "db_cpu_ms": round(db, 1),
+                "p50_ms": round(statistics.median(walls), 1),
+                "p99_ms": round(percentile(walls, 0.99), 1),
+            }
         weighted = sum(rows[k]["web_cpu_ms"] * w for k, w in mix.items())
         readyz = []
         for _ in range(500):
@@ -176,7 +180,8 @@ def main() -> int:
         print(f"\nload average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} cores")
         print(f"{'request':28} {'n':>5} {'web CPU ms':>11} {'PG CPU ms':>10} {'p50 ms':>8} {'p99 ms':>8}")
         for name, row in rows.items():
-            print(f"{name:28} {row['n']:5} {row['web_cpu_ms']:11} {row['db_cpu_ms']:10} {row['p50_ms']:8} {row['p99_ms']:8}")  # fmt: skip
+            cpu = f"{row['web_cpu_ms']:11} {row['db_cpu_ms']:10}"
+            print(f"{name:28} {row['n']:5} {cpu} {row['p50_ms']:8} {row['p99_ms']:8}")
         print(f"{'the mix (weighted)':28} {'':5} {weighted:11.1f}")
         r = {q: round(percentile(readyz, v), 1) for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))}
         print(f"/readyz (500): p50 {r['p50']} ms, p95 {r['p95']} ms, p99 {r['p99']} ms")
