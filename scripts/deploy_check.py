@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -97,6 +98,7 @@ def main(worker_class: str = "draining", preload: str = "preload") -> dict:
         hup_at = time.monotonic()
         master.send_signal(signal.SIGHUP)
         time.sleep(10)
+        more_at = time.monotonic()
         more = [threading.Thread(target=client, daemon=True) for _ in range(TERM_CONCURRENCY - CONCURRENCY)]
         for t in more:
             t.start()
@@ -109,12 +111,14 @@ def main(worker_class: str = "draining", preload: str = "preload") -> dict:
         stop.set()
         for t in threads:
             t.join(timeout=40)
-        around = [r for r in results if hup_at - 1 <= r[0] < term_at - 2]
+        around = [r for r in results if hup_at - 1 <= r[0] and r[0] + r[1] < more_at]
         calm = sorted(d for s_, d, _o in results if s_ < hup_at - 0.5)
         hup = {
             "p99_before_s": round(calm[int(len(calm) * 0.99)], 2) if calm else None,
             "requests": len(around),
             "stall_s": round(max((d for _s, d, _o in around), default=0), 2),
+            # when the slowest request started, from the HUP (negative: before it)
+            "stall_started_s": round(max(around, key=lambda r: r[1])[0] - hup_at, 2) if around else None,
             "errors": sum(1 for *_x, o in around if o != "ok"),
         }
         after = [r for r in results if r[0] >= term_at - 2]
@@ -132,6 +136,9 @@ def main(worker_class: str = "draining", preload: str = "preload") -> dict:
         stop.set()
         if master.poll() is None:
             master.kill()
+            master.wait(timeout=10)
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
     report = {"worker_class": worker_class, "preload": preload, "hup": hup, "term": term}
     print(report)
     return report
