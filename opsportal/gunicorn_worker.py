@@ -5,9 +5,9 @@ each stops accepting, finishes what it holds and closes its copy. The last close
 socket, and the kernel resets every connection still waiting in its listen queue: clients whose
 request was already sent (measured: 8 resets under 8 clients, 24 under 32).
 
-This worker closes the door before it empties the room. When the master no longer holds the
-listener (a stop, not a HUP reload or a recycled worker, where the master and the new workers keep
-the socket and nothing is reset), it:
+This worker closes the door before it empties the room. When no process but the workers holds the
+listener any more (a stop; not a HUP reload, a recycled worker or a USR2 upgrade, where the master
+or a new master keeps the socket and nothing is reset), it:
 
 1. optionally keeps serving for ``GUNICORN_DRAIN_SECONDS`` while ``/readyz`` answers 503
    ``draining``, so a load balancer that polls it stops sending (default 0: the balancer is taken
@@ -28,6 +28,7 @@ import os
 import socket
 import threading
 import time
+from pathlib import Path
 
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -62,22 +63,33 @@ def refuse_new_connections(listener: socket.socket) -> bool:
     return True
 
 
-def master_holds(listener: socket.socket) -> bool:
-    """Whether the master process still has this listening socket open (a reload, not a stop).
-
-    gunicorn's master closes its listeners before it sends TERM for a stop; on a HUP reload or when
-    a worker recycles itself it keeps them. Unknown (no /proc) counts as holding: the stock path.
+def others_hold(listener: socket.socket) -> bool:
+    """Whether a process other than this worker and its fellow workers has this listening socket
+    open: the master on a HUP reload or when a worker recycles itself, a new master after a USR2
+    binary upgrade. gunicorn's master closes its listeners before it sends TERM for a stop, so
+    False means the socket dies with the workers. Unknown (no /proc) counts as held: the stock path.
     """
-    inode = os.fstat(listener.fileno()).st_ino
-    fd_dir = f"/proc/{os.getppid()}/fd"
+    target = f"socket:[{os.fstat(listener.fileno()).st_ino}]"
+    me, master = os.getpid(), os.getppid()
     try:
-        names = os.listdir(fd_dir)
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
         return True
-    for name in names:
-        with contextlib.suppress(OSError):
-            if os.readlink(f"{fd_dir}/{name}") == f"socket:[{inode}]":
-                return True
+    for pid in pids:
+        if pid == me:
+            continue
+        try:
+            if pid != master:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[1]) == master:
+                    continue  # a fellow worker: it stops too
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except (OSError, ValueError, IndexError):
+            continue  # gone, or another user's process (which cannot hold our socket)
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    return True
     return False
 
 
@@ -87,7 +99,7 @@ class DrainingThreadWorker(ThreadWorker):
     def handle_exit(self, sig, frame):
         if not self.alive or _draining.is_set():
             return
-        stopping = bool(self.sockets) and not any(master_holds(s) for s in self.sockets)
+        stopping = bool(self.sockets) and not any(others_hold(s) for s in self.sockets)
         if not stopping or self.drain_seconds <= 0:
             self._stopping = stopping
             super().handle_exit(sig, frame)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from opsportal.gunicorn_worker import master_holds, refuse_new_connections
+from opsportal.gunicorn_worker import others_hold, refuse_new_connections
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_ATTACH_FILTER is Linux's")
 
@@ -41,9 +41,26 @@ def test_a_filtered_listener_keeps_its_queue_and_admits_no_new_connection():
             listener.accept()
 
 
-def test_a_listener_only_this_process_holds_is_not_the_masters():
-    # The test process's parent (the shell or pytest-xdist's controller) does not hold it.
+def test_a_listener_only_this_process_holds_is_held_by_no_other():
+    # Neither the test process's parent (the shell or pytest-xdist's controller) nor any other
+    # process holds it: a stopping worker in this position attaches the filter.
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        assert master_holds(listener) is False
+        assert others_hold(listener) is False
+
+
+def test_a_listener_a_child_process_also_holds_is_held_by_another():
+    import subprocess
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        child = subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
+        )
+        try:
+            assert others_hold(listener) is True
+        finally:
+            child.stdin.close()
+            child.wait(timeout=10)
