@@ -19,7 +19,15 @@ import urllib.request
 
 import pytest
 
-from tests.reliability.stack import PYTHON, OwnPostgres, OwnRedis, Processes, free_port, wait_until
+from tests.reliability.stack import (
+    PYTHON,
+    OwnPostgres,
+    OwnRedis,
+    Processes,
+    free_port,
+    term_stops_cleanly,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.faults]
 
@@ -71,6 +79,11 @@ def smtp():
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, smtp):
+    with term_stops_cleanly():
+        yield from _stack(tmp_path_factory, smtp)
+
+
+def _stack(tmp_path_factory, smtp):
     workdir = tmp_path_factory.mktemp("stack")
     postgres = OwnPostgres(workdir)
     redis = OwnRedis(workdir)
