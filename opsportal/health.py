@@ -10,6 +10,7 @@ call it, so the reasons (host names, ports, migration names) go to the log, not 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 from django.conf import settings
@@ -119,6 +120,12 @@ def readyz(request):
         checks["migrations"] = "unknown"
     for role, url in _redis_urls().items():
         record(f"redis_{role}", _check_redis(url))
+    # A web worker that is stopping (opsportal.gunicorn_worker, GUNICORN_DRAIN_SECONDS) is taken
+    # out of the balancer before it closes its listener.
+    worker = sys.modules.get("opsportal.gunicorn_worker")
+    if worker is not None and worker.draining():
+        checks["web"] = "draining"
+        failing.append("web")
 
     body = {
         "status": "ok" if not failing else "unavailable",

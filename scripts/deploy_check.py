@@ -1,18 +1,22 @@
 """Measure what a deploy does to requests in flight: gunicorn HUP (reload) and TERM (stop).
 
 Starts gunicorn (gunicorn.conf.py, 2 workers) on a free loopback port over a throw-away SQLite
-database, keeps CONCURRENCY clients requesting /readyz back to back, and reports:
+database, keeps 8 clients requesting /readyz back to back, and reports:
 - HUP: the longest time any request took around the reload (the "stall"), and errors;
-- TERM: requests that were reset or cut (accepted, then no answer) versus refused after the
-  listener closed (a load balancer retries those; docs/operations.md, rolling restarts).
+- TERM, sent with 32 clients (4x the 8 threads: most requests sit in the listen queue): every
+  request sent before TERM (in flight or queued) must get an answer ("before_term"); after it,
+  requests are answered, reset or cut (accepted, then no answer: the failure), or refused (the
+  listener closed: nothing was sent, a load balancer retries those; docs/operations.md).
 Bounded: a few seconds of loopback traffic per run. Usage:
-    .venv/bin/python scripts/deploy_check.py [sync|gthread] [preload|nopreload]
+    .venv/bin/python scripts/deploy_check.py [draining|gthread|sync] [preload|nopreload]
+("draining" is the production default, opsportal.gunicorn_worker.DrainingThreadWorker.)
 """
 
 from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 8
+TERM_CONCURRENCY = 32
+WORKERS = {"draining": "opsportal.gunicorn_worker.DrainingThreadWorker"}
 
 
 def free_port() -> int:
@@ -32,7 +38,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def main(worker_class: str = "sync", preload: str = "preload") -> dict:
+def main(worker_class: str = "draining", preload: str = "preload") -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="opsportal-deploy-"))
     env = {
         **os.environ,
@@ -42,7 +48,7 @@ def main(worker_class: str = "sync", preload: str = "preload") -> dict:
         "DJANGO_SECRET_KEY": "deploy-check-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "GUNICORN_WORKER_CLASS": worker_class,
+        "GUNICORN_WORKER_CLASS": WORKERS.get(worker_class, worker_class),
         "GUNICORN_PRELOAD": "1" if preload == "preload" else "0",
         "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
@@ -92,6 +98,12 @@ def main(worker_class: str = "sync", preload: str = "preload") -> dict:
         hup_at = time.monotonic()
         master.send_signal(signal.SIGHUP)
         time.sleep(10)
+        more_at = time.monotonic()
+        more = [threading.Thread(target=client, daemon=True) for _ in range(TERM_CONCURRENCY - CONCURRENCY)]
+        for t in more:
+            t.start()
+        threads += more
+        time.sleep(3)
         term_at = time.monotonic()
         master.send_signal(signal.SIGTERM)
         master.wait(timeout=60)
@@ -99,14 +111,22 @@ def main(worker_class: str = "sync", preload: str = "preload") -> dict:
         stop.set()
         for t in threads:
             t.join(timeout=40)
-        around = [r for r in results if hup_at - 1 <= r[0] < term_at - 2]
+        around = [r for r in results if hup_at - 1 <= r[0] and r[0] + r[1] < more_at]
+        calm = sorted(d for s_, d, _o in results if s_ < hup_at - 0.5)
         hup = {
+            "p99_before_s": round(calm[int(len(calm) * 0.99)], 2) if calm else None,
             "requests": len(around),
             "stall_s": round(max((d for _s, d, _o in around), default=0), 2),
+            # when the slowest request started, from the HUP (negative: before it)
+            "stall_started_s": round(max(around, key=lambda r: r[1])[0] - hup_at, 2) if around else None,
             "errors": sum(1 for *_x, o in around if o != "ok"),
         }
         after = [r for r in results if r[0] >= term_at - 2]
+        # Sent before TERM and finished after it: in flight or queued when TERM arrived.
+        before = [r for r in results if r[0] < term_at <= r[0] + r[1]]
         term = {
+            "before_term": len(before),
+            "before_term_answered": sum(1 for *_x, o in before if o == "ok"),
             "ok": sum(1 for *_x, o in after if o == "ok"),
             "reset": sum(1 for *_x, o in after if o == "reset" or o.startswith("error")),
             "refused_after_close": sum(1 for *_x, o in after if o == "refused"),
@@ -116,6 +136,9 @@ def main(worker_class: str = "sync", preload: str = "preload") -> dict:
         stop.set()
         if master.poll() is None:
             master.kill()
+            master.wait(timeout=10)
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
     report = {"worker_class": worker_class, "preload": preload, "hup": hup, "term": term}
     print(report)
     return report

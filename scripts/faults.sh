@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fault, load and backup/restore tests (docs/reliability.md), one command:
-#   bash scripts/faults.sh                 # all of them, about 10 minutes
+#   bash scripts/faults.sh                 # all of them, about 12 minutes
 #   bash scripts/faults.sh -k redis        # one of them (pytest -k)
 # Each test starts its own PostgreSQL cluster (initdb, as the postgres user), its own Redis, gunicorn
 # and Celery on free loopback ports, and stops only those: the machine's shared services are not
@@ -17,4 +17,4 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 [ -x .venv/bin/pytest ] || bash scripts/setup.sh
 # -s: each test prints its measured figures (the lines docs/reliability.md quotes).
-exec .venv/bin/pytest -m faults --timeout 900 tests/reliability/test_faults.py -s -o log_cli=false "$@"
+exec .venv/bin/pytest -m faults --timeout 900 tests/reliability/test_faults.py tests/reliability/test_deploy.py -s -o log_cli=false "$@"

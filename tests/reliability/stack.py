@@ -170,3 +170,19 @@ class Processes:
                 self.kill(name, signal.SIGTERM)
             if process.poll() is None:
                 self.kill(name)
+
+
+@contextlib.contextmanager
+def term_stops_cleanly():
+    """While a stack runs, TERM (CI's `timeout` on a hung step) unwinds like Ctrl-C, so that the
+    fixtures' ``finally`` blocks stop the PostgreSQL, Redis, gunicorn and Celery they started
+    instead of leaving them running."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -26,7 +26,7 @@ def test_readyz_is_ok_with_every_part_up_and_shows_the_heartbeats(client):
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["migrations"] == "ok"
-    assert body["heartbeats"]["scheduler"]["age_seconds"] <= 1
+    assert body["heartbeats"]["scheduler"]["age_seconds"] <= 30  # seconds, however loaded the machine
 
 
 @pytest.mark.django_db
@@ -94,3 +94,20 @@ def test_production_settings_exempt_the_probes_from_the_redirect():
         [sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True
     )
     assert "healthz" in out.stdout and "readyz" in out.stdout, out.stderr
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_draining_while_the_web_worker_stops():
+    from django.test import Client
+
+    from opsportal import gunicorn_worker
+
+    gunicorn_worker._draining.set()
+    try:
+        response = Client().get("/readyz")
+    finally:
+        gunicorn_worker._draining.clear()
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert body["failing"] == ["web"]
+    assert body["checks"]["web"] == "draining"
