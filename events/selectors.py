@@ -72,8 +72,7 @@ def cold_partners(country, *, now: dt.datetime, queryset: QuerySet | None = None
         .values("m")[:1]
     )
     return (
-        (Partner.objects.all() if queryset is None else queryset)
-        .filter(country=country)
+        in_country(Partner.objects.all() if queryset is None else queryset, country)
         .annotate(last_touch=Coalesce(Subquery(begun), "created_at"))
         .filter(last_touch__lt=cutoff)
         .order_by("last_touch", "pk")

@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 
+from opsportal.access import in_country
+
 from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, Stage
 
 BOARD_CARDS_PER_STAGE = 30
@@ -114,8 +116,8 @@ def cold_influencers(country, *, now: dt.datetime, queryset: QuerySet | None = N
     list) is older than the country's cold threshold; the coldest first. ``last_touch`` is set."""
     cutoff = now - dt.timedelta(days=country.cold_after_days)
     return (
-        (Influencer.objects.all() if queryset is None else queryset)
-        .filter(country=country, stage__in=WORKED_STAGES, erased_at__isnull=True)
+        in_country(Influencer.objects.all() if queryset is None else queryset, country)
+        .filter(stage__in=WORKED_STAGES, erased_at__isnull=True)
         .annotate(last_touch=Coalesce("last_contacted_at", "created_at"))
         .filter(last_touch__lt=cutoff)
         .order_by("last_touch", "pk")

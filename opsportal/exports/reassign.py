@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from events.models import EventTask
 from influencers.models import Influencer, InfluencerInteraction
-from locales.models import GovernmentCommitment
+from locales.models import GovernmentCommitment, TeamMembership
 from locales.models.government import CommitmentStatus
 from opsportal import l10n
-from opsportal.access import Access, Perm, may_hold
+from opsportal.access import Access, Perm, in_country, may_hold
 from opsportal.audit import record_batch
 
 
@@ -45,16 +45,18 @@ def leaver_records(country, leaver, *, government: bool, everyone: bool = False)
         return {} if everyone else {field: leaver}
 
     records = {
-        "influencers": Influencer.objects.filter(country=country, erased_at__isnull=True, **mine("relationship_owner")),
-        "follow_ups": InfluencerInteraction.objects.filter(
-            influencer__country=country, follow_up_done=False, next_follow_up_on__isnull=False, **mine("owner")
+        "influencers": in_country(Influencer.objects.all(), country).filter(
+            erased_at__isnull=True, **mine("relationship_owner")
         ),
-        "tasks": EventTask.objects.filter(event__country=country, done_at__isnull=True, **mine("assignee")),
+        "follow_ups": in_country(InfluencerInteraction.objects.all(), country).filter(
+            follow_up_done=False, next_follow_up_on__isnull=False, **mine("owner")
+        ),
+        "tasks": in_country(EventTask.objects.all(), country).filter(done_at__isnull=True, **mine("assignee")),
         "commitments": GovernmentCommitment.objects.none(),
     }
     if government:
-        records["commitments"] = GovernmentCommitment.objects.filter(
-            country=country, status=CommitmentStatus.OPEN, **mine("owner")
+        records["commitments"] = in_country(GovernmentCommitment.objects.all(), country).filter(
+            status=CommitmentStatus.OPEN, **mine("owner")
         )
     return records
 
@@ -82,17 +84,13 @@ def holdings(country, *, government: bool) -> list[tuple]:
 
 def possible_leavers(country) -> QuerySet:
     """People who hold something in the country, whether or not they are still on its team."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(memberships__country=country)
-            | Q(influencers__country=country)
-            | Q(event_tasks__event__country=country)
-            | Q(government_commitments__country=country)
-        )
-        .distinct()
-        .order_by("first_name", "username")
+    holders = (
+        Q(pk__in=in_country(TeamMembership.objects.all(), country).values("user"))
+        | Q(pk__in=in_country(Influencer.objects.all(), country).values("relationship_owner"))
+        | Q(pk__in=in_country(EventTask.objects.all(), country).values("assignee"))
+        | Q(pk__in=in_country(GovernmentCommitment.objects.all(), country).values("owner"))
     )
+    return get_user_model().objects.filter(holders).order_by("first_name", "username")
 
 
 @transaction.atomic

@@ -378,8 +378,8 @@ def commitment_due(ctx: RuleContext) -> Iterable[Occasion]:
     Two occasions per due date ("ahead" and "today"): a day missed while the system was down
     still reminds once, and moving the due date reminds again."""
     rows = (
-        GovernmentCommitment.objects.filter(
-            country=ctx.country,
+        in_country(GovernmentCommitment.objects.all(), ctx.country)
+        .filter(
             status=CommitmentStatus.OPEN,
             owner__is_active=True,
             due_on__gte=ctx.today,
@@ -407,8 +407,8 @@ def government_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
     whoever logged it) — unless the contact has been met again since."""
     later = GovernmentInteraction.objects.filter(contact=OuterRef("contact"), occurred_at__gt=OuterRef("occurred_at"))
     rows = (
-        GovernmentInteraction.objects.filter(
-            country=ctx.country,
+        in_country(GovernmentInteraction.objects.all(), ctx.country)
+        .filter(
             follow_up_on__gte=ctx.day(-FOLLOW_UP_CATCHUP_DAYS),
             follow_up_on__lte=ctx.today,
         )

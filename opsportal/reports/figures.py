@@ -391,7 +391,7 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
     # before the report's week ended.
     commitments = list(
         _with_total(
-            GovernmentCommitment.objects.filter(country=country, status=CommitmentStatus.OPEN),
+            in_country(GovernmentCommitment.objects.all(), country).filter(status=CommitmentStatus.OPEN),
             overdue_rows=Count("pk", filter=Q(due_on__lt=b.end_date)),
         )
         .order_by(F("due_on").asc(nulls_last=True), "pk")
