@@ -108,7 +108,7 @@ def main() -> int:
         wait_until(lambda: http.get("/healthz")[0] == 200, 30, "gunicorn")
         time.sleep(1)  # both workers booted
         postmaster = int((postgres.dir / "data" / "postmaster.pid").read_text().split()[0])
-        cookie = _login(http, "id-operator", "opsportal-demo")  # opsportal.demo.DEFAULT_PASSWORD
+        cookie = _login(http, "id-operator", "opsportal-demo")  # demo.DEFAULT_PASSWORD
         challenges = json.loads(http.get("/api/v1/challenges/?country=ID", token=True)[2])["results"]
         moments = iter(range(10**9))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from locales.filtersets import (
+from opsportal.filtersets import (
     ChoicesFilter,
     MarkedKeyFilter,
     OpsFilterSet,

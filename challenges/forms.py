@@ -9,21 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from locales.models import CulturalMoment
 from opsportal import l10n
 from opsportal.access import in_country
+from opsportal.portal.filters import DateTimeInput
 
 from .filtersets import ChallengeFilterSet
 from .models import Challenge, Status
 from .selectors import country_people
 
 FILTER_FIELDS = ["q", "status", "format", "start_after", "start_before", "owner", "ordering"]
-
-
-class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker; the value is local time in the country's timezone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ChallengeForm(forms.ModelForm):

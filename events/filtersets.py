@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from locales.filtersets import (
+from opsportal.filtersets import (
     ChoicesFilter,
     OpsFilterSet,
     OwnerFilter,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from challenges.forms import DateTimeInput
 from challenges.models import Challenge
 from challenges.selectors import country_people
 from influencers.models import Influencer
 from locales.models import CulturalMoment
 from opsportal import l10n
 from opsportal.access import in_country
-from opsportal.portal.filters import DateInput, portal_filterset
+from opsportal.portal.filters import DateInput, DateTimeInput, portal_filterset
 
 from .filtersets import EventFilterSet
 from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus, Partner, PartnerKind

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from locales.filtersets import (
+from opsportal.filtersets import (
     ChoicesFilter,
     MarkedKeyFilter,
     OpsFilterSet,

@@ -7,10 +7,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from challenges.forms import DateTimeInput
 from challenges.selectors import country_people
 from opsportal import l10n
-from opsportal.portal.filters import DateInput, portal_filterset
+from opsportal.portal.filters import DateInput, DateTimeInput, portal_filterset
 
 from .filtersets import InfluencerFilterSet
 from .models import Influencer, InfluencerInteraction, PlatformAccount, Stage

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from challenges.forms import DateTimeInput
 from challenges.selectors import country_people
 from opsportal import l10n
 from opsportal.access import in_country
-from opsportal.portal.filters import DateInput
+from opsportal.portal.filters import DateInput, DateTimeInput
 
 from .models import (
     CulturalMoment,

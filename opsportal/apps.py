@@ -7,6 +7,10 @@ class OpsPortalConfig(AppConfig):
     verbose_name = _("OpsPortal")
 
     def ready(self):
-        from . import milestones, signals, signin  # noqa: F401  (signin counts failed sign-ins per username)
+        from django.db.backends.signals import connection_created
 
-        milestones.connect()
+        from . import search, signals, signin  # noqa: F401  (signin counts failed sign-ins per username)
+
+        # Every text filter matches through opsportal.search: each session gets its thresholds
+        # (PostgreSQL) or its functions (SQLite).
+        connection_created.connect(search.configure_connection, dispatch_uid="opsportal_search_threshold")

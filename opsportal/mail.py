@@ -27,7 +27,7 @@ import hashlib
 import logging
 import smtplib
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.mime.image import MIMEImage
 
@@ -41,8 +41,6 @@ from opsportal.models import ReminderDelivery
 from opsportal.models.notifications import DeliveryStatus
 
 log = logging.getLogger(__name__)
-
-REPORT_KINDS = frozenset({"weekly_report", "hq_report"})
 
 
 def _setting(name: str, default):
@@ -113,44 +111,35 @@ def build_message(rendered: Rendered, to: str, key: str, language: str) -> Email
     return message
 
 
-def _renderer(kind: str):
-    if kind in REPORT_KINDS:
-        from opsportal.reports import render
+@dataclass(frozen=True)
+class MessageKind:
+    """How the feature that queues a kind of message renders it and re-checks its recipient.
 
-        return render.delivery_email
-    from opsportal.reminders import emails
+    ``render(row) -> (Rendered, language)``; ``may_still_receive(row) -> bool`` is asked at
+    sending time (the recipient's team may have changed since the row was queued); ``notify(row)``
+    (optional) puts the same message in the portal's inbox once it is sent.
+    """
 
-    return emails.delivery_email
-
-
-def _notifier(kind: str):
-    if kind in REPORT_KINDS:
-        return None
-    from opsportal.reminders import emails
-
-    return emails.delivery_notification
+    render: Callable
+    may_still_receive: Callable
+    notify: Callable | None = None
 
 
-def _may_still_receive(row: ReminderDelivery) -> bool:
-    """Is the recipient still allowed what the message shows (their team may have changed since
-    it was queued)? Reminders need the record's country; a country report its country, the HQ
-    report every country."""
-    if row.kind not in REPORT_KINDS:
-        from opsportal.reminders import emails
+# Filled by the feature apps' ``AppConfig.ready()`` (reminders, reports): the outbox is the floor
+# and never imports the features that use it.
+KINDS: dict[str, MessageKind] = {}
 
-        return emails.may_still_receive(row)
-    if not row.recipient_id:
-        return True  # an extra address configured for the country, not a person's access
-    from opsportal.access import Perm, access_for_user
-    from opsportal.models import WeeklyReport
 
-    access = access_for_user(row.recipient)
-    country_id = (
-        WeeklyReport.objects.filter(pk=row.payload.get("report_id")).values_list("country_id", flat=True).first()
-    )
-    if country_id is None:
-        return access.country_ids(Perm.VIEW) is None
-    return access.can(Perm.VIEW, country_id)
+def register(kinds: Iterable[str], message_kind: MessageKind) -> None:
+    for kind in kinds:
+        KINDS[kind] = message_kind
+
+
+def _kind(kind: str) -> MessageKind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise LookupError(f"no feature registered outbox messages of kind {kind!r}") from None
 
 
 # --- Queueing ------------------------------------------------------------------------
@@ -238,7 +227,7 @@ def _claim(delivery_id: int, now: dt.datetime) -> ReminderDelivery | None:
         row.status = DeliveryStatus.SENDING
         row.attempts += 1
         row.next_attempt_at = now + stuck_after()
-        notify = _notifier(row.kind)
+        notify = _kind(row.kind).notify
         if notify and row.recipient_id and not row.payload.get("notified"):
             # The inbox entry is written in the claim's transaction: once, whatever the email does.
             notify(row)
@@ -275,7 +264,7 @@ def deliver(delivery_id: int, connection=None) -> Outcome:
     row = _claim(delivery_id, now)
     if row is None:
         return Outcome("not-queued")
-    if not _may_still_receive(row):
+    if not _kind(row.kind).may_still_receive(row):
         _finish(row, DeliveryStatus.SKIPPED, last_error="recipient may no longer see this", next_attempt_at=None)
         return Outcome(DeliveryStatus.SKIPPED)
     to = recipient_address(row)
@@ -283,7 +272,7 @@ def deliver(delivery_id: int, connection=None) -> Outcome:
         _finish(row, DeliveryStatus.SKIPPED, last_error="no email address", next_attempt_at=None)
         return Outcome(DeliveryStatus.SKIPPED)
     try:
-        rendered, language = _renderer(row.kind)(row)
+        rendered, language = _kind(row.kind).render(row)
         message = build_message(rendered, to, row.key, language)
         _renew_lease(row)
         message.connection = connection or get_connection(fail_silently=False)

@@ -5,7 +5,7 @@ On PostgreSQL a record matches when, ignoring case and accents:
   Japanese name without spaces, a handle all work), or
 - the whole query is close to a field by trigram similarity (a hashtag with a typo), or
 - its full-text document matches every word as a prefix.
-Each condition is served by a GIN index made in ``opsportal/feeds/migrations/0002_search.py``
+Each condition is served by a GIN index made in ``feeds/migrations/0002_search.py``
 (expressions here must stay identical to the ones indexed there).
 On SQLite (the embedded default) the first two hold too, through SQL functions registered on each
 connection (``opsportal/search_sqlite.py``); word prefixes are already substrings there.
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 from urllib.parse import urlsplit
@@ -23,14 +22,11 @@ from urllib.parse import urlsplit
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField, TrigramWordSimilarity
 from django.db import connections
-from django.db.models import BooleanField, F, FloatField, Func, Model, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, FloatField, Func, Model, Q, QuerySet, TextField, Value
 from django.db.models.functions import Greatest, Lower
 from django.db.models.lookups import Contains, GreaterThanOrEqual
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from opsportal import search_sqlite
-from opsportal.access import in_country
 
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "influencers.influencer": ("name", "local_name", "accounts__handle"),
@@ -227,121 +223,3 @@ def rank_text(queryset: QuerySet, q: str, *, name: str = "search_rank") -> Query
 
 
 # --- one search across the records ----------------------------------------------------------
-@dataclass
-class SearchHit:
-    kind: str
-    obj: Model
-    title: str
-    subtitle: str
-    url: str  # the record's portal path
-    country: Model
-
-
-@dataclass
-class SearchGroup:
-    kind: str
-    label: str
-    hits: list[SearchHit] = field(default_factory=list)
-    has_more: bool = False
-
-
-def _ranked(access, queryset: QuerySet, q: str, country_id: int | None, limit: int, order: str) -> list:
-    queryset = access.scope(queryset)
-    if country_id is not None:
-        queryset = in_country(queryset, country_id)
-    queryset = rank_text(filter_text(queryset, q), q)
-    return list(queryset.order_by("-search_rank", order, "pk")[: limit + 1])
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
-
-
-def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None) -> list[SearchGroup]:
-    """Search influencers, challenges, events, partners and (with the government permission in
-    that country) government contacts, within what ``access`` may read.
-
-    Returns the non-empty groups in that order, each with at most ``limit`` hits, best first,
-    and ``has_more`` when more matched. One query per group (two for influencers).
-    """
-    from challenges.models import Challenge
-    from events.models import Event, Partner
-    from influencers.models import Influencer, PlatformAccount
-    from locales.models import GovernmentContact
-    from opsportal.access import Perm
-    from opsportal.feeds.links import portal_path
-
-    q = q.replace("\x00", " ")  # PostgreSQL text cannot hold NUL; a pasted one is only noise
-    if not query_words(q):
-        return []
-    groups: list[SearchGroup] = []
-
-    def add(kind, label, rows, make):
-        if rows:
-            hits = [make(obj) for obj in rows[:limit]]
-            groups.append(SearchGroup(kind, str(label), hits, has_more=len(rows) > limit))
-
-    accounts = Prefetch("accounts", queryset=PlatformAccount.objects.only("id", "influencer_id", "platform", "handle"))
-    influencers = Influencer.objects.select_related("country").prefetch_related(accounts)
-    add(
-        "influencer",
-        _("Influencers"),
-        _ranked(access, influencers, q, country_id, limit, "name"),
-        lambda i: SearchHit(
-            "influencer",
-            i,
-            str(i),
-            " · ".join([i.country.name] + [f"@{a.handle}" for a in i.accounts.all()]),
-            portal_path("influencer", i.pk),
-            i.country,
-        ),
-    )
-    add(
-        "challenge",
-        _("Challenges"),
-        _ranked(access, Challenge.objects.select_related("country"), q, country_id, limit, "hashtag"),
-        lambda c: SearchHit(
-            "challenge",
-            c,
-            f"#{c.hashtag}",
-            " · ".join(p for p in (c.title, c.get_status_display(), c.country.name) if p),
-            portal_path("challenge", c.pk),
-            c.country,
-        ),
-    )
-    add(
-        "event",
-        _("Events"),
-        _ranked(access, Event.objects.select_related("country"), q, country_id, limit, "-starts_at"),
-        lambda e: SearchHit(
-            "event",
-            e,
-            e.name,
-            " · ".join(p for p in (_local(e.starts_at), e.city, e.country.name) if p),
-            portal_path("event", e.pk),
-            e.country,
-        ),
-    )
-    add(
-        "partner",
-        _("Partners"),
-        _ranked(access, Partner.objects.select_related("country"), q, country_id, limit, "name"),
-        lambda p: SearchHit("partner", p, p.name, f"{p.get_kind_display()} · {p.country.name}", "", p.country),
-    )
-    # Government contacts: access.scope() keeps only countries where GOVERNMENT_VIEW holds;
-    # without it anywhere the query is not even run.
-    if access.can(Perm.GOVERNMENT_VIEW):
-        add(
-            "government_contact",
-            _("Government contacts"),
-            _ranked(access, GovernmentContact.objects.select_related("country"), q, country_id, limit, "person_name"),
-            lambda g: SearchHit(
-                "government_contact",
-                g,
-                f"{g.person_name} ({g.local_name})" if g.local_name else g.person_name,
-                " · ".join(p for p in (g.title, g.organization, g.country.name) if p),
-                portal_path("government_contact", g.pk),
-                g.country,
-            ),
-        )
-    return groups

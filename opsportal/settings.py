@@ -68,15 +68,29 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    # The floor: database helpers, access and scope, audit, the outbox, API and admin plumbing,
+    # and the portal shell (docs/architecture.md).
     "opsportal",
-    "opsportal.imports",
-    "opsportal.exports",
-    "opsportal.feeds",
-    "opsportal.webhooks",
+    # The domain apps.
     "locales",
     "influencers",
     "challenges",
     "events",
+    # Feature apps above them: each reads and writes through the domain's selectors and services.
+    "imports",
+    "exports",
+    "feeds",
+    "webhooks",
+    "reports",
+    "reminders",
+    "notifications",
+    "milestones",
+    "dashboard",
+    "search",
+    "privacy",
+    "demo",
+    # `manage.py bench_*` (docs/performance.md).
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -337,7 +351,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set used by several fields (the API helper's schema needs it).
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.Platform",
-        "WebhookEventTypeEnum": "opsportal.webhooks.models.EventType",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
     },
 }
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from opsportal.demo import seed
-from opsportal.demo.reset import wipe_database
+from demo.reset import wipe_database
+from demo.story import seed
 
 DEMO_PASSWORD = "demo-password-for-tests"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

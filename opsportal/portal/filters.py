@@ -1,4 +1,5 @@
-"""List filters for portal pages, built on the apps' FilterSets (the API uses the same ones).
+"""List filters for portal pages, built on the apps' FilterSets (the API uses the same ones), and
+the date widgets every app's forms share.
 
 The portal shows a handful of each FilterSet's filters with friendlier widgets: single
 selects with "any", date pickers that mean whole local days.
@@ -10,7 +11,7 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from locales.filtersets import ChoicesFilter
+from opsportal.filtersets import ChoicesFilter
 
 
 class DateInput(forms.DateInput):
@@ -18,6 +19,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker; the value is local time in the country's timezone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def portal_filterset(filterset_class, data, queryset, request, fields: list[str]):

@@ -19,29 +19,29 @@ COUNTRY_LOOKUP = re.compile(r"^(\w+__)?country(_id)?(__(in|pk|id|isnull|code|exa
 # Lookups that name a country but are not a country filter on a scoped record.
 NOT_A_SCOPE_FILTER = {
     # Calendar feed tokens are a person's own credentials, looked up by (user, country).
-    ("opsportal/feeds/services.py", "country"),
-    ("opsportal/feeds/views.py", "country"),
+    ("feeds/services.py", "country"),
+    ("feeds/views.py", "country"),
     # The weekly report's natural key is (country, week); HQ's is the row without a country.
-    ("opsportal/reports/services.py", "country"),
-    ("opsportal/reports/services.py", "country__isnull"),
-    ("opsportal/reports/services.py", "country_id__in"),
-    ("opsportal/reports/hq.py", "country__isnull"),
+    ("reports/services.py", "country"),
+    ("reports/services.py", "country__isnull"),
+    ("reports/services.py", "country_id__in"),
+    ("reports/hq.py", "country__isnull"),
     # A history table's own column (reports read a country's past moves).
-    ("opsportal/reports/figures.py", "country_id"),
+    ("reports/figures.py", "country_id"),
     # Constraints, not queries: one HQ report per week, one personal feed per person.
     ("opsportal/models/reports.py", "country__isnull"),
-    ("opsportal/feeds/models.py", "country__isnull"),
+    ("feeds/models.py", "country__isnull"),
     # Metric ingestion finds challenges by their natural key (country code, hashtag).
     ("challenges/metrics.py", "country__code__in"),
     # The portal benchmark seats its lead on a team.
-    ("opsportal/management/commands/bench_portal.py", "country"),
+    ("benchmarks/management/commands/bench_portal.py", "country"),
     # Imports match a row to an existing record by its natural key, country included, in one
     # query per batch (the batch's countries were checked against the importer's rights).
-    ("opsportal/imports/kinds/challenges.py", "country"),
-    ("opsportal/imports/kinds/challenges.py", "country_id__in"),
-    ("opsportal/imports/kinds/events.py", "country"),
-    ("opsportal/imports/kinds/government.py", "country"),
-    ("opsportal/imports/kinds/influencers.py", "country_id"),
+    ("imports/kinds/challenges.py", "country"),
+    ("imports/kinds/challenges.py", "country_id__in"),
+    ("imports/kinds/events.py", "country"),
+    ("imports/kinds/government.py", "country"),
+    ("imports/kinds/influencers.py", "country_id"),
 }
 
 

@@ -18,9 +18,9 @@ from django.utils import timezone, translation
 from locales.models import StaffProfile
 from opsportal import l10n
 from opsportal.models import ReminderDelivery
-from opsportal.reminders import emails as reminder_emails
-from opsportal.reminders import services as reminder_services
-from opsportal.reports import render, services
+from reminders import emails as reminder_emails
+from reminders import services as reminder_services
+from reports import render, services
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -58,7 +58,7 @@ def import_file(doors, tmp_path, kind: str, csv: str) -> int:
 
 
 def announced(callbacks) -> list[str]:
-    """The webhook events a change queued for after its commit (``opsportal.webhooks.events.emit``)."""
-    from opsportal.webhooks.events import _dispatch
+    """The webhook events a change queued for after its commit (``webhooks.events.emit``)."""
+    from webhooks.events import _dispatch
 
     return [cb.args[0] for cb in callbacks if getattr(cb, "func", None) is _dispatch]

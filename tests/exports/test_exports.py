@@ -8,8 +8,8 @@ from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from opsportal.exports.registry import LISTS
-from opsportal.exports.writers import neutralise
+from exports.registry import LISTS
+from exports.writers import neutralise
 from opsportal.models import ApiToken, AuditEntry
 from tests import factories as f
 
@@ -145,8 +145,8 @@ def test_export_links_carry_the_filters_and_current_country(indonesia):
 
 def test_an_export_imports_back_unchanged(client, id_lead, data, tmp_path):
     """Exports use the import's column names: edit the sheet, import it back."""
+    from imports.services import run_file
     from influencers.models import Influencer
-    from opsportal.imports.services import run_file
 
     client.force_login(id_lead)
     response = client.get(url("influencers", country="ID"))

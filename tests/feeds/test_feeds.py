@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from feeds.models import CalendarFeedToken
+from feeds.services import feed_token_reset, feed_url
 from locales.models import TeamMembership
-from opsportal.feeds.models import CalendarFeedToken
-from opsportal.feeds.services import feed_token_reset, feed_url
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from events.models import Event
 from influencers.models import Influencer
 from locales.models import Country, GovernmentContact, RegulatoryIncident, StaffProfile
 from opsportal import l10n
-from opsportal.reports import render, services
+from reports import render, services
 from tests.i18n import pseudo
 from tests.seeded import demo_data_fixture  # noqa: F401
 
@@ -153,8 +153,8 @@ def test_weekly_report_email_has_no_untranslated_text(hq, demo_data, allowed, ps
 
 def test_reminder_emails_have_no_untranslated_text(demo_data, allowed, pseudo_locale):
     from opsportal.models import ReminderDelivery
-    from opsportal.reminders import emails as reminder_emails
-    from opsportal.reminders import services as reminder_services
+    from reminders import emails as reminder_emails
+    from reminders import services as reminder_services
 
     indonesia = Country.objects.get(code="ID")
     occasions = reminder_services.occasions_for(indonesia)

@@ -13,7 +13,7 @@ from challenges.selectors import challenge_progress
 from locales.models import StaffProfile
 from opsportal import l10n
 from opsportal.portal.charts import chart_query, svg_response
-from opsportal.reports import render
+from reports import render
 from tests import factories as f
 from tests.i18n.pseudo import visible_text
 

@@ -1,6 +1,6 @@
 """Running an import the way the portal does: create the job, preview, confirm."""
 
-from opsportal.imports.services import job_create, job_run
+from imports.services import job_create, job_run
 
 from .conftest import upload
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from opsportal.imports.kinds import KINDS
+from imports.kinds import KINDS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text()
 

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from imports.models import ImportStatus
+from imports.services import job_create, job_run
 from influencers.models import Category, FollowerSnapshot, Influencer, PlatformAccount
-from opsportal.imports.models import ImportStatus
-from opsportal.imports.services import job_create, job_run
 from opsportal.models import AuditEntry
 
 from .conftest import FIXTURES

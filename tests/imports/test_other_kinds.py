@@ -6,8 +6,8 @@ import pytest
 
 from challenges.models import Challenge, ChallengeMetricSnapshot
 from events.models import Event, EventTask
+from imports.models import ImportStatus
 from locales.models import GovernmentContact
-from opsportal.imports.models import ImportStatus
 from tests import factories as f
 
 from .helpers import confirm, counts, errors_by_row, preview
@@ -50,7 +50,7 @@ def test_a_status_move_the_service_forbids_is_a_row_error(importer, indonesia):
     f.ChallengeFactory(country=indonesia, hashtag="Old", title="Old", status="ended")
     import io
 
-    from opsportal.imports.services import job_create, job_run
+    from imports.services import job_create, job_run
 
     upload = io.BytesIO(b"country,hashtag,status\nID,#old,idea\n")
     upload.name = "x.csv"

@@ -7,11 +7,11 @@ import io
 import openpyxl
 import pytest
 
-from opsportal.imports import parsing
-from opsportal.imports.kinds import KINDS
-from opsportal.imports.mapping import guess_mapping, normalize_header
-from opsportal.imports.parsing import CellError
-from opsportal.imports.readers import FileProblem, detect_format, open_table
+from imports import parsing
+from imports.kinds import KINDS
+from imports.mapping import guess_mapping, normalize_header
+from imports.parsing import CellError
+from imports.readers import FileProblem, detect_format, open_table
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from imports import progress
+from imports.models import ImportJob, ImportMapping, ImportStatus
 from influencers.models import Influencer
-from opsportal.imports import progress
-from opsportal.imports.models import ImportJob, ImportMapping, ImportStatus
 
 from .conftest import FIXTURES
 
@@ -153,9 +153,9 @@ def test_large_files_go_to_celery_with_a_progress_bar(client, importer, settings
 
 @pytest.mark.parametrize("kind", ["influencers", "challenges", "metrics", "events", "government_contacts"])
 def test_templates_download_and_read_back(client, importer, kind):
-    from opsportal.imports.kinds import KINDS
-    from opsportal.imports.mapping import guess_mapping
-    from opsportal.imports.readers import detect_format, open_table
+    from imports.kinds import KINDS
+    from imports.mapping import guess_mapping
+    from imports.readers import detect_format, open_table
 
     client.force_login(importer)
     csv_file = client.get(reverse("imports:template", args=[kind, "csv"]))

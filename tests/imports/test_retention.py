@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from opsportal.imports.models import ImportJob, ImportStatus
-from opsportal.imports.services import delete_old_files, job_run
-from opsportal.imports.tasks import delete_old_files as delete_old_files_task
+from imports.models import ImportJob, ImportStatus
+from imports.services import delete_old_files, job_run
+from imports.tasks import delete_old_files as delete_old_files_task
 
 from .helpers import preview
 

@@ -9,11 +9,10 @@ import pytest
 from django.core import mail as django_mail
 from django.core.management import call_command
 
-from opsportal import tasks
 from opsportal.models import Notification, ReminderDelivery
 from opsportal.models.notifications import DeliveryStatus
-from opsportal.reminders import services
-from opsportal.reminders.kinds import ReminderKind
+from reminders import services, tasks
+from reminders.kinds import ReminderKind
 from tests import factories as f
 
 JKT = ZoneInfo("Asia/Jakarta")
@@ -313,7 +312,7 @@ def test_rules_cost_a_fixed_number_of_queries(indonesia, id_operator, id_lead, i
 
 @pytest.mark.parametrize("kind", ReminderKind.values)
 def test_every_kind_has_words(kind):
-    from opsportal.reminders.emails import compose
+    from reminders.emails import compose
 
     payload = {
         "timezone": "Asia/Jakarta",

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from opsportal.models import WeeklyReport
-from opsportal.reports import render, services
+from reports import render, services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from influencers.models import Influencer
 from influencers.services import influencer_log_interaction
 from opsportal import mail
 from opsportal.models import WeeklyReport
-from opsportal.reports import figures, services
+from reports import figures, services
 from tests import factories as f
 
 JKT = ZoneInfo("Asia/Jakarta")

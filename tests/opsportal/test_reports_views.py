@@ -5,7 +5,7 @@ from django.core import mail as django_mail
 from django.urls import reverse
 
 from opsportal.models import WeeklyReport
-from opsportal.reports import services
+from reports import services
 from tests import factories as f
 from tests.opsportal.test_reports_indonesia import WEEK, build_week
 

@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from challenges.models import Challenge, ChallengeMetricSnapshot, Status
+from demo.influencers import crossover
+from demo.story import seed
 from events.models import Event, EventTask
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from locales.models import (
@@ -22,8 +24,6 @@ from locales.models import (
     Role,
     TeamMembership,
 )
-from opsportal.demo import seed
-from opsportal.demo.influencers import crossover
 from opsportal.models import AuditEntry
 from tests.seeded import DEMO_PASSWORD, demo_data_fixture  # noqa: F401
 

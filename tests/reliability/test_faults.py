@@ -388,7 +388,7 @@ def test_bounded_mixed_load_on_two_workers_has_no_5xx(stack):
     from concurrent.futures import ThreadPoolExecutor
 
     _postgres, _redis, procs, http = stack
-    from opsportal.demo import DEFAULT_PASSWORD
+    from demo.story import DEFAULT_PASSWORD
 
     procs.manage("seed_demo", "--reset")  # the stack already holds a country: load into it anyway
     cookie = _login(http, "id-operator", DEFAULT_PASSWORD)

@@ -3,7 +3,8 @@ import pytest
 from influencers.models import Influencer
 from opsportal import search
 from opsportal.access import access_for_user
-from opsportal.search import filter_text, search_all
+from opsportal.search import filter_text
+from search.services import search_all
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ types into the search box, typos and missing accents included, finds the story's
 import pytest
 
 from opsportal.access import access_for_user
-from opsportal.search import search_all
+from search.services import search_all
 from tests.seeded import demo_data_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -142,8 +142,8 @@ def test_admin_refuses_an_outsider_owner_for_a_person_on_two_teams(client, world
 def test_import_refuses_an_outsider_owner_like_an_unknown_one(world, roles):
     import io
 
+    from imports.services import job_create, job_run
     from locales.models import Role
-    from opsportal.imports.services import job_create, job_run
 
     from .world import member
 
@@ -171,7 +171,7 @@ def test_a_stale_owner_gets_no_reminder(world, roles):
     from challenges.models import Challenge
     from opsportal import mail
     from opsportal.models import Notification, ReminderDelivery
-    from opsportal.reminders import services
+    from reminders import services
 
     now = timezone.now().replace(hour=3, minute=0)  # 10:00 in Bangkok
     challenge = world.objects["TH"]["challenge"]
@@ -245,8 +245,8 @@ def test_services_refuse_cross_country_links_for_any_door(world):
 def test_import_never_names_another_countrys_influencers(world, roles):
     import io
 
+    from imports.services import job_create, job_run
     from locales.models import Role
-    from opsportal.imports.services import job_create, job_run
     from tests import factories as fac
 
     from .world import member

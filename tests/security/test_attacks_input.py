@@ -258,8 +258,8 @@ def test_zip_bomb_upload_is_a_form_error_in_the_web_request(client, world, zip_b
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    from imports.models import ImportJob
     from locales.models import Role
-    from opsportal.imports.models import ImportJob
 
     from .world import member
 
@@ -282,8 +282,8 @@ def test_zip_bomb_upload_is_a_form_error_in_the_web_request(client, world, zip_b
 def test_zip_bomb_already_stored_is_refused_again_by_the_task(world, zip_bomb, monkeypatch):
     from django.core.files.base import ContentFile
 
-    from opsportal.imports.models import ImportJob, ImportStatus
-    from opsportal.imports.tasks import run_import_job
+    from imports.models import ImportJob, ImportStatus
+    from imports.tasks import run_import_job
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
@@ -307,7 +307,7 @@ def test_parsing_a_large_workbook_streams():
 
     import openpyxl
 
-    from opsportal.imports.readers import XLSX, count_rows
+    from imports.readers import XLSX, count_rows
 
     data = _workbook(rows=10_000)
     count_rows(io.BytesIO(_workbook(rows=2)), XLSX)  # imports and caches outside the measure
@@ -350,7 +350,7 @@ class _RebindingResolver:
 def test_webhook_post_connects_to_the_checked_address(monkeypatch, settings, scheme):
     import socket
 
-    from opsportal.webhooks import services
+    from webhooks import services
 
     settings.OPSPORTAL_WEBHOOKS_ALLOW_PRIVATE = False
     resolver = _RebindingResolver(["93.184.216.34", "127.0.0.1"])
@@ -371,7 +371,7 @@ def test_webhook_post_connects_to_the_checked_address(monkeypatch, settings, sch
 def test_webhook_to_a_name_resolving_to_loopback_never_connects(monkeypatch, settings):
     import socket
 
-    from opsportal.webhooks import services
+    from webhooks import services
 
     settings.OPSPORTAL_WEBHOOKS_ALLOW_PRIVATE = False
     monkeypatch.setattr(socket, "getaddrinfo", _RebindingResolver(["127.0.0.1"]))
@@ -387,7 +387,7 @@ def test_pinned_webhook_keeps_host_header_and_reaches_the_receiver(monkeypatch, 
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    from opsportal.webhooks import services
+    from webhooks import services
 
     seen: dict = {}
 

@@ -114,7 +114,7 @@ def test_every_csv_export_neutralises_formulas(world, roles, client):
     from influencers.models import Influencer, PlatformAccount
 
     try:
-        from opsportal.exports.registry import LISTS
+        from exports.registry import LISTS
 
         reverse("exports:list", kwargs={"name": "x", "fmt": "csv"})
     except (ImportError, NoReverseMatch):

@@ -179,7 +179,7 @@ def _audit_entry(route, world):
 
 def _import_job(route, world):
     """Someone else's import: the page must not open it for anyone but an administrator."""
-    from opsportal.imports.models import ImportJob
+    from imports.models import ImportJob
 
     out = []
     for code in ("ID", "TH"):
@@ -191,13 +191,13 @@ def _import_job(route, world):
 
 
 def _import_template(route, world):
-    from opsportal.imports.kinds import KINDS
+    from imports.kinds import KINDS
 
     return [Variant(route, urlwalk.build(route, {"kind": k, "fmt": f}, [])) for k in KINDS for f in ("csv", "xlsx")]
 
 
 def _export_list(route, world):
-    from opsportal.exports.registry import LISTS
+    from exports.registry import LISTS
 
     out = []
     for name, spec in LISTS.items():
@@ -235,7 +235,7 @@ def _autocomplete(route, world):
 
 def _feed(route, world):
     """The caller's own feed secret (calendar apps send no cookie) and an invalid one."""
-    from opsportal.feeds.services import feed_token_reset
+    from feeds.services import feed_token_reset
 
     out = [Variant(route, urlwalk.build(route, {"secret": "not-a-valid-feed-secret"}, []))]
     if world.actor is not None and getattr(world.actor, "pk", None):
@@ -522,7 +522,7 @@ def test_an_owner_who_moved_country_receives_nothing_of_the_old_one(world, roles
     from locales.models import Role, TeamMembership
     from opsportal import mail
     from opsportal.models import ReminderDelivery
-    from opsportal.reminders import services
+    from reminders import services
     from tests import factories as fac
 
     mover = roles["id_operator"]

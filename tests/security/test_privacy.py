@@ -16,7 +16,7 @@ from opsportal.audit import audit_context
 from opsportal.db import Door
 from opsportal.history import record_history
 from opsportal.models import AuditEntry, Notification
-from opsportal.privacy import personal_data_erase, personal_data_export
+from privacy.services import personal_data_erase, personal_data_export
 
 from .world import ID_GOV_MARK, ID_MARK
 

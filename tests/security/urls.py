@@ -14,6 +14,6 @@ router.register("audit", AuditViewSet, basename="audit")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
-    path("", include("opsportal.security_urls")),
+    path("", include("privacy.urls")),
     *project.urlpatterns,
 ]

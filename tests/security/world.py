@@ -174,7 +174,7 @@ class World:
         """Weekly reports hold the figures the report builder computes from the world's records
         (challenge titles, incidents...), so a report page can leak what its reader may not see."""
         try:
-            from opsportal.reports.figures import country_figures
+            from reports.figures import country_figures
         except ImportError:
             return
         for code, country in (("ID", self.id), ("TH", self.th)):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from opsportal.webhooks.models import WebhookDelivery, WebhookSubscription
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from opsportal.models import ApiToken
-from opsportal.webhooks.models import WebhookDelivery, WebhookSubscription
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.webhooks.urls")]
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from challenges.services import challenge_change_status
 from influencers.services import influencer_move_stage
 from opsportal.models import WeeklyReport
-from opsportal.webhooks import services
-from opsportal.webhooks.events import emit
-from opsportal.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from tests import factories as f
+from webhooks import services
+from webhooks.events import emit
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 from .receiver import start_receiver
 
@@ -86,7 +86,7 @@ def test_worker_retry_is_scheduled_with_backoff(receiver, indonesia, monkeypatch
     """Outside eager mode the task asks Celery to run it again later, with the backoff delay."""
     from celery.exceptions import Retry
 
-    from opsportal.webhooks.tasks import deliver_webhook
+    from webhooks.tasks import deliver_webhook
 
     scheduled = []
     monkeypatch.setattr(

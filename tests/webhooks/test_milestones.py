@@ -12,8 +12,8 @@ from challenges.metrics import ingest_metric_rows, metric_snapshot_type
 from influencers.followers import ingest_follower_rows
 from opsportal import mail
 from opsportal.models import Milestone, Notification, ReminderDelivery
-from opsportal.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests import factories as f
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _send_outbox():
 def test_a_crossover_is_announced_once_to_the_owner_and_subscribers(
     indonesia, id_operator, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("opsportal.webhooks.tasks.deliver_webhook.delay", lambda pk: None)
+    monkeypatch.setattr("webhooks.tasks.deliver_webhook.delay", lambda pk: None)
     _subscribe(indonesia, events=["influencer.crossed_over"])
     kaykai = f.InfluencerFactory(country=indonesia, name="Kaykai Salaider", relationship_owner=id_operator)
     f.PlatformAccountFactory(influencer=kaykai, platform="youtube", handle="kaykai_yt")
@@ -74,7 +74,7 @@ def test_a_crossover_is_announced_once_to_the_owner_and_subscribers(
 def test_a_view_target_reached_by_typed_or_pushed_numbers_is_announced_once(
     indonesia, id_operator, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("opsportal.webhooks.tasks.deliver_webhook.delay", lambda pk: None)
+    monkeypatch.setattr("webhooks.tasks.deliver_webhook.delay", lambda pk: None)
     _subscribe(indonesia, events=["challenge.target_reached"])
     challenge = f.ChallengeFactory(
         country=indonesia, hashtag="multiframe", status="live", target_views=50_000_000, owner=id_operator

@@ -3,7 +3,7 @@
 import pytest
 
 from opsportal.access import access_for_user
-from opsportal.webhooks import services
+from webhooks import services
 
 
 @pytest.fixture(autouse=True)

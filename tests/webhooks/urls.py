@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from opsportal.webhooks.api import WebhookSubscriptionViewSet
+from webhooks.api import WebhookSubscriptionViewSet
 
 router = DefaultRouter()
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")

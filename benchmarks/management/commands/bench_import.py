@@ -1,0 +1,161 @@
+"""python manage.py bench_import [--rows 100000] [--country ID] [--trace-memory] [--again] [--keep]
+
+Measures the influencer import on a generated file: the preview (dry run) and the import, each
+run as the Celery task body (``run_import_job.apply``), with wall time, rows per second and peak
+memory (tracemalloc's Python peak with ``--trace-memory``, which slows the run; the process's
+peak RSS always). The generated influencers are deleted afterwards unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from imports.models import ImportJob
+from imports.services import job_create
+from imports.tasks import run_import_job
+from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
+from locales.models import Country
+
+PREFIX = "Bench "
+THAI = ["สมชาย", "สมหญิง", "ไข่ไก่", "มานี", "ปิติ"]
+CITIES = ["Jakarta", "Bandung", "Surabaya", "Medan", "Bali"]
+
+
+def _count(n: int, rnd: random.Random) -> str:
+    value = rnd.randint(1_000, 9_000_000)
+    style = rnd.randrange(5)
+    if style == 0:
+        return f"{value:,}"
+    if style == 1:
+        return f"{value / 1_000_000:.1f}M"
+    if style == 2:
+        return f"{value / 1_000_000:.1f} jt".replace(".", ",")
+    if style == 3:
+        return f"{value // 1000}K"
+    return str(value)
+
+
+def write_file(path: Path, rows: int, country: str, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "Nama",
+                "Local name",
+                "Country",
+                "TikTok",
+                "TikTok followers",
+                "YouTube",
+                "YouTube subscribers",
+                "IG",
+                "Joined",
+                "Kind",
+                "City",
+                "Categories",
+            ]
+        )
+        for i in range(rows):
+            writer.writerow(
+                [
+                    f"{PREFIX}{i:06d} 🌸",
+                    f"{rnd.choice(THAI)} {i}",
+                    country,
+                    f"@bench_{i:06d}",
+                    _count(i, rnd),
+                    f"https://www.youtube.com/@BenchYT{i:06d}" if i % 3 == 0 else "",
+                    _count(i, rnd) if i % 3 == 0 else "",
+                    f"instagram.com/bench.ig.{i:06d}" if i % 4 == 0 else "",
+                    f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{rnd.randint(2017, 2024)}",
+                    rnd.choice(["creator", "Creator", "musician", "athlete"]),
+                    rnd.choice(CITIES),
+                    rnd.choice(["Dance", "Comedy", "Dance, Comedy", ""]),
+                ]
+            )
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+class Command(BaseCommand):
+    help = "Benchmark the influencer import (time and peak memory) on a generated file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument("--country", default="ID", help="Country code; created when missing.")
+        parser.add_argument("--trace-memory", action="store_true", help="Measure Python's peak with tracemalloc.")
+        parser.add_argument("--again", action="store_true", help="Import the same file a second time.")
+        parser.add_argument("--keep", action="store_true", help="Keep the generated influencers.")
+
+    def handle(self, *args, rows, country, trace_memory, again, keep, **options):
+        country_obj = Country.objects.filter(code=country.upper()).first()
+        if country_obj is None:
+            raise CommandError(f"No country {country}; create it first (e.g. manage.py seed_demo).")
+        if Influencer.objects.filter(name__startswith=PREFIX).exists():
+            self.stdout.write("Deleting the influencers of an earlier benchmark first.")
+            self._clean_up(None)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "influencers-bench.csv"
+            started = time.perf_counter()
+            write_file(path, rows, country_obj.code)
+            size_mb = path.stat().st_size / 1024 / 1024
+            self.stdout.write(f"{rows:,} rows, {size_mb:.1f} MB, written in {time.perf_counter() - started:.1f} s")
+            with path.open("rb") as fileobj:
+                job = job_create(user=None, kind="influencers", country=None, upload=File(fileobj), name=path.name)
+        self.stdout.write(f"database: {connection.vendor}; rss before: {_rss_mb():.0f} MB")
+        results = [self._measure(job, "preview", True, trace_memory), self._measure(job, "import", False, trace_memory)]
+        if again:
+            results.append(self._measure(job, "import again", False, trace_memory))
+        self.stdout.write("")
+        self.stdout.write("| run | rows | time | rows/s | Python peak (tracemalloc) | process peak RSS | outcome |")
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for line in results:
+            self.stdout.write(line)
+        if not keep:
+            self._clean_up(job)
+
+    def _measure(self, job: ImportJob, label: str, dry_run: bool, trace_memory: bool) -> str:
+        if trace_memory:
+            tracemalloc.start()
+        started = time.perf_counter()
+        run_import_job.apply(args=[job.pk, dry_run])
+        elapsed = time.perf_counter() - started
+        peak = ""
+        if trace_memory:
+            peak = f"{tracemalloc.get_traced_memory()[1] / 1024 / 1024:.0f} MB"
+            tracemalloc.stop()
+        job.refresh_from_db()
+        counts = ", ".join(f"{k} {v:,}" for k, v in job.counts.items() if v)
+        self.stdout.write(f"{label}: {elapsed:.1f} s, status {job.status}, {counts}")
+        rate = job.rows_done / elapsed if elapsed else 0
+        return (
+            f"| {label} | {job.rows_done:,} | {elapsed:.1f} s | {rate:,.0f} | {peak or 'not traced'} | "
+            f"{_rss_mb():.0f} MB | {counts} |"
+        )
+
+    def _clean_up(self, job: ImportJob | None) -> None:
+        """Delete the synthetic records in SQL: the ORM would load each one and write its history."""
+        influencers = f"SELECT id FROM {Influencer._meta.db_table} WHERE name LIKE %s"
+        accounts = f"SELECT id FROM {PlatformAccount._meta.db_table} WHERE influencer_id IN ({influencers})"
+        like = [PREFIX + "%"]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FollowerSnapshot._meta.db_table} WHERE account_id IN ({accounts})", like)
+            links = Influencer.categories.through._meta.db_table
+            cursor.execute(f"DELETE FROM {links} WHERE influencer_id IN ({influencers})", like)
+            cursor.execute(f"DELETE FROM {PlatformAccount._meta.db_table} WHERE id IN ({accounts})", like)
+            cursor.execute(f"DELETE FROM {Influencer._meta.db_table} WHERE id IN ({influencers})", like)
+        if job is not None:
+            job.file.delete(save=False)
+            job.delete()
+        self.stdout.write("Benchmark records deleted.")

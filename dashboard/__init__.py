@@ -1,0 +1,1 @@
+"""The portal's cross-domain pages: dashboard, HQ overview, calendar."""

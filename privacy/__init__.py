@@ -1,0 +1,1 @@
+"""Personal data: export, erasure, signing out everywhere."""

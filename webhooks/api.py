@@ -1,0 +1,183 @@
+"""API to manage webhook subscriptions: an integration subscribes with its own token.
+
+A subscription belongs to whoever made it (a person or an API token) and only they (and
+superusers) see it; what it receives is bounded by their rights at delivery time.
+Router line (in opsportal/api_urls.py):
+
+    router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+
+from locales.models import Country
+from opsportal.access import Perm, access_for_user
+from opsportal.api.fields import TextKeyField
+from opsportal.api.schema import OpsAutoSchema, errors
+
+from . import services
+from .models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription, generate_secret
+
+
+class CanManageWebhooks(permissions.BasePermission):
+    """Anyone (person or token) who may read some country may subscribe within it."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and access_for_user(user).can(Perm.VIEW))
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    event_types = serializers.MultipleChoiceField(choices=EventType.choices, allow_empty=False)
+    countries = TextKeyField(
+        slug_field="code",
+        many=True,
+        required=False,
+        queryset=Country.objects.all(),
+        help_text=_("Country codes; empty means every country you may read (never government events)."),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "name",
+            "url",
+            "event_types",
+            "countries",
+            "allow_government",
+            "active",
+            "consecutive_failures",
+            "disabled_at",
+            "disabled_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["consecutive_failures", "disabled_at", "disabled_reason", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["event_types"] = sorted(data["event_types"])
+        if self.context.get("show_secret"):
+            data["secret"] = instance.secret  # only when made or rotated
+        return data
+
+    def validate(self, attrs):
+        instance = self.instance
+        merged = {
+            "url": attrs.get("url", getattr(instance, "url", "")),
+            "event_types": sorted(attrs.get("event_types", getattr(instance, "event_types", []))),
+            "countries": attrs["countries"] if "countries" in attrs else (instance.countries.all() if instance else []),
+            "allow_government": attrs.get("allow_government", getattr(instance, "allow_government", False)),
+        }
+        access = access_for_user(self.context["request"].user)
+        try:
+            services.subscription_validate(access, **merged)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(get_error_detail(exc))
+        attrs["event_types"] = merged["event_types"]
+        return attrs
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_type",
+            "status",
+            "attempts",
+            "response_code",
+            "last_error",
+            "created_at",
+            "last_attempt_at",
+            "next_attempt_at",
+            "delivered_at",
+        ]
+
+
+class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
+    """Subscriptions to record events: challenge went live, influencer onboarded, incident
+    opened (government), report sent. Deliveries are signed with the subscription's secret."""
+
+    serializer_class = WebhookSubscriptionSerializer
+    permission_classes = [CanManageWebhooks]
+    # Every operation documents its 400/401/403/404 answers, as the other resources do.
+    schema = OpsAutoSchema()
+    queryset = WebhookSubscription.objects.prefetch_related("countries")
+    cursor_ordering = "-pk"
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = self.queryset.all()
+        if getattr(user, "is_token", False):
+            return queryset.filter(owner_token=user.token)
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(owner=user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["show_secret"] = self.action == "create"
+        return context
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        user = self.request.user
+        if getattr(user, "is_token", False):
+            serializer.save(owner_token=user.token)
+        else:
+            serializer.save(owner=user)
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        sub = serializer.save()
+        if serializer.validated_data.get("active") and sub.disabled_at is not None:
+            services.subscription_enable(sub)
+
+    @extend_schema(
+        request=None,
+        responses={200: WebhookSubscriptionSerializer, **errors(401, 403, 404, 429)},
+        summary="Rotate the signing secret (returned once)",
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        sub = self.get_object()
+        sub.secret = generate_secret()
+        sub.save(update_fields=["secret", "updated_at"])
+        return Response(self.get_serializer(sub, context={**self.get_serializer_context(), "show_secret": True}).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: WebhookSubscriptionSerializer, **errors(401, 403, 404, 429)},
+        summary="Enable a subscription disabled after failures",
+    )
+    @action(detail=True, methods=["post"])
+    def enable(self, request, pk=None):
+        sub = services.subscription_enable(self.get_object())
+        return Response(self.get_serializer(sub).data)
+
+    @extend_schema(
+        responses={200: DeliverySerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        summary="The latest 50 deliveries",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def deliveries(self, request, pk=None):
+        sub = self.get_object()
+        rows = sub.deliveries.order_by("-created_at", "-id")[:50]
+        status = request.query_params.get("status")
+        if status:
+            if status not in DeliveryStatus.values:
+                raise serializers.ValidationError({"status": [_("Unknown status.")]})
+            rows = sub.deliveries.filter(status=status).order_by("-created_at", "-id")[:50]
+        return Response(DeliverySerializer(rows, many=True).data)

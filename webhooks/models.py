@@ -1,0 +1,132 @@
+"""Integrations subscribe to record events; every delivery attempt is logged."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opsportal.access import CountryScopedManager
+from opsportal.db import TimeStamped
+
+SECRET_PREFIX = "whsec_"
+
+
+class EventType(models.TextChoices):
+    CHALLENGE_WENT_LIVE = "challenge.went_live", _("Challenge went live")
+    INFLUENCER_ONBOARDED = "influencer.onboarded", _("Influencer onboarded")
+    INFLUENCER_CROSSED_OVER = "influencer.crossed_over", _("Influencer crossed over to our platform")
+    CHALLENGE_TARGET_REACHED = "challenge.target_reached", _("Challenge reached its view target")
+    INCIDENT_OPENED = "incident.opened", _("Regulatory incident opened")
+    REPORT_SENT = "report.sent", _("Weekly report sent")
+
+
+# Confidential: delivered only to subscriptions allowed government events, in listed countries.
+GOVERNMENT_EVENTS = frozenset({EventType.INCIDENT_OPENED})
+
+
+def generate_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+class WebhookSubscription(TimeStamped):
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500, help_text=_("Where OpsPortal POSTs each event."))
+    # Kept in clear: it must sign every delivery. Shown once when made or rotated.
+    secret = models.CharField(_("signing secret"), max_length=100, default=generate_secret)
+    event_types = models.JSONField(_("event types"), default=list, help_text=_("Which events to receive."))
+    countries = models.ManyToManyField(
+        "locales.Country",
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="+",
+        help_text=_("Events of these countries only. Empty: every country (never government events)."),
+    )
+    allow_government = models.BooleanField(
+        _("government events"),
+        default=False,
+        help_text=_("Confidential: regulatory incidents of the listed countries."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(_("failed deliveries in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
+    # Whose rights bound what it receives; neither for one made by an administrator.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+    )
+    owner_token = models.ForeignKey(
+        "opsportal.ApiToken",
+        verbose_name=_("owner API token"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.active and self.disabled_at is None
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription, with the outcome of its latest attempt."""
+
+    # Read by the access module (by model, not by import) to keep these rows for government roles.
+    GOVERNMENT_EVENTS = GOVERNMENT_EVENTS
+
+    uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(
+        WebhookSubscription, verbose_name=_("subscription"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_type = models.CharField(_("event type"), max_length=40, choices=EventType.choices, db_index=True)
+    country = models.ForeignKey(
+        "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    attempt_log = models.JSONField(
+        _("attempts log"), default=list, blank=True, help_text=_("Each attempt: when, response code, error.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    objects = CountryScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [models.Index(fields=["subscription", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.subscription} ({self.get_status_display()})"
