@@ -5,8 +5,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
 from opsportal.db import Source, TimeStamped, audit_history
+from opsportal.scope import CountryScopedManager
 
 
 class Format(models.TextChoices):
@@ -106,7 +106,7 @@ class Challenge(TimeStamped):
         return f"#{self.hashtag}"
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # Same rule as the check constraint, but the error lands on the field in every form.
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
@@ -155,7 +155,7 @@ class ChallengeParticipation(TimeStamped):
         return f"{self.influencer} in {self.challenge}"
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # Only an influencer of the challenge's country takes part in it.
         validate_references(self)

@@ -144,7 +144,7 @@ def trend_annotations(country, start: dt.date, end: dt.date, *, government: bool
 
 def country_people(country, model=None) -> QuerySet:
     """Who can own a record (a challenge, by default) in the country: its team members whose role
-    may edit it — the same rule the services enforce (``opsportal.access.validate_references``)."""
-    from opsportal.access import possible_holders
+    may edit it — the same rule the services enforce (``opsportal.references.validate_references``)."""
+    from opsportal.references import possible_holders
 
     return possible_holders(country, model or Challenge)

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history, validate_currency
+from opsportal.scope import CountryScopedManager
 
 
 class Kind(models.TextChoices):
@@ -109,7 +109,7 @@ class Event(TimeStamped):
             errors["budget"] = _("The budget cannot be negative.")
         if errors:
             raise ValidationError(errors)
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # The owner is on this country's team; the moment and the challenge are of this country.
         validate_references(self)
@@ -176,7 +176,7 @@ class EventPartner(models.Model):
         return f"{self.partner} · {self.role}"
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # Only a partner of the event's country.
         validate_references(self)
@@ -221,7 +221,7 @@ class EventTask(TimeStamped):
         return self.done_at is not None
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # The assignee is on the team of the event's country.
         validate_references(self)
@@ -258,7 +258,7 @@ class EventGuest(TimeStamped):
         return f"{self.influencer} @ {self.event}"
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # Only an influencer of the event's country is its guest.
         validate_references(self)

@@ -10,7 +10,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsportal.access import in_country, may_hold, on_team, possible_holders
+from opsportal.access import in_country
+from opsportal.references import may_hold, on_team, possible_holders
 
 from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus, Partner, Status
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from influencers.models import Influencer
 from opsportal import l10n
-from opsportal.access import possible_holders
+from opsportal.references import possible_holders
 
 from .reassign import possible_leavers
 

@@ -20,8 +20,9 @@ from influencers.models import Influencer, InfluencerInteraction
 from locales.models import GovernmentCommitment, TeamMembership
 from locales.models.government import CommitmentStatus
 from opsportal import l10n
-from opsportal.access import Access, Perm, in_country, may_hold
+from opsportal.access import Access, Perm, in_country
 from opsportal.audit import record_batch
+from opsportal.references import may_hold
 
 
 @dataclass

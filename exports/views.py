@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET
 
 from locales.models import Country
 from opsportal import l10n
-from opsportal.access import Perm, access_for_user, is_government, read_perm, scope_of
+from opsportal.access import Perm, access_for_user, is_government, read_perm
 from opsportal.audit import audit_context, record_batch
 from opsportal.db import Door
 from opsportal.portal.mixins import portal_render, portal_view
+from opsportal.scope import scope_of
 
 from .handover import build_pack
 from .registry import LISTS

@@ -26,8 +26,9 @@ from events.models import Status as EventStatus
 from influencers.models import InfluencerInteraction
 from locales.models import CulturalMomentOccurrence, GovernmentCommitment, GovernmentInteraction
 from locales.models.government import CommitmentStatus
-from opsportal.access import Access, Perm, access_for_user, in_country, scope_of
+from opsportal.access import Access, Perm, access_for_user, in_country
 from opsportal.links import record_url as portal_url
+from opsportal.scope import scope_of
 
 from .models import CalendarFeedToken
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
+from opsportal.scope import CountryScopedManager
 
 
 class ImportKindChoice(models.TextChoices):

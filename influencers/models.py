@@ -5,8 +5,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opsportal.access import CountryScopedManager
 from opsportal.db import Source, TimeStamped, audit_history
+from opsportal.scope import CountryScopedManager
 
 
 class Kind(models.TextChoices):
@@ -139,7 +139,7 @@ class Influencer(TimeStamped):
         return self.name
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # The relationship owner is on this country's team.
         validate_references(self)

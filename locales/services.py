@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsportal.access import on_team
+from opsportal.references import on_team
 
 from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from .models.government import IncidentStatus

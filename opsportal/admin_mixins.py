@@ -47,8 +47,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from opsportal.access import COUNTRY_PATHS, Access, Perm, access_for_user, colleagues, read_perm, write_perm
+from opsportal.access import COUNTRY_PATHS, Access, Perm, access_for_user, read_perm, write_perm
 from opsportal.admin_writes import WritesThroughServices
+from opsportal.references import colleagues
 
 
 def get_access(request) -> Access:

@@ -48,11 +48,11 @@ survive_closed_broker_connection()
 
 class CountryScopedTask(Task):
     """Every task runs in the system scope (every country): its queries on country-scoped
-    models would otherwise raise (opsportal.access.ScopeError). A task acting for someone
+    models would otherwise raise (opsportal.scope.ScopeError). A task acting for someone
     narrows with their Access explicitly."""
 
     def __call__(self, *args, **kwargs):
-        from opsportal.access import system_scope
+        from opsportal.scope import system_scope
 
         with system_scope():
             return super().__call__(*args, **kwargs)

@@ -4,9 +4,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from opsportal import l10n
-from opsportal.access import scope_of
 from opsportal.audit import reset_actor, set_actor
 from opsportal.db import Door
+from opsportal.scope import scope_of
 
 
 class CountryScopeMiddleware:

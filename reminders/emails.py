@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 
 from locales.models import StaffProfile
 from opsportal import l10n
-from opsportal.access import Perm, may_receive
+from opsportal.access import Perm
 from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
 from opsportal.models import Notification, ReminderDelivery
+from opsportal.references import may_receive
 
 from .kinds import GOVERNMENT_KINDS, ReminderKind
 

@@ -45,7 +45,7 @@ def _test_code_unscoped():
     """Factories, fixtures (module-scoped seeds too) and assertions run outside the country
     scope (pretix's ``scopes_disabled``); requests through the test and API clients, tasks and
     commands still enter their own real scope, so a leak through a door is caught."""
-    from opsportal.access import unscoped
+    from opsportal.scope import unscoped
 
     with unscoped():
         yield
@@ -57,7 +57,7 @@ def pytest_runtest_call(item):
     as product code outside any door would: its queries on country-scoped models raise."""
     if not item.get_closest_marker("real_scope"):
         return (yield)
-    from opsportal.access import _active
+    from opsportal.scope import _active
 
     reset = _active.set(None)
     try:

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped
+from opsportal.scope import CountryScopedManager
 
 SECRET_PREFIX = "whsec_"
 

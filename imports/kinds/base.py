@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from imports import parsing
 from imports.parsing import CellError
-from opsportal.access import Access, Perm, possible_holders
+from opsportal.access import Access, Perm
+from opsportal.references import possible_holders
 
 MAX_ERRORS = 10_000  # kept for the preview; beyond that only counted
 MAX_SAMPLES = 200  # rows listed per outcome in the preview and result
@@ -145,7 +146,7 @@ class Run:
 
     def user_for(self, field_name: str, raw, country, model):
         """A person by username or email (case-insensitive), among those who may hold a record of
-        ``model`` in ``country`` (``opsportal.access.possible_holders``).
+        ``model`` in ``country`` (``opsportal.references.possible_holders``).
 
         Only that team is searched, so an unknown address and a stranger's (another country's
         staff, someone without the role) get the same answer: the file cannot probe who exists.

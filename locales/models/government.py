@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history
+from opsportal.scope import CountryScopedManager
 
 from .markets import Country
 
@@ -64,7 +64,7 @@ class GovernmentContact(TimeStamped):
         return f"{self.person_name} ({self.organization})"
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # The relationship owner is on this country's team with a government-relations role.
         validate_references(self)
@@ -130,7 +130,7 @@ class RegulatoryIncident(TimeStamped):
         # Same rule as the check constraint, but the error lands on the field in every form.
         if self.opened_at and self.resolved_at and self.resolved_at < self.opened_at:
             raise ValidationError({"resolved_at": _("An incident cannot be resolved before it was opened.")})
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # The owner is on this country's team with a government-relations role.
         validate_references(self)
@@ -241,7 +241,7 @@ class GovernmentCommitment(TimeStamped):
         return self.description[:60]
 
     def clean(self):
-        from opsportal.access import validate_references
+        from opsportal.references import validate_references
 
         # The owner is on this country's team with a government-relations role.
         validate_references(self)

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history, validate_currency, validate_timezone
+from opsportal.scope import CountryScopedManager
 
 
 class Country(TimeStamped):

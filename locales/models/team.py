@@ -3,8 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from locales.roles import Background, HQAccess, Role
-from opsportal.access import CountryScopedManager
 from opsportal.db import TimeStamped, audit_history
+from opsportal.scope import CountryScopedManager
 
 from .markets import Country
 

@@ -33,7 +33,7 @@ class CompiledQuery:
         self._compiled: tuple[str, list] | None = None
 
     def _compile(self) -> tuple[str, list]:
-        from opsportal.access import unscoped
+        from opsportal.scope import unscoped
 
         # Compiled once for every caller of this process, so never with the first caller's
         # countries baked in: the queries select by ids that the caller's scoped query found.

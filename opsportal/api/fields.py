@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opsportal.access import COUNTRY_PATHS, NO_SUCH_PERSON, access_for_user, on_teams_of
+from opsportal.access import COUNTRY_PATHS, access_for_user
+from opsportal.references import NO_SUCH_PERSON, on_teams_of
 
 
 def _text(value) -> str | None:

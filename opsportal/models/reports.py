@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
+from opsportal.scope import CountryScopedManager
 
 
 class WeeklyReport(models.Model):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.access import CountryScopedManager
+from opsportal.scope import CountryScopedManager
 
 
 class SavedView(models.Model):

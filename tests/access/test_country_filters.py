@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ["challenges", "events", "influencers", "locales", "opsportal"]
+# Every app of the product (a folder with an apps.py, opsportal included) and the benchmarks.
+PRODUCT = sorted({path.parent.name for path in ROOT.glob("*/apps.py")} | {"benchmarks"})
 ACCESS_MODULE = ROOT / "opsportal" / "access.py"
 QUERY_CALLS = {"filter", "exclude", "get", "get_or_create", "update_or_create", "Q"}
 COUNTRY_LOOKUP = re.compile(r"^(\w+__)?country(_id)?(__(in|pk|id|isnull|code|exact))?$|(^|__)country(_id)?(__|$)")

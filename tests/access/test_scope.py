@@ -8,16 +8,10 @@ from django.test import RequestFactory
 from events.models import Event
 from influencers.models import Influencer
 from locales.models import GovernmentContact
-from opsportal.access import (
-    COUNTRY_PATHS,
-    ScopeError,
-    access_for_user,
-    scope_of,
-    system_scope,
-    unscoped,
-)
+from opsportal.access import COUNTRY_PATHS, access_for_user
 from opsportal.celery import app
 from opsportal.models import Notification, SavedView, WeeklyReport
+from opsportal.scope import ScopeError, scope_of, system_scope, unscoped
 from tests import factories as f
 
 
