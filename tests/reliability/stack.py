@@ -26,6 +26,23 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
+# Latency targets (p95 under load, the reload stall) depend on how busy the machine is: CI on a
+# shared machine prints them and fails only on behaviour (a 5xx, a reset, a lost request); a
+# measurement run asserts them too (`OPSPORTAL_TIMING_TARGETS=1 bash scripts/faults.sh -k "load or
+# deploy"`, docs/reliability.md), like the benchmarks do.
+TIMING_TARGETS = os.environ.get("OPSPORTAL_TIMING_TARGETS") == "1"
+
+
+def timing_target(met: bool, what: str, figures) -> None:
+    """Assert a latency target in a measurement run; elsewhere say loudly that it was missed."""
+    if met:
+        print(f"\ntarget met: {what}")
+    elif TIMING_TARGETS:
+        pytest.fail(f"target missed: {what}: {figures}")
+    else:
+        print(f"\nTARGET MISSED (not asserted without OPSPORTAL_TIMING_TARGETS=1): {what}: {figures}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
