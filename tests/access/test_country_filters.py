@@ -13,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Every app of the product (a folder with an apps.py, opsportal included) and the benchmarks.
 PRODUCT = sorted({path.parent.name for path in ROOT.glob("*/apps.py")} | {"benchmarks"})
-ACCESS_MODULE = ROOT / "opsportal" / "access.py"
+# The access rules: permissions and country paths, the scope, who may hold or point at a record.
+ACCESS_MODULES = {ROOT / "opsportal" / name for name in ("access.py", "scope.py", "references.py")}
 QUERY_CALLS = {"filter", "exclude", "get", "get_or_create", "update_or_create", "Q"}
 COUNTRY_LOOKUP = re.compile(r"^(\w+__)?country(_id)?(__(in|pk|id|isnull|code|exact))?$|(^|__)country(_id)?(__|$)")
 
@@ -42,14 +43,14 @@ NOT_A_SCOPE_FILTER = {
     ("imports/kinds/challenges.py", "country_id__in"),
     ("imports/kinds/events.py", "country"),
     ("imports/kinds/government.py", "country"),
-    ("imports/kinds/influencers.py", "country_id"),
+    ("imports/kinds/influencer_batch.py", "country_id"),
 }
 
 
 def _product_files():
     for top in PRODUCT:
         for path in (ROOT / top).rglob("*.py"):
-            if "migrations" in path.parts or path == ACCESS_MODULE:
+            if "migrations" in path.parts or path in ACCESS_MODULES:
                 continue
             yield path
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from challenges.metrics import ingest_metric_rows, metric_snapshot_type
 from influencers.followers import ingest_follower_rows
+from locales.models import StaffProfile
 from opsportal import mail
 from opsportal.models import Milestone, Notification, ReminderDelivery
 from tests import factories as f
@@ -29,11 +30,16 @@ def _send_outbox():
         mail.deliver(delivery.pk)
 
 
+def _reads_english(user) -> None:
+    StaffProfile.objects.update_or_create(user=user, defaults={"preferred_language": "en"})
+
+
 def test_a_crossover_is_announced_once_to_the_owner_and_subscribers(
     indonesia, id_operator, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr("webhooks.tasks.deliver_webhook.delay", lambda pk: None)
     _subscribe(indonesia, events=["influencer.crossed_over"])
+    _reads_english(id_operator)  # the team's language is Indonesian: the words below are English
     kaykai = f.InfluencerFactory(country=indonesia, name="Kaykai Salaider", relationship_owner=id_operator)
     f.PlatformAccountFactory(influencer=kaykai, platform="youtube", handle="kaykai_yt")
     f.PlatformAccountFactory(influencer=kaykai, platform="tiktok", handle="kaykai")
@@ -74,6 +80,7 @@ def test_a_crossover_is_announced_once_to_the_owner_and_subscribers(
 def test_a_view_target_reached_by_typed_or_pushed_numbers_is_announced_once(
     indonesia, id_operator, django_capture_on_commit_callbacks, monkeypatch
 ):
+    _reads_english(id_operator)
     monkeypatch.setattr("webhooks.tasks.deliver_webhook.delay", lambda pk: None)
     _subscribe(indonesia, events=["challenge.target_reached"])
     challenge = f.ChallengeFactory(
