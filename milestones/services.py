@@ -24,8 +24,9 @@ from django.db.models import F
 
 from challenges.models import Challenge
 from influencers.models import Influencer
+from milestones.models import Milestone
 from opsportal.links import record_path
-from opsportal.models import Milestone, ReminderDelivery
+from opsportal.models import ReminderDelivery
 from reminders.kinds import ReminderKind
 from webhooks.events import emit, event_data
 from webhooks.models import EventType

@@ -1,13 +1,33 @@
-"""The portal inbox: reading and marking a person's notifications, and their reminder preferences."""
+"""The portal inbox: the entry a sent reminder leaves, reading and marking a person's notifications,
+and their reminder preferences."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from locales.models import StaffProfile
-from opsportal.models import Notification
+from notifications.models import Notification
+from opsportal.models import ReminderDelivery
+from reminders import emails
 from reminders.kinds import ReminderKind
+
+
+def reminder_inbox_entry(row: ReminderDelivery) -> Notification | None:
+    """The reminder's inbox entry, written by the outbox when it claims the row, in the recipient's
+    language at that time (none when the recipient may no longer see the record's country)."""
+    if not emails.may_still_receive(row):
+        return None
+    with translation.override(emails.reader_language(row)):
+        message = emails.compose(row.kind, row.payload)
+    return Notification.objects.create(
+        recipient_id=row.recipient_id,
+        country_id=row.payload.get("country_id"),
+        kind=row.kind,
+        title=message.subject[:300],
+        body="\n".join(message.lines + message.items),
+        url=message.path[:500],
+    )
 
 
 def inbox(user):

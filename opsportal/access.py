@@ -95,8 +95,8 @@ COUNTRY_PATHS: dict[str, str] = {
     "events.eventpartner": "event__country",
     "events.eventtask": "event__country",
     "events.eventguest": "event__country",
-    "opsportal.weeklyreport": "country",  # no country: the HQ report, read by HQ and administrators
-    "opsportal.notification": "country",
+    "reports.weeklyreport": "country",  # no country: the HQ report, read by HQ and administrators
+    "notifications.notification": "country",
     "opsportal.savedview": None,  # a person's own filters: scoped by OWNER_PATHS only
     "imports.importjob": "country",
     "webhooks.webhookdelivery": "country",
@@ -115,7 +115,7 @@ GOVERNMENT_ROWS = {"webhooks.webhookdelivery": _government_deliveries}
 # Records that belong to one person as well: only that person (or an administrator, a task, a
 # command) reads them, in the countries of the scope; their rows without a country are theirs.
 OWNER_PATHS: dict[str, str] = {
-    "opsportal.notification": "recipient",
+    "notifications.notification": "recipient",
     "opsportal.savedview": "user",
     "imports.importjob": "user",  # a job's file and rows are its importer's (administrators see all)
 }

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from opsportal.access import Perm
 from opsportal.admin_mixins import ReadOnlyAdmin, get_access, limit_related
 from opsportal.audit import record_batch
-from opsportal.models import ApiToken, AuditEntry, Notification, ReminderDelivery, SavedView, Scope, WeeklyReport
+from opsportal.models import ApiToken, AuditEntry, ReminderDelivery, SavedView, Scope
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -168,30 +168,6 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         return format_html("<pre>{}</pre>", json.dumps(obj.details, indent=2, ensure_ascii=False, default=str))
 
 
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "country", "created_at", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), ("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "body", "recipient__username", "recipient__email"]
-    list_select_related = ["recipient", "country"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["recipient", "country", "kind", "title", "body", "url", "created_at"]
-    actions = ["mark_read"]
-
-    # Notifications are made by the reminder services, not typed by hand.
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Mark the selected notifications as read"))
-    def mark_read(self, request, queryset):
-        count = queryset.filter(read_at__isnull=True).update(read_at=timezone.now())
-        self.message_user(
-            request,
-            ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
-            % {"count": count},
-        )
-
-
 @admin.register(ReminderDelivery)
 class ReminderDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["key", "recipient", "kind", "status", "attempts", "created_at", "sent_at"]
@@ -199,29 +175,6 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
     search_fields = ["key", "recipient__username", "recipient__email", "last_error"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-
-
-@admin.register(WeeklyReport)
-class WeeklyReportAdmin(ReadOnlyAdmin):
-    list_display = ["week", "market", "created_at", "sent_at", "recipient_count"]
-    list_filter = [("country", admin.RelatedOnlyFieldListFilter), ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["week", "country__name", "country__code"]
-    list_select_related = ["country"]
-    date_hierarchy = "created_at"
-    fields = ["week", "country", "created_at", "sent_at", "recipients", "figures"]
-    readonly_fields = fields
-
-    @admin.display(description=_("market"), ordering="country__name")
-    def market(self, obj):
-        return obj.country or _("HQ")
-
-    @admin.display(description=_("recipients"))
-    def recipient_count(self, obj):
-        return len(obj.recipients or [])
-
-    @admin.display(description=_("figures"))
-    def figures(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.data, indent=2, ensure_ascii=False, default=str))
 
 
 @admin.register(SavedView)

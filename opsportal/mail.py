@@ -38,7 +38,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from opsportal.models import ReminderDelivery
-from opsportal.models.notifications import DeliveryStatus
+from opsportal.models.outbox import DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -116,13 +116,11 @@ class MessageKind:
     """How the feature that queues a kind of message renders it and re-checks its recipient.
 
     ``render(row) -> (Rendered, language)``; ``may_still_receive(row) -> bool`` is asked at
-    sending time (the recipient's team may have changed since the row was queued); ``notify(row)``
-    (optional) puts the same message in the portal's inbox once it is sent.
+    sending time (the recipient's team may have changed since the row was queued).
     """
 
     render: Callable
     may_still_receive: Callable
-    notify: Callable | None = None
 
 
 # Filled by the feature apps' ``AppConfig.ready()`` (reminders, reports): the outbox is the floor
@@ -133,6 +131,16 @@ KINDS: dict[str, MessageKind] = {}
 def register(kinds: Iterable[str], message_kind: MessageKind) -> None:
     for kind in kinds:
         KINDS[kind] = message_kind
+
+
+# A feature that keeps its own copy of a sent message (the portal inbox) registers it here: it is
+# written once, when a row is claimed for sending.
+NOTIFIERS: dict[str, Callable] = {}
+
+
+def register_notifier(kinds: Iterable[str], notify: Callable) -> None:
+    for kind in kinds:
+        NOTIFIERS[kind] = notify
 
 
 def _kind(kind: str) -> MessageKind:
@@ -227,7 +235,7 @@ def _claim(delivery_id: int, now: dt.datetime) -> ReminderDelivery | None:
         row.status = DeliveryStatus.SENDING
         row.attempts += 1
         row.next_attempt_at = now + stuck_after()
-        notify = _kind(row.kind).notify
+        notify = NOTIFIERS.get(row.kind)
         if notify and row.recipient_id and not row.payload.get("notified"):
             # The inbox entry is written in the claim's transaction: once, whatever the email does.
             notify(row)

@@ -5,7 +5,7 @@ On PostgreSQL a record matches when, ignoring case and accents:
   Japanese name without spaces, a handle all work), or
 - the whole query is close to a field by trigram similarity (a hashtag with a typo), or
 - its full-text document matches every word as a prefix.
-Each condition is served by a GIN index made in ``feeds/migrations/0002_search.py``
+Each condition is served by a GIN index made in ``search/migrations/0001_indexes.py``
 (expressions here must stay identical to the ones indexed there).
 On SQLite (the embedded default) the first two hold too, through SQL functions registered on each
 connection (``opsportal/search_sqlite.py``); word prefixes are already substrings there.

@@ -255,7 +255,9 @@ def _redact_elsewhere(names: list[str], placeholder: str) -> None:
     """Notifications, reminder payloads and kept weekly reports that name the person."""
     from django.db.models import Q
 
-    from opsportal.models import Notification, ReminderDelivery, WeeklyReport
+    from notifications.models import Notification
+    from opsportal.models import ReminderDelivery
+    from reports.models import WeeklyReport
 
     if not names:
         return

@@ -17,6 +17,5 @@ class RemindersConfig(AppConfig):
             mail.MessageKind(
                 render=emails.delivery_email,
                 may_still_receive=emails.may_still_receive,
-                notify=emails.delivery_notification,
             ),
         )

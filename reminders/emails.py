@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,7 +16,7 @@ from opsportal import l10n
 from opsportal.access import Perm
 from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
-from opsportal.models import Notification, ReminderDelivery
+from opsportal.models import ReminderDelivery
 from opsportal.references import may_receive
 
 from .kinds import GOVERNMENT_KINDS, ReminderKind
@@ -173,7 +172,7 @@ def compose(kind: str, p: dict) -> Message:
     return Message(str(kind), [], path=path)
 
 
-def _language(row: ReminderDelivery) -> str:
+def reader_language(row: ReminderDelivery) -> str:
     preferred = StaffProfile.objects.filter(user_id=row.recipient_id).values_list("preferred_language", flat=True)
     return language_for(preferred.first(), row.payload.get("country_language"))
 
@@ -191,7 +190,7 @@ def _buddhist_era(row: ReminderDelivery) -> bool:
 
 
 def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
-    language = _language(row)
+    language = reader_language(row)
     # The recipient's calendar too: a Thai reader who chose the Buddhist Era reads 2561, not 2018.
     with l10n.override(language, buddhist_era=_buddhist_era(row)):
         message = compose(row.kind, row.payload)
@@ -225,20 +224,3 @@ def may_still_receive(row: ReminderDelivery) -> bool:
         return True  # an address given by hand, not a person's access
     perm = Perm.GOVERNMENT_VIEW if row.kind in GOVERNMENT_KINDS else Perm.VIEW
     return may_receive(row.recipient_id, row.payload.get("country_id"), perm)
-
-
-def delivery_notification(row: ReminderDelivery) -> Notification | None:
-    """The reminder's inbox entry, in the recipient's language at the time it was sent
-    (none when the recipient may no longer see the record's country)."""
-    if not may_still_receive(row):
-        return None
-    with translation.override(_language(row)):
-        message = compose(row.kind, row.payload)
-    return Notification.objects.create(
-        recipient_id=row.recipient_id,
-        country_id=row.payload.get("country_id"),
-        kind=row.kind,
-        title=message.subject[:300],
-        body="\n".join(message.lines + message.items),
-        url=message.path[:500],
-    )

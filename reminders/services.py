@@ -14,7 +14,7 @@ from locales.models import Country, StaffProfile
 from opsportal import mail
 from opsportal.access import ROLE_PERMISSIONS, Perm
 from opsportal.models import ReminderDelivery
-from opsportal.models.notifications import DeliveryStatus
+from opsportal.models.outbox import DeliveryStatus
 
 from .kinds import GOVERNMENT_KINDS
 from .rules import RULES, Occasion, RuleContext

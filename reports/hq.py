@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models.fields.json import KT
 
 from locales.models import Country
-from opsportal.models import WeeklyReport
+from reports.models import WeeklyReport
 
 from .figures import DATA_VERSION
 

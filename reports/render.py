@@ -28,7 +28,8 @@ from opsportal import l10n
 from opsportal.access import Perm, access_for_user
 from opsportal.links import absolute, record_path
 from opsportal.mail import Rendered
-from opsportal.models import ReminderDelivery, WeeklyReport
+from opsportal.models import ReminderDelivery
+from reports.models import WeeklyReport
 
 CHART_CID = "weekly-chart"
 CHART_CACHE_SECONDS = 24 * 60 * 60

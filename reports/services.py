@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from locales.models import Country, HQAccess, StaffProfile, TeamMembership
 from opsportal import charts, mail
 from opsportal.access import HQ_PERMISSIONS, ROLE_PERMISSIONS, Perm, in_country
-from opsportal.models import ReminderDelivery, WeeklyReport
+from opsportal.models import ReminderDelivery
+from reports.models import WeeklyReport
 
 from .figures import country_figures
 from .hq import hq_figures

@@ -64,7 +64,7 @@ def hq_weekly_report(self, week: str, now: str | None = None) -> None:
 
 @shared_task(name="opsportal.tasks.resend_weekly_report", ignore_result=True)
 def resend_weekly_report(report_id: int) -> None:
-    from opsportal.models import WeeklyReport
+    from reports.models import WeeklyReport
 
     report = WeeklyReport.objects.select_related("country").filter(pk=report_id).first()
     if report is not None:

@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from opsportal.access import Perm, in_country
-from opsportal.models import WeeklyReport
 from opsportal.portal.mixins import paginate, portal_render, portal_view
+from reports.models import WeeklyReport
 
 from . import render, services
 from .forms import PreviewForm, ReportFilterForm

@@ -87,7 +87,7 @@ SERIALIZERS = {
     "challenges.challenge": _challenge,
     "influencers.influencer": _influencer,
     "locales.regulatoryincident": _incident,
-    "opsportal.weeklyreport": _report,
+    "reports.weeklyreport": _report,
 }
 
 

@@ -1,7 +1,6 @@
 from .audit import AuditEntry
 from .heartbeat import Heartbeat
-from .notifications import Milestone, Notification, ReminderDelivery
-from .reports import WeeklyReport
+from .outbox import ReminderDelivery
 from .tokens import ApiToken, Scope
 from .views import SavedView
 
@@ -9,10 +8,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Heartbeat",
-    "Milestone",
-    "Notification",
     "ReminderDelivery",
     "SavedView",
     "Scope",
-    "WeeklyReport",
 ]

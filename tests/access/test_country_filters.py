@@ -31,7 +31,7 @@ NOT_A_SCOPE_FILTER = {
     # A history table's own column (reports read a country's past moves).
     ("reports/figures.py", "country_id"),
     # Constraints, not queries: one HQ report per week, one personal feed per person.
-    ("opsportal/models/reports.py", "country__isnull"),
+    ("reports/models.py", "country__isnull"),
     ("feeds/models.py", "country__isnull"),
     # Metric ingestion finds challenges by their natural key (country code, hashtag).
     ("challenges/metrics.py", "country__code__in"),

@@ -8,10 +8,12 @@ from django.test import RequestFactory
 from events.models import Event
 from influencers.models import Influencer
 from locales.models import GovernmentContact
+from notifications.models import Notification
 from opsportal.access import COUNTRY_PATHS, access_for_user
 from opsportal.celery import app
-from opsportal.models import Notification, SavedView, WeeklyReport
+from opsportal.models import SavedView
 from opsportal.scope import ScopeError, scope_of, system_scope, unscoped
+from reports.models import WeeklyReport
 from tests import factories as f
 
 

@@ -5,7 +5,9 @@ from django.test import Client
 from django.utils import timezone
 
 from locales.models import Country
-from opsportal.models import ApiToken, Notification, ReminderDelivery, SavedView, WeeklyReport
+from notifications.models import Notification
+from opsportal.models import ApiToken, ReminderDelivery, SavedView
+from reports.models import WeeklyReport
 from tests.seeded import demo_data_fixture  # noqa: F401
 
 

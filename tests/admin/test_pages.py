@@ -13,12 +13,12 @@ NO_ADD = {
     "challenges.challengemetricsnapshot",
     "opsportal.auditentry",
     "opsportal.reminderdelivery",
-    "opsportal.weeklyreport",
-    "opsportal.notification",
+    "reports.weeklyreport",
+    "notifications.notification",
 }
 EVERY_ADMIN = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
-# The records of the four apps, the project's own and the people; other modules test their admins.
-OURS = {"locales", "influencers", "challenges", "events", "opsportal", "auth"}
+# The records of the four apps, the floor's, the reports and the inbox, and the people; other modules test their admins.
+OURS = {"locales", "influencers", "challenges", "events", "opsportal", "reports", "notifications", "auth"}
 MODELS = [model for model in EVERY_ADMIN if model._meta.app_label in OURS]
 
 
@@ -41,7 +41,7 @@ def test_changelist_add_change_and_history_pages(model, login, system_rows):
     response = client.get(url(model, "add"))
     assert response.status_code == (403 if model._meta.label_lower in NO_ADD else 200)
 
-    if hasattr(model, "history") or model._meta.app_label in {"auth", "opsportal"}:
+    if hasattr(model, "history") or model._meta.app_label in {"auth", "opsportal", "reports", "notifications"}:
         assert client.get(url(model, "history", obj.pk)).status_code == 200
 
 
@@ -133,7 +133,7 @@ def test_revoking_tokens(login, system_rows):
     assert token.revoked_at is not None and not token.is_active
 
 
-SYSTEM = ["opsportal.auditentry", "opsportal.reminderdelivery", "opsportal.weeklyreport"]
+SYSTEM = ["opsportal.auditentry", "opsportal.reminderdelivery", "reports.weeklyreport"]
 
 
 @pytest.mark.parametrize("model_label", SYSTEM)

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from locales.models import Country, StaffProfile
-from opsportal.models import ReminderDelivery, WeeklyReport
+from opsportal.models import ReminderDelivery
 from reminders import emails as reminder_emails
 from reminders import services as reminder_services
 from reports import render, services
+from reports.models import WeeklyReport
 from tests.i18n import po, pseudo
 from tests.i18n.test_pseudo_locale import PAGES
 from tests.seeded import demo_data_fixture  # noqa: F401

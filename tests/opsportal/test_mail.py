@@ -7,9 +7,10 @@ import pytest
 from django.core import mail as django_mail
 from django.utils import timezone
 
+from notifications.models import Notification
 from opsportal import mail
-from opsportal.models import Notification, ReminderDelivery
-from opsportal.models.notifications import DeliveryStatus
+from opsportal.models import ReminderDelivery
+from opsportal.models.outbox import DeliveryStatus
 
 PAYLOAD = {
     "country": "Indonesia",

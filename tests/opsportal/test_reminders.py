@@ -9,8 +9,9 @@ import pytest
 from django.core import mail as django_mail
 from django.core.management import call_command
 
-from opsportal.models import Notification, ReminderDelivery
-from opsportal.models.notifications import DeliveryStatus
+from notifications.models import Notification
+from opsportal.models import ReminderDelivery
+from opsportal.models.outbox import DeliveryStatus
 from reminders import services, tasks
 from reminders.kinds import ReminderKind
 from tests import factories as f

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from opsportal.models import Notification
+from notifications.models import Notification
 
 
 def note(user, country=None, **kwargs):

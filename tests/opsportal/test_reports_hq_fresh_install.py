@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from opsportal.models import WeeklyReport
 from reports import render, services
+from reports.models import WeeklyReport
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.utils import translation
 from influencers.models import Influencer
 from influencers.services import influencer_log_interaction
 from opsportal import mail
-from opsportal.models import WeeklyReport
 from reports import figures, services
+from reports.models import WeeklyReport
 from tests import factories as f
 
 JKT = ZoneInfo("Asia/Jakarta")

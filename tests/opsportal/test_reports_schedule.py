@@ -11,8 +11,9 @@ from django.core import mail as django_mail
 from django.core.management import CommandError, call_command
 
 from locales.models import Role
-from opsportal.models import ReminderDelivery, WeeklyReport
+from opsportal.models import ReminderDelivery
 from reports import services, tasks
+from reports.models import WeeklyReport
 from reports.weeks import WeekError, due_week, parse_week, send_time, week_bounds
 from tests import factories as f
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail as django_mail
 from django.urls import reverse
 
-from opsportal.models import WeeklyReport
 from reports import services
+from reports.models import WeeklyReport
 from tests import factories as f
 from tests.opsportal.test_reports_indonesia import WEEK, build_week
 

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from locales.models import Role
-from opsportal.models import Notification, ReminderDelivery
-from opsportal.models.notifications import DeliveryStatus
+from notifications.models import Notification
+from opsportal.models import ReminderDelivery
+from opsportal.models.outbox import DeliveryStatus
 from tests import factories as f
 
 pytestmark = [pytest.mark.services]

@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 
 from opsportal import mail, tasks
 from opsportal.models import Heartbeat, ReminderDelivery
-from opsportal.models.notifications import DeliveryStatus
+from opsportal.models.outbox import DeliveryStatus
 from tests.opsportal.test_mail import row  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db

@@ -169,8 +169,9 @@ def test_a_stale_owner_gets_no_reminder(world, roles):
     from django.utils import timezone
 
     from challenges.models import Challenge
+    from notifications.models import Notification
     from opsportal import mail
-    from opsportal.models import Notification, ReminderDelivery
+    from opsportal.models import ReminderDelivery
     from reminders import services
 
     now = timezone.now().replace(hour=3, minute=0)  # 10:00 in Bangkok
@@ -305,7 +306,8 @@ def test_a_weekly_report_queued_for_someone_who_left_the_team_is_not_sent(world,
 
     from locales.models import TeamMembership
     from opsportal import mail
-    from opsportal.models import ReminderDelivery, WeeklyReport
+    from opsportal.models import ReminderDelivery
+    from reports.models import WeeklyReport
 
     report = WeeklyReport.objects.create(country=world.id, week="2026-W47", data={})
     leaver = roles["id_operator"]

@@ -140,7 +140,7 @@ def test_weekly_report_preview_and_sending_survive_evil_names(client, evil_week,
     from django.core.management import call_command
     from django.urls import reverse
 
-    from opsportal.models import WeeklyReport
+    from reports.models import WeeklyReport
 
     client.force_login(id_lead)
     response = client.get(reverse("reports:preview"), {"country": indonesia.pk, "week": "2026-W47"})

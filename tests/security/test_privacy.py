@@ -11,11 +11,12 @@ from django.http import Http404
 from challenges.models import ChallengeParticipation
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
 from locales.models import GovernmentContact, GovernmentInteraction
+from notifications.models import Notification
 from opsportal.access import access_for_user
 from opsportal.audit import audit_context
 from opsportal.db import Door
 from opsportal.history import record_history
-from opsportal.models import AuditEntry, Notification
+from opsportal.models import AuditEntry
 from privacy.services import personal_data_erase, personal_data_export
 
 from .world import ID_GOV_MARK, ID_MARK

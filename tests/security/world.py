@@ -37,7 +37,7 @@ ALL_MARKS = (ID_MARK, ID_GOV_MARK, TH_MARK, TH_GOV_MARK, PRIVATE_MARK)
 # Someone's own things: nobody but their owner and an administrator may see them.
 PERSONAL_MODELS = {
     "opsportal.savedview",
-    "opsportal.notification",
+    "notifications.notification",
     "opsportal.reminderdelivery",
     "feeds.calendarfeedtoken",
     "imports.importmapping",
@@ -178,7 +178,7 @@ class World:
         except ImportError:
             return
         for code, country in (("ID", self.id), ("TH", self.th)):
-            report = self.extras[code].get("opsportal.weeklyreport")
+            report = self.extras[code].get("reports.weeklyreport")
             if report is None:
                 continue
             week = timezone.localdate().strftime("%G-W%V")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from challenges.services import challenge_change_status
 from influencers.services import influencer_move_stage
-from opsportal.models import WeeklyReport
+from reports.models import WeeklyReport
 from tests import factories as f
 from webhooks import services
 from webhooks.events import emit

@@ -11,8 +11,10 @@ from django.utils import timezone
 from challenges.metrics import ingest_metric_rows, metric_snapshot_type
 from influencers.followers import ingest_follower_rows
 from locales.models import StaffProfile
+from milestones.models import Milestone
+from notifications.models import Notification
 from opsportal import mail
-from opsportal.models import Milestone, Notification, ReminderDelivery
+from opsportal.models import ReminderDelivery
 from tests import factories as f
 from webhooks.models import WebhookDelivery, WebhookSubscription
 

@@ -7,8 +7,8 @@ from opsportal import mail
 from opsportal.access import in_country
 from opsportal.audit import audit_context
 from opsportal.db import Door
-from opsportal.models import WeeklyReport
 from reports import services
+from reports.models import WeeklyReport
 from reports.weeks import WeekError, parse_week
 
 

@@ -1,3 +1,5 @@
+"""The weekly reports as sent, kept for reading in the portal."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,0 +1,47 @@
+"""The outbox: one row per email to send (reminders, weekly reports, announcements), sent at most once."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one person for one occasion: the unique key makes sending idempotent."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # An address outside the staff (a country's extra report recipients); people get their current email.
+    to_email = models.EmailField(_("address"), blank=True)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    status = models.CharField(_("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # When the outbox sweeper looks at this row again: a retry's time, or the end of a send's lease.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_outbox_sweep")]
+
+    def __str__(self) -> str:
+        return self.key
