@@ -316,3 +316,28 @@ def test_capture_page_has_a_constant_query_count(id_operator, indonesia, django_
     for _ in range(49):
         f.EventGuestFactory(event=event)
     assert count() == with_one
+
+
+def test_two_sendings_racing_each_other_save_once(monkeypatch, id_operator, indonesia):
+    """The second sending missed the first's receipt (not committed yet when it looked) and hits
+    the unique key as it writes its own: it answers with what the first one saved."""
+    from events import capture
+
+    event = f.EventFactory(country=indonesia)
+    capture_id = uuid.uuid4()
+    first = capture.event_capture_walk_in(
+        event, name="Rara", platform="tiktok", handle="rara", capture_id=capture_id, by=id_operator
+    )
+    looked = []
+    real = capture._earlier
+
+    def missed_once(*args):
+        looked.append(args)
+        return None if len(looked) == 1 else real(*args)
+
+    monkeypatch.setattr(capture, "_earlier", missed_once)
+    again = capture.event_capture_walk_in(
+        event, name="Rara", platform="tiktok", handle="rara", capture_id=capture_id, by=id_operator
+    )
+    assert again.duplicate and again.influencer == first.influencer and len(looked) == 2
+    assert Influencer.objects.count() == 1 and QuickCapture.objects.count() == 1
