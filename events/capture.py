@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,13 +97,19 @@ def _check_handle(event: Event, platform: str, handle: str) -> None:
 
 
 def _on_fields(error: ValidationError) -> ValidationError:
-    """The influencer service's errors on the walk-in's own fields: the account's (its handle's
-    uniqueness is a rule on the whole record) land on the handle."""
+    """The influencer service's errors on the walk-in's own fields. The account's record-wide
+    errors (its handle's uniqueness across every country) land on the handle; anything else the
+    walk-in has no field for is shown above the form."""
     if not hasattr(error, "error_dict"):
-        return ValidationError({"handle": error.messages})
+        return ValidationError({NON_FIELD_ERRORS: error.messages})
     moved: dict[str, list] = {}
     for field, errors in error.error_dict.items():
-        target = field if field in {"name", "platform", "handle"} else "handle"
+        if field in {"name", "platform", "handle"}:
+            target = field
+        elif field in {NON_FIELD_ERRORS, "accounts"}:
+            target = "handle"
+        else:
+            target = NON_FIELD_ERRORS
         moved.setdefault(target, []).extend(errors)
     return ValidationError(moved)
 

@@ -156,3 +156,32 @@ def test_a_refused_entry_shows_its_errors_next_to_the_fields(phone, demo):
     shoot(page, "capture-errors")
     assert not Influencer.objects.filter(name="Someone").exists()
     assert page.console_errors == []
+
+
+def test_an_entry_refused_after_the_network_returned_can_be_put_back_and_fixed(phone, demo):
+    """Queued offline with a handle the country already has: refused when sent, kept on the
+    phone with its reason, and put back in the form with a link to the influencer."""
+    context, page = phone
+    sign_in(page, "dewi")
+    page.goto(f"/events/{demo['dwp'].pk}/capture/")
+    context.set_offline(True)
+    fill_walk_in(page, "Kaykai again", "kaykaisalaider", "100")
+    expect(page.locator("#capture-queue")).to_contain_text("Waiting to send: 1")
+    context.set_offline(False)
+    refused = page.locator("#capture-refused")
+    expect(refused).to_contain_text("Not saved: Kaykai again")
+    expect(refused).to_contain_text("Kaykai Salaider already has this handle.")
+    expect(page.locator("#capture-queue")).to_be_hidden()
+    shoot(page, "capture-refused")
+    refused.get_by_role("button", name="Put back in the form").click()
+    expect(refused).to_be_hidden()
+    expect(page.locator("#id_walkin-name")).to_have_value("Kaykai again")
+    handle = page.locator(".field.has-error")
+    expect(handle).to_contain_text("Kaykai Salaider already has this handle.")
+    expect(page.locator(".capture-existing").get_by_role("link", name="Kaykai Salaider")).to_be_visible()
+    page.locator("#id_walkin-handle").fill("kaykai.second")
+    page.get_by_role("button", name="Save walk-in").click()
+    expect(page.locator("#capture-sent")).to_contain_text("Kaykai again saved.")
+    assert Influencer.objects.filter(name="Kaykai again").count() == 1
+    assert no_sideways_scroll(page)
+    assert page.console_errors == []

@@ -86,6 +86,7 @@
         data.waiting = without(data.waiting, next.id);
         if (outcome.result === "refused") {
           next.errors = outcome.data.errors || {};
+          next.existing = outcome.data.existing || null;
           data.refused.push(next);
         }
       });
@@ -223,7 +224,7 @@
       if (field && name !== "csrfmiddlewaretoken") { field.value = entry.fields[name]; }
     });
     update(function (d) { d.refused = without(d.refused, entry.id); });
-    showErrors(form, {errors: entry.errors});
+    showErrors(form, {errors: entry.errors, existing: entry.existing});
   }
 
   function entryOf(form) {
