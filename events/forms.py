@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge
 from challenges.selectors import country_people
-from influencers.models import Influencer
+from influencers.models import Influencer, Platform
 from locales.models import CulturalMoment
 from opsportal import l10n
 from opsportal.access import in_country
@@ -155,3 +155,46 @@ class EventPartnerRoleForm(forms.ModelForm):
     def _post_clean(self):
         # event_partner_save (the service) validates the whole record.
         self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)
+
+
+# --- quick capture on a phone at the event ----------------------------------------------------
+class WalkInForm(forms.Form):
+    """A creator who walked up at the event: a few fields, typed on a phone."""
+
+    capture_id = forms.UUIDField(required=False, widget=forms.HiddenInput())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices, initial=Platform.TIKTOK)
+    handle = forms.CharField(label=_("Handle"), max_length=100, help_text=_("Without the leading @."))
+    followers = forms.IntegerField(label=_("Followers"), min_value=0, max_value=2**63 - 1, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "walkin")
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"autocomplete": "off"})
+        self.fields["handle"].widget.attrs.update(
+            {"autocapitalize": "off", "autocomplete": "off", "spellcheck": "false"}
+        )
+        self.fields["followers"].widget.attrs.update({"inputmode": "numeric"})
+
+    def clean_handle(self):
+        handle = (self.cleaned_data.get("handle") or "").strip().lstrip("@")
+        if not handle:
+            raise forms.ValidationError(_("Enter a handle."))
+        return handle
+
+
+class CaptureGuestForm(forms.Form):
+    """An influencer of the event's country at the door: on the list, or their answer updated."""
+
+    capture_id = forms.UUIDField(required=False, widget=forms.HiddenInput())
+    influencer = forms.ModelChoiceField(label=_("Influencer"), queryset=Influencer.objects.none())
+    status = forms.ChoiceField(label=_("Status"), choices=GuestStatus.choices, initial=GuestStatus.ATTENDED)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+    def __init__(self, *args, event, **kwargs):
+        kwargs.setdefault("prefix", "guest")
+        super().__init__(*args, **kwargs)
+        self.fields["influencer"].queryset = in_country(
+            Influencer.objects.filter(erased_at=None), event.country_id
+        ).order_by("name")

@@ -262,3 +262,50 @@ class EventGuest(TimeStamped):
 
         # Only an influencer of the event's country is its guest.
         validate_references(self)
+
+
+class CaptureKind(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in creator")
+    GUEST = "guest", _("Guest")
+
+
+class QuickCapture(models.Model):
+    """The receipt of one entry made on the quick-capture screen at an event.
+
+    A phone that lost its network keeps the entry and sends it again when the network returns;
+    the entry carries an id made in the browser, and this receipt makes the second sending
+    answer "saved" without creating anything twice. The records themselves (influencer,
+    account, guest) carry the audit trail; this row only remembers what an id produced.
+    """
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="captures")
+    capture_id = models.UUIDField(_("capture id"))
+    kind = models.CharField(_("kind"), max_length=8, choices=CaptureKind.choices)
+    influencer = models.ForeignKey(
+        "influencers.Influencer",
+        verbose_name=_("influencer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CountryScopedManager()
+
+    class Meta:
+        verbose_name = _("quick capture")
+        verbose_name_plural = _("quick captures")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "capture_id"], name="quick_capture_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.capture_id}"

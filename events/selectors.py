@@ -77,3 +77,8 @@ def cold_partners(country, *, now: dt.datetime, queryset: QuerySet | None = None
         .filter(last_touch__lt=cutoff)
         .order_by("last_touch", "pk")
     )
+
+
+def recent_guests(event: Event, *, limit: int = 20) -> QuerySet:
+    """The guests last added or updated: what the quick-capture screen shows under its forms."""
+    return EventGuest.objects.filter(event=event).select_related("influencer").order_by("-updated_at", "-pk")[:limit]

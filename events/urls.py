@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/tasks/add/", views.task_add, name="task_add"),
     path("<int:pk>/guests/add/", views.guest_add, name="guest_add"),
     path("<int:pk>/partners/add/", views.partner_add, name="partner_add"),
+    path("<int:pk>/capture/", views.event_capture, name="capture"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("event-partners/<int:pk>/edit/", views.event_partner_edit, name="event_partner_edit"),

@@ -3,13 +3,17 @@ edit, copy as new; checklist ticks and guest answers happen in place (htmx)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from influencers.models import Influencer
 from opsportal.access import in_country
 from opsportal.history import record_history
 from opsportal.portal.mixins import (
@@ -23,7 +27,9 @@ from opsportal.portal.mixins import (
 )
 
 from . import selectors
+from .capture import HANDLE_IN_COUNTRY, event_capture_guest, event_capture_walk_in
 from .forms import (
+    CaptureGuestForm,
     CopyEventForm,
     EventForm,
     EventPartnerForm,
@@ -32,6 +38,7 @@ from .forms import (
     GuestStatusForm,
     TaskDoneForm,
     TaskForm,
+    WalkInForm,
     event_filters,
 )
 from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus
@@ -303,3 +310,122 @@ def event_partner_edit(request, pk: int):
         {"nav": "events", "form": form, "event": link.event, "title": title, "submit": _("Save changes")},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+# --- quick capture on a phone at the event ------------------------------------------------------
+CAPTURE_FORMS = {"walkin": WalkInForm, "guest": CaptureGuestForm}
+
+
+def _wants_json(request) -> bool:
+    # The capture page's script sends its entries with fetch and this header; without the
+    # script the same forms post and redirect as usual.
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _capture_forms(event, posted=None) -> dict:
+    walkin = WalkInForm(initial={"capture_id": uuid.uuid4()})
+    guest = CaptureGuestForm(initial={"capture_id": uuid.uuid4()}, event=event)
+    forms = {"walkin_form": walkin, "guest_form": guest}
+    if posted is not None:
+        forms[f"{posted.prefix}_form"] = posted
+    return forms
+
+
+def _existing_with_handle(request, error: ValidationError):
+    """The influencer of the event's country who already has the handle typed (to link to)."""
+    for item in getattr(error, "error_dict", {}).get("handle", []):
+        if item.code == HANDLE_IN_COUNTRY:
+            return scoped(request, Influencer.objects.all()).filter(pk=item.params["influencer"]).first()
+    return None
+
+
+def _capture_saved(request, event, captured):
+    name = captured.influencer.name
+    if captured.duplicate:
+        message = _("%(name)s was already saved.") % {"name": name}
+    else:
+        message = _("%(name)s saved.") % {"name": name}
+    if _wants_json(request):
+        status = captured.guest.get_status_display() if captured.guest else ""
+        return JsonResponse(
+            {
+                "ok": True,
+                "duplicate": captured.duplicate,
+                "message": message,
+                "name": name,
+                "status": status,
+                "url": reverse("influencers:detail", args=[captured.influencer.pk]),
+            },
+            status=200 if captured.duplicate else 201,
+        )
+    messages.success(request, message)
+    return redirect("events:capture", pk=event.pk)
+
+
+def _capture_refused(request, event, form, existing=None):
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "ok": False,
+                "errors": {field: [str(e) for e in errors] for field, errors in form.errors.items()},
+                "existing": existing
+                and {"name": existing.name, "url": reverse("influencers:detail", args=[existing.pk])},
+            },
+            status=400,
+        )
+    return _capture_page(request, event, form, existing, status=400)
+
+
+def _capture_page(request, event, posted=None, existing=None, status=200):
+    context = {
+        "nav": "events",
+        "event": event,
+        "recent": list(selectors.recent_guests(event)),
+        "existing": existing,
+        **_capture_forms(event, posted),
+    }
+    return portal_render(request, "events/capture.html", context, status=status)
+
+
+@portal_view
+def event_capture(request, pk: int):
+    """Quick capture at the event, on a phone: a walk-in creator or a guest in a few taps.
+
+    The page's script queues entries in the browser while the network is away and sends them
+    when it returns, each with its capture id, so an entry sent twice is saved once.
+    """
+    event = _event_for_edit(request, pk)
+    if request.method != "POST":
+        return _capture_page(request, event)
+    kind = request.POST.get("form")
+    if kind not in CAPTURE_FORMS:
+        return HttpResponseBadRequest(_("Unknown form."))
+    form = WalkInForm(request.POST) if kind == "walkin" else CaptureGuestForm(request.POST, event=event)
+    if not form.is_valid():
+        return _capture_refused(request, event, form)
+    data = form.cleaned_data
+    try:
+        if kind == "walkin":
+            captured = event_capture_walk_in(
+                event,
+                name=data["name"],
+                platform=data["platform"],
+                handle=data["handle"],
+                followers=data["followers"],
+                note=data["note"],
+                capture_id=data["capture_id"],
+                by=request.user,
+            )
+        else:
+            captured = event_capture_guest(
+                event,
+                data["influencer"],
+                status=data["status"],
+                notes=data["notes"],
+                capture_id=data["capture_id"],
+                by=request.user,
+            )
+    except ValidationError as error:
+        form_error(form, error)
+        return _capture_refused(request, event, form, _existing_with_handle(request, error))
+    return _capture_saved(request, event, captured)

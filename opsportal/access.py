@@ -100,6 +100,7 @@ COUNTRY_PATHS: dict[str, str] = {
     "opsportal.savedview": None,  # a person's own filters: scoped by OWNER_PATHS only
     "imports.importjob": "country",
     "webhooks.webhookdelivery": "country",
+    "events.quickcapture": "event__country",
 }
 
 

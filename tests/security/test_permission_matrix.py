@@ -105,7 +105,7 @@ WRITE_ROUTE_PERMS = {"exports:handover_reassign": (Perm.TEAM_HANDOVER,)}
 # are checked by test_audit_trail.test_admin_history_has_no_revert.
 WRITE_ROUTE = re.compile(
     r"(^|[_-])(create|new|add|edit|change|update|delete|remove|status|stage|outreach|log|done|copy|confirm"
-    r"|rerun|erase|bulk|resend|move|save|upload|mapping|index|reassign)$"
+    r"|rerun|erase|bulk|resend|move|save|upload|mapping|index|reassign|capture)$"
 )
 WRITE_NAMESPACES_WITH_INDEX = {"imports"}  # ``index`` is a write only where it is an upload form
 

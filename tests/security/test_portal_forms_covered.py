@@ -19,6 +19,7 @@ NEW_ROUTES_WITH_RECORD = {
     "events:task_edit": "events.eventtask",
     "events:guest_add": "events.event",
     "events:partner_add": "events.event",
+    "events:capture": "events.event",
     "events:event_partner_remove": "events.eventpartner",
     "events:event_partner_edit": "events.eventpartner",
     "locales:contact_edit": "locales.governmentcontact",
