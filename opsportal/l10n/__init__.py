@@ -38,13 +38,9 @@ from .languages import (
     DASH,
     NBSP,
     TEAM_LANGUAGE_SESSION_KEY,
-    Preferences,
     base_language,
     browser_language,
     buddhist_era_preferred,
-    override,
-    override_for,
-    preferences_for,
     request_preferences,
     reset_buddhist_era,
     set_buddhist_era,
@@ -61,6 +57,12 @@ from .numbers import (
     format_number,
     minor_units,
     money,
+)
+from .preferences import (
+    Preferences,
+    override,
+    override_for,
+    preferences_for,
 )
 from .values import (
     GROWTH_MIN_BASE_SHARE,
