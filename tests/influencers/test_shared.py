@@ -200,6 +200,8 @@ def test_the_thai_team_sees_its_relationship_and_the_public_profile_only(home, s
     for secret in (SECRET_NOTES, SECRET_EMAIL, SECRET_OUTREACH, "id-lead"):
         assert secret not in html
     assert "Type count" not in html  # the counts are the Indonesian team's to type
+    listing = _portal(th_operator).get("/influencers/").content.decode()
+    assert "TikTok, YouTube" in listing and "(shared)" in listing and SECRET_NOTES not in listing
     chart = _portal(th_operator).get(f"/influencers/{shared.pk}/chart.svg")
     assert chart.status_code == 200
     # The home record itself stays out of reach.
