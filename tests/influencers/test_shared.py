@@ -327,3 +327,39 @@ def test_queries_do_not_grow_with_shared_rows(thailand, th_operator):
     _add_shared(thailand, japan, 1, 49)
     fifty = {name: _count(get) for name, get in pages.items()}
     assert fifty == one
+
+
+# --- the features that read influencers: once per country, nothing breaks ------------------------
+
+
+def test_exports_search_handover_and_the_weekly_report_take_a_shared_creator_once_per_country(
+    home, shared, thailand, th_lead
+):
+    import csv
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    from opsportal.access import access_for_user
+    from reports.services import build_country_report
+    from search.services import search_all
+
+    client = _portal(th_lead)
+    export = client.get(reverse("exports:list", args=["influencers", "csv"]) + "?country=TH")
+    assert export.status_code == 200
+    text = b"".join(export.streaming_content).decode("utf-8-sig") if export.streaming else export.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["name"] for r in rows] == ["Kaykai Salaider"]
+    assert SECRET_NOTES not in text and SECRET_EMAIL not in text
+    handover = client.get(reverse("exports:handover", args=["TH"]))
+    assert handover.status_code == 200
+    body = b"".join(handover.streaming_content) if handover.streaming else handover.content
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    names = [r["name"] for r in csv.DictReader(io.StringIO(archive.read("influencers.csv").decode("utf-8-sig")))]
+    assert names == ["Kaykai Salaider"]
+    found = search_all(access_for_user(th_lead), "Kaykai")
+    hits = [hit for group in found for hit in group.hits]
+    assert len(hits) == 1
+    report = build_country_report(thailand, "2026-W40")
+    assert report is not None
