@@ -169,6 +169,12 @@ class InfluencerBatch:
             return [("name", _("A new influencer needs a name."))]
 
         fields = dict(row.fields)
+        if target is not None and target.profile_id:
+            # This country's shared relationship, found by name: its figures follow the home
+            # record, and accounts are added by the team that keeps them.
+            fields = {k: v for k, v in fields.items() if k not in PUBLIC_PROFILE_FIELDS}
+            if row.accounts:  # none of them known (a known one leads to its home record)
+                return [(row.accounts[0].column, str(SHARED_KEEPS_NO_ACCOUNTS))]
         is_new = target is None
         earlier = None if is_new else run.seen.get(self._ident(target))
         changes = {} if is_new else differences(target, fields)
@@ -431,6 +437,9 @@ class InfluencerBatch:
                 obj.updated_at = now
             Influencer.objects.bulk_update(objs, names, batch_size=1000)
             run.record("influencer", "update", len(objs))
+            if {"home_platform", "joined_platform_on"} & set(names):
+                # A home record's changed platform or joining date reaches the teams sharing it.
+                sync_shared_profiles(list(self.dirty_influencers))
         if self.stage_moves:
             from influencers.services import influencer_move_stage
 

@@ -260,6 +260,26 @@ def test_a_handle_of_another_country_starts_this_countrys_own_relationship(impor
     assert Influencer.objects.filter(country=indonesia).count() == 1
 
 
+def test_a_shared_relationship_found_by_name_takes_no_accounts_and_follows_its_home(importer, thailand, indonesia):
+    from influencers.services import influencer_share
+    from tests import factories as f
+
+    home = f.InfluencerFactory(country=thailand, name="Thai", home_platform="youtube")
+    f.PlatformAccountFactory(influencer=home, handle="budi")
+    influencer_share(home, indonesia)
+    job = _import(importer, b"name,country,instagram\nThai,ID,@thai.ig\n", dry_run=True)
+    assert "kept by the team of the shared profile" in errors_by_row(job)[(2, "instagram")]
+    job = _import(importer, b"name,country,home_platform,city\nThai,ID,instagram,Jakarta\n")
+    assert job.status == ImportStatus.DONE, job.errors
+    shared = Influencer.objects.get(country=indonesia)
+    assert (shared.city, shared.home_platform) == ("Jakarta", "youtube")
+    # The home team's import of its own record reaches the sharing team.
+    job = _import(importer, b"name,country,tiktok,home_platform\nThai,TH,@budi,instagram\n")
+    assert job.status == ImportStatus.DONE, job.errors
+    shared.refresh_from_db()
+    assert shared.home_platform == "instagram"
+
+
 def test_a_new_account_cannot_join_a_shared_relationship(importer, thailand, indonesia):
     from tests import factories as f
 
