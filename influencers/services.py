@@ -118,9 +118,15 @@ def check_share(influencer: Influencer, *, adding_accounts: bool = False) -> Inf
     from .models import PlatformAccount
 
     if influencer.profile_id is None:
+        if influencer.pk is not None:
+            with unscoped():
+                # A home record moved into the country of a team that shares it would share itself.
+                moved = in_country(Influencer.objects.filter(profile_id=influencer.pk), influencer.country_id)
+                if moved.exists():
+                    raise ValidationError({"country": _("This country's team already shares this creator's profile.")})
         return None
     with unscoped():
-        home = Influencer.objects.select_related("country").filter(pk=influencer.profile_id).first()
+        home = Influencer.objects.filter(pk=influencer.profile_id).first()
         if home is None or home.pk == influencer.pk:
             raise ValidationError({"profile": NO_SUCH_PROFILE})
         if home.country_id == influencer.country_id:

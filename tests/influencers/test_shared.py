@@ -133,6 +133,13 @@ def test_a_shared_home_cannot_share_another(home, shared, thailand):
     assert "share this record's profile" in _refusal(caught.value)
 
 
+def test_a_home_record_does_not_move_into_a_sharing_country(home, shared, thailand):
+    home.country = thailand
+    with pytest.raises(ValidationError) as caught:
+        influencer_save(home)
+    assert "already shares" in _refusal(caught.value, "country")
+
+
 def test_one_relationship_per_country_and_profile(home, shared, thailand):
     with pytest.raises(ValidationError) as caught:
         influencer_share(home, thailand)
