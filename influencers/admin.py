@@ -22,6 +22,7 @@ from opsportal.admin_writes import writes_through
 
 from .models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from .services import (
+    influencer_delete,
     influencer_interaction_delete,
     influencer_interaction_save,
     influencer_save,
@@ -86,7 +87,7 @@ class InfluencerAdmin(ScopedHistoryAdmin):
         ("relationship_owner", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["name", "local_name", "accounts__handle", "email", "phone", "city"]
-    autocomplete_fields = ["country", "categories"]
+    autocomplete_fields = ["country", "categories", "profile"]
     list_select_related = ["country", "relationship_owner"]
     date_hierarchy = "joined_platform_on"
     readonly_fields = ["total_followers", "crossed_over_on", "stage_changed_at", "erased_at"]
@@ -99,10 +100,20 @@ class InfluencerAdmin(ScopedHistoryAdmin):
         ),
         (
             _("On the platforms"),
-            {"fields": ["home_platform", "joined_platform_on", "total_followers", "crossed_over_on"]},
+            {"fields": ["profile", "home_platform", "joined_platform_on", "total_followers", "crossed_over_on"]},
         ),
         (_("Contact"), {"fields": ["email", "phone", "notes", "erased_at"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A shared profile is chosen when the relationship is created (as in the API); the
+        # figures it shares follow the home record.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("profile")
+            if obj.profile_id:
+                fields += ["home_platform", "joined_platform_on"]
+        return fields
 
     @admin.display(description=_("followers"), ordering="total_followers")
     def followers(self, obj):
@@ -196,6 +207,6 @@ class InfluencerInteractionAdmin(ScopedHistoryAdmin):
 
 
 # The admin saves through the same services as the portal, the API and imports.
-writes_through(Influencer, influencer_save)
+writes_through(Influencer, influencer_save, influencer_delete)
 writes_through(PlatformAccount, platform_account_save, platform_account_delete)
 writes_through(InfluencerInteraction, influencer_interaction_save, influencer_interaction_delete)

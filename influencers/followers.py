@@ -288,10 +288,30 @@ def refresh_followers(account_ids: Iterable[int], since: dict[int, dt.date]) -> 
     account_ids = sorted(set(account_ids))
     influencer_ids = sorted(since)
     _refresh(account_ids, since, influencer_ids)
+    sync_shared_profiles(influencer_ids)
     if influencer_ids:
         from .signals import followers_refreshed
 
         followers_refreshed.send(sender=Influencer, influencer_ids=influencer_ids)
+
+
+def sync_shared_profiles(home_ids: Iterable[int]) -> int:
+    """Copy the cached public figures (totals, crossover, home platform, joining date) of these
+    home records to the relationships of other country teams that share their profile: one
+    UPDATE, whatever the number of records; rows already equal are not touched.
+
+    Across the scope (the plain base manager): a team refreshing its creator's followers keeps
+    the other teams' copies right although it cannot read those rows.
+    """
+    from .services import PUBLIC_PROFILE_FIELDS
+
+    home_ids = list(home_ids)
+    if not home_ids:
+        return 0
+    home = Influencer._base_manager.filter(pk=OuterRef("profile_id"))
+    return Influencer._base_manager.filter(profile_id__in=home_ids).update(
+        **{name: Subquery(home.values(name)[:1]) for name in PUBLIC_PROFILE_FIELDS}, updated_at=timezone.now()
+    )
 
 
 def _refresh(account_ids: list[int], since: dict[int, dt.date], influencer_ids: list[int]) -> None:

@@ -122,6 +122,19 @@ class Influencer(TimeStamped):
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
     # Kept by the services from the outreach log (the latest entry), like a government contact's.
     last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False, db_index=True)
+    # A creator worked by several country teams: each team keeps its own relationship (this row:
+    # stage, owner, outreach, notes, contact details); one of them, the "home" record, keeps the
+    # platform accounts and their follower history, and the others point at it. Rules in
+    # influencers.services (another country, no chains, no accounts of its own, one per country).
+    profile = models.ForeignKey(
+        "self",
+        verbose_name=_("shares the public profile of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shared_with",
+        help_text=_("The relationship of another country team that keeps this creator's accounts and followers."),
+    )
 
     history = audit_history(excluded_fields=["total_followers", "updated_at", "last_contacted_at"])
 
@@ -132,6 +145,18 @@ class Influencer(TimeStamped):
         verbose_name = _("influencer")
         verbose_name_plural = _("influencers")
         indexes = [models.Index(fields=["country", "stage"]), models.Index(fields=["country", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "country"],
+                name="influencer_one_relationship_per_country_per_profile",
+                violation_error_message=_("This country team already works this creator."),
+            ),
+        ]
+
+    @property
+    def profile_holder_id(self) -> int | None:
+        """The id of the record that keeps the accounts and follower history."""
+        return self.profile_id or self.pk
 
     def __str__(self) -> str:
         if self.local_name and self.local_name != self.name:

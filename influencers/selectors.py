@@ -5,18 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
 from opsportal.access import in_country
+from opsportal.scope import unscoped
 
-from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, Stage
+from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, PlatformAccount, Stage
 
 BOARD_CARDS_PER_STAGE = 30
+# What another team's record may show of the home record's accounts: public handles and counts.
+PUBLIC_ACCOUNT_FIELDS = ("id", "platform", "handle", "url", "followers", "followers_on")
 
 
 def influencer_list(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("relationship_owner").prefetch_related("accounts").order_by("name", "pk")
+    """A page of influencers with their accounts; a shared relationship's are its profile's
+    (``i.profile.accounts``: two more queries per page, whatever its length). Only the profile's
+    id and its accounts' public columns are read across the scope (see ``public_accounts``)."""
+    with unscoped():
+        profiles = Influencer.objects.only("pk")
+        accounts = PlatformAccount.objects.only(*PUBLIC_ACCOUNT_FIELDS, "influencer_id").order_by("platform", "handle")
+    return (
+        queryset.select_related("relationship_owner")
+        .prefetch_related("accounts", Prefetch("profile", queryset=profiles), Prefetch("profile__accounts", accounts))
+        .order_by("name", "pk")
+    )
 
 
 NEXT_STAGE = {
@@ -56,14 +69,90 @@ def pipeline_board(queryset: QuerySet, per_stage: int = BOARD_CARDS_PER_STAGE) -
     return columns
 
 
+# --- the public profile of a creator several country teams work ----------------------------
+
+
+def public_accounts(influencer: Influencer) -> list[PlatformAccount]:
+    """The platform accounts of ``influencer``'s public profile: its own, or, for a shared
+    relationship, those the home record (another country team's) keeps.
+
+    The home record is outside the reader's scope, so its accounts are read with ``unscoped()``
+    — restricted strictly to that one record's accounts and to their public columns (platform,
+    handle, profile URL, latest count). Nothing of the home record itself (stage, owner, notes,
+    outreach, contact details) is read here; the accounts come back without it loaded.
+    """
+    if influencer.profile_id is None:
+        return list(PlatformAccount.objects.filter(influencer=influencer).order_by("platform", "handle"))
+    with unscoped():
+        return list(
+            PlatformAccount.objects.filter(influencer_id=influencer.profile_id)
+            .only(*PUBLIC_ACCOUNT_FIELDS, "influencer_id")
+            .order_by("platform", "handle")
+        )
+
+
+def _account_holder(platform: str, handle: str) -> tuple[int, int] | None:
+    handle = (handle or "").strip().lstrip("@")
+    if not platform or not handle:
+        return None
+    # Across the scope, limited to the one account with this natural key (handles are public).
+    with unscoped():
+        return (
+            PlatformAccount.objects.filter(platform=platform, handle__iexact=handle)
+            .values_list("influencer_id", "influencer__country_id")
+            .first()
+        )
+
+
+def profile_of_account(platform: str, handle: str) -> int | None:
+    """The id of the record that keeps the account ``platform:handle``, whichever country's:
+    what a team shares to work that creator too. None when there is no such account."""
+    hit = _account_holder(platform, handle)
+    return hit[0] if hit else None
+
+
+def account_elsewhere(platform: str, handle: str):
+    """The country whose team keeps the account ``platform:handle`` (None: no such account).
+    Nothing else of that team's record."""
+    from locales.models import Country
+
+    hit = _account_holder(platform, handle)
+    return Country._base_manager.filter(pk=hit[1]).first() if hit else None
+
+
+def profile_keeper_country(influencer: Influencer):
+    """For a shared relationship, the country whose team keeps the accounts (its name may be
+    shown); None for a record that keeps its own."""
+    if influencer.profile_id is None:
+        return None
+    from locales.models import Country
+
+    with unscoped():
+        country_id = Influencer.objects.filter(pk=influencer.profile_id).values_list("country_id", flat=True).first()
+    return Country._base_manager.filter(pk=country_id).first()
+
+
+def sharing_countries(influencer: Influencer) -> list:
+    """On a home record: the countries whose teams also work this creator (names only)."""
+    from locales.models import Country
+
+    if influencer.profile_id is not None or influencer.pk is None:
+        return []
+    with unscoped():
+        ids = list(Influencer.objects.filter(profile_id=influencer.pk).values_list("country_id", flat=True))
+    return list(Country._base_manager.filter(pk__in=ids).order_by("name")) if ids else []
+
+
 def follower_history(influencer: Influencer) -> dict[str, list[tuple[dt.date, int]]]:
-    """Followers per platform over time, one series per account platform (one query)."""
+    """Followers per platform over time, one series per account platform (one query). A shared
+    relationship reads the history of its public profile (see ``public_accounts``)."""
     series: dict[str, list] = defaultdict(list)
-    rows = (
-        FollowerSnapshot.objects.filter(account__influencer=influencer)
-        .order_by("date")
-        .values_list("account__platform", "date", "followers")
-    )
+    with unscoped():
+        rows = list(
+            FollowerSnapshot.objects.filter(account__influencer_id=influencer.profile_holder_id)
+            .order_by("date")
+            .values_list("account__platform", "date", "followers")
+        )
     for platform, date, followers in rows:
         series[platform].append((date, followers))
     return dict(series)

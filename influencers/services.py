@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import Influencer, InfluencerInteraction, Stage
 
@@ -96,6 +97,140 @@ def _user(by):
     return by if getattr(by, "pk", None) else None
 
 
+# --- shared creators: one public profile, a relationship per country team -------------------
+
+# Cached from the home record's accounts: a shared relationship shows the same figures.
+PUBLIC_PROFILE_FIELDS = ("total_followers", "crossed_over_on", "home_platform", "joined_platform_on")
+NO_SUCH_PROFILE = _lazy("No such influencer to share the profile of.")
+
+
+def check_share(influencer: Influencer, *, adding_accounts: bool = False) -> Influencer | None:
+    """The rules of a shared creator, whichever door sets ``profile``; returns the home record.
+
+    The profile is another country's record (looked up across the scope: the team sharing may
+    not see it), that is not itself shared (no chains) and that this country does not work
+    already; a record that keeps accounts, or whose profile others share, cannot point at
+    another. Every refusal is a field error on ``profile`` (or on ``accounts``).
+    """
+    from opsportal.access import in_country
+    from opsportal.scope import unscoped
+
+    from .models import PlatformAccount
+
+    if influencer.profile_id is None:
+        if influencer.pk is not None:
+            with unscoped():
+                # A home record moved into the country of a team that shares it would share itself.
+                moved = in_country(Influencer.objects.filter(profile_id=influencer.pk), influencer.country_id)
+                if moved.exists():
+                    raise ValidationError({"country": _("This country's team already shares this creator's profile.")})
+        return None
+    with unscoped():
+        home = Influencer.objects.filter(pk=influencer.profile_id).first()
+        if home is None or home.pk == influencer.pk:
+            raise ValidationError({"profile": NO_SUCH_PROFILE})
+        if home.country_id == influencer.country_id:
+            raise ValidationError({"profile": _("The shared profile must be another country team's record.")})
+        if home.profile_id is not None:
+            raise ValidationError(
+                {
+                    "profile": _(
+                        "That record shares another team's profile itself; share the record that keeps the accounts."
+                    )
+                }
+            )
+        if influencer.pk is not None:
+            if Influencer.objects.filter(profile_id=influencer.pk).exists():
+                raise ValidationError(
+                    {"profile": _("Other country teams share this record's profile; it cannot share another's.")}
+                )
+            if PlatformAccount.objects.filter(influencer_id=influencer.pk).exists():
+                raise ValidationError(
+                    {"profile": _("This record keeps platform accounts of its own; it cannot share another's profile.")}
+                )
+        if adding_accounts:
+            raise ValidationError({"accounts": SHARED_KEEPS_NO_ACCOUNTS})
+        others = in_country(Influencer.objects.filter(profile_id=home.pk), influencer.country_id)
+        if influencer.pk is not None:
+            others = others.exclude(pk=influencer.pk)
+        if others.exists():
+            raise ValidationError({"profile": _("This country team already works this creator.")})
+    return home
+
+
+SHARED_KEEPS_NO_ACCOUNTS = _lazy(
+    "This creator's accounts are kept by the team of the shared profile; they cannot be added here."
+)
+
+
+def copy_public_profile(home: Influencer, shared: Influencer) -> None:
+    """The shared relationship shows the home record's follower figures (not saved here)."""
+    for name in PUBLIC_PROFILE_FIELDS:
+        setattr(shared, name, getattr(home, name))
+
+
+@transaction.atomic
+def influencer_share(
+    home: Influencer,
+    country,
+    *,
+    by=None,
+    relationship_owner=None,
+    stage: str = Stage.PROSPECT,
+    notes: str = "",
+) -> Influencer:
+    """Start ``country``'s own relationship with the creator ``home`` keeps the accounts of.
+
+    Name, local name and kind come from the home record; stage, owner and notes are the new
+    team's own, and its outreach log starts empty. The accounts and follower history are not
+    copied: they stay with ``home`` and are read through ``selectors.public_accounts``. Checked
+    by ``check_share`` and saved by ``influencer_save`` (stage stamp, history row naming the door).
+    A home record that is itself shared is followed to the record that keeps the accounts.
+    """
+    from opsportal.scope import unscoped
+
+    # Read across the scope (the sharing team may not see it), only to copy the public names.
+    with unscoped():
+        home = Influencer.objects.only("pk", "country_id", "profile_id", "name", "local_name", "kind").get(
+            pk=home.profile_id or home.pk
+        )
+    shared = Influencer(
+        country=country,
+        profile=home,
+        name=home.name,
+        local_name=home.local_name,
+        kind=home.kind,
+        stage=stage,
+        relationship_owner=relationship_owner,
+        notes=notes,
+    )
+    return influencer_save(shared, by=by)
+
+
+def check_not_shared_home(influencer: Influencer, field: str = NON_FIELD_ERRORS) -> None:
+    """A record whose profile other teams share keeps their accounts: it cannot go."""
+    from opsportal.scope import unscoped
+
+    with unscoped():
+        shared = Influencer.objects.filter(profile_id=influencer.pk).exists()
+    if shared:
+        raise ValidationError(
+            {
+                field: _(
+                    "Other country teams share this creator's profile (accounts and followers kept here); "
+                    "it cannot be removed or erased while they do."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def influencer_delete(influencer: Influencer, *, by=None) -> None:
+    """Remove a relationship; a home record shared by other teams is refused."""
+    check_not_shared_home(influencer)
+    influencer.delete()
+
+
 @transaction.atomic
 def influencer_save(
     influencer: Influencer,
@@ -119,8 +254,16 @@ def influencer_save(
     if influencer.pk is None:
         influencer.created_by = _user(by)
     _stamp_stage_move(influencer)
+    home = check_share(influencer, adding_accounts=any(a for a in accounts))
+    if home is not None:
+        copy_public_profile(home, influencer)
     influencer.full_clean()
     influencer.save()
+    if home is None:
+        # A home record's changed home platform or joining date reaches the teams sharing it.
+        from .followers import sync_shared_profiles
+
+        sync_shared_profiles([influencer.pk])
     if categories is not None:
         influencer.categories.set(categories)
     touched = False
@@ -190,6 +333,10 @@ def platform_account_save(account, *, by=None):
     from .models import PlatformAccount
 
     before = None
+    if account.influencer_id is not None:
+        shared = Influencer._base_manager.filter(pk=account.influencer_id).values_list("profile_id", flat=True).first()
+        if shared is not None:
+            raise ValidationError({"influencer": SHARED_KEEPS_NO_ACCOUNTS})
     if account.pk is not None:
         before = PlatformAccount.objects.filter(pk=account.pk).values_list("influencer_id", "platform").first()
     else:

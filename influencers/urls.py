@@ -9,6 +9,7 @@ urlpatterns = [
     path("board/", views.influencer_board, name="board"),
     path("new/", views.influencer_create, name="create"),
     path("handle-check/", views.handle_check, name="handle_check"),
+    path("share/", views.influencer_share_here, name="share_here"),
     path("<int:pk>/edit/", views.influencer_edit, name="edit"),
     path("accounts/<int:pk>/followers/", views.account_followers_add, name="followers_add"),
     path("<int:pk>/", views.influencer_detail, name="detail"),

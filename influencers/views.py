@@ -42,7 +42,7 @@ from .forms import (
     influencer_filters,
 )
 from .models import Influencer, PlatformAccount, Stage
-from .services import influencer_log_interaction, influencer_move_stage, influencer_save
+from .services import influencer_log_interaction, influencer_move_stage, influencer_save, influencer_share
 
 LIST_NAME = "influencers"
 BOARD_NAME = "influencer-board"
@@ -120,7 +120,9 @@ def _detail_context(request, influencer, form) -> dict:
         "nav": "influencers",
         "influencer": influencer,
         "can_edit": request.access.can_edit(influencer),
-        "accounts": list(influencer.accounts.all()),
+        "accounts": selectors.public_accounts(influencer),
+        "kept_by": selectors.profile_keeper_country(influencer),
+        "shared_in": selectors.sharing_countries(influencer),
         "categories": list(influencer.categories.all()),
         "outreach": selectors.outreach_log(influencer),
         "form": form,
@@ -268,6 +270,7 @@ def handle_check(request):
         elif key == "platform" or key.endswith("-platform"):
             platform = value
     matches = []
+    elsewhere = None
     if len(handle) >= 2:
         accounts = scoped(request, PlatformAccount.objects.select_related("influencer__country")).filter(
             handle__iexact=handle
@@ -275,7 +278,41 @@ def handle_check(request):
         if request.GET.get("influencer", "").isdigit():
             accounts = accounts.exclude(influencer_id=int(request.GET["influencer"]))
         matches = sorted(accounts[:5], key=lambda a: (a.platform != platform, a.platform))
-    return portal_render(request, "influencers/_handle_check.html", {"matches": matches, "platform": platform})
+        if not request.GET.get("influencer") and platform and not any(a.platform == platform for a in matches):
+            # Kept by a team this person cannot read: handles are public, so saying it exists (and
+            # offering to work the creator here too) reveals nothing of that team's relationship.
+            elsewhere = selectors.account_elsewhere(platform, handle)
+            if elsewhere is not None and elsewhere.pk == request.country.pk:
+                elsewhere = None
+    return portal_render(
+        request,
+        "influencers/_handle_check.html",
+        {"matches": matches, "platform": platform, "handle": handle, "elsewhere": elsewhere},
+    )
+
+
+@require_POST
+@portal_view
+def influencer_share_here(request):
+    """ "Work this creator in <my country> too": this team's own relationship with a creator
+    whose accounts another team keeps, found by one of those accounts (platform + handle)."""
+    require_edit(request)
+    # The button sits in the new-influencer form (formaction): it sends "<platform>:<handle>".
+    platform, _sep, handle = request.POST.get("share_account", "").partition(":")
+    home_id = selectors.profile_of_account(platform, handle)
+    if home_id is None:
+        messages.error(request, _("No such account."))
+        return redirect("influencers:create")
+    try:
+        shared = influencer_share(Influencer(pk=home_id), request.country, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("influencers:create")
+    messages.success(
+        request,
+        _("%(name)s is now worked in %(country)s too.") % {"name": shared.name, "country": request.country.name},
+    )
+    return redirect("influencers:detail", pk=shared.pk)
 
 
 # --- follower counts typed by hand ----------------------------------------------------------

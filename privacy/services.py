@@ -142,6 +142,10 @@ def personal_data_erase(subject: Model, access: Access, *, reason: str = "") -> 
     kind = _subject_kind(subject)
     names = _mentions(subject)
     if kind == "influencer":
+        from influencers.services import check_not_shared_home
+
+        # Its accounts are the shared profile other teams read: refused (ValidationError).
+        check_not_shared_home(subject)
         placeholder = INFLUENCER_PLACEHOLDER.format(pk=subject.pk)
         fields = _erase_influencer(subject, placeholder)
     else:

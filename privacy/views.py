@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -68,10 +69,15 @@ def privacy_erase(request, kind: str, pk: int):
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm", "").strip().upper() == "ERASE":
-            personal_data_erase(subject, access, reason=request.POST.get("reason", ""))
-            messages.success(request, _("The personal data was erased."))
-            return redirect(_record_url(kind, subject.pk))
-        error = _("Type ERASE to confirm.")
+            try:
+                personal_data_erase(subject, access, reason=request.POST.get("reason", ""))
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+            else:
+                messages.success(request, _("The personal data was erased."))
+                return redirect(_record_url(kind, subject.pk))
+        else:
+            error = _("Type ERASE to confirm.")
     return render(
         request,
         "security/privacy_erase.html",

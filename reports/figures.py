@@ -247,7 +247,9 @@ def influencer_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
             }
         )
 
-    accounts = PlatformAccount.objects.filter(influencer=OuterRef("pk")).order_by("-followers")
+    # A shared relationship crossed over with its profile: the home record's accounts.
+    holder = Coalesce(OuterRef("profile_id"), OuterRef("pk"))
+    accounts = PlatformAccount.objects.filter(influencer_id=holder).order_by("-followers")
     crossovers = (
         people.filter(crossed_over_on__gte=b.start_date, crossed_over_on__lt=b.end_date)
         .annotate(

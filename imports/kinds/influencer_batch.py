@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -16,16 +17,22 @@ from imports.kinds.base import (
     Run,
     differences,
 )
-from influencers.followers import refresh_followers
+from influencers.followers import refresh_followers, sync_shared_profiles
 from influencers.models import (
-    HANDLE_TAKEN,
     OWN_PLATFORM,
     FollowerSnapshot,
     Influencer,
     PlatformAccount,
 )
-from influencers.services import influencer_start_in_stage
+from influencers.services import (
+    PUBLIC_PROFILE_FIELDS,
+    SHARED_KEEPS_NO_ACCOUNTS,
+    check_share,
+    copy_public_profile,
+    influencer_start_in_stage,
+)
 from opsportal.db import Source
+from opsportal.scope import unscoped
 
 if TYPE_CHECKING:
     from imports.kinds.influencers import InfluencerKind, ParsedRow
@@ -49,6 +56,8 @@ class InfluencerBatch:
         self.changed_snapshots: dict[int, FollowerSnapshot] = {}
         self.links: set[tuple] = set()  # (id(influencer), category id)
         self._link_targets: dict[int, Influencer] = {}  # id(influencer) → influencer, for links
+        # (country id, id of the home record or id() of a new one) → that country's relationship
+        self.shared: dict[tuple, Influencer] = {}
 
     @classmethod
     def load(cls, rows: list[ParsedRow]) -> InfluencerBatch:
@@ -57,16 +66,26 @@ class InfluencerBatch:
         if keys:
             platforms = {k[0] for k in keys}
             handles = {k[1] for k in keys}
-            found = (
-                PlatformAccount.objects.annotate(handle_lower=Lower("handle"))
-                .filter(platform__in=platforms, handle_lower__in=handles)
-                .select_related("influencer")
-            )
+            # Across the scope, by the accounts' natural keys only: a handle another team keeps is
+            # public, and a row naming it starts (or updates) this country's own relationship
+            # with that creator (see ``_share``). Nothing of that team's record is shown or changed.
+            with unscoped():
+                found = list(
+                    PlatformAccount.objects.annotate(handle_lower=Lower("handle"))
+                    .filter(platform__in=platforms, handle_lower__in=handles)
+                    .select_related("influencer")
+                )
             for account in found:
                 key = (account.platform, account.handle.lower())
                 if key in keys:
                     account.influencer = self._one(account.influencer)
                     self.accounts[key] = account
+            homes = {a.influencer.pk for a in self.accounts.values()}
+            if homes:
+                # This batch's countries' relationships with those creators (the importer's scope).
+                for shared in Influencer.objects.filter(profile_id__in=homes):
+                    shared = self._one(shared)
+                    self.shared[(shared.country_id, shared.profile_id)] = shared
         # By name only for rows none of whose handles is known (a name is a weaker key).
         names = {
             (r.country.pk, r.fields["name"].lower())
@@ -104,18 +123,27 @@ class InfluencerBatch:
     # --- deciding one row (no change is made until every check passed) -----------------------
     def plan(self, run: Run, kind: InfluencerKind, row: ParsedRow) -> list:
         country = row.country
-        # A handle held by an influencer of another country gets the very answer the database's
-        # uniqueness gives anyone (API, admin): it is taken. Never whose it is, nor in which
-        # country: the importer may not see that record.
-        for account_in in row.accounts:
-            held = self.accounts.get(account_in.key)
-            if held is not None and held.influencer.country_id != country.pk:
-                return [(account_in.column, str(HANDLE_TAKEN))]
+        # A handle kept by another country's team: the row is about this country's own
+        # relationship with that creator (a shared profile), never a move of the account.
+        elsewhere = {
+            id(self.accounts[a.key].influencer): self.accounts[a.key].influencer
+            for a in row.accounts
+            if a.key in self.accounts and self.accounts[a.key].influencer.country_id != country.pk
+        }
         matched = {
             id(self.accounts[a.key].influencer): self.accounts[a.key].influencer
             for a in row.accounts
             if a.key in self.accounts
         }
+        if elsewhere and len(matched) > 1:
+            # Never whose they are: the importer may not see the other team's record.
+            return [(row.accounts[0].column, _("These handles belong to different influencers."))]
+        if elsewhere:
+            home = next(iter(elsewhere.values()))
+            for account_in in row.accounts:
+                if account_in.key not in self.accounts:
+                    return [(account_in.column, str(SHARED_KEEPS_NO_ACCOUNTS))]
+            return self._plan_shared(run, kind, row, home)
         if len(matched) > 1:
             # All of this country (checked above): names the importer may read.
             names = ", ".join(sorted(i.name for i in matched.values()))
@@ -141,6 +169,12 @@ class InfluencerBatch:
             return [("name", _("A new influencer needs a name."))]
 
         fields = dict(row.fields)
+        if target is not None and target.profile_id:
+            # This country's shared relationship, found by name: its figures follow the home
+            # record, and accounts are added by the team that keeps them.
+            fields = {k: v for k, v in fields.items() if k not in PUBLIC_PROFILE_FIELDS}
+            if row.accounts:  # none of them known (a known one leads to its home record)
+                return [(row.accounts[0].column, str(SHARED_KEEPS_NO_ACCOUNTS))]
         is_new = target is None
         earlier = None if is_new else run.seen.get(self._ident(target))
         changes = {} if is_new else differences(target, fields)
@@ -244,6 +278,85 @@ class InfluencerBatch:
         run.outcome(row.number, outcome, label)
         return []
 
+    def _plan_shared(self, run: Run, kind: InfluencerKind, row: ParsedRow, home: Influencer) -> list:
+        """This country's relationship with a creator whose accounts another team keeps: found
+        (one per country and creator) or started as ``influencer_share`` starts it. Its own
+        stage, owner, notes and contact details come from the row; the home record's accounts,
+        follower counts and profile URLs are not written (that team keeps them), and the
+        figures it shares (totals, crossover, home platform, joining date) follow it."""
+        country = row.country
+        key = (country.pk, home.pk or id(home))
+        fields = {k: v for k, v in row.fields.items() if k not in PUBLIC_PROFILE_FIELDS}
+        target = self.shared.get(key)
+        categories = [kind.category_for(run, c) for c in row.categories or []]
+        if target is None:
+            target = Influencer(
+                country=country,
+                profile=home,
+                name=home.name,
+                local_name=home.local_name,
+                kind=home.kind,
+                created_by=_pk_user(run.user),
+            )
+            stage = fields.pop("stage", None)
+            for name, value in fields.items():
+                setattr(target, name, value)
+            if home.pk is not None:
+                try:
+                    check_share(target)
+                except ValidationError as error:
+                    return [(row.accounts[0].column, " ".join(error.messages))]
+            copy_public_profile(home, target)
+            influencer_start_in_stage(target, stage)
+            self.new_influencers.append(target)
+            self.influencers_by_new_name(target)
+            self.shared[key] = target
+            outcome = Outcome.CREATE
+            earlier = None
+        else:
+            earlier = run.seen.get(self._ident(target))
+            changes = differences(target, fields)
+            contradictions = [(n, old, new) for n, (old, new) in changes.items() if not _blank(old)]
+            if earlier is not None and contradictions:
+                name, old, new = contradictions[0]
+                return [
+                    (
+                        name,
+                        _("Row %(row)d has the same influencer with another value (%(old)s, here %(new)s).")
+                        % {"row": earlier, "old": _show(old), "new": _show(new)},
+                    )
+                ]
+            stage = changes.pop("stage", None)
+            for name, (_old, new) in changes.items():
+                setattr(target, name, new)
+            if target.pk is None:
+                if stage:
+                    influencer_start_in_stage(target, stage[1])
+            else:
+                if changes:
+                    self.dirty_influencers.setdefault(target.pk, set()).update(changes)
+                if stage:
+                    self.stage_moves.append((target, stage[0], stage[1]))
+                    target.stage = stage[1]
+            outcome = Outcome.UPDATE if changes or stage else Outcome.UNCHANGED
+        have = self.categories.setdefault(target.pk, set()) if target.pk else set()
+        for category in categories:
+            if category.pk not in have and (id(target), category.pk) not in self.links:
+                self.links.add((id(target), category.pk))
+                self._link_targets[id(target)] = target
+                have.add(category.pk)
+                outcome = Outcome.UPDATE if outcome == Outcome.UNCHANGED else outcome
+        ident = self._ident(target)
+        if earlier is None:
+            run.seen[ident] = row.number
+        elif outcome == Outcome.UNCHANGED:
+            outcome = Outcome.SKIP
+        label = target.name + "".join(f" · {a.platform} @{a.handle}" for a in row.accounts)
+        if outcome == Outcome.SKIP:
+            label = _("Same influencer as row %(row)d: %(label)s") % {"row": earlier, "label": label}
+        run.outcome(row.number, outcome, label)
+        return []
+
     def influencers_by_new_name(self, influencer: Influencer) -> None:
         self.by_name.setdefault((influencer.country.pk, influencer.name.lower()), []).append(influencer)
 
@@ -285,6 +398,8 @@ class InfluencerBatch:
             counts.setdefault(id(snapshot.account.influencer), []).append(snapshot)
         done: set[int] = set()
         for influencer in self.new_influencers:
+            if influencer.profile is not None:
+                continue  # a shared relationship: its figures are the home record's
             snapshots = counts.get(id(influencer), [])
             if len({s.date for s in snapshots}) > 1:
                 continue
@@ -303,7 +418,13 @@ class InfluencerBatch:
         filled = self._fill_new_caches()
         for influencer in self.new_influencers:
             influencer.created_at = influencer.updated_at = now
-        Influencer.objects.bulk_create(self.new_influencers, batch_size=1000)
+        # Home records first: a shared relationship new in this batch may point at one.
+        homes = [i for i in self.new_influencers if i.profile is None]
+        shared = [i for i in self.new_influencers if i.profile is not None]
+        Influencer.objects.bulk_create(homes, batch_size=1000)
+        for influencer in shared:
+            influencer.profile = influencer.profile  # picks up the pk bulk_create just gave
+        Influencer.objects.bulk_create(shared, batch_size=1000)
         run.record("influencer", "create", len(self.new_influencers))
         for influencer in self.new_influencers:
             ident = -id(influencer)
@@ -316,6 +437,9 @@ class InfluencerBatch:
                 obj.updated_at = now
             Influencer.objects.bulk_update(objs, names, batch_size=1000)
             run.record("influencer", "update", len(objs))
+            if {"home_platform", "joined_platform_on"} & set(names):
+                # A home record's changed platform or joining date reaches the teams sharing it.
+                sync_shared_profiles(list(self.dirty_influencers))
         if self.stage_moves:
             from influencers.services import influencer_move_stage
 
@@ -356,6 +480,9 @@ class InfluencerBatch:
                 influencer_id = by_pk[snapshot.account_id].influencer_id
                 since[influencer_id] = min(snapshot.date, since.get(influencer_id, snapshot.date))
             refresh_followers({s.account_id for s in pending}, since)
+        if shared:
+            # Homes new in this batch got their figures above; their new sharers follow them.
+            sync_shared_profiles({i.profile_id for i in shared})
 
 
 def _blank(value) -> bool:

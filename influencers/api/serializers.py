@@ -10,15 +10,21 @@ from collections import defaultdict
 import orjson
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, OuterRef
-from django.db.models.functions import JSONObject
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencers.followers import growth_baseline
 from influencers.models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, PlatformAccount
-from opsportal.api.fields import CountryRefField, TextKeyField, UserRefField
+from influencers.selectors import profile_of_account
+from opsportal.api.fields import CountryRefField, NaturalRefField, TextKeyField, UserRefField
 from opsportal.api.serializers import OpsModelSerializer, self_link
+from opsportal.scope import unscoped
+
+# One answer whether the account does not exist or is malformed: handles are public, so saying
+# that one exists is fine, and nothing else of the team that keeps it is ever said.
+NO_SUCH_ACCOUNT = _("No such account.")
 
 
 class EmbeddedAccountSerializer(serializers.Serializer):
@@ -52,6 +58,30 @@ class InfluencerSerializer(OpsModelSerializer):
     crossed_over = serializers.BooleanField(
         read_only=True, help_text=_("Has our platform's account overtaken their largest other one?")
     )
+    profile = NaturalRefField(
+        queryset=Influencer.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "Shared creator: the other country team's record that keeps the accounts and follower history "
+            "(its id or link; on create only). Its accounts and totals are shown here, nothing else of it."
+        ),
+    )
+    profile_account = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=120,
+        help_text=_(
+            "Shared creator, when that team's record is not one you can see: one of its accounts as "
+            "`<platform>:<handle>` (on create only)."
+        ),
+    )
+    profile_country = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Code of the country whose team keeps the shared profile.")
+    )
+    shared_in = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Countries whose teams also work this creator.")
+    )
 
     class Meta:
         model = Influencer
@@ -81,10 +111,42 @@ class InfluencerSerializer(OpsModelSerializer):
             "growth_30d",
             "crossed_over",
             "crossed_over_on",
+            "profile",
+            "profile_account",
+            "profile_country",
+            "shared_in",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["stage_changed_at", "total_followers", "crossed_over_on", "created_at", "updated_at"]
+        # One relationship per country and shared profile is the service's rule (a field error
+        # on ``profile``); DRF's validator from the constraint would make ``profile`` required.
+        validators = []
+
+    def validate_profile(self, value):
+        if self.instance is not None and getattr(value, "pk", None) != self.instance.profile_id:
+            raise serializers.ValidationError(_("A shared profile is chosen when the relationship is created."))
+        return value
+
+    def validate_profile_account(self, value: str) -> int:
+        if self.instance is not None:
+            raise serializers.ValidationError(_("A shared profile is chosen when the relationship is created."))
+        platform, _sep, handle = value.partition(":")
+        home_id = profile_of_account(platform.strip().lower(), handle)
+        if home_id is None:
+            raise serializers.ValidationError(NO_SUCH_ACCOUNT)
+        return home_id
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        home_id = attrs.pop("profile_account", None)
+        if home_id is not None:
+            if attrs.get("profile") is not None:
+                raise serializers.ValidationError({"profile_account": _("Give the profile or one of its accounts.")})
+            # The service checks the rules across the scope; nothing of that record is read here.
+            attrs["profile_id"] = home_id
+            attrs.pop("profile", None)
+        return attrs
 
     def validate_accounts(self, value):
         if self.instance is not None:
@@ -117,6 +179,7 @@ INFLUENCER_FIELDS = (
     "notes",
     "total_followers",
     "crossed_over_on",
+    "profile",
     "created_at",
     "updated_at",
 )
@@ -148,25 +211,44 @@ def influencer_values(queryset, cutoff=None):
     values = queryset.values(
         *INFLUENCER_FIELDS, country_code=F("country__code"), owner_name=F("relationship_owner__username")
     )
+    # A shared relationship shows its public profile: the accounts of the record that keeps them
+    # (another country's, out of the reader's scope: read unscoped, only the accounts of the
+    # profile of a row the caller's scoped query found, and only their public columns) and that
+    # record's country; a home record lists the countries that share it.
+    # Only the subqueries are built unscoped: the page's own rows keep the caller's scope.
+    with unscoped():
+        profile_country = Subquery(Influencer.objects.filter(pk=OuterRef("profile_id")).values("country__code")[:1])
+    values = values.annotate(profile_country=profile_country)
     if connection.vendor != "postgresql":
         return values
-    accounts = account_values(PlatformAccount.objects.filter(influencer_id=OuterRef("pk")), cutoff).values(
-        json=_accounts_json()
-    )
+    with unscoped():
+        holder = Coalesce(OuterRef("profile_id"), OuterRef("pk"))
+        accounts = account_values(PlatformAccount.objects.filter(influencer_id=holder), cutoff).values(
+            json=_accounts_json()
+        )
+        shared = Influencer.objects.filter(profile_id=OuterRef("pk")).order_by("country__code").values("country__code")
     slugs = Category.objects.filter(influencers=OuterRef("pk")).order_by("slug").values("slug")
-    return values.annotate(account_list=ArraySubquery(accounts), category_list=ArraySubquery(slugs))
+    return values.annotate(
+        account_list=ArraySubquery(accounts), category_list=ArraySubquery(slugs), shared_list=ArraySubquery(shared)
+    )
 
 
 def _attach_related(rows: list[dict], cutoff=None) -> None:
     """Portable path: accounts and categories of a page in two queries."""
     ids = [row["id"] for row in rows]
+    holders = {row["id"]: row["profile"] or row["id"] for row in rows}
     accounts: dict[int, list] = defaultdict(list)
-    for account in (
-        account_values(PlatformAccount.objects.filter(influencer_id__in=ids), cutoff)
-        .values("influencer_id", *ACCOUNT_KEYS.values())
-        .order_by("platform", "handle")
-    ):
-        accounts[account["influencer_id"]].append({key: account[column] for key, column in ACCOUNT_KEYS.items()})
+    shared: dict[int, list] = defaultdict(list)
+    with unscoped():  # the public profiles of the rows found (see influencer_values)
+        for account in (
+            account_values(PlatformAccount.objects.filter(influencer_id__in=set(holders.values())), cutoff)
+            .values("influencer_id", *ACCOUNT_KEYS.values())
+            .order_by("platform", "handle")
+        ):
+            accounts[account["influencer_id"]].append({key: account[column] for key, column in ACCOUNT_KEYS.items()})
+        sharing = Influencer.objects.filter(profile_id__in=ids).order_by("country__code")
+        for home_id, code in sharing.values_list("profile_id", "country__code"):
+            shared[home_id].append(code)
     categories: dict[int, list] = defaultdict(list)
     through = Influencer.categories.through
     for influencer_id, slug in (
@@ -176,8 +258,9 @@ def _attach_related(rows: list[dict], cutoff=None) -> None:
     ):
         categories[influencer_id].append(slug)
     for row in rows:
-        row["account_list"] = accounts.get(row["id"], [])
+        row["account_list"] = accounts.get(holders[row["id"]], [])
         row["category_list"] = categories.get(row["id"], [])
+        row["shared_list"] = shared.get(row["id"], [])
 
 
 def influencer_rows(rows, base_url: str, cutoff=None) -> list[dict]:
@@ -234,6 +317,9 @@ def influencer_rows(rows, base_url: str, cutoff=None) -> list[dict]:
                 "growth_30d": growth,
                 "crossed_over": row["crossed_over_on"] is not None,
                 "crossed_over_on": row["crossed_over_on"],
+                "profile": row["profile"],
+                "profile_country": row["profile_country"],
+                "shared_in": row["shared_list"],
                 "created_at": row["created_at"],
                 "updated_at": row["updated_at"],
             }

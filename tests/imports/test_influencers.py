@@ -229,15 +229,64 @@ def test_a_chosen_country_refuses_rows_naming_another(importer, indonesia):
     assert errors[(2, "Country")] == "This import is for Indonesia; the row names Thailand."
 
 
-def test_a_handle_of_another_country_is_not_moved(importer, thailand, indonesia):
+def _import(importer, data: bytes, *, dry_run=False):
+    upload = io.BytesIO(data)
+    upload.name = "x.csv"
+    job = job_run(job_create(user=importer, kind="influencers", country=None, upload=upload), dry_run=True)
+    return job if dry_run else confirm(job)
+
+
+def test_a_handle_of_another_country_starts_this_countrys_own_relationship(importer, thailand, indonesia):
+    from tests import factories as f
+
+    home = f.InfluencerFactory(country=thailand, name="Thai", notes="Thai team only", stage="active")
+    account = f.PlatformAccountFactory(influencer=home, handle="budi", followers=1000)
+    f.FollowerSnapshotFactory(account=account, date=dt.date(2026, 10, 1), followers=1000)
+    Influencer.objects.filter(pk=home.pk).update(total_followers=1000)
+    job = _import(importer, b"name,country,tiktok,tiktok_followers,stage,notes\nBudi,ID,@budi,2000,contacted,Ours\n")
+    assert job.status == ImportStatus.DONE, job.errors
+    assert counts(job) == {"create": 1}
+    shared = Influencer.objects.get(country=indonesia)
+    assert (shared.profile_id, shared.name, shared.stage, shared.notes) == (home.pk, "Budi", "contacted", "Ours")
+    assert shared.total_followers == 1000 and not shared.accounts.exists()
+    # The account stays with the Thai team, its follower history theirs to keep.
+    account.refresh_from_db()
+    assert account.influencer_id == home.pk and account.snapshots.count() == 1
+    home.refresh_from_db()
+    assert (home.name, home.notes, home.stage) == ("Thai", "Thai team only", "active")
+    # Once per country: the same file again finds the relationship and changes nothing.
+    again = _import(importer, b"name,country,tiktok,tiktok_followers,stage,notes\nBudi,ID,@budi,2000,contacted,Ours\n")
+    assert counts(again) == {"unchanged": 1}
+    assert Influencer.objects.filter(country=indonesia).count() == 1
+
+
+def test_a_shared_relationship_found_by_name_takes_no_accounts_and_follows_its_home(importer, thailand, indonesia):
+    from influencers.services import influencer_share
+    from tests import factories as f
+
+    home = f.InfluencerFactory(country=thailand, name="Thai", home_platform="youtube")
+    f.PlatformAccountFactory(influencer=home, handle="budi")
+    influencer_share(home, indonesia)
+    job = _import(importer, b"name,country,instagram\nThai,ID,@thai.ig\n", dry_run=True)
+    assert "kept by the team of the shared profile" in errors_by_row(job)[(2, "instagram")]
+    job = _import(importer, b"name,country,home_platform,city\nThai,ID,instagram,Jakarta\n")
+    assert job.status == ImportStatus.DONE, job.errors
+    shared = Influencer.objects.get(country=indonesia)
+    assert (shared.city, shared.home_platform) == ("Jakarta", "youtube")
+    # The home team's import of its own record reaches the sharing team.
+    job = _import(importer, b"name,country,tiktok,home_platform\nThai,TH,@budi,instagram\n")
+    assert job.status == ImportStatus.DONE, job.errors
+    shared.refresh_from_db()
+    assert shared.home_platform == "instagram"
+
+
+def test_a_new_account_cannot_join_a_shared_relationship(importer, thailand, indonesia):
     from tests import factories as f
 
     f.PlatformAccountFactory(influencer=f.InfluencerFactory(country=thailand, name="Thai"), handle="budi")
-    upload = io.BytesIO(b"name,country,tiktok\nBudi,ID,@budi\n")
-    upload.name = "x.csv"
-    job = job_run(job_create(user=importer, kind="influencers", country=None, upload=upload), dry_run=True)
-    # The same answer as the database's uniqueness gives anyone: never whose handle, nor where.
-    assert errors_by_row(job) == {(2, "tiktok"): "This handle is already registered on this platform."}
+    job = _import(importer, b"name,country,tiktok,instagram\nBudi,ID,@budi,@budi.ig\n", dry_run=True)
+    assert list(errors_by_row(job)) == [(2, "instagram")]
+    assert "kept by the team of the shared profile" in errors_by_row(job)[(2, "instagram")]
 
 
 def test_one_row_per_account_builds_one_influencer(importer):
