@@ -12,6 +12,7 @@ from locales.models import CulturalMoment
 from opsportal import l10n
 from opsportal.access import in_country
 from opsportal.portal.filters import DateInput, DateTimeInput, portal_filterset
+from opsportal.search import MAX_QUERY, filter_text
 
 from .filtersets import EventFilterSet
 from .models import Event, EventGuest, EventPartner, EventTask, GuestStatus, Partner, PartnerKind
@@ -98,6 +99,21 @@ class TaskForm(forms.ModelForm):
         self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)
 
 
+# A country holds tens of thousands of influencers: a picker listing them all took seconds to
+# render and was no use to scroll. It lists these many (those matching the search, else core
+# influencers and the largest audiences first); the form still accepts any of the country's.
+PICKER_SIZE = 50
+
+
+def short_influencer_picker(field, queryset, search: str | None, selected=None) -> None:
+    search = (search or "").strip()[:MAX_QUERY]
+    shown = filter_text(queryset, search) if search else queryset.order_by("-is_core", "-total_followers", "name")
+    rows = list(shown.order_by("-is_core", "-total_followers", "name")[:PICKER_SIZE])
+    if selected and str(selected) not in {str(row.pk) for row in rows}:
+        rows += list(queryset.filter(pk=selected)[:1] if str(selected).isdigit() else [])
+    field.widget.choices = [("", field.empty_label or "")] + [(row.pk, field.label_from_instance(row)) for row in rows]
+
+
 class GuestForm(forms.Form):
     """Invite an influencer of the event's country."""
 
@@ -105,15 +121,17 @@ class GuestForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GuestStatus.choices, initial=GuestStatus.INVITED)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, search: str | None = None, **kwargs):
         kwargs.setdefault("prefix", "guest")
         super().__init__(*args, **kwargs)
         invited = EventGuest.objects.filter(event=event).values("influencer_id")
-        self.fields["influencer"].queryset = (
+        field = self.fields["influencer"]
+        field.queryset = (
             in_country(Influencer.objects.filter(erased_at=None), event.country_id)
             .exclude(pk__in=invited)
             .order_by("name")
         )
+        short_influencer_picker(field, field.queryset, search, self.data.get(self.add_prefix("influencer")))
 
 
 class EventPartnerForm(forms.Form):
@@ -192,9 +210,9 @@ class CaptureGuestForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GuestStatus.choices, initial=GuestStatus.ATTENDED)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, search: str | None = None, **kwargs):
         kwargs.setdefault("prefix", "guest")
         super().__init__(*args, **kwargs)
-        self.fields["influencer"].queryset = in_country(
-            Influencer.objects.filter(erased_at=None), event.country_id
-        ).order_by("name")
+        field = self.fields["influencer"]
+        field.queryset = in_country(Influencer.objects.filter(erased_at=None), event.country_id).order_by("name")
+        short_influencer_picker(field, field.queryset, search, self.data.get(self.add_prefix("influencer")))

@@ -25,6 +25,7 @@ from opsportal.portal.mixins import (
     require_edit,
     scoped,
 )
+from opsportal.search import MAX_QUERY
 
 from . import selectors
 from .capture import HANDLE_IN_COUNTRY, event_capture_guest, event_capture_walk_in
@@ -74,7 +75,13 @@ def event_detail(request, pk: int):
     return portal_render(request, "events/detail.html", _detail_context(request, event))
 
 
+def _guest_search(request) -> str:
+    """The guest picker's search (``?guest_q=``): the picker lists a few influencers, not all."""
+    return request.GET.get("guest_q", "").strip()[:MAX_QUERY]
+
+
 def _detail_context(request, event, copy_form=None) -> dict:
+    guest_search = _guest_search(request)
     return {
         "nav": "events",
         "event": event,
@@ -86,7 +93,8 @@ def _detail_context(request, event, copy_form=None) -> dict:
         "guest_statuses": GuestStatus.choices,
         "copy_form": copy_form or CopyEventForm(initial={"name": event.name}),
         "task_form": TaskForm(instance=EventTask(event=event), country=event.country),
-        "guest_form": GuestForm(event=event),
+        "guest_form": GuestForm(event=event, search=guest_search),
+        "guest_q": guest_search,
         "partner_form": EventPartnerForm(event=event),
         "history": record_history(event, request.access),
     }
@@ -322,9 +330,9 @@ def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def _capture_forms(event, posted=None) -> dict:
+def _capture_forms(event, posted=None, search: str = "") -> dict:
     walkin = WalkInForm(initial={"capture_id": uuid.uuid4()})
-    guest = CaptureGuestForm(initial={"capture_id": uuid.uuid4()}, event=event)
+    guest = CaptureGuestForm(initial={"capture_id": uuid.uuid4()}, event=event, search=search)
     forms = {"walkin_form": walkin, "guest_form": guest}
     if posted is not None:
         forms[f"{posted.prefix}_form"] = posted
@@ -382,7 +390,8 @@ def _capture_page(request, event, posted=None, existing=None, status=200):
         "event": event,
         "recent": list(selectors.recent_guests(event)),
         "existing": existing,
-        **_capture_forms(event, posted),
+        "guest_q": _guest_search(request),
+        **_capture_forms(event, posted, _guest_search(request)),
     }
     return portal_render(request, "events/capture.html", context, status=status)
 

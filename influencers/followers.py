@@ -25,7 +25,7 @@ from opsportal.db import Source, bulk_cursor, pg_array
 from opsportal.ingest import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.timecheck import DAY_AHEAD, day_ahead
 
-from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, Platform, PlatformAccount
+from .models import OWN_PLATFORM, PUBLIC_PROFILE_FIELDS, FollowerSnapshot, Influencer, Platform, PlatformAccount
 
 GROWTH_DAYS = 30
 ROW_FIELDS = frozenset({"platform", "handle", "date", "followers", "source"})
@@ -303,8 +303,6 @@ def sync_shared_profiles(home_ids: Iterable[int]) -> int:
     Across the scope (the plain base manager): a team refreshing its creator's followers keeps
     the other teams' copies right although it cannot read those rows.
     """
-    from .services import PUBLIC_PROFILE_FIELDS
-
     home_ids = list(home_ids)
     if not home_ids:
         return 0

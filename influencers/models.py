@@ -82,6 +82,11 @@ class Category(models.Model):
         return str(CATEGORY_NAMES.get(self.slug, self.name))
 
 
+# Cached from the home record's accounts: a shared relationship (``Influencer.profile``) shows the
+# same figures (``influencers.followers.sync_shared_profiles``).
+PUBLIC_PROFILE_FIELDS = ("total_followers", "crossed_over_on", "home_platform", "joined_platform_on")
+
+
 class Influencer(TimeStamped):
     country = models.ForeignKey(
         "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="influencers"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Influencer, InfluencerInteraction, Stage
+from .models import PUBLIC_PROFILE_FIELDS, Influencer, InfluencerInteraction, Stage
 
 
 @transaction.atomic
@@ -99,8 +99,6 @@ def _user(by):
 
 # --- shared creators: one public profile, a relationship per country team -------------------
 
-# Cached from the home record's accounts: a shared relationship shows the same figures.
-PUBLIC_PROFILE_FIELDS = ("total_followers", "crossed_over_on", "home_platform", "joined_platform_on")
 NO_SUCH_PROFILE = _lazy("No such influencer to share the profile of.")
 
 

@@ -229,9 +229,7 @@ class Access:
         return queryset.filter(_country_q(model, ids, open_rows=True))
 
     def countries(self, perm: str = Perm.VIEW):
-        from locales.models import Country
-
-        return self.scope(Country.objects.all(), perm)
+        return self.scope(apps.get_model("locales", "Country").objects.all(), perm)
 
     def scope_history(self, queryset: QuerySet, *perms: str) -> QuerySet:
         """Only the simple-history rows of records this user or token may read (and ``perms``).
@@ -356,8 +354,9 @@ def access_for_user(user) -> Access:
     elif user.is_superuser:
         access = Access(everywhere=ALL_PERMISSIONS, is_superuser=True, user_id=user.pk)
     else:
-        from locales.models import StaffProfile, TeamMembership
-
+        # By the app registry: the floor reads the team without importing the app above it.
+        StaffProfile = apps.get_model("locales", "StaffProfile")  # noqa: N806
+        TeamMembership = apps.get_model("locales", "TeamMembership")  # noqa: N806
         hq = StaffProfile.objects.filter(user=user).values_list("hq_access", flat=True).first() or ""
         by_country: dict[int, frozenset[str]] = {}
         # Whose rights these are decides the scope: read the seats across every country.
@@ -371,7 +370,7 @@ def access_for_user(user) -> Access:
 
 def access_for_token(token) -> Access:
     """An integration's rights: its countries, its scopes (read, write, government)."""
-    from opsportal.models import Scope
+    from opsportal.models.tokens import Scope
 
     if token is None or not token.is_active:
         return NO_ACCESS
@@ -388,8 +387,12 @@ def access_for_token(token) -> Access:
     # The API's authentication fetches the ids with the token: one query per request, not two.
     country_ids = getattr(token, "country_ids", None)
     if country_ids is None:
-        from opsportal.scope import unscoped
-
-        with unscoped():  # the token's own countries, before any scope exists
-            country_ids = list(token.countries.values_list("pk", flat=True))
+        # The token's own countries, before any scope exists: read from the link table, which
+        # holds ids only (no country's records), so no scope is needed.
+        countries = token.countries
+        country_ids = list(
+            countries.through.objects.filter(**{countries.source_field_name: token.pk}).values_list(
+                f"{countries.target_field_name}_id", flat=True
+            )
+        )
     return Access(by_country=dict.fromkeys(country_ids, frozen))

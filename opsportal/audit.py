@@ -7,7 +7,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from opsportal.db import Door
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Door(models.TextChoices):
+    """Through which door a change came in: the audit trail names it."""
+
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    TASK = "task", _("Background task")
+    COMMAND = "command", _("Command line")
+    IMPORT = "import", _("Import")
 
 
 @dataclass(frozen=True)
@@ -67,8 +80,8 @@ def record_batch(
     door; it is written in the caller's transaction, so a batch that rolls back leaves no entry
     behind.
     """
-    from opsportal.models import AuditEntry
-
+    # By the app registry: the audit context sits below the models that record it.
+    AuditEntry = apps.get_model("opsportal", "AuditEntry")
     actor = current_actor()
     user = actor.user if getattr(actor.user, "pk", None) and not getattr(actor.user, "is_token", False) else None
     label = model if isinstance(model, str) else model._meta.label_lower

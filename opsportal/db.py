@@ -8,6 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Door lives with the audit context (who acts, through which door); every app imports it from here.
+from opsportal.audit import Door, current_actor
+
+__all__ = ["Door"]  # re-exported for the models and services that name a door
+
 
 class TimeStamped(models.Model):
     """Created/updated timestamps and who created the record."""
@@ -46,17 +51,6 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("Typed by hand")
 
 
-class Door(models.TextChoices):
-    """Through which door a change came in: the audit trail names it."""
-
-    PORTAL = "portal", _("Portal")
-    API = "api", _("API")
-    ADMIN = "admin", _("Admin")
-    TASK = "task", _("Background task")
-    COMMAND = "command", _("Command line")
-    IMPORT = "import", _("Import")
-
-
 class AuditedHistory(models.Model):
     """Extra columns on every historical table: the door and the API token behind a change."""
 
@@ -85,8 +79,6 @@ def audit_history(**kwargs):
 def _history_user(instance=None, request=None, **kwargs):
     """The person behind a change: the signed-in user, or the one set by audit_context()."""
     from django.contrib.auth import get_user_model
-
-    from opsportal.audit import current_actor
 
     user = getattr(request, "user", None)
     if isinstance(user, get_user_model()):

@@ -3,7 +3,8 @@ changes it plans row by row, and their bulk writes (``InfluencerKind.process`` d
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -20,12 +21,13 @@ from imports.kinds.base import (
 from influencers.followers import refresh_followers, sync_shared_profiles
 from influencers.models import (
     OWN_PLATFORM,
+    PUBLIC_PROFILE_FIELDS,
+    Category,
     FollowerSnapshot,
     Influencer,
     PlatformAccount,
 )
 from influencers.services import (
-    PUBLIC_PROFILE_FIELDS,
     SHARED_KEEPS_NO_ACCOUNTS,
     check_share,
     copy_public_profile,
@@ -34,8 +36,35 @@ from influencers.services import (
 from opsportal.db import Source
 from opsportal.scope import unscoped
 
-if TYPE_CHECKING:
-    from imports.kinds.influencers import InfluencerKind, ParsedRow
+
+class Categories(Protocol):
+    """What a batch asks of its import kind: the category a cell names (made once per run)."""
+
+    def category_for(self, run: Run, name: str) -> Category: ...
+
+
+@dataclass
+class AccountIn:
+    platform: str
+    handle: str
+    url: str
+    followers: int | None
+    column: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.platform, self.handle.lower()
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    country: object
+    fields: dict
+    categories: list[str] | None
+    accounts: list[AccountIn]
+    followers_on: object
+    problems: list = field(default_factory=list)
 
 
 class InfluencerBatch:
@@ -121,7 +150,7 @@ class InfluencerBatch:
         return influencer.pk if influencer.pk else -id(influencer)
 
     # --- deciding one row (no change is made until every check passed) -----------------------
-    def plan(self, run: Run, kind: InfluencerKind, row: ParsedRow) -> list:
+    def plan(self, run: Run, kind: Categories, row: ParsedRow) -> list:
         country = row.country
         # A handle kept by another country's team: the row is about this country's own
         # relationship with that creator (a shared profile), never a move of the account.
@@ -278,7 +307,7 @@ class InfluencerBatch:
         run.outcome(row.number, outcome, label)
         return []
 
-    def _plan_shared(self, run: Run, kind: InfluencerKind, row: ParsedRow, home: Influencer) -> list:
+    def _plan_shared(self, run: Run, kind: Categories, row: ParsedRow, home: Influencer) -> list:
         """This country's relationship with a creator whose accounts another team keeps: found
         (one per country and creator) or started as ``influencer_share`` starts it. Its own
         stage, owner, notes and contact details come from the row; the home record's accounts,

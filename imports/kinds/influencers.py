@@ -11,8 +11,6 @@ exactly the same name (case-insensitive), so one row per account works too; othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -27,6 +25,7 @@ from imports.kinds.base import (
     collect,
     local_today,
 )
+from imports.kinds.influencer_batch import AccountIn, InfluencerBatch, ParsedRow
 from influencers.models import (
     Category,
     Influencer,
@@ -251,30 +250,6 @@ COLUMNS = [
 ]
 
 
-@dataclass
-class AccountIn:
-    platform: str
-    handle: str
-    url: str
-    followers: int | None
-    column: str
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.platform, self.handle.lower()
-
-
-@dataclass
-class ParsedRow:
-    number: int
-    country: object
-    fields: dict
-    categories: list[str] | None
-    accounts: list[AccountIn]
-    followers_on: object
-    problems: list = field(default_factory=list)
-
-
 class InfluencerKind(ImportKind):
     name = "influencers"
     label = _l("Influencers")
@@ -387,8 +362,6 @@ class InfluencerKind(ImportKind):
                 run.row_failed(row.number, row.problems)
         if not good:
             return
-        from imports.kinds.influencer_batch import InfluencerBatch  # it plans rows this kind parsed
-
         batch_state = InfluencerBatch.load(good)
         for row in good:
             problems = batch_state.plan(run, self, row)
