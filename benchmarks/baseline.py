@@ -30,6 +30,7 @@ from locales.models import Country
 from opsportal.access import Access, Perm
 from opsportal.api.pagination import _encode
 from opsportal.api.renderers import dumps
+from opsportal.scope import system_scope
 
 PAGE = 50
 _state: dict = {}
@@ -56,11 +57,14 @@ def _statements(name: str):
     """The API's two statements for a first page, compiled by the ORM once per process: the
     page's ids (scoped to every country, as the benchmark token is), then those rows."""
     if name not in _state:
-        ids = list(Country.objects.values_list("pk", flat=True))
-        access = Access(by_country=dict.fromkeys(ids, frozenset({Perm.VIEW})))
-        model, rows = (Influencer, INFLUENCER_ROWS) if name == "influencers" else (Challenge, CHALLENGE_ROWS)
-        keys = access.scope(model.objects.all()).values("id").order_by(F("pk").desc())[: PAGE + 1]
-        _state[name] = (keys.query.sql_with_params(), rows._compiled or rows._compile(), rows)
+        # The baseline view is not signed in: its request scope sees no country. It stands for
+        # the benchmark's token, which holds them all.
+        with system_scope():
+            ids = list(Country.objects.values_list("pk", flat=True))
+            access = Access(by_country=dict.fromkeys(ids, frozenset({Perm.VIEW})))
+            model, rows = (Influencer, INFLUENCER_ROWS) if name == "influencers" else (Challenge, CHALLENGE_ROWS)
+            keys = access.scope(model.objects.all()).values("id").order_by(F("pk").desc())[: PAGE + 1]
+            _state[name] = (keys.query.sql_with_params(), rows._compiled or rows._compile(), rows)
     return _state[name]
 
 
