@@ -29,7 +29,8 @@ from django.db.models.lookups import Contains, GreaterThanOrEqual
 from opsportal import search_sqlite
 
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
-    "influencers.influencer": ("name", "local_name", "accounts__handle"),
+    # A shared relationship keeps no accounts: its creator's handles are its profile's.
+    "influencers.influencer": ("name", "local_name", "accounts__handle", "profile__accounts__handle"),
     "influencers.platformaccount": ("handle", "influencer__name", "influencer__local_name"),
     "challenges.challenge": ("hashtag", "title"),
     "events.event": ("name", "city", "venue"),

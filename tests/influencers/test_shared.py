@@ -370,3 +370,23 @@ def test_exports_search_handover_and_the_weekly_report_take_a_shared_creator_onc
     assert len(hits) == 1
     report = build_country_report(thailand, "2026-W40")
     assert report is not None
+
+
+def test_a_shared_relationship_is_found_by_its_profiles_handles(home, shared, th_lead, id_lead):
+    from django.urls import reverse
+
+    from opsportal.access import access_for_user
+    from search.services import search_all
+
+    def found(user, q):
+        return [
+            hit.obj.pk
+            for group in search_all(access_for_user(user), q)
+            for hit in group.hits
+            if group.kind == "influencer"
+        ]
+
+    assert found(th_lead, "kaykaisalaider") == [shared.pk]  # the Thai team's own relationship
+    assert found(id_lead, "kaykaisalaider") == [home.pk]  # each team finds its own, not the other's
+    listed = _portal(th_lead).get(reverse("influencers:list"), {"q": "@KaykaiSalaider"})
+    assert listed.status_code == 200 and [i.pk for i in listed.context["page"]] == [shared.pk]
