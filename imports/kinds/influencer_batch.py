@@ -289,23 +289,7 @@ class InfluencerBatch:
             if account_in.followers is not None:
                 self._count(account, row.followers_on, account_in.followers)
             outcome = Outcome.UPDATE if outcome == Outcome.UNCHANGED else outcome
-        have = self.categories.setdefault(target.pk, set()) if target.pk else set()
-        for category in categories:
-            if category.pk not in have and (id(target), category.pk) not in self.links:
-                self.links.add((id(target), category.pk))
-                self._link_targets[id(target)] = target
-                have.add(category.pk)
-                outcome = Outcome.UPDATE if outcome == Outcome.UNCHANGED else outcome
-        ident = self._ident(target)
-        if earlier is None:
-            run.seen[ident] = row.number
-        elif outcome == Outcome.UNCHANGED:
-            outcome = Outcome.SKIP
-        label = target.name + "".join(f" · {a.platform} @{a.handle}" for a in row.accounts)
-        if outcome == Outcome.SKIP:
-            label = _("Same influencer as row %(row)d: %(label)s") % {"row": earlier, "label": label}
-        run.outcome(row.number, outcome, label)
-        return []
+        return self._link_and_report(run, row, target, categories, earlier, outcome)
 
     def _plan_shared(self, run: Run, kind: Categories, row: ParsedRow, home: Influencer) -> list:
         """This country's relationship with a creator whose accounts another team keeps: found
@@ -368,6 +352,11 @@ class InfluencerBatch:
                     self.stage_moves.append((target, stage[0], stage[1]))
                     target.stage = stage[1]
             outcome = Outcome.UPDATE if changes or stage else Outcome.UNCHANGED
+        return self._link_and_report(run, row, target, categories, earlier, outcome)
+
+    def _link_and_report(self, run: Run, row: ParsedRow, target: Influencer, categories, earlier, outcome) -> list:
+        """The end of every planned row: categories linked once, the row reported (a repeat of an
+        earlier row with nothing new is a skip)."""
         have = self.categories.setdefault(target.pk, set()) if target.pk else set()
         for category in categories:
             if category.pk not in have and (id(target), category.pk) not in self.links:
