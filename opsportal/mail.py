@@ -1,20 +1,15 @@
-"""The outbox: every reminder and report email is a ``ReminderDelivery`` row, sent at most once.
+"""Email, one channel of the outbox: every reminder and report email is a ``ReminderDelivery`` row.
 
-Life of a row: ``queued`` → (claimed) ``sending`` → ``sent``; or back to ``queued`` with a later
-``next_attempt_at`` after a temporary failure; ``failed`` after a permanent one or too many tries;
-``skipped`` when muted or the person has no address.
+The row's life, the lease, the sweep, backoff and the retry-or-give-up decision are the outbox
+core's (``opsportal.outbox``); this module keeps what is email's own: rendering a message in its
+recipient's language, SMTP, and what an SMTP error means.
 
-Guarantees:
 - Creating rows is idempotent: the key is unique and rows are inserted with ON CONFLICT DO NOTHING,
   so a replayed tick or two workers create each occasion's row once.
-- Sending is exclusive: ``deliver()`` locks the row (SELECT … FOR UPDATE SKIP LOCKED), goes on only if
-  it is still ``queued`` and marks it ``sending`` before talking to SMTP. A replayed task, a task
-  redelivered after a worker died, or a second worker finds the row taken and does nothing.
-- Nothing is dropped: a row left ``sending`` by a dead worker is re-queued once its lease
-  (``OPSPORTAL_MAIL_STUCK_AFTER``, two minutes, renewed just before the SMTP conversation) has run
-  out, and queued rows whose task was lost (a worker killed, Redis restarted, the broker away when
-  the row was queued) are re-enqueued by ``sweep()``, which beat runs every minute: after a worker
-  is killed every message goes out within about lease + one minute.
+- A send holds its row for ``OPSPORTAL_MAIL_STUCK_AFTER`` (two minutes, renewed just before the
+  SMTP conversation); beat's sweep every minute re-queues a row whose worker died and re-enqueues
+  queued rows whose task was lost: after a worker is killed every message goes out within about
+  lease + one minute.
 The one window left is a worker dying after the SMTP server accepted a message and before the row
 says so; the message then goes again after the lease, with the same Message-ID, which mail
 servers and clients use to drop the copy.
@@ -26,19 +21,20 @@ import datetime as dt
 import hashlib
 import logging
 import smtplib
-import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from opsportal import outbox
 from opsportal.models import ReminderDelivery
-from opsportal.models.outbox import DeliveryStatus
+from opsportal.outbox import CONFIGURATION, PERMANENT, TEMPORARY, Outcome
+
+__all__ = ["CONFIGURATION", "PERMANENT", "TEMPORARY", "Outcome"]  # the core's, as they were named here
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +60,15 @@ def stuck_after() -> dt.timedelta:
 def enqueue_lease() -> dt.timedelta:
     """After a row is handed to the queue, how long before the sweeper hands it again."""
     return dt.timedelta(seconds=_setting("OPSPORTAL_MAIL_ENQUEUE_LEASE", 120))
+
+
+POLICY = outbox.Policy(
+    name="mail",
+    max_attempts=max_attempts,
+    retry_base=retry_base,
+    stuck_after=stuck_after,
+    enqueue_lease=enqueue_lease,
+)
 
 
 # --- Rendering ------------------------------------------------------------------------
@@ -166,41 +171,15 @@ def queue(rows: Iterable[ReminderDelivery], now: dt.datetime | None = None) -> l
 
 def lease(condition: Q, now: dt.datetime | None = None, limit: int = 5000) -> list[int]:
     """Queued rows matching ``condition`` and due now, leased so the sweeper does not hand them twice."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        ids = list(
-            ReminderDelivery.objects.select_for_update(skip_locked=True)
-            .filter(condition, status=DeliveryStatus.QUEUED)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            ReminderDelivery.objects.filter(pk__in=ids).update(next_attempt_at=now + enqueue_lease())
-    return ids
+    return outbox.lease(ReminderDelivery, POLICY, condition, now, limit)
 
 
 def sweep(now: dt.datetime | None = None) -> list[int]:
     """Re-queue rows whose sender died, and return queued rows whose task was lost or is due again."""
-    now = now or timezone.now()
-    stuck = ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lte=now)
-    count = stuck.update(status=DeliveryStatus.QUEUED, next_attempt_at=now, last_error="interrupted while sending")
-    if count:
-        log.warning("outbox: re-queued %s deliveries left sending by a stopped worker", count)
-    return lease(Q(), now)
+    return outbox.sweep(ReminderDelivery, POLICY, now)
 
 
 # --- Sending -------------------------------------------------------------------------
-@dataclass
-class Outcome:
-    status: str
-    retry_in: float | None = None
-    error: str = ""
-
-
-TEMPORARY, PERMANENT, CONFIGURATION = "temporary", "permanent", "configuration"
-
-
 def classify(error: BaseException) -> str:
     """Whether trying again later can help."""
     if isinstance(error, smtplib.SMTPAuthenticationError):
@@ -210,53 +189,28 @@ def classify(error: BaseException) -> str:
         return TEMPORARY if codes and all(400 <= code < 500 for code in codes) else PERMANENT
     if isinstance(error, smtplib.SMTPResponseException):
         return TEMPORARY if 400 <= error.smtp_code < 500 else PERMANENT
-    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | ConnectionError | socket.timeout):
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
         return TEMPORARY
-    if isinstance(error, OSError):
-        return TEMPORARY
-    return PERMANENT
+    return outbox.classify(error)  # the network's errors, as for every channel
 
 
 def backoff(attempts: int, kind: str) -> float:
-    base = retry_base() * (10 if kind == CONFIGURATION else 1)
-    return min(base * 2 ** max(attempts - 1, 0), 6 * 3600)
+    return outbox.backoff(POLICY, attempts, kind)
+
+
+def _notify(row: ReminderDelivery) -> list[str]:
+    """The inbox entry is written in the claim's transaction: once, whatever the email does."""
+    notify = NOTIFIERS.get(row.kind)
+    if notify and row.recipient_id and not row.payload.get("notified"):
+        notify(row)
+        row.payload = {**row.payload, "notified": True}
+        return ["payload"]
+    return []
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> ReminderDelivery | None:
     """Take the row if it is still queued; the lock makes a second claimant skip it."""
-    with transaction.atomic():
-        row = (
-            ReminderDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, status=DeliveryStatus.QUEUED)
-            .first()
-        )
-        if row is None:
-            return None
-        row.status = DeliveryStatus.SENDING
-        row.attempts += 1
-        row.next_attempt_at = now + stuck_after()
-        notify = NOTIFIERS.get(row.kind)
-        if notify and row.recipient_id and not row.payload.get("notified"):
-            # The inbox entry is written in the claim's transaction: once, whatever the email does.
-            notify(row)
-            row.payload = {**row.payload, "notified": True}
-        row.save(update_fields=["status", "attempts", "next_attempt_at", "payload"])
-    return row
-
-
-def _renew_lease(row: ReminderDelivery) -> None:
-    """Heartbeat: rendering (a report's charts) may have used part of the lease; SMTP gets a full one.
-
-    The lease is short so that a killed worker's mail goes out within minutes; renewing it here
-    keeps a slow render from letting the sweeper hand a live send to a second worker.
-    """
-    ReminderDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(
-        next_attempt_at=timezone.now() + stuck_after()
-    )
-
-
-def _finish(row: ReminderDelivery, status: str, **fields) -> None:
-    ReminderDelivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(status=status, **fields)
+    return outbox.claim(ReminderDelivery.objects.all(), delivery_id, POLICY, now, on_claim=_notify)
 
 
 def recipient_address(row: ReminderDelivery) -> str:
@@ -268,38 +222,22 @@ def recipient_address(row: ReminderDelivery) -> str:
 
 def deliver(delivery_id: int, connection=None) -> Outcome:
     """Send one queued row once. Returns what happened and, for a retry, when to try again."""
-    now = timezone.now()
-    row = _claim(delivery_id, now)
+    row = _claim(delivery_id, timezone.now())
     if row is None:
-        return Outcome("not-queued")
+        return Outcome(outbox.NOT_QUEUED)
     if not _kind(row.kind).may_still_receive(row):
-        _finish(row, DeliveryStatus.SKIPPED, last_error="recipient may no longer see this", next_attempt_at=None)
-        return Outcome(DeliveryStatus.SKIPPED)
+        return outbox.skipped(row, "recipient may no longer see this")
     to = recipient_address(row)
     if not to:
-        _finish(row, DeliveryStatus.SKIPPED, last_error="no email address", next_attempt_at=None)
-        return Outcome(DeliveryStatus.SKIPPED)
+        return outbox.skipped(row, "no email address")
     try:
         rendered, language = _kind(row.kind).render(row)
         message = build_message(rendered, to, row.key, language)
-        _renew_lease(row)
+        # Rendering (a report's charts) may have used part of the lease; SMTP gets a full one.
+        outbox.renew_lease(row, POLICY)
         message.connection = connection or get_connection(fail_silently=False)
         message.send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
         kind = classify(error)
-        text = f"{kind}: {type(error).__name__}: {error}"[:2000]
-        if kind == PERMANENT or row.attempts >= max_attempts():
-            log.error("outbox: %s failed for good after %s attempts: %s", row.key, row.attempts, text)
-            _finish(row, DeliveryStatus.FAILED, last_error=text, next_attempt_at=None)
-            return Outcome(DeliveryStatus.FAILED, error=text)
-        delay = backoff(row.attempts, kind)
-        log.warning("outbox: %s attempt %s failed, retrying in %ss: %s", row.key, row.attempts, delay, text)
-        _finish(
-            row,
-            DeliveryStatus.QUEUED,
-            last_error=text,
-            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
-        )
-        return Outcome("retry", retry_in=delay, error=text)
-    _finish(row, DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None)
-    return Outcome(DeliveryStatus.SENT)
+        return outbox.failed(row, POLICY, kind, f"{kind}: {type(error).__name__}: {error}", label=row.key)
+    return outbox.succeeded(row)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
@@ -24,7 +26,7 @@ from opsportal.api.fields import TextKeyField
 from opsportal.api.schema import OpsAutoSchema, errors
 
 from . import services
-from .models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription, generate_secret
+from .models import ApiDeliveryStatus, DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription, generate_secret
 
 
 class CanManageWebhooks(permissions.BasePermission):
@@ -87,8 +89,54 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         return attrs
 
 
+def api_status(delivery: WebhookDelivery) -> str:
+    """The status the API shows (``ApiDeliveryStatus``) for a row's outbox status."""
+    if delivery.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+        # A row being sent shows what it was before this attempt, as it did before the outbox core.
+        before = delivery.attempts - (1 if delivery.status == DeliveryStatus.SENDING else 0)
+        return ApiDeliveryStatus.RETRYING if before > 0 else ApiDeliveryStatus.PENDING
+    if delivery.status == DeliveryStatus.SENT:
+        return ApiDeliveryStatus.SUCCEEDED
+    return delivery.status
+
+
+def status_filter(value: str) -> Q:
+    """The rows the API shows with status ``value``."""
+    waiting = Q(status=DeliveryStatus.QUEUED) | Q(status=DeliveryStatus.SENDING)
+    tried = Q(attempts__gt=0, status=DeliveryStatus.QUEUED) | Q(attempts__gt=1, status=DeliveryStatus.SENDING)
+    return {
+        ApiDeliveryStatus.PENDING: waiting & ~tried,
+        ApiDeliveryStatus.RETRYING: tried,
+        ApiDeliveryStatus.SUCCEEDED: Q(status=DeliveryStatus.SENT),
+    }.get(value, Q(status=value))
+
+
+class ApiStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        # Not read-only (the serializer only answers) so that the schema is the same as before.
+        super().__init__(choices=ApiDeliveryStatus.choices, source="*", required=False, **kwargs)
+
+    def to_representation(self, value):
+        return api_status(value)
+
+
+class RetryTimeField(serializers.DateTimeField):
+    """The next retry's time; the row's lease ends are the outbox's business, not the API's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, allow_null=True, label=capfirst(_("next attempt")), **kwargs)
+
+    def to_representation(self, value):
+        if api_status(value) != ApiDeliveryStatus.RETRYING or value.status != DeliveryStatus.QUEUED:
+            return None
+        return super().to_representation(value.next_attempt_at)
+
+
 class DeliverySerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
+    status = ApiStatusField()
+    next_attempt_at = RetryTimeField()
+    delivered_at = serializers.DateTimeField(source="sent_at", required=False, allow_null=True)
 
     class Meta:
         model = WebhookDelivery
@@ -177,7 +225,7 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
         rows = sub.deliveries.order_by("-created_at", "-id")[:50]
         status = request.query_params.get("status")
         if status:
-            if status not in DeliveryStatus.values:
+            if status not in ApiDeliveryStatus.values:
                 raise serializers.ValidationError({"status": [_("Unknown status.")]})
-            rows = sub.deliveries.filter(status=status).order_by("-created_at", "-id")[:50]
+            rows = sub.deliveries.filter(status_filter(status)).order_by("-created_at", "-id")[:50]
         return Response(DeliverySerializer(rows, many=True).data)

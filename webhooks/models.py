@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.db import TimeStamped
+from opsportal.models.outbox import DeliveryStatus, OutboxRow  # noqa: F401  (DeliveryStatus: imported from here by the app)
 from opsportal.scope import CountryScopedManager
 
 SECRET_PREFIX = "whsec_"
@@ -83,7 +84,13 @@ class WebhookSubscription(TimeStamped):
         return self.active and self.disabled_at is None
 
 
-class DeliveryStatus(models.TextChoices):
+class ApiDeliveryStatus(models.TextChoices):
+    """A delivery's status as the API has always shown it (``DeliverySerializer``).
+
+    The rows keep the outbox's one ``DeliveryStatus``: ``pending`` is a queued (or sending) row
+    not yet attempted before, ``retrying`` one attempted before, ``succeeded`` a sent one.
+    """
+
     PENDING = "pending", _("Pending")
     RETRYING = "retrying", _("Retrying")
     SUCCEEDED = "succeeded", _("Delivered")
@@ -91,8 +98,12 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
-class WebhookDelivery(models.Model):
-    """One event for one subscription, with the outcome of its latest attempt."""
+class WebhookDelivery(OutboxRow):
+    """One event for one subscription, with the outcome of its latest attempt: an outbox row.
+
+    Status, attempts, last error, next attempt and ``sent_at`` (the API's ``delivered_at``) are
+    the outbox core's fields (``opsportal.models.outbox.OutboxRow``).
+    """
 
     # Read by the access module (by model, not by import) to keep these rows for government roles.
     GOVERNMENT_EVENTS = GOVERNMENT_EVENTS
@@ -106,19 +117,12 @@ class WebhookDelivery(models.Model):
         "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     payload = models.JSONField(_("payload"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
     attempt_log = models.JSONField(
         _("attempts log"), default=list, blank=True, help_text=_("Each attempt: when, response code, error.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     objects = CountryScopedManager()
 
@@ -126,7 +130,10 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        indexes = [models.Index(fields=["subscription", "-created_at"])]
+        indexes = [
+            models.Index(fields=["subscription", "-created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_outbox_sweep"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.subscription} ({self.get_status_display()})"

@@ -3,9 +3,11 @@
 Guarantees:
 - A subscription receives an event only within its countries and its owner's current rights;
   government events only with ``allow_government`` and the country listed explicitly.
-- Each attempt is logged on the delivery; a delivery is retried with exponential backoff up to
-  ``OPSPORTAL_WEBHOOK_MAX_ATTEMPTS`` times; after ``OPSPORTAL_WEBHOOK_DISABLE_AFTER`` deliveries
-  in a row that gave up, the subscription is disabled.
+- A delivery is an outbox row: claiming it under a lease, backoff with jitter, retry or give up,
+  and the sweep that recovers a lost one are the outbox core's (``opsportal.outbox``), as for
+  email. What is the webhook's own is here: who receives, signing, the SSRF-checked request,
+  the attempt log, and disabling a subscription after ``OPSPORTAL_WEBHOOK_DISABLE_AFTER``
+  deliveries in a row that gave up (each after ``OPSPORTAL_WEBHOOK_MAX_ATTEMPTS`` attempts).
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ import http.client
 import ipaddress
 import json
 import logging
-import random
 import socket
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,7 +29,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from opsportal import outbox
 from opsportal.access import Perm, access_for_token, access_for_user
+from opsportal.outbox import Outcome
 
 from .models import GOVERNMENT_EVENTS, DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -46,6 +48,26 @@ BACKOFF_MAX = 6 * 60 * 60
 
 def max_attempts() -> int:
     return getattr(settings, "OPSPORTAL_WEBHOOK_MAX_ATTEMPTS", 8)
+
+
+def stuck_after() -> dt.timedelta:
+    """How long an attempt holds its delivery (longer than the request's timeout)."""
+    return dt.timedelta(seconds=getattr(settings, "OPSPORTAL_WEBHOOK_STUCK_AFTER", 120))
+
+
+def enqueue_lease() -> dt.timedelta:
+    """After a delivery is handed to the broker, how long before the sweep hands it again."""
+    return dt.timedelta(seconds=getattr(settings, "OPSPORTAL_WEBHOOK_ENQUEUE_LEASE", 120))
+
+
+POLICY = outbox.Policy(
+    name="webhook",
+    max_attempts=max_attempts,
+    retry_base=lambda: BACKOFF_BASE,
+    stuck_after=stuck_after,
+    enqueue_lease=enqueue_lease,
+    retry_cap=BACKOFF_MAX,
+)
 
 
 def disable_after() -> int:
@@ -96,10 +118,13 @@ def subscriptions_for(event_type: str, country_id: int | None) -> list[WebhookSu
 def create_deliveries(
     subscriptions: list[WebhookSubscription], event_type: str, country_id: int | None, payload: dict
 ) -> list[WebhookDelivery]:
-    """One pending delivery per subscription (from ``subscriptions_for``)."""
+    """One queued delivery per subscription (from ``subscriptions_for``), leased to the task sent now."""
     deliveries = []
+    leased_until = timezone.now() + enqueue_lease()
     for sub in subscriptions:
-        delivery = WebhookDelivery(subscription=sub, event_type=event_type, country_id=country_id)
+        delivery = WebhookDelivery(
+            subscription=sub, event_type=event_type, country_id=country_id, next_attempt_at=leased_until
+        )
         delivery.payload = {**payload, "id": str(delivery.uuid)}
         deliveries.append(delivery)
     return WebhookDelivery.objects.bulk_create(deliveries)
@@ -243,70 +268,57 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, st
 
 def backoff(attempt: int) -> int:
     """Seconds before retry number ``attempt``: 30 s, 1 min, 2 min, ... with ±10 % jitter."""
-    delay = min(BACKOFF_BASE * 2 ** max(attempt - 1, 0), BACKOFF_MAX)
-    return int(delay * random.uniform(0.9, 1.1))
+    return outbox.backoff(POLICY, attempt)
 
 
-@dataclass
-class Outcome:
-    status: str
-    retry_in: int | None = None
+def classify(code: int | None, error: str) -> str:
+    """Every failed attempt may succeed later (the receiver is down, overloaded, misconfigured
+    for now), except a URL no request can be made to."""
+    if code is None and error.startswith("Not an http(s) URL"):
+        return outbox.PERMANENT
+    return outbox.TEMPORARY
+
+
+def _start_attempt(delivery: WebhookDelivery) -> list[str]:
+    delivery.last_attempt_at = timezone.now()
+    return ["last_attempt_at"]
 
 
 def attempt_delivery(delivery_id: int) -> Outcome:
     """Send one delivery once and log the attempt. ``retry_in`` says when to try again."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
-            .select_related("subscription")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return Outcome(DeliveryStatus.SKIPPED)
-        if delivery.status not in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING):
-            return Outcome(delivery.status)  # already done: a duplicate task
-        sub = delivery.subscription
-        if not sub.is_enabled:
-            delivery.status = DeliveryStatus.SKIPPED
-            delivery.last_error = "The subscription is disabled."
-            delivery.save(update_fields=["status", "last_error"])
-            return Outcome(delivery.status)
-        delivery.attempts += 1
-        delivery.last_attempt_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
+    rows = WebhookDelivery.objects.select_related("subscription")
+    delivery = outbox.claim(rows, delivery_id, POLICY, on_claim=_start_attempt)
+    if delivery is None:
+        current = WebhookDelivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
+        return Outcome(current or DeliveryStatus.SKIPPED)  # already done or being sent: a duplicate task
+    sub = delivery.subscription
+    if not sub.is_enabled:
+        return outbox.skipped(delivery, "The subscription is disabled.")
 
     body, headers = build_request(delivery)
     started = time.monotonic()
+    outbox.renew_lease(delivery, POLICY)
     code, error = post(sub.url, body, headers)
-    delivery.response_code = code
-    delivery.last_error = error[:2000]
-    delivery.attempt_log = [
-        *delivery.attempt_log,
-        {
-            "at": delivery.last_attempt_at.isoformat(),
-            "response_code": code,
-            "error": error[:300],
-            "ms": int((time.monotonic() - started) * 1000),
-        },
-    ]
+    logged = {
+        "response_code": code,
+        "attempt_log": [
+            *delivery.attempt_log,
+            {
+                "at": delivery.last_attempt_at.isoformat(),
+                "response_code": code,
+                "error": error[:300],
+                "ms": int((time.monotonic() - started) * 1000),
+            },
+        ],
+    }
     if code is not None and 200 <= code < 300:
-        delivery.status = DeliveryStatus.SUCCEEDED
-        delivery.delivered_at = timezone.now()
-        delivery.save(update_fields=["status", "response_code", "last_error", "attempt_log", "delivered_at"])
+        outcome = outbox.succeeded(delivery, **logged)
         WebhookSubscription.objects.filter(pk=sub.pk, consecutive_failures__gt=0).update(consecutive_failures=0)
-        return Outcome(delivery.status)
-    if delivery.attempts < max_attempts():
-        wait = backoff(delivery.attempts)
-        delivery.status = DeliveryStatus.RETRYING
-        delivery.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
-        delivery.save(update_fields=["status", "response_code", "last_error", "attempt_log", "next_attempt_at"])
-        return Outcome(delivery.status, retry_in=wait)
-    delivery.status = DeliveryStatus.FAILED
-    delivery.save(update_fields=["status", "response_code", "last_error", "attempt_log"])
-    subscription_record_failure(sub.pk)
-    return Outcome(delivery.status)
+        return outcome
+    outcome = outbox.failed(delivery, POLICY, classify(code, error), error, label=str(delivery.uuid), **logged)
+    if outcome.status == DeliveryStatus.FAILED:
+        subscription_record_failure(sub.pk)
+    return outcome
 
 
 @transaction.atomic
@@ -331,12 +343,14 @@ def subscription_enable(sub: WebhookSubscription) -> WebhookSubscription:
     return sub
 
 
-def stuck_deliveries(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> Iterable[int]:
-    """Deliveries whose task was lost (broker down at emit time, worker killed): ids to re-queue."""
-    cutoff = timezone.now() - older_than
-    pending = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=cutoff)
-    retrying = WebhookDelivery.objects.filter(status=DeliveryStatus.RETRYING, next_attempt_at__lt=cutoff)
-    return list(pending.values_list("pk", flat=True)[:1000]) + list(retrying.values_list("pk", flat=True)[:1000])
+def sweep(now: dt.datetime | None = None) -> list[int]:
+    """Deliveries to hand to a worker again: a retry whose time came, a lost task, a dead sender."""
+    return outbox.sweep(WebhookDelivery, POLICY, now)
+
+
+def stuck_deliveries() -> Iterable[int]:
+    """The sweep, by the name the periodic task used before the outbox core."""
+    return sweep()
 
 
 # --- managing subscriptions ---------------------------------------------------------------------

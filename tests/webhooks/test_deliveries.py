@@ -58,7 +58,7 @@ def test_receiver_gets_a_signed_delivery(receiver, indonesia, django_capture_on_
     assert body["id"] == got.headers["X-OpsPortal-Delivery"]
 
     delivery = WebhookDelivery.objects.get()
-    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.SUCCEEDED, 1, 200)
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.SENT, 1, 200)
     assert str(delivery.uuid) == body["id"]
 
 
@@ -74,7 +74,7 @@ def test_retries_after_a_500_and_the_log_shows_it(receiver, indonesia, django_ca
     for got in receiver.requests:
         assert services.verify(sub.secret, got.body, got.headers["X-OpsPortal-Signature"])
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == DeliveryStatus.SUCCEEDED
+    assert delivery.status == DeliveryStatus.SENT
     assert delivery.attempts == 2
     assert [a["response_code"] for a in delivery.attempt_log] == [500, 200]
     assert "HTTP 500" in delivery.attempt_log[0]["error"]
@@ -98,12 +98,12 @@ def test_worker_retry_is_scheduled_with_backoff(receiver, indonesia, monkeypatch
     with pytest.raises(Retry):
         deliver_webhook(delivery.pk)  # called as a worker would, not eagerly
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.RETRYING
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 1)  # the API shows it as retrying
     assert 27 <= scheduled[0] <= 33
     assert delivery.next_attempt_at is not None
     deliver_webhook(delivery.pk)  # the retry, when Celery runs it
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 2)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
 
 
 def test_backoff_grows_exponentially():
@@ -136,7 +136,7 @@ def test_disabled_after_repeated_failures(receiver, indonesia, settings, django_
     receiver.then = 200
     with django_capture_on_commit_callbacks(execute=True):
         challenge_change_status(_planned(indonesia), "live")
-    assert WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 1
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 1
 
 
 def test_unreachable_receiver_is_logged(indonesia, settings, django_capture_on_commit_callbacks):
@@ -247,10 +247,11 @@ def test_unknown_event_type_fails_loudly(indonesia):
 
 def test_stuck_pending_deliveries_are_found(indonesia):
     sub = _subscribe("http://127.0.0.1:9/", indonesia)
-    old = WebhookDelivery.objects.create(subscription=sub, event_type="challenge.went_live", payload={})
-    WebhookDelivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
-    WebhookDelivery.objects.create(subscription=sub, event_type="challenge.went_live", payload={})
+    [old] = services.create_deliveries([sub], "challenge.went_live", indonesia.pk, {})
+    WebhookDelivery.objects.filter(pk=old.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    services.create_deliveries([sub], "challenge.went_live", indonesia.pk, {})  # its task is on the way
     assert list(services.stuck_deliveries()) == [old.pk]
+    assert list(services.stuck_deliveries()) == []  # leased again: handed once
 
 
 def test_emitting_costs_no_query_until_commit(indonesia, django_assert_num_queries):
