@@ -153,9 +153,7 @@ def claim(
 def renew_lease(row: models.Model, policy: Policy) -> None:
     """Heartbeat before the slow part (SMTP, the HTTP request): it gets a full lease."""
     row.next_attempt_at = timezone.now() + policy.stuck_after()
-    type(row)._base_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(
-        next_attempt_at=row.next_attempt_at
-    )
+    type(row)._base_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(next_attempt_at=row.next_attempt_at)
 
 
 def finish(row: models.Model, status: str, **fields) -> bool:
@@ -189,4 +187,3 @@ def failed(row: models.Model, policy: Policy, kind: str, text: str, label: str =
     next_attempt = timezone.now() + dt.timedelta(seconds=delay)
     finish(row, DeliveryStatus.QUEUED, last_error=text, next_attempt_at=next_attempt, **fields)
     return Outcome(RETRY, retry_in=delay, error=text)
-

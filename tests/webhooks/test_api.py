@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from opsportal.models import ApiToken
@@ -123,3 +126,49 @@ def test_a_country_code_with_a_nul_byte_is_named_not_a_server_error(integration)
     response = client.post("/webhooks/", _body(countries=["I\x00D"]), format="json")
     assert response.status_code == 400
     assert "countries" in response.json()["errors"]
+
+
+def test_the_delivery_log_shows_the_statuses_it_always_showed(integration, indonesia):
+    """Rows hold the outbox's statuses (queued, sending, sent, ...); the API keeps its own words."""
+    client, _token = integration
+    pk = client.post("/webhooks/", _body(), format="json").json()["id"]
+    sub = WebhookSubscription.objects.get(pk=pk)
+    retry_at = timezone.now() + dt.timedelta(minutes=2)
+    lease_end = timezone.now() + dt.timedelta(minutes=2)
+    sent_at = timezone.now() - dt.timedelta(minutes=1)
+    rows = [
+        ("queued", 0, lease_end, None),  # never tried: pending, and its lease is not a retry time
+        ("queued", 1, retry_at, None),  # tried once: retrying, at its retry time
+        ("sending", 1, lease_end, None),  # first attempt under way: still pending
+        ("sending", 3, lease_end, None),  # a retry under way: still retrying
+        ("sent", 2, None, sent_at),
+        ("failed", 8, None, None),
+        ("skipped", 1, None, None),
+    ]
+    for status, attempts, next_at, sent in rows:
+        WebhookDelivery.objects.create(
+            subscription=sub,
+            event_type="challenge.went_live",
+            status=status,
+            attempts=attempts,
+            next_attempt_at=next_at,
+            sent_at=sent,
+        )
+    log = client.get(f"/webhooks/{pk}/deliveries/").json()
+    shown = sorted((d["status"], d["attempts"], d["next_attempt_at"] is not None) for d in log)
+    assert shown == [
+        ("failed", 8, False),
+        ("pending", 0, False),
+        ("pending", 1, False),
+        ("retrying", 1, True),
+        ("retrying", 3, False),
+        ("skipped", 1, False),
+        ("succeeded", 2, False),
+    ]
+    [done] = [d for d in log if d["status"] == "succeeded"]
+    assert done["delivered_at"] is not None
+    for status, attempts in [("pending", [0, 1]), ("retrying", [1, 3]), ("succeeded", [2]), ("failed", [8])]:
+        found = client.get(f"/webhooks/{pk}/deliveries/?status={status}").json()
+        assert sorted(d["attempts"] for d in found) == attempts, status
+        assert {d["status"] for d in found} == {status}
+    assert client.get(f"/webhooks/{pk}/deliveries/?status=queued").status_code == 400  # not a word of the API
