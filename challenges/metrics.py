@@ -1,4 +1,8 @@
-"""Challenge metric snapshots: bulk ingestion by natural key, the cached latest totals, trends.
+"""Challenge metric snapshots: bulk ingestion by natural key.
+
+The cached latest totals are ``metric_totals``, trends and gains ``metric_trends``, one snapshot
+at a time (the API's single rows, numbers typed in the portal) ``snapshots``; their names are
+re-exported here.
 
 Guarantees of ``ingest_metric_rows``: a batch is all-or-nothing (one transaction; any bad row
 refuses the whole batch with an error naming ``rows[i].field``); rows upsert on
@@ -11,13 +15,12 @@ statements per batch whatever its size; elsewhere a portable ORM path does the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce, JSONObject, Lower
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,11 +31,12 @@ from opsportal.db import Source, bulk_cursor, pg_array
 from opsportal.ingest import BIGINT_MAX, MAX_ROWS, IngestResult, RowErrors, TooManyRows, check_batch, parse_count  # noqa: F401
 from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
 
+# The cached totals, the reading side and single snapshots are their own modules; every name
+# stays importable from here, where the other apps and the doors import them.
+from .metric_totals import METRICS, _announce, refresh_challenge_totals
+from .metric_trends import GAIN_DAYS, challenge_trend, gain_baseline, gains
 from .models import Challenge, ChallengeMetricSnapshot
-
-METRICS = ("views", "videos", "likes", "comments", "shares")
-GAIN_DAYS = 7
-
+from .snapshots import metric_snapshot_correct, metric_snapshot_delete, metric_snapshot_save, metric_snapshot_type
 
 # --- validating raw rows ---------------------------------------------------------------
 
@@ -271,49 +275,6 @@ def _upsert_portable(rows: Sequence[tuple]) -> tuple[int, int, list[int]]:
     return len(new), len(changed), sorted(touched)
 
 
-_REFRESH_SQL = """
-UPDATE challenges_challenge AS c
-SET views = coalesce(l.views, 0), videos = coalesce(l.videos, 0), likes = coalesce(l.likes, 0),
-    comments = coalesce(l.comments, 0), shares = coalesce(l.shares, 0), metrics_at = l.captured_at,
-    updated_at = %s
-FROM unnest(%s::bigint[]) AS t(id)
-LEFT JOIN LATERAL (
-    SELECT s.captured_at, s.views, s.videos, s.likes, s.comments, s.shares
-    FROM challenges_challengemetricsnapshot s
-    WHERE s.challenge_id = t.id ORDER BY s.captured_at DESC LIMIT 1
-) l ON true
-WHERE c.id = t.id
-  AND (c.views, c.videos, c.likes, c.comments, c.shares, c.metrics_at)
-      IS DISTINCT FROM (coalesce(l.views, 0), coalesce(l.videos, 0), coalesce(l.likes, 0),
-                        coalesce(l.comments, 0), coalesce(l.shares, 0), l.captured_at)
-"""
-
-
-def refresh_challenge_totals(challenge_ids: Iterable[int]) -> None:
-    """Set each challenge's cached totals to its latest snapshot (zeros when it has none)."""
-    ids = sorted(set(challenge_ids))
-    if not ids:
-        return
-    if connection.vendor == "postgresql":
-        # LEFT JOIN + coalesce: a challenge whose last snapshot was deleted falls back to zeros.
-        with connection.cursor() as cursor:
-            cursor.execute(_REFRESH_SQL, [timezone.now(), ids])
-    else:
-        latest = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk")).order_by("-captured_at")
-        Challenge.objects.filter(pk__in=ids).update(
-            metrics_at=Subquery(latest.values("captured_at")[:1]),
-            updated_at=timezone.now(),
-            **{m: Coalesce(Subquery(latest.values(m)[:1]), 0) for m in METRICS},
-        )
-    _announce(ids)
-
-
-def _announce(challenge_ids: list[int]) -> None:
-    from .signals import metrics_refreshed
-
-    metrics_refreshed.send(sender=Challenge, challenge_ids=challenge_ids)
-
-
 def ingest_metric_rows(rows, *, access=None) -> IngestResult:
     """Upsert a batch of metric rows addressed by (country, hashtag, captured_at).
 
@@ -372,139 +333,17 @@ def _record(result: IngestResult, challenges: int, country_id: int | None) -> No
     )
 
 
-# --- reading -------------------------------------------------------------------------------
-
-
-def gain_baseline(days: int = GAIN_DAYS, *, now: dt.datetime | None = None, since: dt.datetime | None = None):
-    """An expression: the snapshot a gain is counted from, as a JSON object of the metrics.
-
-    That is the latest snapshot at or before ``days`` ago; for a challenge with no snapshot that
-    old, its first snapshot (so a new challenge's gain is what it gained since we first measured).
-    """
-    since = since or (now or timezone.now()) - dt.timedelta(days=days)
-    snapshots = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk"))
-    as_json = JSONObject(**{m: F(m) for m in METRICS})
-    older = snapshots.filter(captured_at__lte=since).order_by("-captured_at").values_list(as_json)[:1]
-    first = snapshots.order_by("captured_at").values_list(as_json)[:1]
-    return Coalesce(Subquery(older), Subquery(first))
-
-
-def gains(latest: dict, baseline: dict | None) -> dict[str, int]:
-    """Metric → gain, from a row's latest totals and its baseline JSON (zeros without snapshots)."""
-    if not baseline:
-        return dict.fromkeys(METRICS, 0)
-    return {m: latest[m] - (baseline.get(m) or 0) for m in METRICS}
-
-
-def challenge_trend(challenge: Challenge, *, days: int = 30, now: dt.datetime | None = None) -> list[dict]:
-    """The last snapshot of each day (in the challenge's country time) over ``days`` days, with gains."""
-    now = now or timezone.now()
-    zone = challenge.country.zone
-    since = now - dt.timedelta(days=days)
-    rows = (
-        ChallengeMetricSnapshot.objects.filter(challenge=challenge, captured_at__gte=since)
-        .order_by("captured_at")
-        .values_list("captured_at", *METRICS)
-    )
-    by_day: dict[dt.date, tuple] = {}
-    for row in rows:
-        by_day[timezone.localtime(row[0], zone).date()] = row
-    points, previous = [], None
-    for day, row in sorted(by_day.items()):
-        values = dict(zip(METRICS, row[1:], strict=True))
-        points.append(
-            {
-                "date": day,
-                "captured_at": row[0],
-                **values,
-                "views_gained": values["views"] - previous["views"] if previous else None,
-                "videos_gained": values["videos"] - previous["videos"] if previous else None,
-            }
-        )
-        previous = values
-    return points
-
-
-# --- one snapshot at a time: the API's single-row writes, numbers typed in the portal -------
-
-
-def _snapshot_values(snapshot: ChallengeMetricSnapshot) -> dict:
-    values = {m: getattr(snapshot, m) for m in METRICS}
-    values["captured_at"] = snapshot.captured_at.isoformat() if snapshot.captured_at else None
-    values["source"] = snapshot.source
-    return values
-
-
-@transaction.atomic
-def metric_snapshot_save(
-    snapshot: ChallengeMetricSnapshot, *, before: ChallengeMetricSnapshot | None = None
-) -> ChallengeMetricSnapshot:
-    """Validate and save one snapshot; the challenge's cached totals follow its latest snapshot
-    (the same refresh as the bulk path). One audit entry on the snapshot keeps the values it
-    replaced (read from the database unless the caller holds them), so a corrected number's
-    history stays readable."""
-    created = snapshot.pk is None
-    if before is None and not created:
-        before = ChallengeMetricSnapshot.objects.filter(pk=snapshot.pk).first()
-    snapshot.full_clean()
-    snapshot.save()
-    refresh_challenge_totals({snapshot.challenge_id, before.challenge_id if before else None} - {None})
-    details = {"id": snapshot.pk, "challenge": snapshot.challenge_id, **_snapshot_values(snapshot)}
-    if before is not None:
-        details["before"] = _snapshot_values(before)
-    verb = "create" if created else "update"
-    record_batch(
-        verb,
-        ChallengeMetricSnapshot,
-        summary=f"{verb} {snapshot}",
-        country=Challenge.objects.filter(pk=snapshot.challenge_id).values_list("country_id", flat=True)[0],
-        object_id=snapshot.pk,
-        details=details,
-    )
-    return snapshot
-
-
-@transaction.atomic
-def metric_snapshot_delete(snapshot: ChallengeMetricSnapshot) -> None:
-    pk = snapshot.pk
-    country_id = Challenge.objects.filter(pk=snapshot.challenge_id).values_list("country_id", flat=True)[0]
-    snapshot.delete()
-    refresh_challenge_totals([snapshot.challenge_id])
-    record_batch(
-        "delete",
-        ChallengeMetricSnapshot,
-        summary=f"delete {snapshot}",
-        country=country_id,
-        object_id=pk,
-        details={"id": pk, "challenge": snapshot.challenge_id, **_snapshot_values(snapshot)},
-    )
-
-
-def metric_snapshot_type(challenge: Challenge, *, captured_at: dt.datetime, **values) -> ChallengeMetricSnapshot:
-    """Today's numbers typed by hand (source "typed"). A snapshot already at that moment is
-    corrected rather than duplicated."""
-    current = ChallengeMetricSnapshot.objects.filter(challenge=challenge, captured_at=captured_at).first()
-    if current is not None:
-        return metric_snapshot_correct(current, captured_at=captured_at, **values)
-    snapshot = ChallengeMetricSnapshot(challenge=challenge, captured_at=captured_at, source=Source.MANUAL)
-    for metric in METRICS:
-        setattr(snapshot, metric, values.get(metric) or 0)
-    return metric_snapshot_save(snapshot)
-
-
-@transaction.atomic
-def metric_snapshot_correct(snapshot: ChallengeMetricSnapshot, **values) -> ChallengeMetricSnapshot:
-    """Correct a snapshot's numbers (or its moment): the source becomes "typed", the audit
-    entry keeps what was there before."""
-    before = ChallengeMetricSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-    for name in (*METRICS, "captured_at"):
-        if name in values and values[name] is not None:
-            setattr(snapshot, name, values[name])
-    snapshot.source = Source.MANUAL
-    if (
-        ChallengeMetricSnapshot.objects.filter(challenge_id=snapshot.challenge_id, captured_at=snapshot.captured_at)
-        .exclude(pk=snapshot.pk)
-        .exists()
-    ):
-        raise ValidationError({"captured_at": _("This challenge already has numbers at this moment.")})
-    return metric_snapshot_save(snapshot, before=before)
+__all__ = [
+    "GAIN_DAYS",
+    "METRICS",
+    "challenge_trend",
+    "gain_baseline",
+    "gains",
+    "ingest_metric_rows",
+    "metric_snapshot_correct",
+    "metric_snapshot_delete",
+    "metric_snapshot_save",
+    "metric_snapshot_type",
+    "parse_moment",
+    "refresh_challenge_totals",
+]
