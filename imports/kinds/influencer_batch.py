@@ -1,15 +1,12 @@
-"""One batch of an influencer import: the records its rows match (a handful of queries), the
-changes it plans row by row, and their bulk writes (``InfluencerKind.process`` drives it)."""
+"""One batch of an influencer import: the records its rows match (a handful of queries) and the
+changes it plans row by row (``InfluencerKind.process`` drives it); the bulk writes that end it
+are ``influencer_writes.BatchWrites``."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports import parsing
@@ -18,11 +15,8 @@ from imports.kinds.base import (
     Run,
     differences,
 )
-from influencers.followers import refresh_followers, sync_shared_profiles
 from influencers.models import (
-    OWN_PLATFORM,
     PUBLIC_PROFILE_FIELDS,
-    Category,
     FollowerSnapshot,
     Influencer,
     PlatformAccount,
@@ -36,38 +30,14 @@ from influencers.services import (
 from opsportal.db import Source
 from opsportal.scope import unscoped
 
+# The row types and the bulk writes are their own modules; the row types stay importable from here.
+from .influencer_rows import AccountIn, Categories, ParsedRow
+from .influencer_writes import BatchWrites
 
-class Categories(Protocol):
-    """What a batch asks of its import kind: the category a cell names (made once per run)."""
-
-    def category_for(self, run: Run, name: str) -> Category: ...
-
-
-@dataclass
-class AccountIn:
-    platform: str
-    handle: str
-    url: str
-    followers: int | None
-    column: str
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.platform, self.handle.lower()
+__all__ = ["AccountIn", "Categories", "InfluencerBatch", "ParsedRow"]
 
 
-@dataclass
-class ParsedRow:
-    number: int
-    country: object
-    fields: dict
-    categories: list[str] | None
-    accounts: list[AccountIn]
-    followers_on: object
-    problems: list = field(default_factory=list)
-
-
-class InfluencerBatch:
+class InfluencerBatch(BatchWrites):
     """The records one batch matches, the changes it plans, and their bulk writes."""
 
     def __init__(self):
@@ -151,52 +121,19 @@ class InfluencerBatch:
 
     # --- deciding one row (no change is made until every check passed) -----------------------
     def plan(self, run: Run, kind: Categories, row: ParsedRow) -> list:
-        country = row.country
         # A handle kept by another country's team: the row is about this country's own
         # relationship with that creator (a shared profile), never a move of the account.
-        elsewhere = {
-            id(self.accounts[a.key].influencer): self.accounts[a.key].influencer
-            for a in row.accounts
-            if a.key in self.accounts and self.accounts[a.key].influencer.country_id != country.pk
-        }
         matched = {
             id(self.accounts[a.key].influencer): self.accounts[a.key].influencer
             for a in row.accounts
             if a.key in self.accounts
         }
-        if elsewhere and len(matched) > 1:
-            # Never whose they are: the importer may not see the other team's record.
-            return [(row.accounts[0].column, _("These handles belong to different influencers."))]
+        elsewhere = {key: i for key, i in matched.items() if i.country_id != row.country.pk}
         if elsewhere:
-            home = next(iter(elsewhere.values()))
-            for account_in in row.accounts:
-                if account_in.key not in self.accounts:
-                    return [(account_in.column, str(SHARED_KEEPS_NO_ACCOUNTS))]
-            return self._plan_shared(run, kind, row, home)
-        if len(matched) > 1:
-            # All of this country (checked above): names the importer may read.
-            names = ", ".join(sorted(i.name for i in matched.values()))
-            return [
-                (
-                    row.accounts[0].column,
-                    _("These handles belong to different influencers: %(names)s.") % {"names": names},
-                )
-            ]
-        target = next(iter(matched.values()), None)
-        if target is None and row.fields.get("name"):
-            same_name = self.by_name.get((country.pk, row.fields["name"].lower()), [])
-            if len(same_name) > 1:
-                return [
-                    (
-                        "name",
-                        _("%(n)d influencers in %(country)s are called %(name)s; add a handle to tell them apart.")
-                        % {"n": len(same_name), "country": country.name, "name": row.fields["name"]},
-                    )
-                ]
-            target = same_name[0] if same_name else None
-        if target is None and not row.fields.get("name"):
-            return [("name", _("A new influencer needs a name."))]
-
+            return self._plan_elsewhere(run, kind, row, elsewhere, matched)
+        target, errors = self._match_here(row, matched)
+        if errors:
+            return errors
         fields = dict(row.fields)
         if target is not None and target.profile_id:
             # This country's shared relationship, found by name: its figures follow the home
@@ -204,10 +141,64 @@ class InfluencerBatch:
             fields = {k: v for k, v in fields.items() if k not in PUBLIC_PROFILE_FIELDS}
             if row.accounts:  # none of them known (a known one leads to its home record)
                 return [(row.accounts[0].column, str(SHARED_KEEPS_NO_ACCOUNTS))]
-        is_new = target is None
-        earlier = None if is_new else run.seen.get(self._ident(target))
-        changes = {} if is_new else differences(target, fields)
-        # Follower counts and profile URLs of accounts that already exist.
+        earlier = None if target is None else run.seen.get(self._ident(target))
+        changes = {} if target is None else differences(target, fields)
+        account_changes, new_accounts = self._account_changes(row)
+        errors = _contradiction(earlier, changes, account_changes)
+        if errors:
+            return errors
+
+        # --- apply ---------------------------------------------------------------------------
+        categories = [kind.category_for(run, c) for c in row.categories or []]
+        if target is None:
+            target = Influencer(country=row.country, created_by=_pk_user(run.user))
+            self._add_new(target, _fill(target, fields))
+            outcome = Outcome.CREATE
+        else:
+            outcome = self._apply_changes(target, changes)
+        outcome = self._apply_accounts(run, row, target, account_changes, new_accounts, outcome)
+        return self._link_and_report(run, row, target, categories, earlier, outcome)
+
+    def _plan_elsewhere(self, run: Run, kind: Categories, row: ParsedRow, elsewhere: dict, matched: dict) -> list:
+        if len(matched) > 1:
+            # Never whose they are: the importer may not see the other team's record.
+            return [(row.accounts[0].column, _("These handles belong to different influencers."))]
+        home = next(iter(elsewhere.values()))
+        for account_in in row.accounts:
+            if account_in.key not in self.accounts:
+                return [(account_in.column, str(SHARED_KEEPS_NO_ACCOUNTS))]
+        return self._plan_shared(run, kind, row, home)
+
+    def _match_here(self, row: ParsedRow, matched: dict) -> tuple[Influencer | None, list]:
+        """This country's record the row is about (None: a new one), or the errors saying why
+        it cannot tell."""
+        if len(matched) > 1:
+            # All of this country (checked by the caller): names the importer may read.
+            names = ", ".join(sorted(i.name for i in matched.values()))
+            return None, [
+                (
+                    row.accounts[0].column,
+                    _("These handles belong to different influencers: %(names)s.") % {"names": names},
+                )
+            ]
+        target = next(iter(matched.values()), None)
+        if target is None and row.fields.get("name"):
+            same_name = self.by_name.get((row.country.pk, row.fields["name"].lower()), [])
+            if len(same_name) > 1:
+                return None, [
+                    (
+                        "name",
+                        _("%(n)d influencers in %(country)s are called %(name)s; add a handle to tell them apart.")
+                        % {"n": len(same_name), "country": row.country.name, "name": row.fields["name"]},
+                    )
+                ]
+            target = same_name[0] if same_name else None
+        if target is None and not row.fields.get("name"):
+            return None, [("name", _("A new influencer needs a name."))]
+        return target, []
+
+    def _account_changes(self, row: ParsedRow) -> tuple[list[tuple], list[AccountIn]]:
+        """Follower counts and profile URLs of accounts that already exist, and the new accounts."""
         account_changes = []
         new_accounts = []
         for account_in in row.accounts:
@@ -220,55 +211,33 @@ class InfluencerBatch:
             if account_in.followers is not None:
                 current = self._followers_on(account, row.followers_on)
                 if current != account_in.followers:
-                    account_changes.append(
-                        (
-                            f"{account_in.platform}_followers" if account_in.column != "handle" else "followers",
-                            account,
-                            "followers",
-                            current,
-                            account_in.followers,
-                        )
-                    )
-        # A record an earlier row of this file already wrote: filling a blank is fine, but a value
-        # that contradicts the earlier row is an error (nobody can tell which one is right).
-        contradictions = [(n, old, new) for n, (old, new) in changes.items() if not _blank(old)]
-        contradictions += [(n, old, new) for n, _account, _what, old, new in account_changes if not _blank(old)]
-        if earlier is not None and contradictions:
-            name, old, new = contradictions[0]
-            return [
-                (
-                    name,
-                    _("Row %(row)d has the same influencer with another value (%(old)s, here %(new)s).")
-                    % {"row": earlier, "old": _show(old), "new": _show(new)},
-                )
-            ]
+                    column = f"{account_in.platform}_followers" if account_in.column != "handle" else "followers"
+                    account_changes.append((column, account, "followers", current, account_in.followers))
+        return account_changes, new_accounts
 
-        # --- apply ---------------------------------------------------------------------------
-        categories = [kind.category_for(run, c) for c in row.categories or []]
-        if is_new:
-            target = Influencer(country=country, created_by=_pk_user(run.user))
-            stage = fields.pop("stage", None)
-            for name, value in fields.items():
-                setattr(target, name, value)
-            influencer_start_in_stage(target, stage)
-            self.new_influencers.append(target)
-            self.influencers_by_new_name(target)
-            outcome = Outcome.CREATE
+    def _add_new(self, target: Influencer, stage) -> None:
+        influencer_start_in_stage(target, stage)
+        self.new_influencers.append(target)
+        self.influencers_by_new_name(target)
+
+    def _apply_changes(self, target: Influencer, changes: dict) -> str:
+        """Apply a row's changes to a record (new in this batch, or written at flush)."""
+        stage = changes.pop("stage", None)
+        for name, (_old, new) in changes.items():
+            setattr(target, name, new)
+        if target.pk is None:  # created by an earlier row of this batch: inserted as it is now
+            if stage:
+                influencer_start_in_stage(target, stage[1])
         else:
-            stage = changes.pop("stage", None)
-            for name, (_old, new) in changes.items():
-                setattr(target, name, new)
-            if target.pk is None:  # created by an earlier row of this batch: inserted as it is now
-                if stage:
-                    influencer_start_in_stage(target, stage[1])
-            else:
-                if changes:
-                    self.dirty_influencers.setdefault(target.pk, set()).update(changes)
-                if stage:
-                    # Applied now so later rows compare with it; written through the service at flush.
-                    self.stage_moves.append((target, stage[0], stage[1]))
-                    target.stage = stage[1]
-            outcome = Outcome.UPDATE if changes or stage else Outcome.UNCHANGED
+            if changes:
+                self.dirty_influencers.setdefault(target.pk, set()).update(changes)
+            if stage:
+                # Applied now so later rows compare with it; written through the service at flush.
+                self.stage_moves.append((target, stage[0], stage[1]))
+                target.stage = stage[1]
+        return Outcome.UPDATE if changes or stage else Outcome.UNCHANGED
+
+    def _apply_accounts(self, run: Run, row: ParsedRow, target, account_changes, new_accounts, outcome) -> str:
         for _column, account, what, _old, new in account_changes:
             if what == "url":
                 account.url = new
@@ -289,7 +258,7 @@ class InfluencerBatch:
             if account_in.followers is not None:
                 self._count(account, row.followers_on, account_in.followers)
             outcome = Outcome.UPDATE if outcome == Outcome.UNCHANGED else outcome
-        return self._link_and_report(run, row, target, categories, earlier, outcome)
+        return outcome
 
     def _plan_shared(self, run: Run, kind: Categories, row: ParsedRow, home: Influencer) -> list:
         """This country's relationship with a creator whose accounts another team keeps: found
@@ -311,47 +280,24 @@ class InfluencerBatch:
                 kind=home.kind,
                 created_by=_pk_user(run.user),
             )
-            stage = fields.pop("stage", None)
-            for name, value in fields.items():
-                setattr(target, name, value)
+            stage = _fill(target, fields)
             if home.pk is not None:
                 try:
                     check_share(target)
                 except ValidationError as error:
                     return [(row.accounts[0].column, " ".join(error.messages))]
             copy_public_profile(home, target)
-            influencer_start_in_stage(target, stage)
-            self.new_influencers.append(target)
-            self.influencers_by_new_name(target)
+            self._add_new(target, stage)
             self.shared[key] = target
             outcome = Outcome.CREATE
             earlier = None
         else:
             earlier = run.seen.get(self._ident(target))
             changes = differences(target, fields)
-            contradictions = [(n, old, new) for n, (old, new) in changes.items() if not _blank(old)]
-            if earlier is not None and contradictions:
-                name, old, new = contradictions[0]
-                return [
-                    (
-                        name,
-                        _("Row %(row)d has the same influencer with another value (%(old)s, here %(new)s).")
-                        % {"row": earlier, "old": _show(old), "new": _show(new)},
-                    )
-                ]
-            stage = changes.pop("stage", None)
-            for name, (_old, new) in changes.items():
-                setattr(target, name, new)
-            if target.pk is None:
-                if stage:
-                    influencer_start_in_stage(target, stage[1])
-            else:
-                if changes:
-                    self.dirty_influencers.setdefault(target.pk, set()).update(changes)
-                if stage:
-                    self.stage_moves.append((target, stage[0], stage[1]))
-                    target.stage = stage[1]
-            outcome = Outcome.UPDATE if changes or stage else Outcome.UNCHANGED
+            errors = _contradiction(earlier, changes)
+            if errors:
+                return errors
+            outcome = self._apply_changes(target, changes)
         return self._link_and_report(run, row, target, categories, earlier, outcome)
 
     def _link_and_report(self, run: Run, row: ParsedRow, target: Influencer, categories, earlier, outcome) -> list:
@@ -402,105 +348,31 @@ class InfluencerBatch:
                 account=account, date=day, followers=value, source=Source.IMPORT
             )
 
-    # --- writing ------------------------------------------------------------------------------
-    def _fill_new_caches(self) -> set[int]:
-        """Cached follower fields of influencers new in this batch, set before they are inserted.
 
-        All their accounts and counts are in this batch; when the counts share one date, the
-        result is what the follower service computes (latest count per account, their sum, and
-        the crossover on that date if our platform leads) without three UPDATEs per influencer.
-        Returns the id() of the accounts done; the rest go through the service.
-        """
-        counts: dict[int, list[FollowerSnapshot]] = {}
-        for snapshot in self.new_snapshots.values():
-            counts.setdefault(id(snapshot.account.influencer), []).append(snapshot)
-        done: set[int] = set()
-        for influencer in self.new_influencers:
-            if influencer.profile is not None:
-                continue  # a shared relationship: its figures are the home record's
-            snapshots = counts.get(id(influencer), [])
-            if len({s.date for s in snapshots}) > 1:
-                continue
-            for snapshot in snapshots:
-                snapshot.account.followers, snapshot.account.followers_on = snapshot.followers, snapshot.date
-                done.add(id(snapshot.account))
-            influencer.total_followers = sum(s.followers for s in snapshots)
-            own = [s.followers for s in snapshots if s.account.platform == OWN_PLATFORM]
-            others = [s.followers for s in snapshots if s.account.platform != OWN_PLATFORM]
-            if own and others and max(own) > max(others):
-                influencer.crossed_over_on = snapshots[0].date
-        return done
+def _fill(target: Influencer, fields: dict):
+    """Set a new record's fields from the row; its stage (set when it is added) is returned."""
+    fields = dict(fields)
+    stage = fields.pop("stage", None)
+    for name, value in fields.items():
+        setattr(target, name, value)
+    return stage
 
-    def flush(self, run: Run) -> None:
-        now = timezone.now()
-        filled = self._fill_new_caches()
-        for influencer in self.new_influencers:
-            influencer.created_at = influencer.updated_at = now
-        # Home records first: a shared relationship new in this batch may point at one.
-        homes = [i for i in self.new_influencers if i.profile is None]
-        shared = [i for i in self.new_influencers if i.profile is not None]
-        Influencer.objects.bulk_create(homes, batch_size=1000)
-        for influencer in shared:
-            influencer.profile = influencer.profile  # picks up the pk bulk_create just gave
-        Influencer.objects.bulk_create(shared, batch_size=1000)
-        run.record("influencer", "create", len(self.new_influencers))
-        for influencer in self.new_influencers:
-            ident = -id(influencer)
-            if ident in run.seen:
-                run.seen[influencer.pk] = run.seen.pop(ident)
-        if self.dirty_influencers:
-            objs = [self.influencers[pk] for pk in self.dirty_influencers]
-            names = sorted(set().union(*self.dirty_influencers.values()) | {"updated_at"})
-            for obj in objs:
-                obj.updated_at = now
-            Influencer.objects.bulk_update(objs, names, batch_size=1000)
-            run.record("influencer", "update", len(objs))
-            if {"home_platform", "joined_platform_on"} & set(names):
-                # A home record's changed platform or joining date reaches the teams sharing it.
-                sync_shared_profiles(list(self.dirty_influencers))
-        if self.stage_moves:
-            from influencers.services import influencer_move_stage
 
-            for influencer, old, new in self.stage_moves:
-                influencer.stage = old
-                influencer_move_stage(influencer, new, by=run.user)
-            run.record("influencer", "stage", len(self.stage_moves))
-        for account in self.new_accounts:
-            account.influencer = account.influencer  # picks up the pk bulk_create just gave
-            account.created_at = account.updated_at = now
-        PlatformAccount.objects.bulk_create(self.new_accounts, batch_size=1000)
-        run.record("platform_account", "create", len(self.new_accounts))
-        if self.dirty_accounts:
-            for account in self.dirty_accounts.values():
-                account.updated_at = now
-            PlatformAccount.objects.bulk_update(list(self.dirty_accounts.values()), ["url", "updated_at"])
-            run.record("platform_account", "update", len(self.dirty_accounts))
-        new_snapshots = list(self.new_snapshots.values())
-        for snapshot in new_snapshots:
-            snapshot.account = snapshot.account
-        FollowerSnapshot.objects.bulk_create(new_snapshots, batch_size=1000)
-        run.record("follower_snapshot", "create", len(new_snapshots))
-        if self.changed_snapshots:
-            FollowerSnapshot.objects.bulk_update(list(self.changed_snapshots.values()), ["followers", "source"])
-            run.record("follower_snapshot", "update", len(self.changed_snapshots))
-        through = Influencer.categories.through
-        through.objects.bulk_create(
-            [through(influencer_id=self._link_targets[ident].pk, category_id=cid) for ident, cid in self.links],
-            ignore_conflicts=True,
+def _contradiction(earlier: int | None, changes: dict, account_changes=()) -> list:
+    """A record an earlier row of this file already wrote: filling a blank is fine, but a value
+    that contradicts the earlier row is an error (nobody can tell which one is right)."""
+    contradictions = [(n, old, new) for n, (old, new) in changes.items() if not _blank(old)]
+    contradictions += [(n, old, new) for n, _account, _what, old, new in account_changes if not _blank(old)]
+    if earlier is None or not contradictions:
+        return []
+    name, old, new = contradictions[0]
+    return [
+        (
+            name,
+            _("Row %(row)d has the same influencer with another value (%(old)s, here %(new)s).")
+            % {"row": earlier, "old": _show(old), "new": _show(new)},
         )
-        run.record("category_link", "create", len(self.links))
-        # The follower service keeps the cached fields right: account counts, totals, crossover.
-        pending = [s for s in new_snapshots if id(s.account) not in filled] + list(self.changed_snapshots.values())
-        if pending:
-            by_pk = {a.pk: a for a in self.accounts.values() if a.pk}
-            since: dict[int, object] = {}
-            for snapshot in pending:
-                influencer_id = by_pk[snapshot.account_id].influencer_id
-                since[influencer_id] = min(snapshot.date, since.get(influencer_id, snapshot.date))
-            refresh_followers({s.account_id for s in pending}, since)
-        if shared:
-            # Homes new in this batch got their figures above; their new sharers follow them.
-            sync_shared_profiles({i.profile_id for i in shared})
+    ]
 
 
 def _blank(value) -> bool:

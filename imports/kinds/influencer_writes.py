@@ -1,0 +1,113 @@
+"""The bulk writes that end an influencer import batch: a few statements per batch, then the
+follower service keeps the cached figures right (account counts, totals, crossover)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from imports.kinds.base import Run
+from influencers.followers import refresh_followers, sync_shared_profiles
+from influencers.models import OWN_PLATFORM, FollowerSnapshot, Influencer, PlatformAccount
+
+
+class BatchWrites:
+    """Writes what ``InfluencerBatch`` planned (its attributes: new and changed records)."""
+
+    def _fill_new_caches(self) -> set[int]:
+        """Cached follower fields of influencers new in this batch, set before they are inserted.
+
+        All their accounts and counts are in this batch; when the counts share one date, the
+        result is what the follower service computes (latest count per account, their sum, and
+        the crossover on that date if our platform leads) without three UPDATEs per influencer.
+        Returns the id() of the accounts done; the rest go through the service.
+        """
+        counts: dict[int, list[FollowerSnapshot]] = {}
+        for snapshot in self.new_snapshots.values():
+            counts.setdefault(id(snapshot.account.influencer), []).append(snapshot)
+        done: set[int] = set()
+        for influencer in self.new_influencers:
+            if influencer.profile is not None:
+                continue  # a shared relationship: its figures are the home record's
+            snapshots = counts.get(id(influencer), [])
+            if len({s.date for s in snapshots}) > 1:
+                continue
+            for snapshot in snapshots:
+                snapshot.account.followers, snapshot.account.followers_on = snapshot.followers, snapshot.date
+                done.add(id(snapshot.account))
+            influencer.total_followers = sum(s.followers for s in snapshots)
+            own = [s.followers for s in snapshots if s.account.platform == OWN_PLATFORM]
+            others = [s.followers for s in snapshots if s.account.platform != OWN_PLATFORM]
+            if own and others and max(own) > max(others):
+                influencer.crossed_over_on = snapshots[0].date
+        return done
+
+    def flush(self, run: Run) -> None:
+        now = timezone.now()
+        filled = self._fill_new_caches()
+        for influencer in self.new_influencers:
+            influencer.created_at = influencer.updated_at = now
+        # Home records first: a shared relationship new in this batch may point at one.
+        homes = [i for i in self.new_influencers if i.profile is None]
+        shared = [i for i in self.new_influencers if i.profile is not None]
+        Influencer.objects.bulk_create(homes, batch_size=1000)
+        for influencer in shared:
+            influencer.profile = influencer.profile  # picks up the pk bulk_create just gave
+        Influencer.objects.bulk_create(shared, batch_size=1000)
+        run.record("influencer", "create", len(self.new_influencers))
+        for influencer in self.new_influencers:
+            ident = -id(influencer)
+            if ident in run.seen:
+                run.seen[influencer.pk] = run.seen.pop(ident)
+        if self.dirty_influencers:
+            objs = [self.influencers[pk] for pk in self.dirty_influencers]
+            names = sorted(set().union(*self.dirty_influencers.values()) | {"updated_at"})
+            for obj in objs:
+                obj.updated_at = now
+            Influencer.objects.bulk_update(objs, names, batch_size=1000)
+            run.record("influencer", "update", len(objs))
+            if {"home_platform", "joined_platform_on"} & set(names):
+                # A home record's changed platform or joining date reaches the teams sharing it.
+                sync_shared_profiles(list(self.dirty_influencers))
+        if self.stage_moves:
+            from influencers.services import influencer_move_stage
+
+            for influencer, old, new in self.stage_moves:
+                influencer.stage = old
+                influencer_move_stage(influencer, new, by=run.user)
+            run.record("influencer", "stage", len(self.stage_moves))
+        for account in self.new_accounts:
+            account.influencer = account.influencer  # picks up the pk bulk_create just gave
+            account.created_at = account.updated_at = now
+        PlatformAccount.objects.bulk_create(self.new_accounts, batch_size=1000)
+        run.record("platform_account", "create", len(self.new_accounts))
+        if self.dirty_accounts:
+            for account in self.dirty_accounts.values():
+                account.updated_at = now
+            PlatformAccount.objects.bulk_update(list(self.dirty_accounts.values()), ["url", "updated_at"])
+            run.record("platform_account", "update", len(self.dirty_accounts))
+        new_snapshots = list(self.new_snapshots.values())
+        for snapshot in new_snapshots:
+            snapshot.account = snapshot.account
+        FollowerSnapshot.objects.bulk_create(new_snapshots, batch_size=1000)
+        run.record("follower_snapshot", "create", len(new_snapshots))
+        if self.changed_snapshots:
+            FollowerSnapshot.objects.bulk_update(list(self.changed_snapshots.values()), ["followers", "source"])
+            run.record("follower_snapshot", "update", len(self.changed_snapshots))
+        through = Influencer.categories.through
+        through.objects.bulk_create(
+            [through(influencer_id=self._link_targets[ident].pk, category_id=cid) for ident, cid in self.links],
+            ignore_conflicts=True,
+        )
+        run.record("category_link", "create", len(self.links))
+        # The follower service keeps the cached fields right: account counts, totals, crossover.
+        pending = [s for s in new_snapshots if id(s.account) not in filled] + list(self.changed_snapshots.values())
+        if pending:
+            by_pk = {a.pk: a for a in self.accounts.values() if a.pk}
+            since: dict[int, object] = {}
+            for snapshot in pending:
+                influencer_id = by_pk[snapshot.account_id].influencer_id
+                since[influencer_id] = min(snapshot.date, since.get(influencer_id, snapshot.date))
+            refresh_followers({s.account_id for s in pending}, since)
+        if shared:
+            # Homes new in this batch got their figures above; their new sharers follow them.
+            sync_shared_profiles({i.profile_id for i in shared})
