@@ -269,6 +269,10 @@ OPSPORTAL_MAIL_ENQUEUE_LEASE = env.int("OPSPORTAL_MAIL_ENQUEUE_LEASE", default=1
 # First retry after a temporary SMTP failure; each next one waits twice as long. 30 s drains a
 # 60-second SMTP outage within a minute of its end (tests/reliability/test_faults.py).
 OPSPORTAL_MAIL_RETRY_BASE = env.int("OPSPORTAL_MAIL_RETRY_BASE", default=30)
+# The same outbox core for webhooks (webhooks/services.py): an attempt's lease (longer than
+# OPSPORTAL_WEBHOOK_TIMEOUT) and the enqueue lease; beat's webhooks-requeue sweeps every minute.
+OPSPORTAL_WEBHOOK_STUCK_AFTER = env.int("OPSPORTAL_WEBHOOK_STUCK_AFTER", default=120)
+OPSPORTAL_WEBHOOK_ENQUEUE_LEASE = env.int("OPSPORTAL_WEBHOOK_ENQUEUE_LEASE", default=120)
 
 # --- Celery -----------------------------------------------------------------
 _broker_dir = VAR_DIR / "broker"
