@@ -128,5 +128,5 @@ def _dispatch(event_type: str, country_id: int | None, payload: dict) -> None:
     for delivery in create_deliveries(subscriptions, event_type, country_id, payload):
         try:
             deliver_webhook.delay(delivery.pk)
-        except Exception:  # the sweep task re-queues pending deliveries later
+        except Exception:  # the row is queued: the one-minute sweep hands it out later
             log.exception("Could not queue webhook delivery %s", delivery.pk)
