@@ -103,21 +103,21 @@ def lease(
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(
-            model._base_manager.select_for_update(skip_locked=True)
+            model._default_manager.select_for_update(skip_locked=True)
             .filter(condition or Q(), status=DeliveryStatus.QUEUED)
             .filter(_due(now))
             .order_by("pk")
             .values_list("pk", flat=True)[: limit or policy.batch]
         )
         if ids:
-            model._base_manager.filter(pk__in=ids).update(next_attempt_at=now + policy.enqueue_lease())
+            model._default_manager.filter(pk__in=ids).update(next_attempt_at=now + policy.enqueue_lease())
     return ids
 
 
 def sweep(model: type[models.Model], policy: Policy, now: dt.datetime | None = None) -> list[int]:
     """Re-queue rows whose sender died, and return (leased) the queued rows that are due."""
     now = now or timezone.now()
-    stuck = model._base_manager.filter(status=DeliveryStatus.SENDING, next_attempt_at__lte=now)
+    stuck = model._default_manager.filter(status=DeliveryStatus.SENDING, next_attempt_at__lte=now)
     count = stuck.update(status=DeliveryStatus.QUEUED, next_attempt_at=now, last_error=INTERRUPTED)
     if count:
         log.warning("outbox: re-queued %s %s deliveries left sending by a stopped worker", count, policy.name)
@@ -153,12 +153,13 @@ def claim(
 def renew_lease(row: models.Model, policy: Policy) -> None:
     """Heartbeat before the slow part (SMTP, the HTTP request): it gets a full lease."""
     row.next_attempt_at = timezone.now() + policy.stuck_after()
-    type(row)._base_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(next_attempt_at=row.next_attempt_at)
+    rows = type(row)._default_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING)
+    rows.update(next_attempt_at=row.next_attempt_at)
 
 
 def finish(row: models.Model, status: str, **fields) -> bool:
     """Move a row this worker is sending to ``status``; False if the sweep took it back meanwhile."""
-    moved = type(row)._base_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(status=status, **fields)
+    moved = type(row)._default_manager.filter(pk=row.pk, status=DeliveryStatus.SENDING).update(status=status, **fields)
     for name, value in {"status": status, **fields}.items():
         setattr(row, name, value)
     return bool(moved)

@@ -105,7 +105,7 @@ def channel(request) -> Channel:
 
 
 def _row(channel: Channel, pk: int):
-    return channel.model._base_manager.get(pk=pk)
+    return channel.model._default_manager.get(pk=pk)
 
 
 def test_a_new_row_is_queued_and_leased_to_its_task(channel):
@@ -122,7 +122,7 @@ def test_a_new_row_is_queued_and_leased_to_its_task(channel):
 
 def test_a_claimed_row_is_taken_once_and_the_sweep_takes_it_back_when_its_lease_runs_out(channel):
     pk = channel.make()
-    rows = channel.model._base_manager.all()
+    rows = channel.model._default_manager.all()
     claimed = outbox.claim(rows, pk, channel.policy)
     assert (claimed.status, claimed.attempts) == (DeliveryStatus.SENDING, 1)
     assert outbox.claim(rows, pk, channel.policy) is None  # a second worker, or a replayed task
