@@ -17,7 +17,8 @@ from influencers.models import (
 from opsportal.db import Source
 
 from .base import Seeder
-from .people import CATEGORIES, STORY, URLS, Account, Person, filler_people
+from .filler_people import filler_people
+from .people import CATEGORIES, STORY, URLS, Account, Person
 from .series import follower_value, snapshot_days
 
 D = dt.date
