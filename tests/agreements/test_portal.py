@@ -188,3 +188,29 @@ def test_list_page_queries_do_not_grow(client, indonesia, id_lead):
     assert len(response.context["page"].object_list) == 50
     assert len(fifty.captured_queries) == len(one.captured_queries)
     assert len(one.captured_queries) <= 15
+
+
+def test_exports_of_agreements_and_payments_are_for_finance_viewers(client, indonesia, id_lead, id_operator):
+    agreement = f.AgreementFactory(country=indonesia, title="Exported seeding", fee=Decimal("15000000"))
+    f.PaymentFactory(agreement=agreement, amount=Decimal("5000000"), reference="TRX-77")
+    signed_in(client, id_lead)
+    body = b"".join(client.get(reverse("exports:list", args=["agreements", "csv"])).streaming_content).decode()
+    assert "Exported seeding" in body and "15000000" in body
+    payments = b"".join(client.get(reverse("exports:list", args=["payments", "csv"])).streaming_content).decode()
+    assert "TRX-77" in payments and "Exported seeding" in payments
+    signed_in(client, id_operator)
+    for name in ("agreements", "payments"):
+        response = client.get(reverse("exports:list", args=[name, "csv"]))
+        assert response.status_code in (403, 404)
+
+
+def test_search_finds_agreements_by_hashtag_for_finance_viewers_only(client, indonesia, id_lead, id_operator):
+    agreement = f.AgreementFactory(country=indonesia, title="Seeding deal")
+    f.DeliverableFactory(agreement=agreement, hashtag="goyangmaut")
+    signed_in(client, id_lead)
+    listed = client.get(reverse("agreements:list"), {"q": "goyangmaut"})
+    assert [a.pk for a in listed.context["page"].object_list] == [agreement.pk]
+    found = client.get(reverse("portal:search"), {"q": "goyangmaut"}).content.decode()
+    assert "Seeding deal" in found
+    signed_in(client, id_operator)
+    assert "Seeding deal" not in client.get(reverse("portal:search"), {"q": "goyangmaut"}).content.decode()
