@@ -48,7 +48,9 @@ class AgreementFilterSet(OpsFilterSet):
 class DeliverableFilterSet(OpsFilterSet):
     country = country_filter(Deliverable)
     agreement = WholeNumberFilter(field_name="agreement_id", label=_("Agreement id"))
-    delivered = filters.BooleanFilter(field_name="delivered_at", lookup_expr="isnull", exclude=True, label=_("Delivered"))
+    delivered = filters.BooleanFilter(
+        field_name="delivered_at", lookup_expr="isnull", exclude=True, label=_("Delivered")
+    )
     ordering = StableOrderingFilter(fields=["due_on", "updated_at"])
 
     class Meta:

@@ -58,13 +58,22 @@ class Agreement(TimeStamped):
         related_name="agreements",
     )
     event = models.ForeignKey(
-        "events.Event", verbose_name=_("event"), null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+        "events.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     fee = models.DecimalField(
-        _("fee"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)], help_text=_("The whole fee agreed.")
+        _("fee"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("The whole fee agreed."),
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency], blank=True)
     signed_file = models.FileField(
@@ -96,7 +105,9 @@ class Agreement(TimeStamped):
         verbose_name_plural = _("creator agreements")
         constraints = [
             models.CheckConstraint(
-                condition=Q(fee__gte=0), name="agreement_fee_not_negative", violation_error_message=_("The fee cannot be negative.")
+                condition=Q(fee__gte=0),
+                name="agreement_fee_not_negative",
+                violation_error_message=_("The fee cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
@@ -153,12 +164,16 @@ class Deliverable(TimeStamped):
 class Payment(TimeStamped):
     """A payment due, and paid once ``paid_on`` is set; in the agreement's currency."""
 
-    agreement = models.ForeignKey(Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="payments")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="payments"
+    )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency], blank=True, editable=False)
     due_on = models.DateField(_("due on"), db_index=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("e.g. the bank transfer's number"))
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True, help_text=_("e.g. the bank transfer's number")
+    )
 
     history = audit_history()
 
@@ -170,7 +185,9 @@ class Payment(TimeStamped):
         verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="payment_amount_positive", violation_error_message=_("The amount must be above zero.")
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("The amount must be above zero."),
             ),
         ]
 

@@ -50,7 +50,9 @@ def deliverables_with_check(agreement: Agreement) -> list[Deliverable]:
     """
     deliverables = list(agreement.deliverables.all())
     participations = list(
-        ChallengeParticipation.objects.filter(influencer_id=agreement.influencer_id, challenge__country_id=agreement.country_id)
+        ChallengeParticipation.objects.filter(
+            influencer_id=agreement.influencer_id, challenge__country_id=agreement.country_id
+        )
         .exclude(video_url="")
         .values_list("challenge_id", "challenge__hashtag")
     )

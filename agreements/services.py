@@ -40,6 +40,10 @@ def paid_total(agreement: Agreement) -> Decimal:
     return total or Decimal("0")
 
 
+def _has_open_deliverables(agreement: Agreement) -> bool:
+    return agreement.pk is not None and agreement.deliverables.filter(delivered_at__isnull=True).exists()
+
+
 def check_status_move(agreement: Agreement, old: str, new: str) -> None:
     """Raise a ValidationError on ``status`` when the move is not allowed now."""
     if new == old:
@@ -53,17 +57,14 @@ def check_status_move(agreement: Agreement, old: str, new: str) -> None:
                 % {"old": Status(old).label, "new": Status(new).label}
             }
         )
-    if new == Status.DELIVERED and agreement.pk is not None:
-        if agreement.deliverables.filter(delivered_at__isnull=True).exists():
-            raise ValidationError({"status": _("Mark every deliverable as delivered first.")})
+    if new == Status.DELIVERED and _has_open_deliverables(agreement):
+        raise ValidationError({"status": _("Mark every deliverable as delivered first.")})
     if new == Status.PAID and paid_total(agreement) < agreement.fee:
         raise ValidationError({"status": _("The payments made do not cover the fee yet.")})
 
 
 @transaction.atomic
-def agreement_change_status(
-    agreement: Agreement, status: str, *, by=None, today: dt.date | None = None
-) -> Agreement:
+def agreement_change_status(agreement: Agreement, status: str, *, by=None, today: dt.date | None = None) -> Agreement:
     """Move an agreement along draft → signed → delivered → paid (or to cancelled, except once paid).
 
     Signing without a signing date stamps today.
@@ -117,7 +118,9 @@ def agreement_save(agreement: Agreement, *, by=None, status: str | None = None) 
 
 def _check_open(agreement: Agreement) -> None:
     if agreement.status in (Status.PAID, Status.CANCELLED):
-        raise ValidationError(_("This agreement is %(status)s: it cannot change.") % {"status": agreement.get_status_display()})
+        raise ValidationError(
+            _("This agreement is %(status)s: it cannot change.") % {"status": agreement.get_status_display()}
+        )
 
 
 # --- deliverables -----------------------------------------------------------------------

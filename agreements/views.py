@@ -69,7 +69,11 @@ def _detail_context(request, agreement, **forms) -> dict:
         "payments": selectors.agreement_payments(agreement),
         "paid": paid,
         "outstanding": max(agreement.fee - paid, 0),
-        "moves": [(value, label) for value, label in StatusForm.base_fields["status"].choices if value in next_statuses(agreement)],
+        "moves": [
+            (value, label)
+            for value, label in StatusForm.base_fields["status"].choices
+            if value in next_statuses(agreement)
+        ],
         "deliverable_form": forms.get("deliverable_form") or DeliverableForm(),
         "payment_form": forms.get("payment_form") or PaymentForm(),
         "history": record_history(agreement, request.access),
@@ -115,7 +119,10 @@ def agreement_edit(request, pk: int):
             messages.success(request, _("Changes saved."))
             return redirect("agreements:detail", pk=agreement.pk)
     return portal_render(
-        request, "agreements/form.html", {"nav": "agreements", "form": form, "agreement": agreement}, status=_status(form)
+        request,
+        "agreements/form.html",
+        {"nav": "agreements", "form": form, "agreement": agreement},
+        status=_status(form),
     )
 
 
@@ -147,7 +154,9 @@ def signed_file(request, pk: int):
         raise Http404
     name = os.path.basename(agreement.signed_file.name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(agreement.signed_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    response = FileResponse(
+        agreement.signed_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -201,7 +210,9 @@ def payment_add(request, pk: int):
             messages.success(request, _("Payment recorded."))
             return redirect("agreements:detail", pk=agreement.pk)
     agreement.refresh_from_db()
-    return portal_render(request, "agreements/detail.html", _detail_context(request, agreement, payment_form=form), status=400)
+    return portal_render(
+        request, "agreements/detail.html", _detail_context(request, agreement, payment_form=form), status=400
+    )
 
 
 @require_POST

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from locales.models import StaffProfile
 from opsportal import l10n
-from opsportal.access import Perm
 from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
 from opsportal.models import ReminderDelivery
@@ -184,7 +183,11 @@ def compose(kind: str, p: dict) -> Message:
         )
     if kind == ReminderKind.PAYMENT_DUE:
         # The amount is formatted here, in the reader's language (a number format is a locale's).
-        args = {"amount": l10n.money(Decimal(p["amount"]), p["currency"]), "influencer": p["influencer"], "date": _date(p["due_on"])}
+        args = {
+            "amount": l10n.money(Decimal(p["amount"]), p["currency"]),
+            "influencer": p["influencer"],
+            "date": _date(p["due_on"]),
+        }
         subject = (
             _("Payment due today: %(amount)s to %(influencer)s")
             if p["days"] == 0

@@ -487,7 +487,15 @@ def deliverable_due(ctx: RuleContext) -> Iterable[Occasion]:
             due_on__lte=ctx.day(AGREEMENT_LEAD_DAYS),
         )
         .order_by("due_on", "pk")
-        .values("pk", "description", "due_on", "agreement_id", "agreement__title", "agreement__owner_id", "agreement__influencer__name")
+        .values(
+            "pk",
+            "description",
+            "due_on",
+            "agreement_id",
+            "agreement__title",
+            "agreement__owner_id",
+            "agreement__influencer__name",
+        )
     )
     for d in rows:
         days = (d["due_on"] - ctx.today).days
@@ -513,7 +521,16 @@ def payment_due(ctx: RuleContext) -> Iterable[Occasion]:
         .filter(paid_on__isnull=True, due_on__gte=ctx.today, due_on__lte=ctx.day(AGREEMENT_LEAD_DAYS))
         .exclude(agreement__status__in=[AgreementStatus.CANCELLED, AgreementStatus.PAID])
         .order_by("due_on", "pk")
-        .values("pk", "amount", "currency", "due_on", "agreement_id", "agreement__title", "agreement__owner_id", "agreement__influencer__name")
+        .values(
+            "pk",
+            "amount",
+            "currency",
+            "due_on",
+            "agreement_id",
+            "agreement__title",
+            "agreement__owner_id",
+            "agreement__influencer__name",
+        )
     )
     for p in rows:
         days = (p["due_on"] - ctx.today).days

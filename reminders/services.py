@@ -52,11 +52,7 @@ def occasions_for(country: Country, now: dt.datetime | None = None) -> list[Occa
         for perm, people in readers.items():
             if perm in ROLE_PERMISSIONS.get(role, frozenset()):
                 people.add(user_id)
-    return [
-        o
-        for o in found.values()
-        if o.recipient_id in readers[perm_for_kind(o.kind)]
-    ]
+    return [o for o in found.values() if o.recipient_id in readers[perm_for_kind(o.kind)]]
 
 
 def muted_kinds(user_ids) -> dict[int, set[str]]:

@@ -137,7 +137,9 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
         add(
             "agreement",
             _("Creator agreements"),
-            _ranked(access, Agreement.objects.select_related("country", "influencer"), q, country_id, limit, "-created_at"),
+            _ranked(
+                access, Agreement.objects.select_related("country", "influencer"), q, country_id, limit, "-created_at"
+            ),
             lambda a: SearchHit(
                 "agreement",
                 a,

@@ -92,5 +92,27 @@ class PaymentSerializer(OpsModelSerializer):
 
     class Meta:
         model = Payment
-        fields = ["id", "url", "agreement", "amount", "currency", "due_on", "paid_on", "reference", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "agreement",
+            "amount",
+            "currency",
+            "due_on",
+            "paid_on",
+            "reference",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["currency", "created_at", "updated_at"]
+
+
+class ChallengeSpendSerializer(serializers.Serializer):
+    """Paid spend in one currency and what a thousand views cost (null before any views)."""
+
+    currency = serializers.CharField()
+    paid = serializers.DecimalField(max_digits=18, decimal_places=2)
+    views = serializers.IntegerField()
+    cpm = serializers.DecimalField(
+        max_digits=18, decimal_places=2, allow_null=True, help_text=_("Paid spend / views x 1000.")
+    )

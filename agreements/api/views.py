@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
 from agreements import selectors
 from agreements.filtersets import AgreementFilterSet, DeliverableFilterSet, PaymentFilterSet
 from agreements.models import Agreement, Deliverable, Payment
@@ -13,9 +20,11 @@ from agreements.services import (
     payment_delete,
     payment_save,
 )
+from challenges.models import Challenge
+from opsportal.access import Perm, get_scoped_or_404
 from opsportal.api.viewsets import OpsModelViewSet, acting_user
 
-from .serializers import AgreementSerializer, DeliverableSerializer, PaymentSerializer
+from .serializers import AgreementSerializer, ChallengeSpendSerializer, DeliverableSerializer, PaymentSerializer
 
 
 class AgreementViewSet(OpsModelViewSet):
@@ -30,6 +39,21 @@ class AgreementViewSet(OpsModelViewSet):
 
     def perform_destroy(self, instance):
         agreement_delete(instance, by=acting_user(self.request))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("challenge", int, required=True, description="The challenge's id.")],
+        responses=ChallengeSpendSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="challenge-spend", filter_backends=[], pagination_class=None)
+    def challenge_spend(self, request):
+        """Paid creator spend on a challenge and its cost per thousand views gained, per currency."""
+        value = request.query_params.get("challenge", "")
+        if not value.isdecimal():
+            raise DRFValidationError({"challenge": [_("Give the challenge's id.")]})
+        challenge = get_scoped_or_404(request, Challenge.objects.all(), pk=int(value))
+        if not self.access.can(Perm.FINANCE_VIEW, challenge.country_id):
+            raise NotFound()
+        return Response(ChallengeSpendSerializer(selectors.challenge_spend(challenge), many=True).data)
 
 
 class DeliverableViewSet(OpsModelViewSet):
@@ -58,4 +82,3 @@ class PaymentViewSet(OpsModelViewSet):
 
     def perform_destroy(self, instance):
         payment_delete(instance, by=acting_user(self.request))
-

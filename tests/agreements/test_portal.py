@@ -76,7 +76,9 @@ def _zip_bomb() -> bytes:
 def test_signed_file_nasty_cases_are_refused(client, indonesia, id_lead, name, content, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     signed_in(client, id_lead)
-    response = client.post(reverse("agreements:create"), form_data(indonesia, signed_file=SimpleUploadedFile(name, content)))
+    response = client.post(
+        reverse("agreements:create"), form_data(indonesia, signed_file=SimpleUploadedFile(name, content))
+    )
     assert response.status_code == 400
     assert "signed_file" in response.context["form"].errors
     assert not Agreement.objects.exists()
@@ -104,7 +106,9 @@ def test_status_buttons_walk_the_agreement_and_refuse_a_skip(client, indonesia, 
     assert Agreement.objects.get(pk=agreement.pk).status == Status.SIGNED
 
 
-def test_operator_viewer_and_hq_without_the_grant_see_no_agreement(client, indonesia, id_operator, id_viewer, hq_viewer):
+def test_operator_viewer_and_hq_without_the_grant_see_no_agreement(
+    client, indonesia, id_operator, id_viewer, hq_viewer
+):
     agreement = f.AgreementFactory(country=indonesia, title="Secret seeding deal", fee=Decimal("987654321"))
     f.PaymentFactory(agreement=agreement, amount=Decimal("123456789"), paid_on=dt.date.today())
     for person in (id_operator, id_viewer, hq_viewer):
@@ -144,7 +148,9 @@ def test_hq_with_the_finance_grant_reads_everywhere_but_writes_nothing(client, i
 
 def test_challenge_page_shows_spend_and_cost_per_thousand_views_to_finance_viewers(client, indonesia, id_lead):
     challenge = f.ChallengeFactory(country=indonesia, views=53_000_000)
-    agreement = f.AgreementFactory(country=indonesia, challenge=challenge, fee=Decimal("26500000"), status=Status.DELIVERED)
+    agreement = f.AgreementFactory(
+        country=indonesia, challenge=challenge, fee=Decimal("26500000"), status=Status.DELIVERED
+    )
     f.PaymentFactory(agreement=agreement, amount=Decimal("26500000"), paid_on=dt.date.today())
     page = signed_in(client, id_lead).get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
     assert "Cost per thousand views" in page
@@ -214,3 +220,18 @@ def test_search_finds_agreements_by_hashtag_for_finance_viewers_only(client, ind
     assert "Seeding deal" in found
     signed_in(client, id_operator)
     assert "Seeding deal" not in client.get(reverse("portal:search"), {"q": "goyangmaut"}).content.decode()
+
+
+def test_api_gives_cost_per_thousand_views_to_finance_tokens_only(indonesia):
+    from tests.api.conftest import client_for, make_token
+
+    challenge = f.ChallengeFactory(country=indonesia, views=53_000_000)
+    agreement = f.AgreementFactory(country=indonesia, challenge=challenge, fee=Decimal("26500000"))
+    f.PaymentFactory(agreement=agreement, amount=Decimal("26500000"), paid_on=dt.date.today())
+    finance = client_for(make_token([indonesia], ("read", "finance"))[0])
+    response = finance.get("/api/v1/agreements/challenge-spend/", {"challenge": challenge.pk})
+    assert response.status_code == 200
+    assert response.json() == [{"currency": "IDR", "paid": "26500000.00", "views": 53000000, "cpm": "500.00"}]
+    assert finance.get("/api/v1/agreements/challenge-spend/", {"challenge": "x"}).status_code == 400
+    plain = client_for(make_token([indonesia], ("read",))[0])
+    assert plain.get("/api/v1/agreements/challenge-spend/", {"challenge": challenge.pk}).status_code == 403

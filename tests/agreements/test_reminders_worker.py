@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.services]
 @pytest.fixture
 def agreement_due(transactional_db):
     zone = midday_zone()
-    country = f.CountryFactory(code="XA", name="Exampleland", timezone=zone, languages=["en"], default_language="en", currency="IDR")
+    country = f.CountryFactory(
+        code="XA", name="Exampleland", timezone=zone, languages=["en"], default_language="en", currency="IDR"
+    )
     today = dt.datetime.now(ZoneInfo(zone)).date()
     people = {}
     for name, role in (("ayu", Role.LEAD), ("budi", Role.LEAD), ("citra", Role.OPERATOR)):
@@ -34,7 +36,11 @@ def agreement_due(transactional_db):
         people[name] = user
     influencer = f.InfluencerFactory(country=country, name="Kaykai Salaider")
     agreement = f.AgreementFactory(
-        country=country, influencer=influencer, owner=people["ayu"], title="Frame challenge seeding", status=Status.SIGNED
+        country=country,
+        influencer=influencer,
+        owner=people["ayu"],
+        title="Frame challenge seeding",
+        status=Status.SIGNED,
     )
     f.DeliverableFactory(agreement=agreement, description="Three videos", due_on=today + dt.timedelta(days=3))
     f.PaymentFactory(agreement=agreement, amount=5_000_000, due_on=today)
@@ -50,7 +56,8 @@ def test_agreement_reminders_arrive_once_each(celery_workers, smtp_server, agree
     time.sleep(3)
     assert smtp_server.received() == {"ayu@example.com": 2, "budi@example.com": 1}
     subjects = sorted(
-        " ".join(str(make_header(decode_header(m["Subject"]))).split()).replace("Rp ", "Rp\xa0") for m in smtp_server.parsed()
+        " ".join(str(make_header(decode_header(m["Subject"]))).split()).replace("Rp ", "Rp\xa0")
+        for m in smtp_server.parsed()
     )
     assert subjects[0].startswith("[Exampleland] Deliverable due on ")
     assert subjects[0].endswith(": Three videos (Kaykai Salaider)")

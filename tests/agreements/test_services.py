@@ -29,7 +29,14 @@ def new_agreement(country, **kwargs) -> Agreement:
     influencer = kwargs.pop("influencer", None) or f.InfluencerFactory(country=country)
     challenge = kwargs.pop("challenge", None) or f.ChallengeFactory(country=country)
     return agreement_save(
-        Agreement(country=country, influencer=influencer, challenge=challenge, title="Seeding", fee=Decimal("15000000"), **kwargs)
+        Agreement(
+            country=country,
+            influencer=influencer,
+            challenge=challenge,
+            title="Seeding",
+            fee=Decimal("15000000"),
+            **kwargs,
+        )
     )
 
 
@@ -44,7 +51,9 @@ def test_new_agreement_is_a_draft_in_the_countrys_currency(indonesia):
 
 def test_needs_a_challenge_an_event_or_a_period(indonesia):
     with pytest.raises(ValidationError) as error:
-        agreement_save(Agreement(country=indonesia, influencer=f.InfluencerFactory(country=indonesia), title="x", fee=1))
+        agreement_save(
+            Agreement(country=indonesia, influencer=f.InfluencerFactory(country=indonesia), title="x", fee=1)
+        )
     assert "challenge" in error.value.message_dict
     period = agreement_save(
         Agreement(
@@ -61,7 +70,9 @@ def test_needs_a_challenge_an_event_or_a_period(indonesia):
 
 def test_draft_signed_delivered_paid(indonesia):
     agreement = new_agreement(indonesia)
-    deliverable = deliverable_save(Deliverable(agreement=agreement, description="A video", videos_required=1, due_on=dt.date.today()))
+    deliverable = deliverable_save(
+        Deliverable(agreement=agreement, description="A video", videos_required=1, due_on=dt.date.today())
+    )
     agreement_change_status(agreement, Status.SIGNED)
     assert agreement.signed_on == timezone.localdate()
     with pytest.raises(ValidationError, match="deliverable"):
@@ -70,10 +81,14 @@ def test_draft_signed_delivered_paid(indonesia):
     agreement_change_status(agreement, Status.DELIVERED)
     with pytest.raises(ValidationError, match="cover the fee"):
         agreement_change_status(agreement, Status.PAID)
-    payment_save(Payment(agreement=agreement, amount=Decimal("5000000"), due_on=dt.date.today(), paid_on=dt.date.today()))
+    payment_save(
+        Payment(agreement=agreement, amount=Decimal("5000000"), due_on=dt.date.today(), paid_on=dt.date.today())
+    )
     agreement.refresh_from_db()
     assert agreement.status == Status.DELIVERED
-    payment_save(Payment(agreement=agreement, amount=Decimal("10000000"), due_on=dt.date.today(), paid_on=dt.date.today()))
+    payment_save(
+        Payment(agreement=agreement, amount=Decimal("10000000"), due_on=dt.date.today(), paid_on=dt.date.today())
+    )
     agreement.refresh_from_db()
     assert agreement.status == Status.PAID  # the payments covered the fee
     assert next_statuses(agreement) == []
@@ -145,7 +160,9 @@ def test_delivery_is_checked_against_the_participation(indonesia):
     other_hashtag = f.DeliverableFactory(agreement=agreement, videos_required=1, hashtag="nowhere")
     [checked, missing] = sorted(selectors.deliverables_with_check(agreement), key=lambda d: d.pk)
     assert checked.videos_found == 0 and not checked.records_match
-    f.ParticipationFactory(challenge=agreement.challenge, influencer=agreement.influencer, video_url="https://example.com/v/1")
+    f.ParticipationFactory(
+        challenge=agreement.challenge, influencer=agreement.influencer, video_url="https://example.com/v/1"
+    )
     checks = {d.pk: d for d in selectors.deliverables_with_check(agreement)}
     assert checks[deliverable.pk].videos_found == 1 and checks[deliverable.pk].records_match
     assert checks[other_hashtag.pk].videos_found == 0
@@ -154,7 +171,9 @@ def test_delivery_is_checked_against_the_participation(indonesia):
 
 
 def test_period_agreement_without_hashtag_is_not_checked(indonesia):
-    agreement = f.AgreementFactory(country=indonesia, challenge=None, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1))
+    agreement = f.AgreementFactory(
+        country=indonesia, challenge=None, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1)
+    )
     f.DeliverableFactory(agreement=agreement)
     [d] = selectors.deliverables_with_check(agreement)
     assert d.videos_found is None
@@ -162,10 +181,14 @@ def test_period_agreement_without_hashtag_is_not_checked(indonesia):
 
 def test_cost_per_thousand_views(indonesia):
     challenge = f.ChallengeFactory(country=indonesia, views=53_000_000)
-    agreement = f.AgreementFactory(country=indonesia, challenge=challenge, fee=Decimal("26500000"), status=Status.DELIVERED)
+    agreement = f.AgreementFactory(
+        country=indonesia, challenge=challenge, fee=Decimal("26500000"), status=Status.DELIVERED
+    )
     assert selectors.challenge_spend(challenge) == []
     f.PaymentFactory(agreement=agreement, amount=Decimal("26500000"), paid_on=dt.date.today())
-    f.PaymentFactory(agreement=f.AgreementFactory(country=indonesia, challenge=challenge), amount=Decimal("1000"))  # unpaid
+    f.PaymentFactory(
+        agreement=f.AgreementFactory(country=indonesia, challenge=challenge), amount=Decimal("1000")
+    )  # unpaid
     [spend] = selectors.challenge_spend(challenge)
     assert spend["paid"] == Decimal("26500000")
     assert spend["cpm"] == Decimal("500.00")  # 26.5M IDR / 53M views x 1000

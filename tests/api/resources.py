@@ -235,7 +235,11 @@ RESOURCES += [
     Resource(
         "payments",
         make=lambda c: f.PaymentFactory(agreement__country=c),
-        create=lambda c: {"agreement": f.AgreementFactory(country=c).pk, "amount": "5000000.00", "due_on": "2026-08-31"},
+        create=lambda c: {
+            "agreement": f.AgreementFactory(country=c).pk,
+            "amount": "5000000.00",
+            "due_on": "2026-08-31",
+        },
         update={"paid_on": "2026-08-30", "reference": "TRX-1"},
         finance=True,
     ),
