@@ -212,3 +212,17 @@ def test_owner_must_be_a_finance_holder_of_the_country(indonesia, id_operator, i
             new_agreement(indonesia, owner=person)
         assert "owner" in error.value.message_dict
     assert new_agreement(indonesia, owner=id_lead).owner == id_lead
+
+
+def test_the_demo_holds_a_paid_seeding_agreement_checked_against_the_records():
+    from demo.story import seed
+
+    seed(today=dt.date(2026, 12, 3))
+    agreement = Agreement.objects.get(title__startswith="Seeding #SatuFrameRame")
+    assert agreement.status == Status.PAID and agreement.country.code == "ID"
+    [deliverable] = selectors.deliverables_with_check(agreement)
+    assert deliverable.records_match
+    [spend] = selectors.challenge_spend(agreement.challenge)
+    assert spend["paid"] == Decimal("15000000.00") and spend["cpm"] is not None
+    second, _rows = seed(today=dt.date(2026, 12, 3))
+    assert not second.created.get("agreements.Agreement")
