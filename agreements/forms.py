@@ -70,6 +70,8 @@ class StatusForm(forms.Form):
 
 
 class DeliverableForm(forms.ModelForm):
+    prefix = "deliverable"  # the agreement page holds this form and the payment's: ids stay unique
+
     class Meta:
         model = Deliverable
         fields = ["description", "hashtag", "videos_required", "due_on"]
@@ -81,6 +83,8 @@ class DeliveredForm(forms.Form):
 
 
 class PaymentForm(forms.ModelForm):
+    prefix = "payment"
+
     class Meta:
         model = Payment
         fields = ["amount", "due_on", "paid_on", "reference"]

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opsportal.access import Perm, in_country
@@ -30,7 +31,7 @@ from opsportal.portal.mixins import (
 
 from . import selectors
 from .forms import AgreementForm, DeliverableForm, DeliveredForm, PaymentForm, StatusForm, agreement_filters
-from .models import Agreement, Deliverable, Payment
+from .models import Agreement, Deliverable, Payment, Status
 from .services import (
     agreement_change_status,
     agreement_save,
@@ -43,6 +44,13 @@ from .services import (
 )
 
 LIST_NAME = "agreements"
+# The status buttons, in the team's words (a deliverable has its own "Mark delivered").
+MOVE_LABELS = {
+    Status.SIGNED: gettext_lazy("Mark as signed"),
+    Status.DELIVERED: gettext_lazy("Mark agreement as delivered"),
+    Status.PAID: gettext_lazy("Mark as paid"),
+    Status.CANCELLED: gettext_lazy("Cancel agreement"),
+}
 
 
 @portal_view
@@ -69,11 +77,7 @@ def _detail_context(request, agreement, **forms) -> dict:
         "payments": selectors.agreement_payments(agreement),
         "paid": paid,
         "outstanding": max(agreement.fee - paid, 0),
-        "moves": [
-            (value, label)
-            for value, label in StatusForm.base_fields["status"].choices
-            if value in next_statuses(agreement)
-        ],
+        "moves": [(value, MOVE_LABELS[value]) for value in next_statuses(agreement)] if can_edit else [],
         "deliverable_form": forms.get("deliverable_form") or DeliverableForm(),
         "payment_form": forms.get("payment_form") or PaymentForm(),
         "history": record_history(agreement, request.access),

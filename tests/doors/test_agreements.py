@@ -66,7 +66,7 @@ def test_the_status_moves_step_by_step_whichever_door(doors, finance_api, door, 
 
 
 def pay_by_portal(doors, api, agreement):
-    data = {"amount": "1000", "due_on": "2026-08-01", "paid_on": "2026-08-01", "reference": "TRX"}
+    data = {"payment-amount": "1000", "payment-due_on": "2026-08-01", "payment-paid_on": "2026-08-01"}
     return doors.portal.post(f"/agreements/{agreement.pk}/payments/add/", data).status_code == 302
 
 
