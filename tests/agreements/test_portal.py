@@ -235,3 +235,20 @@ def test_api_gives_cost_per_thousand_views_to_finance_tokens_only(indonesia):
     assert finance.get("/api/v1/agreements/challenge-spend/", {"challenge": "x"}).status_code == 400
     plain = client_for(make_token([indonesia], ("read",))[0])
     assert plain.get("/api/v1/agreements/challenge-spend/", {"challenge": challenge.pk}).status_code == 403
+
+
+def test_a_blocked_deletion_does_not_name_the_agreement_to_an_operator(client, indonesia, id_operator):
+    from tests.api.conftest import client_for, make_token
+
+    agreement = f.AgreementFactory(country=indonesia, title="Hidden seeding deal")
+    api = client_for(make_token([indonesia], ("read", "write"))[0])
+    response = api.delete(f"/api/v1/influencers/{agreement.influencer_id}/")
+    assert response.status_code == 409
+    assert "Hidden seeding" not in response.content.decode()
+    id_operator.is_staff = True
+    id_operator.save()
+    signed_in(client, id_operator)
+    page = client.get(f"/admin/influencers/influencer/{agreement.influencer_id}/delete/")
+    assert page.status_code == 200
+    assert "Hidden seeding" not in page.content.decode()
+    # Django names the blocking record's kind ("creator agreement"), never the record itself.
