@@ -11,8 +11,6 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-
-from opsportal.access import COUNTRY_PATHS, access_for_request
 from django.http import Http404, JsonResponse  # noqa: F401  (JsonResponse re-exported)
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
+
+from opsportal.access import COUNTRY_PATHS, access_for_request
 
 
 class Conflict(exceptions.APIException):
