@@ -9,6 +9,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 
 from challenges.models import ChallengeParticipation
+from opsportal.access import in_country
 
 from .models import Agreement, Deliverable, Payment, Status
 
@@ -50,9 +51,7 @@ def deliverables_with_check(agreement: Agreement) -> list[Deliverable]:
     """
     deliverables = list(agreement.deliverables.all())
     participations = list(
-        ChallengeParticipation.objects.filter(
-            influencer_id=agreement.influencer_id, challenge__country_id=agreement.country_id
-        )
+        in_country(ChallengeParticipation.objects.filter(influencer_id=agreement.influencer_id), agreement.country_id)
         .exclude(video_url="")
         .values_list("challenge_id", "challenge__hashtag")
     )
