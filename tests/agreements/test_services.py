@@ -226,3 +226,18 @@ def test_the_demo_holds_a_paid_seeding_agreement_checked_against_the_records():
     assert spend["paid"] == Decimal("15000000.00") and spend["cpm"] is not None
     second, _rows = seed(today=dt.date(2026, 12, 3))
     assert not second.created.get("agreements.Agreement")
+
+
+def test_reminder_rules_cost_a_fixed_number_of_queries(indonesia, id_lead, django_assert_max_num_queries):
+    from reminders.rules import RuleContext, deliverable_due, payment_due
+
+    now = timezone.now()
+    for _ in range(2):
+        with django_assert_max_num_queries(3):  # the team, then one query per rule
+            ctx = RuleContext(indonesia, now)
+            found = [*deliverable_due(ctx), *payment_due(ctx)]
+        for _n in range(20):
+            agreement = f.AgreementFactory(country=indonesia, owner=id_lead, status=Status.SIGNED)
+            f.DeliverableFactory(agreement=agreement, due_on=ctx.today)
+            f.PaymentFactory(agreement=agreement, due_on=ctx.day(3))
+    assert len(found) == 40  # 20 deliverables today, 20 payments in three days (the owner is the lead)
