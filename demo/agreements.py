@@ -18,6 +18,41 @@ D = dt.date
 
 
 def seed_agreements(seeder: Seeder, countries: dict, users: dict, influencers: dict, challenges: dict) -> None:
+    _frame_seeding(seeder, countries, users, influencers, challenges)
+    _songkran_draft(seeder, countries, users, influencers, challenges)
+
+
+def _songkran_draft(seeder: Seeder, countries: dict, users: dict, influencers: dict, challenges: dict) -> None:
+    """Thailand's next Songkran: a draft with Kaykai Salaider, a payment due before the festival."""
+    challenge = challenges.get("SongkranSplash")
+    creator = influencers.get("Kaykai Salaider")
+    if challenge is None or creator is None or creator.country_id != countries["TH"].pk:
+        return
+    agreement = seeder.ensure(
+        Agreement,
+        {"country": countries["TH"], "title": "Songkran splash: Kaykai Salaider videos"},
+        {
+            "influencer": creator,
+            "challenge": challenge,
+            "status": Status.DRAFT,
+            "fee": Decimal("120000.00"),
+            "currency": "THB",
+            "owner": users.get("th-lead"),
+        },
+    )
+    seeder.ensure(
+        Deliverable,
+        {"agreement": agreement, "description": "Three videos with the splash sticker"},
+        {"hashtag": "SongkranSplash", "videos_required": 3, "due_on": seeder.day(20)},
+    )
+    seeder.ensure(
+        Payment,
+        {"agreement": agreement, "reference": "Deposit"},
+        {"amount": Decimal("60000.00"), "currency": "THB", "due_on": seeder.day(10)},
+    )
+
+
+def _frame_seeding(seeder: Seeder, countries: dict, users: dict, influencers: dict, challenges: dict) -> None:
     challenge = challenges.get("SatuFrameRame")
     creator = influencers.get("Rina Maharani")
     if challenge is None or creator is None:
