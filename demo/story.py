@@ -16,6 +16,7 @@ from django.utils import timezone
 from opsportal.audit import audit_context
 from opsportal.db import Door
 
+from .agreements import seed_agreements
 from .base import Seeder
 from .challenges import seed_challenges
 from .events import seed_events
@@ -40,5 +41,6 @@ def seed(password: str = DEFAULT_PASSWORD, today: dt.date | None = None) -> tupl
         seed_outreach(seeder, influencers, users)
         challenges = seed_challenges(seeder, countries, users, influencers, moments)
         seed_events(seeder, countries, users, influencers, challenges, moments)
+        seed_agreements(seeder, countries, users, influencers, challenges)
         seed_government(seeder, countries, users)
     return seeder, credentials_rows(users)

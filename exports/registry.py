@@ -32,6 +32,7 @@ NATURAL_NAMES = {
     "locales.culturalmoment": "name",
     "locales.governmentcontact": "person_name",
     "locales.regulatoryincident": "title",
+    "agreements.agreement": "title",
 }
 SKIPPED_FIELDS = {"created_by", "erased_at", "copied_from", "done_by"}
 PLATFORMS = ("tiktok", "youtube", "instagram", "facebook", "x")
@@ -254,5 +255,14 @@ LISTS: dict[str, ExportList] = {
             "locales.filtersets.GovernmentCommitmentFilterSet",
             _("Government commitments"),
         ),
+        # Finance records: the export view asks read_perm (finance.view) like every door.
+        ExportList(
+            "agreements",
+            "agreements.Agreement",
+            "agreements.filtersets.AgreementFilterSet",
+            _("Creator agreements"),
+            exclude={"signed_file"},  # a storage path, not data: the file is downloaded from its page
+        ),
+        ExportList("payments", "agreements.Payment", "agreements.filtersets.PaymentFilterSet", _("Creator payments")),
     ]
 }

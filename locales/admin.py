@@ -172,8 +172,8 @@ class TeamMembershipAdmin(ScopedHistoryAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     """Administrators only (Django's model permissions): it holds HQ access."""
 
-    list_display = ["user", "preferred_language", "languages", "background", "hq_access", "timezone"]
-    list_filter = ["background", "hq_access", "preferred_language"]
+    list_display = ["user", "preferred_language", "languages", "background", "hq_access", "hq_finance", "timezone"]
+    list_filter = ["background", "hq_access", "hq_finance", "preferred_language"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
@@ -183,7 +183,7 @@ class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
     max_num = 1
-    fields = ["preferred_language", "languages", "background", "timezone", "hq_access", "buddhist_era"]
+    fields = ["preferred_language", "languages", "background", "timezone", "hq_access", "hq_finance", "buddhist_era"]
 
 
 class MembershipInline(admin.TabularInline):

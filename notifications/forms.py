@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reminders.kinds import GOVERNMENT_KINDS, ReminderKind
+from reminders.kinds import FINANCE_KINDS, GOVERNMENT_KINDS, ReminderKind
 
 
 class ReminderPreferencesForm(forms.Form):
@@ -13,8 +13,9 @@ class ReminderPreferencesForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, government: bool = True, **kwargs):
+    def __init__(self, *args, government: bool = True, finance: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if not government:
-            # Government reminders never reach people without the role: nothing to mute.
-            self.fields["muted"].choices = [c for c in ReminderKind.choices if c[0] not in GOVERNMENT_KINDS]
+        # Government (finance) reminders never reach people without the role (finance.view):
+        # nothing to mute.
+        hidden = (set() if government else set(GOVERNMENT_KINDS)) | (set() if finance else set(FINANCE_KINDS))
+        self.fields["muted"].choices = [c for c in ReminderKind.choices if c[0] not in hidden]

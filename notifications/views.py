@@ -73,15 +73,18 @@ def mark_all_read(request):
 @portal_view
 def preferences(request):
     government = request.access.can(Perm.GOVERNMENT_VIEW)
+    finance = request.access.can(Perm.FINANCE_VIEW)
     if request.method == "POST":
-        form = ReminderPreferencesForm(request.POST, government=government)
+        form = ReminderPreferencesForm(request.POST, government=government, finance=finance)
         if form.is_valid():
             services.reminders_mute(request.user, form.cleaned_data["muted"])
             messages.success(request, _("Your reminder preferences are saved."))
             return redirect("notifications:preferences")
         status = 400
     else:
-        form = ReminderPreferencesForm(initial={"muted": services.muted_reminders(request.user)}, government=government)
+        form = ReminderPreferencesForm(
+            initial={"muted": services.muted_reminders(request.user)}, government=government, finance=finance
+        )
         status = 200
     return portal_render(
         request, "notifications/preferences.html", {"form": form, "nav": "notifications"}, status=status

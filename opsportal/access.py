@@ -35,6 +35,8 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     MOMENTS_EDIT = "moments.edit"  # cultural moments and their dates: leads (and administrators)
     TEAM_HANDOVER = "team.handover"  # hand a leaver's records to a colleague: leads (and administrators)
+    FINANCE_VIEW = "finance.view"  # creator agreements, fees, payments: leads, HQ with the finance grant
+    FINANCE_EDIT = "finance.edit"  # write them: leads (and administrators)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.MOMENTS_EDIT,
             Perm.TEAM_HANDOVER,
+            Perm.FINANCE_VIEW,
+            Perm.FINANCE_EDIT,
         }
     ),
     Role.OPERATOR: frozenset({Perm.VIEW, Perm.EDIT}),
@@ -70,8 +74,12 @@ ALL_PERMISSIONS = frozenset(
         Perm.AUDIT_VIEW,
         Perm.MOMENTS_EDIT,
         Perm.TEAM_HANDOVER,
+        Perm.FINANCE_VIEW,
+        Perm.FINANCE_EDIT,
     }
 )
+# HQ's finance grant (StaffProfile.hq_finance): fees and payments in every country, read-only.
+HQ_FINANCE_PERMISSIONS = frozenset({Perm.VIEW, Perm.FINANCE_VIEW})
 
 # How each record reaches its country. Government records need the government permissions.
 COUNTRY_PATHS: dict[str, str] = {
@@ -101,6 +109,9 @@ COUNTRY_PATHS: dict[str, str] = {
     "imports.importjob": "country",
     "webhooks.webhookdelivery": "country",
     "events.quickcapture": "event__country",
+    "agreements.agreement": "country",
+    "agreements.deliverable": "agreement__country",
+    "agreements.payment": "agreement__country",
 }
 
 
@@ -135,15 +146,29 @@ GOVERNMENT_MODELS = frozenset(
 )
 
 
+# Finance records (creator agreements, their deliverables and payments): fees are not every
+# operator's business. Read with ``finance.view``, written with ``finance.edit``; the scope drops
+# them for anyone else, like government records.
+FINANCE_MODELS = frozenset({"agreements.agreement", "agreements.deliverable", "agreements.payment"})
+
+
 def is_government(model: type[Model] | Model) -> bool:
     return model._meta.label_lower in GOVERNMENT_MODELS
 
 
+def is_finance(model: type[Model] | Model) -> bool:
+    return model._meta.label_lower in FINANCE_MODELS
+
+
 def read_perm(model) -> str:
+    if is_finance(model):
+        return Perm.FINANCE_VIEW
     return Perm.GOVERNMENT_VIEW if is_government(model) else Perm.VIEW
 
 
 def write_perm(model) -> str:
+    if is_finance(model):
+        return Perm.FINANCE_EDIT
     return Perm.GOVERNMENT_EDIT if is_government(model) else Perm.EDIT
 
 
@@ -254,13 +279,15 @@ class Access:
         """
         ids = self.country_ids(Perm.AUDIT_VIEW)
         gov_ids = self.country_ids(Perm.AUDIT_VIEW, Perm.GOVERNMENT_VIEW)
+        fin_ids = self.country_ids(Perm.AUDIT_VIEW, Perm.FINANCE_VIEW)
         if ids is not None and not ids:
             return queryset.none()
         government = Q(model__in=GOVERNMENT_MODELS)
-        plain = ~government if ids is None else Q(country_id__in=ids) & ~government
-        if gov_ids is None:
-            return queryset.filter(plain | government)
-        return queryset.filter(plain | (government & Q(country_id__in=gov_ids)))
+        finance = Q(model__in=FINANCE_MODELS)
+        plain = ~government & ~finance if ids is None else Q(country_id__in=ids) & ~government & ~finance
+        gov = government if gov_ids is None else government & Q(country_id__in=gov_ids)
+        fin = finance if fin_ids is None else finance & Q(country_id__in=fin_ids)
+        return queryset.filter(plain | gov | fin)
 
 
 def in_country(queryset: QuerySet, country) -> QuerySet:
@@ -357,13 +384,19 @@ def access_for_user(user) -> Access:
         # By the app registry: the floor reads the team without importing the app above it.
         StaffProfile = apps.get_model("locales", "StaffProfile")  # noqa: N806
         TeamMembership = apps.get_model("locales", "TeamMembership")  # noqa: N806
-        hq = StaffProfile.objects.filter(user=user).values_list("hq_access", flat=True).first() or ""
+        hq, hq_finance = StaffProfile.objects.filter(user=user).values_list("hq_access", "hq_finance").first() or (
+            "",
+            False,
+        )
         by_country: dict[int, frozenset[str]] = {}
         # Whose rights these are decides the scope: read the seats across every country.
         seats = TeamMembership._base_manager.filter(user=user).values_list("country_id", "role")
         for country_id, role in seats:
             by_country[country_id] = by_country.get(country_id, frozenset()) | ROLE_PERMISSIONS.get(role, frozenset())
-        access = Access(everywhere=HQ_PERMISSIONS.get(hq, frozenset()), by_country=by_country, user_id=user.pk)
+        everywhere = HQ_PERMISSIONS.get(hq or "", frozenset())
+        if hq_finance:
+            everywhere |= HQ_FINANCE_PERMISSIONS
+        access = Access(everywhere=everywhere, by_country=by_country, user_id=user.pk)
     user._opsportal_access = access
     return access
 
@@ -383,6 +416,10 @@ def access_for_token(token) -> Access:
         perms.add(Perm.GOVERNMENT_VIEW)
         if token.has_scope(Scope.WRITE):
             perms.add(Perm.GOVERNMENT_EDIT)
+    if token.has_scope(Scope.FINANCE):
+        perms.add(Perm.FINANCE_VIEW)
+        if token.has_scope(Scope.WRITE):
+            perms.add(Perm.FINANCE_EDIT)
     frozen = frozenset(perms)
     # The API's authentication fetches the ids with the token: one query per request, not two.
     country_ids = getattr(token, "country_ids", None)

@@ -287,7 +287,33 @@ class CountryScopedAdmin(WritesThroughServices):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if any(not self._may_write(request, obj) for obj in objs):
             perms_needed.add(self.model._meta.verbose_name)
+        if protected:
+            protected = _protected_for(get_access(request), objs, self.model)
         return deleted, counts, perms_needed, protected
+
+
+def _protected_for(access: Access, objs, model) -> list[str]:
+    """The records that block a deletion, named only when the reader may see them.
+
+    Django collects them through the base manager (every country, every kind): a creator's
+    agreement or a government record would otherwise be named to whoever tries the deletion.
+    The ones the reader may not see are counted, not named.
+    """
+    from django.contrib.admin.utils import NestedObjects
+    from django.db import router
+    from django.utils.text import capfirst
+
+    collector = NestedObjects(using=router.db_for_write(model))
+    collector.collect(objs)
+    shown, hidden = [], 0
+    for obj in collector.protected:
+        if obj._meta.label_lower in COUNTRY_PATHS and not access.can_view(obj):
+            hidden += 1
+        else:
+            shown.append(f"{capfirst(obj._meta.verbose_name)}: {obj}")
+    if hidden:
+        shown.append(str(_("%(count)s other record(s) you may not see") % {"count": hidden}))
+    return shown
 
 
 def _https_urls(db_field, kwargs: dict) -> dict:

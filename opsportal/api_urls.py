@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
+from agreements.api.views import AgreementViewSet, DeliverableViewSet, PaymentViewSet
 from challenges.api.views import ChallengeViewSet, MetricSnapshotViewSet, ParticipationViewSet
 from events.api.views import (
     EventGuestViewSet,
@@ -58,6 +59,9 @@ for prefix, viewset, basename in [
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),
     ("government-commitments", GovernmentCommitmentViewSet, "government-commitment"),
+    ("agreements", AgreementViewSet, "agreement"),
+    ("deliverables", DeliverableViewSet, "deliverable"),
+    ("payments", PaymentViewSet, "payment"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
     ("audit", AuditViewSet, "audit"),
 ]:

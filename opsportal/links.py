@@ -21,6 +21,7 @@ RECORD_PAGES: dict[str, tuple[str | None, str]] = {
     "moment": (None, "portal:calendar"),
     "weekly_report": ("reports:detail", "reports:list"),
     "report": ("reports:detail", "reports:list"),
+    "agreement": ("agreements:detail", "agreements:list"),
 }
 
 

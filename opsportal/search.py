@@ -39,6 +39,14 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "locales.regulatoryincident": ("title",),
     "locales.culturalmoment": ("name", "local_name"),
     "locales.country": ("name", "code"),
+    # Finance records: found by their creator, title and hashtags (finance viewers only: the scope).
+    "agreements.agreement": (
+        "title",
+        "influencer__name",
+        "influencer__local_name",
+        "challenge__hashtag",
+        "deliverables__hashtag",
+    ),
 }
 
 # Full-text documents per record; the migration indexes exactly these column lists.

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "influencers",
     "challenges",
     "events",
+    "agreements",
     # Feature apps above them: each reads and writes through the domain's selectors and services.
     "imports",
     "exports",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
@@ -13,13 +14,12 @@ from django.utils.translation import ngettext
 
 from locales.models import StaffProfile
 from opsportal import l10n
-from opsportal.access import Perm
 from opsportal.links import absolute
 from opsportal.mail import Rendered, language_for
 from opsportal.models import ReminderDelivery
 from opsportal.references import may_receive
 
-from .kinds import GOVERNMENT_KINDS, ReminderKind
+from .kinds import ReminderKind, perm_for_kind
 
 
 @dataclass
@@ -169,6 +169,31 @@ def compose(kind: str, p: dict) -> Message:
             [_("A follow-up with %(contact)s (%(organization)s) was planned for %(date)s.") % args, p["summary"]],
             path=path,
         )
+    if kind == ReminderKind.DELIVERABLE_DUE:
+        args = {"deliverable": p["deliverable"], "influencer": p["influencer"], "date": _date(p["due_on"])}
+        subject = (
+            _("Deliverable due today: %(deliverable)s (%(influencer)s)")
+            if p["days"] == 0
+            else _("Deliverable due on %(date)s: %(deliverable)s (%(influencer)s)")
+        )
+        return Message(
+            subject % args,
+            [_("%(influencer)s owes “%(deliverable)s” by %(date)s.") % args, p["agreement"]],
+            path=path,
+        )
+    if kind == ReminderKind.PAYMENT_DUE:
+        # The amount is formatted here, in the reader's language (a number format is a locale's).
+        args = {
+            "amount": l10n.money(Decimal(p["amount"]), p["currency"]),
+            "influencer": p["influencer"],
+            "date": _date(p["due_on"]),
+        }
+        subject = (
+            _("Payment due today: %(amount)s to %(influencer)s")
+            if p["days"] == 0
+            else _("Payment due on %(date)s: %(amount)s to %(influencer)s")
+        )
+        return Message(subject % args, [_("Agreement: %(agreement)s") % {"agreement": p["agreement"]}], path=path)
     return Message(str(kind), [], path=path)
 
 
@@ -222,5 +247,5 @@ def may_still_receive(row: ReminderDelivery) -> bool:
     """
     if not row.recipient_id:
         return True  # an address given by hand, not a person's access
-    perm = Perm.GOVERNMENT_VIEW if row.kind in GOVERNMENT_KINDS else Perm.VIEW
+    perm = perm_for_kind(row.kind)
     return may_receive(row.recipient_id, row.payload.get("country_id"), perm)

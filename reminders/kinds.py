@@ -20,6 +20,8 @@ class ReminderKind(models.TextChoices):
     TARGET_REACHED = "target_reached", _("A challenge you own reached its view target")
     COMMITMENT_DUE = "commitment_due", _("Government commitment due in three days or today")
     GOVERNMENT_FOLLOW_UP = "government_follow_up", _("Government interaction follow-up date reached")
+    DELIVERABLE_DUE = "deliverable_due", _("Creator agreement deliverable due in three days or today")
+    PAYMENT_DUE = "payment_due", _("Creator payment due in three days or today")
 
 
 # Reminders about government relations reach only people who may see them.
@@ -31,3 +33,17 @@ GOVERNMENT_KINDS = frozenset(
         ReminderKind.GOVERNMENT_FOLLOW_UP,
     }
 )
+
+# Reminders about creator agreements and payments (fees) reach only finance viewers.
+FINANCE_KINDS = frozenset({ReminderKind.DELIVERABLE_DUE, ReminderKind.PAYMENT_DUE})
+
+
+def perm_for_kind(kind: str) -> str:
+    """The permission a recipient needs in the record's country to hear about ``kind``."""
+    from opsportal.access import Perm
+
+    if kind in GOVERNMENT_KINDS:
+        return Perm.GOVERNMENT_VIEW
+    if kind in FINANCE_KINDS:
+        return Perm.FINANCE_VIEW
+    return Perm.VIEW

@@ -16,7 +16,7 @@ from opsportal.access import ROLE_PERMISSIONS, Perm
 from opsportal.models import ReminderDelivery
 from opsportal.models.outbox import DeliveryStatus
 
-from .kinds import GOVERNMENT_KINDS
+from .kinds import perm_for_kind
 from .rules import RULES, Occasion, RuleContext
 
 
@@ -47,16 +47,12 @@ def occasions_for(country: Country, now: dt.datetime | None = None) -> list[Occa
     # Owners and assignees are named on the records; only those still on the country's team (with
     # the government role for government reminders) hear about them. The team is the one the rules
     # already loaded: no extra query. Checked again when sending (reminders.emails.may_still_receive).
-    readers: dict[str, set[int]] = {Perm.VIEW: set(), Perm.GOVERNMENT_VIEW: set()}
+    readers: dict[str, set[int]] = {Perm.VIEW: set(), Perm.GOVERNMENT_VIEW: set(), Perm.FINANCE_VIEW: set()}
     for user_id, role in ctx.team:
         for perm, people in readers.items():
             if perm in ROLE_PERMISSIONS.get(role, frozenset()):
                 people.add(user_id)
-    return [
-        o
-        for o in found.values()
-        if o.recipient_id in readers[Perm.GOVERNMENT_VIEW if o.kind in GOVERNMENT_KINDS else Perm.VIEW]
-    ]
+    return [o for o in found.values() if o.recipient_id in readers[perm_for_kind(o.kind)]]
 
 
 def muted_kinds(user_ids) -> dict[int, set[str]]:

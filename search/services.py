@@ -130,4 +130,23 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 g.country,
             ),
         )
+    # Creator agreements (fees): finance viewers only, like government contacts.
+    if access.can(Perm.FINANCE_VIEW):
+        from agreements.models import Agreement
+
+        add(
+            "agreement",
+            _("Creator agreements"),
+            _ranked(
+                access, Agreement.objects.select_related("country", "influencer"), q, country_id, limit, "-created_at"
+            ),
+            lambda a: SearchHit(
+                "agreement",
+                a,
+                a.title,
+                " · ".join(p for p in (a.influencer.name, a.get_status_display(), a.country.name) if p),
+                portal_path("agreement", a.pk),
+                a.country,
+            ),
+        )
     return groups

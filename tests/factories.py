@@ -241,3 +241,35 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     country = factory.SubFactory(CountryFactory)
     description = "Remove flagged content within 24 hours"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Agreement"
+
+    country = factory.SubFactory(CountryFactory)
+    influencer = factory.SubFactory(InfluencerFactory, country=factory.SelfAttribute("..country"))
+    challenge = factory.SubFactory(ChallengeFactory, country=factory.SelfAttribute("..country"))
+    title = factory.Sequence(lambda n: f"Seeding agreement {n}")
+    fee = 15_000_000
+    currency = factory.LazyAttribute(lambda a: a.country.currency)
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Deliverable"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    description = "Three videos with the hashtag"
+    videos_required = 1
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Payment"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    amount = 5_000_000
+    currency = factory.LazyAttribute(lambda p: p.agreement.currency)
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))

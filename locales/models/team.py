@@ -53,6 +53,11 @@ class StaffProfile(models.Model):
     hq_access = models.CharField(
         _("HQ access"), max_length=24, choices=HQAccess.choices, blank=True, default=HQAccess.NONE
     )
+    hq_finance = models.BooleanField(
+        _("HQ finance grant"),
+        default=False,
+        help_text=_("Sees creator agreements, fees and payments in every country (read-only)."),
+    )
     muted_reminders = models.JSONField(_("muted reminder kinds"), default=list, blank=True)
     buddhist_era = models.BooleanField(_("show Buddhist Era years"), default=False)
 

@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from opsportal.access import COUNTRY_PATHS, access_for_request
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -87,11 +89,18 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, ProtectedError | RestrictedError):
-        objs = list(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)[:5]
-        exc = Conflict(
-            _("This record is still used by other records (%(examples)s); remove those first.")
-            % {"examples": ", ".join(f"{o._meta.verbose_name} {o}" for o in objs)}
-        )
+        objs = list(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)
+        # Named only when the caller may read them: a creator's agreement (fees) or a government
+        # record blocking the deletion must not be shown to an operator (issue 17).
+        access = access_for_request(context.get("request")) if context else None
+        named = [o for o in objs if access is None or _may_name(access, o)][:5]
+        if named:
+            exc = Conflict(
+                _("This record is still used by other records (%(examples)s); remove those first.")
+                % {"examples": ", ".join(f"{o._meta.verbose_name} {o}" for o in named)}
+            )
+        else:
+            exc = Conflict(_("This record is still used by other records; it cannot be deleted."))
     elif isinstance(exc, IntegrityError):
         # A race with another writer, or a constraint the validation did not foresee.
         exc = Conflict(_("The change conflicts with an existing record (a duplicate or a broken reference)."))
@@ -122,3 +131,7 @@ def exception_handler(exc, context):
     set_rollback()
     response = Response(error_body(type_, message, errors), status=exc.status_code, headers=headers)
     return response
+
+
+def _may_name(access, obj) -> bool:
+    return obj._meta.label_lower not in COUNTRY_PATHS or access.can_view(obj)

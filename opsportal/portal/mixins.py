@@ -82,6 +82,12 @@ def require_government(request: HttpRequest, country_id: int | None = None) -> N
         raise Http404
 
 
+def require_finance(request: HttpRequest, country_id: int | None = None) -> None:
+    """Creator agreements and fees do not exist for anyone without finance.view: 404, never 403."""
+    if not request.access.can(Perm.FINANCE_VIEW, country_id or request.country.pk):
+        raise Http404
+
+
 def can_edit_country(request: HttpRequest, perm: str = Perm.EDIT) -> bool:
     return request.access.can(perm, request.country.pk)
 
@@ -93,6 +99,8 @@ def portal_render(request: HttpRequest, template: str, context: dict | None = No
     context.setdefault("can_edit", can_edit_country(request))
     context.setdefault("can_government", request.access.can(Perm.GOVERNMENT_VIEW, request.country.pk))
     context.setdefault("can_edit_government", request.access.can(Perm.GOVERNMENT_EDIT, request.country.pk))
+    context.setdefault("can_finance", request.access.can(Perm.FINANCE_VIEW, request.country.pk))
+    context.setdefault("can_edit_finance", request.access.can(Perm.FINANCE_EDIT, request.country.pk))
     context.setdefault("zone_name", timezone.get_current_timezone_name())
     context.setdefault("can_hq", request.access.country_ids(Perm.VIEW) is None)  # the HQ overview
     return render(request, template, context, status=status)

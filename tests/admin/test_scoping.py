@@ -8,14 +8,22 @@ from challenges.models import Challenge
 from events.models import Event, EventTask, Partner
 from influencers.models import Influencer
 from locales.models import Country, GovernmentContact, RegulatoryIncident, TeamMembership
-from opsportal.access import GOVERNMENT_MODELS, Access
+from opsportal.access import FINANCE_MODELS, GOVERNMENT_MODELS, Access
 from tests.security.world import RECORD_PATHS
 
 pytestmark = pytest.mark.django_db
 
 SCOPED = [m for m in admin.site._registry if m._meta.label_lower in RECORD_PATHS]
-PLAIN = [m for m in SCOPED if m._meta.label_lower not in GOVERNMENT_MODELS]
+PLAIN = [m for m in SCOPED if m._meta.label_lower not in GOVERNMENT_MODELS | FINANCE_MODELS]
 GOVERNMENT = [m for m in SCOPED if m._meta.label_lower in GOVERNMENT_MODELS]
+FINANCE = [m for m in SCOPED if m._meta.label_lower in FINANCE_MODELS]
+
+
+def reader(model) -> str:
+    """Who in Indonesia may read and change ``model``: the operator, or the role its records need."""
+    if model in GOVERNMENT:
+        return "id-gr"
+    return "id-lead" if model in FINANCE else "id-operator"
 
 
 def label(model):
@@ -49,7 +57,7 @@ def test_an_operator_lists_only_their_country(model, login, demo_data):
 
 @pytest.mark.parametrize("model", SCOPED, ids=label)
 def test_their_own_countrys_pages_open(model, login, demo_data):
-    client = login("id-gr" if model in GOVERNMENT else "id-operator")
+    client = login(reader(model))
     own = in_country(model, "ID").order_by("pk").first()
     response = client.get(url(model, "change", own.pk))
     assert response.status_code == 200
@@ -64,7 +72,7 @@ def test_another_countrys_record_is_not_found(model, login, demo_data):
     other = in_country(model, "TH").first()
     if other is None:
         pytest.fail(f"the demo must hold a Thai {model._meta.verbose_name} for this check to mean something")
-    client = login("id-operator")
+    client = login(reader(model))
     for view in ("change", "delete", "history"):
         assert client.get(url(model, view, other.pk)).status_code == 404, view
     assert client.post(url(model, "change", other.pk), {}).status_code == 404
@@ -81,6 +89,20 @@ def test_government_records_are_invisible_to_operators(login, demo_data):
         assert client.get(url(model, "change", own.pk)).status_code == 404
     app = client.get(reverse("admin:app_list", args=["locales"])).content.decode()
     assert "/admin/locales/government" not in app and "/admin/locales/regulatoryincident" not in app
+
+
+def test_finance_records_are_invisible_to_operators_and_viewers(login, demo_data):
+    for person in ("id-operator", "id-viewer", "hq-viewer"):
+        client = login(person)
+        index = client.get(reverse("admin:index")).content.decode()
+        for model in FINANCE:
+            assert url(model, "changelist") not in index
+            assert client.get(url(model, "changelist")).status_code == 404
+            own = in_country(model, "ID").first()
+            assert client.get(url(model, "change", own.pk)).status_code == 404
+    lead = login("id-lead")
+    for model in FINANCE:
+        assert listed(lead, model).result_count == in_country(model, "ID").count() > 0
 
 
 def test_government_relations_officers_see_their_countrys_government_records(login, demo_data):

@@ -26,9 +26,14 @@ class Resource:
     create: Callable | None = None  # (country) -> payload
     update: dict = field(default_factory=dict)
     government: bool = False
+    finance: bool = False  # creator agreements and payments: the finance scope
     read_only: bool = False
     deletable: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def scopes(self, *base: str) -> tuple[str, ...]:
+        """``base`` plus the confidential scope this resource needs, if any."""
+        return (*base, *(["government"] if self.government else []), *(["finance"] if self.finance else []))
 
     def url(self, pk=None) -> str:
         return f"/api/v1/{self.path}/" + (f"{pk}/" if pk is not None else "")
@@ -197,6 +202,46 @@ RESOURCES = [
         },
         update={"status": "done"},
         government=True,
+    ),
+]
+
+RESOURCES += [
+    Resource(
+        "agreements",
+        make=lambda c: f.AgreementFactory(country=c),
+        create=lambda c: {
+            "country": c.code,
+            "influencer": f.InfluencerFactory(country=c).pk,
+            "challenge": f.ChallengeFactory(country=c).pk,
+            "title": "Seeding the frame challenge",
+            "fee": "15000000.00",
+        },
+        update={"notes": "Terms agreed at the office", "fee": "16000000.00"},
+        finance=True,
+    ),
+    Resource(
+        "deliverables",
+        make=lambda c: f.DeliverableFactory(agreement__country=c),
+        create=lambda c: {
+            "agreement": f.AgreementFactory(country=c).pk,
+            "description": "Three videos with the hashtag",
+            "hashtag": "#framechallenge",
+            "videos_required": 3,
+            "due_on": "2026-08-20",
+        },
+        update={"videos_required": 2},
+        finance=True,
+    ),
+    Resource(
+        "payments",
+        make=lambda c: f.PaymentFactory(agreement__country=c),
+        create=lambda c: {
+            "agreement": f.AgreementFactory(country=c).pk,
+            "amount": "5000000.00",
+            "due_on": "2026-08-31",
+        },
+        update={"paid_on": "2026-08-30", "reference": "TRX-1"},
+        finance=True,
     ),
 ]
 

@@ -11,7 +11,7 @@ ids = [r.path for r in RESOURCES]
 
 
 def _api_for(resource, country):
-    scopes = ("read", "write", "government") if resource.government else ("read", "write")
+    scopes = resource.scopes("read", "write")
     key, _token = make_token([country], scopes)
     return client_for(key)
 
@@ -75,7 +75,7 @@ def test_cannot_write_in_another_country(resource, indonesia, thailand):
 
 @pytest.mark.parametrize("resource", WRITABLE, ids=[r.path for r in WRITABLE])
 def test_read_scope_cannot_write(resource, indonesia):
-    scopes = ("read", "government") if resource.government else ("read",)
+    scopes = resource.scopes("read")
     key, _token = make_token([indonesia], scopes)
     api = client_for(key)
     mine = resource.make(indonesia)

@@ -30,6 +30,7 @@ def tokens(world):
         "read": make_token("id-read", [world.id], [Scope.READ]),
         "write": make_token("id-write", [world.id], [Scope.READ, Scope.WRITE]),
         "government": make_token("id-gov", [world.id], [Scope.READ, Scope.GOVERNMENT]),
+        "finance": make_token("id-fin", [world.id], [Scope.READ, Scope.FINANCE]),
     }
 
 
@@ -43,7 +44,10 @@ def roles(world):
     """Every kind of person; staff, so the admin door is exercised with their rights too."""
     hq = fac.UserFactory(username="hq-viewer", is_staff=True)
     fac.StaffProfileFactory(user=hq, hq_access=HQAccess.VIEWER)
+    hq_finance = fac.UserFactory(username="hq-finance", is_staff=True)
+    fac.StaffProfileFactory(user=hq_finance, hq_access=HQAccess.VIEWER, hq_finance=True)
     return {
+        "hq_finance": hq_finance,
         "id_lead": member(world.id, Role.LEAD, "id-lead", staff=True),
         "id_operator": member(world.id, Role.OPERATOR, "id-operator", staff=True),
         "id_gr": member(world.id, Role.GOVERNMENT_RELATIONS, "id-gr", staff=True),

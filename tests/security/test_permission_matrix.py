@@ -36,12 +36,22 @@ from tests.security.world import RECORD_PATHS
 
 from . import urlwalk
 from .urlwalk import Variant
-from .world import ID_GOV_MARK, ID_MARK, PRIVATE_MARK, TH_GOV_MARK, TH_MARK
+from .world import FIN_MARKS, ID_GOV_MARK, ID_MARK, PRIVATE_MARK, TH_GOV_MARK, TH_MARK
 
 pytestmark = pytest.mark.urls("tests.security.urls")
 
-USERS = ["id_lead", "id_operator", "id_gr", "id_viewer", "th_operator", "hq_viewer", "superuser", "two_teams"]
-TOKENS = ["read", "write", "government", "two_countries"]
+USERS = [
+    "id_lead",
+    "id_operator",
+    "id_gr",
+    "id_viewer",
+    "th_operator",
+    "hq_viewer",
+    "hq_finance",
+    "superuser",
+    "two_teams",
+]
+TOKENS = ["read", "write", "government", "finance", "two_countries"]
 ACTORS = ["anonymous", *USERS, *(f"token_{t}" for t in TOKENS)]
 
 
@@ -105,7 +115,7 @@ WRITE_ROUTE_PERMS = {"exports:handover_reassign": (Perm.TEAM_HANDOVER,)}
 # are checked by test_audit_trail.test_admin_history_has_no_revert.
 WRITE_ROUTE = re.compile(
     r"(^|[_-])(create|new|add|edit|change|update|delete|remove|status|stage|outreach|log|done|copy|confirm"
-    r"|rerun|erase|bulk|resend|move|save|upload|mapping|index|reassign|capture)$"
+    r"|rerun|erase|bulk|resend|move|save|upload|mapping|index|reassign|capture|delivered|paid)$"
 )
 WRITE_NAMESPACES_WITH_INDEX = {"imports"}  # ``index`` is a write only where it is an upload form
 
@@ -311,6 +321,8 @@ class Caller:
                 self.forbidden.add(mark)
             if not self.access.can(Perm.GOVERNMENT_VIEW, country.pk):
                 self.forbidden.add(gov_mark)
+            if not self.access.can(Perm.FINANCE_VIEW, country.pk):
+                self.forbidden.add(FIN_MARKS[code])
         if not self.access.is_superuser:
             self.forbidden.add(PRIVATE_MARK)
 

@@ -27,6 +27,14 @@ NEW_ROUTES_WITH_RECORD = {
     "locales:incident_edit": "locales.regulatoryincident",
     "locales:commitment_edit": "locales.governmentcommitment",
     "locales:moment_edit": "locales.culturalmoment",
+    # Creator agreements (issue 17): finance records, finance.edit to write.
+    "agreements:edit": "agreements.agreement",
+    "agreements:status": "agreements.agreement",
+    "agreements:deliverable_add": "agreements.agreement",
+    "agreements:payment_add": "agreements.agreement",
+    "agreements:deliverable_delivered": "agreements.deliverable",
+    "agreements:payment_paid": "agreements.payment",
+    "agreements:payment_remove": "agreements.payment",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -36,6 +44,7 @@ NEW_ROUTES = {
     "locales:commitment_create",
     "locales:moments",
     "locales:moment_create",
+    "agreements:create",
     "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
 }
 

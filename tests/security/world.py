@@ -24,7 +24,7 @@ from tests import factories as fac
 RECORD_PATHS = {
     label: path
     for label, path in COUNTRY_PATHS.items()
-    if label.split(".")[0] in {"locales", "influencers", "challenges", "events"}
+    if label.split(".")[0] in {"locales", "influencers", "challenges", "events", "agreements"}
 }
 
 ID_MARK = "zqxID7c1mark"
@@ -32,7 +32,10 @@ ID_GOV_MARK = "zqxIDGOV5e2mark"
 TH_MARK = "zqxTH9d4mark"
 TH_GOV_MARK = "zqxTHGOV3b8mark"
 PRIVATE_MARK = "zqxPRIVATE6a0mark"
-ALL_MARKS = (ID_MARK, ID_GOV_MARK, TH_MARK, TH_GOV_MARK, PRIVATE_MARK)
+# Finance records (creator agreements, fees, payments): only finance viewers may see these.
+ID_FIN_MARK = "zqxIDFIN8f1mark"
+TH_FIN_MARK = "zqxTHFIN2c7mark"
+ALL_MARKS = (ID_MARK, ID_GOV_MARK, TH_MARK, TH_GOV_MARK, PRIVATE_MARK, ID_FIN_MARK, TH_FIN_MARK)
 
 # Someone's own things: nobody but their owner and an administrator may see them.
 PERSONAL_MODELS = {
@@ -44,7 +47,8 @@ PERSONAL_MODELS = {
     "imports.importjob",
 }
 NOT_BUILT = {"admin", "contenttypes", "sessions"}
-FOUR_APPS = {"locales", "influencers", "challenges", "events"}
+FOUR_APPS = {"locales", "influencers", "challenges", "events", "agreements"}
+FIN_MARKS = {"ID": ID_FIN_MARK, "TH": TH_FIN_MARK}
 
 
 def make_token(name: str, countries, scopes, **kwargs) -> tuple[ApiToken, str]:
@@ -100,6 +104,18 @@ class World:
         o["eventpartner"] = fac.EventPartnerFactory(event=event, partner=partner)
         o["eventtask"] = fac.EventTaskFactory(event=event, title=f"Task {mark}")
         o["eventguest"] = fac.EventGuestFactory(event=event, influencer=influencer, notes=f"guest {mark}")
+        fin = FIN_MARKS[code]
+        agreement = fac.AgreementFactory(
+            country=country,
+            influencer=influencer,
+            challenge=challenge,
+            title=f"Seeding {code} {fin}",
+            notes=f"fee terms {fin}",
+            fee=987654321,
+        )
+        o["agreement"] = agreement
+        o["deliverable"] = fac.DeliverableFactory(agreement=agreement, description=f"Videos {fin}", hashtag=f"tag{fin}")
+        o["payment"] = fac.PaymentFactory(agreement=agreement, amount=123456789, reference=f"Transfer {fin}")
         o["teammembership"] = fac.MembershipFactory(country=country, user=fac.UserFactory(username=f"team-{code}"))
         contact = fac.GovernmentContactFactory(
             country=country, person_name=f"Official {code} {gov_mark}", notes=f"confidential {gov_mark}"

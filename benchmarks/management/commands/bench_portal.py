@@ -80,6 +80,9 @@ class Command(BaseCommand):
             ("Follower chart (cached)", f"/influencers/{records['influencer']}/chart.svg"),
             ("Events list", "/events/"),
             ("Event page", f"/events/{records['event']}/"),
+            ("Agreements list", "/agreements/"),
+            ("Agreements list, filtered", "/agreements/?status=signed&ordering=-fee"),
+            ("Agreement page", f"/agreements/{records['agreement']}/"),
             ("Calendar, month", "/calendar/"),
             ("Calendar, agenda", "/calendar/?view=agenda"),
             ("Search", "/search/?q=kaykai"),
@@ -188,7 +191,56 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give them
         event = in_country(Event.objects.filter(name="Bench event 1"), country).first()
-        return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk}
+        agreement = self._agreements(country)
+        return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk, "agreement": agreement}
+
+    def _agreements(self, country) -> int:
+        """2,000 creator agreements of the country, each with a deliverable and two payments."""
+        from agreements.models import Agreement, Deliverable, Payment, Status
+        from challenges.models import Challenge
+        from influencers.models import Influencer
+
+        today = timezone.localdate()
+        mine = in_country(Agreement.objects.filter(title__startswith="Bench agreement"), country)
+        if not mine.exists():
+            creators = list(in_country(Influencer.objects.all(), country).values_list("pk", flat=True)[:2000])
+            plays = list(in_country(Challenge.objects.all(), country).values_list("pk", flat=True)[:500])
+            statuses = [Status.DRAFT, Status.SIGNED, Status.DELIVERED, Status.PAID]
+            agreements = Agreement.objects.bulk_create(
+                Agreement(
+                    country=country,
+                    influencer_id=creators[i % len(creators)],
+                    challenge_id=plays[i % len(plays)],
+                    title=f"Bench agreement {i}",
+                    status=statuses[i % 4],
+                    fee=1_000_000 * (i % 50 + 1),
+                    currency="IDR",
+                )
+                for i in range(1, 2001)
+            )
+            Deliverable.objects.bulk_create(
+                Deliverable(
+                    agreement=a,
+                    description="Videos",
+                    videos_required=3,
+                    due_on=today + dt.timedelta(days=a.pk % 40 - 20),
+                )
+                for a in agreements
+            )
+            Payment.objects.bulk_create(
+                Payment(
+                    agreement=a,
+                    amount=a.fee / 2,
+                    currency="IDR",
+                    due_on=today + dt.timedelta(days=a.pk % 30 + j * 30 - 15),
+                    paid_on=today if j == 0 and a.status == Status.PAID else None,
+                )
+                for a in agreements
+                for j in range(2)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return mine.order_by("pk").values_list("pk", flat=True).first()
 
     def _report(self, rows, opts) -> str:
         counts = (
