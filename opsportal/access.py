@@ -35,6 +35,8 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     MOMENTS_EDIT = "moments.edit"  # cultural moments and their dates: leads (and administrators)
     TEAM_HANDOVER = "team.handover"  # hand a leaver's records to a colleague: leads (and administrators)
+    FINANCE_VIEW = "finance.view"  # money: budgets, spend, exchange rates (leads, HQ with a finance grant)
+    FINANCE_EDIT = "finance.edit"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.MOMENTS_EDIT,
             Perm.TEAM_HANDOVER,
+            Perm.FINANCE_VIEW,
+            Perm.FINANCE_EDIT,
         }
     ),
     Role.OPERATOR: frozenset({Perm.VIEW, Perm.EDIT}),
@@ -70,6 +74,8 @@ ALL_PERMISSIONS = frozenset(
         Perm.AUDIT_VIEW,
         Perm.MOMENTS_EDIT,
         Perm.TEAM_HANDOVER,
+        Perm.FINANCE_VIEW,
+        Perm.FINANCE_EDIT,
     }
 )
 
@@ -101,6 +107,8 @@ COUNTRY_PATHS: dict[str, str] = {
     "imports.importjob": "country",
     "webhooks.webhookdelivery": "country",
     "events.quickcapture": "event__country",
+    "budgets.budgetline": "country",
+    "budgets.exchangerate": None,  # no country: a rate is everyone's, read where finance.view holds
 }
 
 
@@ -135,15 +143,30 @@ GOVERNMENT_MODELS = frozenset(
 )
 
 
+# Money: read with finance.view, written with finance.edit (leads, HQ with a finance grant,
+# administrators); operators and viewers never see these rows. The scope, the admin and the API
+# ask ``read_perm``/``write_perm``, so a model listed here fails closed like a government record.
+# A model without a country (exchange rates) is read by whoever holds finance.view in some country.
+FINANCE_MODELS = frozenset({"budgets.budgetline", "budgets.exchangerate"})
+
+
 def is_government(model: type[Model] | Model) -> bool:
     return model._meta.label_lower in GOVERNMENT_MODELS
 
 
+def is_finance(model: type[Model] | Model) -> bool:
+    return model._meta.label_lower in FINANCE_MODELS
+
+
 def read_perm(model) -> str:
+    if is_finance(model):
+        return Perm.FINANCE_VIEW
     return Perm.GOVERNMENT_VIEW if is_government(model) else Perm.VIEW
 
 
 def write_perm(model) -> str:
+    if is_finance(model):
+        return Perm.FINANCE_EDIT
     return Perm.GOVERNMENT_EDIT if is_government(model) else Perm.EDIT
 
 
@@ -383,6 +406,10 @@ def access_for_token(token) -> Access:
         perms.add(Perm.GOVERNMENT_VIEW)
         if token.has_scope(Scope.WRITE):
             perms.add(Perm.GOVERNMENT_EDIT)
+    if token.has_scope(Scope.FINANCE):
+        perms.add(Perm.FINANCE_VIEW)
+        if token.has_scope(Scope.WRITE):
+            perms.add(Perm.FINANCE_EDIT)
     frozen = frozenset(perms)
     # The API's authentication fetches the ids with the token: one query per request, not two.
     country_ids = getattr(token, "country_ids", None)

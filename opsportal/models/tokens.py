@@ -14,6 +14,7 @@ class Scope(models.TextChoices):
     READ = "read", _("Read")
     WRITE = "write", _("Write")
     GOVERNMENT = "government", _("Government relations")
+    FINANCE = "finance", _("Finance")
 
 
 class ApiToken(TimeStamped):
