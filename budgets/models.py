@@ -71,7 +71,10 @@ class BudgetLine(TimeStamped):
         _("currency"), max_length=3, validators=[validate_currency], help_text=_("ISO 4217, e.g. IDR.")
     )
     spent_on = models.DateField(
-        _("spent on"), null=True, blank=True, help_text=_("The date whose exchange rate converts it; blank: the record's date.")
+        _("spent on"),
+        null=True,
+        blank=True,
+        help_text=_("The date whose exchange rate converts it; blank: the record's date."),
     )
     note = models.TextField(_("note"), blank=True)
 

@@ -161,7 +161,9 @@ def rates_for(currencies: Iterable[str], *, until: dt.date | None = None, target
 def rate_for(currency: str, day: dt.date, *, target: str | None = None) -> ExchangeRate | None:
     """The rate a figure of ``currency`` dated ``day`` uses: the latest on or before it."""
     return (
-        ExchangeRate.objects.filter(currency=currency, reporting_currency=target or reporting_currency(), valid_on__lte=day)
+        ExchangeRate.objects.filter(
+            currency=currency, reporting_currency=target or reporting_currency(), valid_on__lte=day
+        )
         .order_by("-valid_on")
         .first()
     )

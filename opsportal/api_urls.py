@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
+from budgets.api.views import BudgetLineViewSet, ExchangeRateViewSet
 from challenges.api.views import ChallengeViewSet, MetricSnapshotViewSet, ParticipationViewSet
 from events.api.views import (
     EventGuestViewSet,
@@ -54,6 +55,8 @@ for prefix, viewset, basename in [
     ("partners", PartnerViewSet, "partner"),
     ("event-tasks", EventTaskViewSet, "event-task"),
     ("event-guests", EventGuestViewSet, "event-guest"),
+    ("budget-lines", BudgetLineViewSet, "budget-line"),
+    ("exchange-rates", ExchangeRateViewSet, "exchange-rate"),
     ("government-contacts", GovernmentContactViewSet, "government-contact"),
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),

@@ -42,6 +42,7 @@ urlpatterns = [
     path("challenges/", include("challenges.urls")),
     path("influencers/", include("influencers.urls")),
     path("events/", include("events.urls")),
+    path("budgets/", include("budgets.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
