@@ -296,7 +296,8 @@ def creator_spend(*, challenge_ids: Iterable[int] = (), event_ids: Iterable[int]
 
 @dataclass
 class CostPerMille:
-    """Actual spend in the reporting currency per thousand views gained (None: no views gained)."""
+    """Actual spend in the reporting currency per thousand views gained (None: no views gained, or
+    a figure without a rate, named in ``spend.missing``)."""
 
     spend: Total
     views_gained: int
@@ -317,7 +318,8 @@ def cost_per_thousand_views(challenges: Iterable) -> dict[int, CostPerMille]:
     result = {}
     for pk, spent in totals.items():
         views = gained.get(pk, 0)
-        value = (spent.actual * 1000 / views).quantize(CENT, ROUND_HALF_UP) if views else None
+        # A spend with figures left out for want of a rate gives no figure rather than a wrong one.
+        value = (spent.actual * 1000 / views).quantize(CENT, ROUND_HALF_UP) if views and spent.complete else None
         result[pk] = CostPerMille(spent, views, value)
     return result
 

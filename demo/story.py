@@ -17,6 +17,7 @@ from opsportal.audit import audit_context
 from opsportal.db import Door
 
 from .base import Seeder
+from .budgets import seed_budgets
 from .challenges import seed_challenges
 from .events import seed_events
 from .government import seed_government
@@ -41,4 +42,5 @@ def seed(password: str = DEFAULT_PASSWORD, today: dt.date | None = None) -> tupl
         challenges = seed_challenges(seeder, countries, users, influencers, moments)
         seed_events(seeder, countries, users, influencers, challenges, moments)
         seed_government(seeder, countries, users)
+        seed_budgets(seeder, countries, users)
     return seeder, credentials_rows(users)
