@@ -25,7 +25,7 @@ def _count(api, url) -> tuple[int, int]:
 
 @pytest.mark.parametrize("resource", [r for r in RESOURCES if r.path != "countries"], ids=lambda r: r.path)
 def test_list_queries_do_not_grow_with_rows(resource, indonesia, django_assert_max_num_queries):
-    key, _token = make_token([indonesia], ("read", "write", "government"))
+    key, _token = make_token([indonesia], ("read", "write", "government", "finance"))
     api = client_for(key)
     api.get(resource.url())  # warm up: last_used_at is written on first use
     resource.make(indonesia)

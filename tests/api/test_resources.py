@@ -12,6 +12,7 @@ ids = [r.path for r in RESOURCES]
 
 def _api_for(resource, country):
     scopes = ("read", "write", "government") if resource.government else ("read", "write")
+    scopes += ("finance",) if resource.finance else ()
     key, _token = make_token([country], scopes)
     return client_for(key)
 
@@ -76,6 +77,7 @@ def test_cannot_write_in_another_country(resource, indonesia, thailand):
 @pytest.mark.parametrize("resource", WRITABLE, ids=[r.path for r in WRITABLE])
 def test_read_scope_cannot_write(resource, indonesia):
     scopes = ("read", "government") if resource.government else ("read",)
+    scopes += ("finance",) if resource.finance else ()
     key, _token = make_token([indonesia], scopes)
     api = client_for(key)
     mine = resource.make(indonesia)
@@ -92,6 +94,16 @@ def test_read_scope_cannot_write(resource, indonesia):
 @pytest.mark.parametrize("resource", [r for r in RESOURCES if r.government], ids=lambda r: r.path)
 def test_government_needs_the_scope(resource, indonesia):
     key, _token = make_token([indonesia], ("read", "write"))
+    api = client_for(key)
+    record = resource.make(indonesia)
+    for response in (api.get(resource.url()), api.get(resource.url(record.pk))):
+        assert response.status_code == 403
+        assert response.json()["type"] == "permission_denied"
+
+
+@pytest.mark.parametrize("resource", [r for r in RESOURCES if r.finance], ids=lambda r: r.path)
+def test_finance_needs_the_scope(resource, indonesia):
+    key, _token = make_token([indonesia], ("read", "write", "government"))
     api = client_for(key)
     record = resource.make(indonesia)
     for response in (api.get(resource.url()), api.get(resource.url(record.pk))):
