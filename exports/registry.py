@@ -221,6 +221,11 @@ LISTS: dict[str, ExportList] = {
             "event-partners", "events.EventPartner", "events.filtersets.EventPartnerFilterSet", _("Event partners")
         ),
         ExportList("partners", "events.Partner", "events.filtersets.PartnerFilterSet", _("Partners")),
+        # Money (finance.view only: the export view asks the model's read permission).
+        ExportList("budget-lines", "budgets.BudgetLine", "budgets.filtersets.BudgetLineFilterSet", _("Budget lines")),
+        ExportList(
+            "exchange-rates", "budgets.ExchangeRate", "budgets.filtersets.ExchangeRateFilterSet", _("Exchange rates")
+        ),
         ExportList(
             "cultural-moments",
             "locales.CulturalMoment",

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def _event(country, day=D(2017, 12, 8)):
+def _event(country, day=None):
+    day = day or D(2017, 12, 8)
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)), dt.UTC)
     return f.EventFactory(country=country, starts_at=start, ends_at=start + dt.timedelta(hours=8))
 
@@ -112,9 +113,7 @@ def test_a_figure_uses_the_latest_rate_on_or_before_its_date(indonesia):
     assert budget.total.actual == Decimal("50.00")
     assert budget.total.rates_used == [december]
     # A line's own date wins over its event's.
-    budget_line_save(
-        BudgetLine(event=event, category="travel", planned=Decimal("1000000"), spent_on=D(2018, 1, 5))
-    )
+    budget_line_save(BudgetLine(event=event, category="travel", planned=Decimal("1000000"), spent_on=D(2018, 1, 5)))
     budget = selectors.event_budget(event)
     assert budget.total.planned == Decimal("300.00")
     assert [r.source for r in budget.total.rates_used] == ["December", "January"]
@@ -155,8 +154,14 @@ def test_cost_per_thousand_views_gained(indonesia):
 
 def test_creator_spend_counts_lines_and_the_registered_providers(indonesia):
     challenge = f.ChallengeFactory(country=indonesia, starts_at=timezone.now())
-    budget_line_save(BudgetLine(challenge=challenge, category="creators", planned=Decimal("1"), actual=Decimal("100"), currency="USD"))
-    budget_line_save(BudgetLine(challenge=challenge, category="venue", planned=Decimal("1"), actual=Decimal("999"), currency="USD"))
+    budget_line_save(
+        BudgetLine(
+            challenge=challenge, category="creators", planned=Decimal("1"), actual=Decimal("100"), currency="USD"
+        )
+    )
+    budget_line_save(
+        BudgetLine(challenge=challenge, category="venue", planned=Decimal("1"), actual=Decimal("999"), currency="USD")
+    )
     asked = []
 
     def payments(query):  # what the agreements app plugs in: paid payments as spend rows
