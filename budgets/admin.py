@@ -34,6 +34,13 @@ class BudgetLineAdmin(ScopedHistoryAdmin):
         "note",
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "currency" and field is not None:
+            field.required = False  # blank: the service takes the event's (the challenge's country's)
+            field.help_text = _("Blank: the event's currency (the challenge's country's).")
+        return field
+
     @admin.display(description=_("event or challenge"))
     def record(self, obj):
         return obj.event or obj.challenge

@@ -23,16 +23,9 @@ class BudgetLineForm(forms.ModelForm):
             currency = getattr(record, "currency", "") or record.country.currency
             self.initial.setdefault("currency", currency)
 
-    def _post_clean(self):
-        # The service validates the whole line (its record, country, currency default).
-        pass
-
 
 class ExchangeRateForm(forms.ModelForm):
     class Meta:
         model = ExchangeRate
         fields = ["currency", "reporting_currency", "rate", "valid_on", "source"]
         widgets = {"valid_on": DateInput()}
-
-    def _post_clean(self):
-        pass
