@@ -21,7 +21,7 @@ class BudgetLineForm(forms.ModelForm):
         self.fields["currency"].required = False
         if record is not None and not self.instance.pk:
             currency = getattr(record, "currency", "") or record.country.currency
-            self.initial.setdefault("currency", currency)
+            self.initial["currency"] = self.initial.get("currency") or currency
 
 
 class ExchangeRateForm(forms.ModelForm):
