@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST
 from challenges.models import Challenge
 from events.models import Event
 from opsportal.access import Perm
-from opsportal.portal.mixins import form_error, get_scoped_or_404, portal_render, portal_view, require_edit
+from opsportal.portal.mixins import (
+    form_error,
+    get_scoped_or_404,
+    paginate,
+    portal_render,
+    portal_view,
+    require_edit,
+)
 
 from . import selectors
 from .forms import BudgetLineForm, ExchangeRateForm
@@ -115,12 +122,15 @@ def _require_finance(request, perm: str = Perm.FINANCE_VIEW) -> None:
 
 
 def _rates_page(request, form=None, status=200):
+    page, filter_query = paginate(request, selectors.exchange_rate_list(), request.GET)
     return portal_render(
         request,
         "budgets/rates.html",
         {
             "nav": "rates",
-            "rates": selectors.exchange_rate_list()[:500],
+            "rates": page,
+            "page": page,
+            "filter_query": filter_query,
             "form": form or ExchangeRateForm(initial={"reporting_currency": reporting_currency()}),
             "can_edit_rates": request.access.can(Perm.FINANCE_EDIT),
             "reporting_currency": reporting_currency(),
