@@ -27,6 +27,10 @@ NEW_ROUTES_WITH_RECORD = {
     "locales:incident_edit": "locales.regulatoryincident",
     "locales:commitment_edit": "locales.governmentcommitment",
     "locales:moment_edit": "locales.culturalmoment",
+    "budgets:event_line_add": "events.event",
+    "budgets:challenge_line_add": "challenges.challenge",
+    "budgets:line_edit": "budgets.budgetline",
+    "budgets:line_delete": "budgets.budgetline",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -36,6 +40,7 @@ NEW_ROUTES = {
     "locales:commitment_create",
     "locales:moments",
     "locales:moment_create",
+    "budgets:rate_add",  # finance.edit anywhere: exchange rates have no country
     "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
 }
 
