@@ -32,7 +32,11 @@ def _import(tmp_path, user, csv: str) -> int:
 
 def test_a_lead_imports_rates_either_way_round(tmp_path, id_lead, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    csv = "currency,rate,per_unit,valid_on,source\nIDR,,13527,2017-12-01,Bank Indonesia JISDOR\nTHB,0.0306,,2017-12-01,Bank of Thailand\n"
+    csv = (
+        "currency,rate,per_unit,valid_on,source\n"
+        "IDR,,13527,2017-12-01,Bank Indonesia JISDOR\n"
+        "THB,0.0306,,2017-12-01,Bank of Thailand\n"
+    )
     assert _import(tmp_path, id_lead, csv) == 0
     idr = ExchangeRate.objects.get(currency="IDR")
     assert idr.reporting_currency == "USD" and idr.valid_on == dt.date(2017, 12, 1)
