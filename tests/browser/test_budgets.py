@@ -89,9 +89,8 @@ def test_lead_budgets_dwp_and_hq_sees_the_total_in_usd(page, browser, live_serve
 def test_budget_screens_in_indonesian(page, demo):
     dwp = demo["dwp"]
     f.BudgetLineFactory(event=dwp, category="venue", description="Booth", planned=500_000_000, currency="IDR")
-    f.ExchangeRateFactory(valid_on=(dwp.starts_at - dt.timedelta(days=3)).date(), source="Bank Indonesia")
+    f.ExchangeRateFactory(valid_on=(dwp.starts_at - dt.timedelta(days=30)).date(), source="Bank Indonesia")
     sign_in(page, "budi")
-    page.goto("/i18n/setlang/")  # not a page: the language comes from the form below
     page.goto(f"/events/{dwp.pk}/")
     page.evaluate("document.cookie = 'django_language=id; path=/'")
     page.goto(f"/events/{dwp.pk}/")
@@ -99,4 +98,14 @@ def test_budget_screens_in_indonesian(page, demo):
     shoot(page, "budget-event-id")
     page.goto("/budgets/rates/")
     shoot(page, "budget-rates-id")
+    # The event's challenge: its spend per thousand views gained.
+    challenge = dwp.challenge
+    f.BudgetLineFactory(event=None, challenge=challenge, category="production", planned=10_000_000, actual=8_000_000)
+    page.goto(f"/challenges/{challenge.pk}/")
+    expect(page.locator("#budget .cpm")).to_be_visible()
+    shoot(page, "budget-challenge-id")
+    page.evaluate("document.cookie = 'django_language=en; path=/'")
+    page.reload()
+    expect(page.locator("#budget")).to_contain_text("Cost per thousand views gained")
+    shoot(page, "budget-challenge")
     assert not page.console_errors
