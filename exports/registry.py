@@ -97,7 +97,8 @@ class ExportList:
         path = country_path(self.model)
         zones: dict[int, Any] = {}
         for obj in queryset.iterator(chunk_size=1000):
-            country = _walk(obj, path) if path else obj
+            # A record without a country (an exchange rate: path None) keeps UTC times.
+            country = _walk(obj, path) if path else (obj if path == "" else None)
             zone = zones.get(country.pk) if country is not None else None
             if zone is None and country is not None:
                 zone = zones.setdefault(country.pk, country.zone)

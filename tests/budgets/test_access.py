@@ -102,3 +102,12 @@ def test_a_lead_and_hq_totals(client, line, superuser):
     page = client.get("/hq/").content.decode()
     assert "Spend in USD" in page
     assert MARK in page  # the rate used, named with its source
+
+
+def test_the_rates_export_has_no_country_times(client, rate, id_lead):
+    client.force_login(id_lead)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/exports/exchange-rates.{fmt}")
+        assert response.status_code == 200
+    body = b"".join(client.get("/exports/exchange-rates.csv").streaming_content).decode()
+    assert MARK in body
