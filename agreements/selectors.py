@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from budgets.models import Category
+from budgets.selectors import Spend, SpendQuery
 from challenges.models import ChallengeParticipation
 from opsportal.access import in_country
 
@@ -132,3 +134,34 @@ __all__ = [
     "influencer_agreements",
     "paid_spend",
 ]
+
+
+def payments_as_spend(query: SpendQuery) -> list[Spend]:
+    """Paid creator payments as budgets' spend rows (``budgets.selectors.register_spend_provider``):
+    each payment made counts as actual spend of the category "creators" on its agreement's
+    challenge or event, on the day it was paid. One query."""
+    payments = Payment.objects.filter(paid_on__isnull=False)
+    if query.event_ids is not None or query.challenge_ids is not None:
+        payments = payments.filter(
+            Q(agreement__event_id__in=query.event_ids or ()) | Q(agreement__challenge_id__in=query.challenge_ids or ())
+        )
+    else:
+        payments = payments.filter(Q(agreement__event__isnull=False) | Q(agreement__challenge__isnull=False))
+    rows = (
+        payments.order_by()
+        .values("agreement__country_id", "agreement__event_id", "agreement__challenge_id", "currency", "paid_on")
+        .annotate(total=Sum("amount"))
+    )
+    return [
+        Spend(
+            country_id=row["agreement__country_id"],
+            category=Category.CREATORS,
+            currency=row["currency"],
+            day=row["paid_on"],
+            actual=row["total"],
+            event_id=row["agreement__event_id"],
+            challenge_id=None if row["agreement__event_id"] else row["agreement__challenge_id"],
+            source="payments",
+        )
+        for row in rows
+    ]

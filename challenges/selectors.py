@@ -148,3 +148,18 @@ def country_people(country, model=None) -> QuerySet:
     from opsportal.references import possible_holders
 
     return possible_holders(country, model or Challenge)
+
+
+def views_gained(challenge_ids) -> dict[int, int]:
+    """Views each challenge gained since it started: its latest count (the cached ``views``) less
+    the last snapshot taken before its start (none: it started from zero). One query."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    before_start = (
+        ChallengeMetricSnapshot.objects.filter(challenge=OuterRef("pk"), captured_at__lt=OuterRef("starts_at"))
+        .order_by("-captured_at")
+        .values("views")[:1]
+    )
+    rows = Challenge.objects.filter(pk__in=list(challenge_ids)).annotate(baseline=Coalesce(Subquery(before_start), 0))
+    return {pk: max(0, (views or 0) - baseline) for pk, views, baseline in rows.values_list("pk", "views", "baseline")}

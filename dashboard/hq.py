@@ -15,6 +15,8 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from budgets.models import reporting_currency
+from budgets.selectors import spend_by_country
 from challenges.metrics import gain_baseline
 from challenges.models import Challenge, Status
 from events.models import Event, EventTask
@@ -122,6 +124,18 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
     return rows
 
 
+def _spend_rows(access, rows: list[dict]) -> list[dict] | None:
+    """Each country's planned and actual spend in the reporting currency, with the rates used
+    and the figures left out for want of a rate; only for finance viewers (None otherwise), only
+    the countries where they hold finance.view (the scope keeps the rest out). Two queries."""
+    if not access.can(Perm.FINANCE_VIEW):
+        return None
+    totals = spend_by_country()
+    return [
+        {"country": row["country"], "total": totals[row["country"].pk]} for row in rows if row["country"].pk in totals
+    ]
+
+
 def sort_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
     key = sort.lstrip("-")
     if key not in COLUMNS:
@@ -167,6 +181,7 @@ def hq_overview(request):
     totals = {
         key: sum(r[key] or 0 for r in rows) for key in COLUMNS if key != "name" and (key != "incidents" or government)
     }
+    spend = _spend_rows(request.access, rows)
     return portal_render(
         request,
         "portal/hq_overview.html",
@@ -177,6 +192,8 @@ def hq_overview(request):
             "totals": totals,
             "sort": sort,
             "government": government,
+            "spend": spend,
+            "reporting_currency": reporting_currency(),
             "chosen": request.session.get(SESSION_KEY),
         },
     )

@@ -18,6 +18,7 @@ from opsportal.db import Door
 
 from .agreements import seed_agreements
 from .base import Seeder
+from .budgets import seed_budgets
 from .challenges import seed_challenges
 from .events import seed_events
 from .government import seed_government
@@ -43,4 +44,5 @@ def seed(password: str = DEFAULT_PASSWORD, today: dt.date | None = None) -> tupl
         seed_events(seeder, countries, users, influencers, challenges, moments)
         seed_agreements(seeder, countries, users, influencers, challenges)
         seed_government(seeder, countries, users)
+        seed_budgets(seeder, countries, users)
     return seeder, credentials_rows(users)

@@ -98,7 +98,8 @@ class ExportList:
         path = country_path(self.model)
         zones: dict[int, Any] = {}
         for obj in queryset.iterator(chunk_size=1000):
-            country = _walk(obj, path) if path else obj
+            # A record without a country (an exchange rate: path None) keeps UTC times.
+            country = _walk(obj, path) if path else (obj if path == "" else None)
             zone = zones.get(country.pk) if country is not None else None
             if zone is None and country is not None:
                 zone = zones.setdefault(country.pk, country.zone)
@@ -222,6 +223,11 @@ LISTS: dict[str, ExportList] = {
             "event-partners", "events.EventPartner", "events.filtersets.EventPartnerFilterSet", _("Event partners")
         ),
         ExportList("partners", "events.Partner", "events.filtersets.PartnerFilterSet", _("Partners")),
+        # Money (finance.view only: the export view asks the model's read permission).
+        ExportList("budget-lines", "budgets.BudgetLine", "budgets.filtersets.BudgetLineFilterSet", _("Budget lines")),
+        ExportList(
+            "exchange-rates", "budgets.ExchangeRate", "budgets.filtersets.ExchangeRateFilterSet", _("Exchange rates")
+        ),
         ExportList(
             "cultural-moments",
             "locales.CulturalMoment",

@@ -35,7 +35,7 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     MOMENTS_EDIT = "moments.edit"  # cultural moments and their dates: leads (and administrators)
     TEAM_HANDOVER = "team.handover"  # hand a leaver's records to a colleague: leads (and administrators)
-    FINANCE_VIEW = "finance.view"  # creator agreements, fees, payments: leads, HQ with the finance grant
+    FINANCE_VIEW = "finance.view"  # money (agreements, payments, budgets): leads, HQ with the finance grant
     FINANCE_EDIT = "finance.edit"  # write them: leads (and administrators)
 
 
@@ -112,6 +112,8 @@ COUNTRY_PATHS: dict[str, str] = {
     "agreements.agreement": "country",
     "agreements.deliverable": "agreement__country",
     "agreements.payment": "agreement__country",
+    "budgets.budgetline": "country",
+    "budgets.exchangerate": None,  # no country: a rate is everyone's, read where finance.view holds
 }
 
 
@@ -146,10 +148,19 @@ GOVERNMENT_MODELS = frozenset(
 )
 
 
-# Finance records (creator agreements, their deliverables and payments): fees are not every
-# operator's business. Read with ``finance.view``, written with ``finance.edit``; the scope drops
-# them for anyone else, like government records.
-FINANCE_MODELS = frozenset({"agreements.agreement", "agreements.deliverable", "agreements.payment"})
+# Money: creator agreements with their deliverables and payments, budget lines and exchange
+# rates. Read with ``finance.view``, written with ``finance.edit`` (leads, HQ with the finance
+# grant, administrators); the scope drops them for anyone else, like government records. A model
+# without a country (exchange rates) is read by whoever holds finance.view in some country.
+FINANCE_MODELS = frozenset(
+    {
+        "agreements.agreement",
+        "agreements.deliverable",
+        "agreements.payment",
+        "budgets.budgetline",
+        "budgets.exchangerate",
+    }
+)
 
 
 def is_government(model: type[Model] | Model) -> bool:

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
 from agreements.api.views import AgreementViewSet, DeliverableViewSet, PaymentViewSet
+from budgets.api.views import BudgetLineViewSet, ExchangeRateViewSet
 from challenges.api.views import ChallengeViewSet, MetricSnapshotViewSet, ParticipationViewSet
 from events.api.views import (
     EventGuestViewSet,
@@ -55,6 +56,8 @@ for prefix, viewset, basename in [
     ("partners", PartnerViewSet, "partner"),
     ("event-tasks", EventTaskViewSet, "event-task"),
     ("event-guests", EventGuestViewSet, "event-guest"),
+    ("budget-lines", BudgetLineViewSet, "budget-line"),
+    ("exchange-rates", ExchangeRateViewSet, "exchange-rate"),
     ("government-contacts", GovernmentContactViewSet, "government-contact"),
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),

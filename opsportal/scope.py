@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.db.models import Manager, Q, QuerySet
 
 from opsportal.access import (
+    FINANCE_MODELS,
     GOVERNMENT_ROWS,
     OWNER_PATHS,
     SYSTEM,
@@ -22,6 +23,7 @@ from opsportal.access import (
     Perm,
     _country_q,
     access_for_request,
+    country_path,
     read_perm,
 )
 
@@ -100,6 +102,8 @@ def _restrict(queryset: QuerySet, access: Access) -> QuerySet:
     ids = access.country_ids(read_perm(model))
     if ids is not None:
         queryset._query.add_q(_country_q(model, ids, open_rows=True))
+        if not ids and label in FINANCE_MODELS and country_path(model) is None:
+            queryset._query.set_empty()  # a rate without a country: finance.view in no country, no rows
     if label in GOVERNMENT_ROWS:
         gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
         if gov_ids is not None:

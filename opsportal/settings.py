@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "challenges",
     "events",
     "agreements",
+    "budgets",  # money per event and challenge, exchange rates: references events and challenges
     # Feature apps above them: each reads and writes through the domain's selectors and services.
     "imports",
     "exports",
@@ -174,6 +175,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Everything cached can be recomputed or skipped: a Redis outage is a miss, not a 500.
     CACHES["default"]["BACKEND"] = "opsportal.cache.FailOpenRedisCache"
 # Seconds a client is told to wait (Retry-After) when PostgreSQL or the broker is away.
+# HQ's totals of spend are shown in this one currency, converted by the dated rates teams enter.
+OPSPORTAL_REPORTING_CURRENCY = env.str("OPSPORTAL_REPORTING_CURRENCY", default="USD")
 OPSPORTAL_RETRY_AFTER = env.int("OPSPORTAL_RETRY_AFTER", default=10)
 
 # --- Authentication -------------------------------------------------------

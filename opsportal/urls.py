@@ -43,6 +43,7 @@ urlpatterns = [
     path("influencers/", include("influencers.urls")),
     path("events/", include("events.urls")),
     path("agreements/", include("agreements.urls")),
+    path("budgets/", include("budgets.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),

@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from budgets.models import BudgetLine, ExchangeRate
 from challenges.models import Challenge, ChallengeMetricSnapshot, ChallengeParticipation
 from events.models import Event, EventGuest, EventPartner, EventTask, Partner
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
@@ -273,3 +274,27 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     amount = 5_000_000
     currency = factory.LazyAttribute(lambda p: p.agreement.currency)
     due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    event = factory.SubFactory(EventFactory)
+    country = factory.LazyAttribute(lambda line: (line.event or line.challenge).country)
+    category = "venue"
+    description = factory.Sequence(lambda n: f"Line {n}")
+    planned = Decimal("1000000")
+    actual = None
+    currency = factory.LazyAttribute(lambda line: (line.event or line.challenge).country.currency)
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExchangeRate
+
+    currency = "IDR"
+    reporting_currency = "USD"
+    rate = Decimal("0.0000740000")
+    valid_on = factory.Sequence(lambda n: dt.date(2017, 1, 1) + dt.timedelta(days=n))
+    source = "Bank Indonesia mid-rate"

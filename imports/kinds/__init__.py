@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import Column, ImportKind, Outcome, RowError, Run
+from .budgets import ExchangeRateKind
 from .challenges import ChallengeKind, MetricSnapshotKind
 from .events import EventKind
 from .government import GovernmentContactKind
@@ -10,7 +11,14 @@ from .influencers import InfluencerKind
 
 KINDS: dict[str, ImportKind] = {
     kind.name: kind
-    for kind in (InfluencerKind(), ChallengeKind(), MetricSnapshotKind(), EventKind(), GovernmentContactKind())
+    for kind in (
+        InfluencerKind(),
+        ChallengeKind(),
+        MetricSnapshotKind(),
+        EventKind(),
+        GovernmentContactKind(),
+        ExchangeRateKind(),
+    )
 }
 
 

@@ -14,7 +14,7 @@ class Scope(models.TextChoices):
     READ = "read", _("Read")
     WRITE = "write", _("Write")
     GOVERNMENT = "government", _("Government relations")
-    FINANCE = "finance", _("Finance (creator agreements and payments)")
+    FINANCE = "finance", _("Finance (agreements, payments, budgets)")
 
 
 class ApiToken(TimeStamped):

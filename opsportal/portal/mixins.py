@@ -103,6 +103,7 @@ def portal_render(request: HttpRequest, template: str, context: dict | None = No
     context.setdefault("can_edit_finance", request.access.can(Perm.FINANCE_EDIT, request.country.pk))
     context.setdefault("zone_name", timezone.get_current_timezone_name())
     context.setdefault("can_hq", request.access.country_ids(Perm.VIEW) is None)  # the HQ overview
+    context.setdefault("can_finance", request.access.can(Perm.FINANCE_VIEW))  # money: exchange rates
     return render(request, template, context, status=status)
 
 

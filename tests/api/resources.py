@@ -26,7 +26,7 @@ class Resource:
     create: Callable | None = None  # (country) -> payload
     update: dict = field(default_factory=dict)
     government: bool = False
-    finance: bool = False  # creator agreements and payments: the finance scope
+    finance: bool = False  # money: needs the finance scope
     read_only: bool = False
     deletable: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -202,6 +202,18 @@ RESOURCES = [
         },
         update={"status": "done"},
         government=True,
+    ),
+    Resource(
+        "budget-lines",
+        make=lambda c: f.BudgetLineFactory(event=f.EventFactory(country=c)),
+        create=lambda c: {
+            "event": f.EventFactory(country=c).pk,
+            "category": "venue",
+            "description": "Booth at JIExpo",
+            "planned": "500000000.00",
+        },
+        update={"actual": "480000000.00"},
+        finance=True,
     ),
 ]
 

@@ -99,6 +99,16 @@ def test_government_needs_the_scope(resource, indonesia):
         assert response.json()["type"] == "permission_denied"
 
 
+@pytest.mark.parametrize("resource", [r for r in RESOURCES if r.finance], ids=lambda r: r.path)
+def test_finance_needs_the_scope(resource, indonesia):
+    key, _token = make_token([indonesia], ("read", "write", "government"))
+    api = client_for(key)
+    record = resource.make(indonesia)
+    for response in (api.get(resource.url()), api.get(resource.url(record.pk))):
+        assert response.status_code == 403
+        assert response.json()["type"] == "permission_denied"
+
+
 def test_operator_session_sees_no_government_data(client, id_operator, id_lead, indonesia):
     from tests import factories as f
 

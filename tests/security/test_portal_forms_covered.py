@@ -35,6 +35,10 @@ NEW_ROUTES_WITH_RECORD = {
     "agreements:deliverable_delivered": "agreements.deliverable",
     "agreements:payment_paid": "agreements.payment",
     "agreements:payment_remove": "agreements.payment",
+    "budgets:event_line_add": "events.event",
+    "budgets:challenge_line_add": "challenges.challenge",
+    "budgets:line_edit": "budgets.budgetline",
+    "budgets:line_delete": "budgets.budgetline",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -45,6 +49,7 @@ NEW_ROUTES = {
     "locales:moments",
     "locales:moment_create",
     "agreements:create",
+    "budgets:rate_add",  # finance.edit anywhere: exchange rates have no country
     "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
 }
 

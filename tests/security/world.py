@@ -203,6 +203,9 @@ class World:
             report.save()
 
     def _build(self, model, country, code: str, text: str, n: int):
+        special = SPECIAL_BUILDERS.get(model._meta.label_lower)
+        if special is not None:
+            return special(self, country, code, text)
         values = {}
         for field in model._meta.concrete_fields:
             if field.primary_key or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -240,6 +243,20 @@ class World:
                 return model._default_manager.create(**values)
         except Exception:  # noqa: BLE001 — a model with rules of its own: its routes are reported unfillable
             return None
+
+
+def _budget_line(world, country, code: str, text: str):
+    """A budget line points at exactly one record (an event here): the generic builder sets neither."""
+    from budgets.models import BudgetLine
+
+    event = world.record(apps.get_model("events", "Event"), code)
+    return BudgetLine.objects.create(
+        country=country, event=event, category="venue", description=text, planned=1, currency=country.currency
+    )
+
+
+# Models with a rule the generic builder cannot guess (one of two links set).
+SPECIAL_BUILDERS = {"budgets.budgetline": _budget_line}
 
 
 def _value(field, text: str, n: int):

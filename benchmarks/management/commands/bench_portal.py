@@ -79,7 +79,8 @@ class Command(BaseCommand):
             ("Influencer page", f"/influencers/{records['influencer']}/"),
             ("Follower chart (cached)", f"/influencers/{records['influencer']}/chart.svg"),
             ("Events list", "/events/"),
-            ("Event page", f"/events/{records['event']}/"),
+            ("Event page (12 budget lines, converted)", f"/events/{records['event']}/"),
+            ("Exchange rates", "/budgets/rates/"),
             ("Agreements list", "/agreements/"),
             ("Agreements list, filtered", "/agreements/?status=signed&ordering=-fee"),
             ("Agreement page", f"/agreements/{records['agreement']}/"),
@@ -191,6 +192,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give them
         event = in_country(Event.objects.filter(name="Bench event 1"), country).first()
+        self._budget_records(country, event, challenge)
         agreement = self._agreements(country)
         return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk, "agreement": agreement}
 
@@ -241,6 +243,63 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         return mine.order_by("pk").values_list("pk", flat=True).first()
+
+    def _budget_records(self, country, event, challenge) -> None:
+        """Budget lines (12 on the bench event, 2,000 across the others, 6 on the challenge) and
+        two years of daily IDR and THB rates: the event page converts at the rate of each line's day."""
+        from budgets.models import BudgetLine, ExchangeRate
+        from events.models import Event
+
+        if BudgetLine.objects.filter(event=event).exists():
+            return
+        categories = ["venue", "production", "creators", "travel", "marketing", "other"]
+        others = list(
+            in_country(Event.objects.filter(name__startswith="Bench event"), country)
+            .exclude(pk=event.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2000]
+        )
+        lines = [
+            BudgetLine(
+                country=country,
+                event_id=event.pk,
+                category=categories[i % 6],
+                description=f"Bench line {i}",
+                planned=1_000_000 * (i + 1),
+                actual=900_000 * (i + 1) if i % 3 else None,
+                currency="IDR" if i % 4 else "USD",
+                spent_on=timezone.localdate() - dt.timedelta(days=i * 20),
+            )
+            for i in range(12)
+        ]
+        lines += [
+            BudgetLine(country=country, event_id=pk, category=categories[pk % 6], planned=5_000_000, currency="IDR")
+            for pk in others
+        ]
+        lines += [
+            BudgetLine(
+                country=country,
+                challenge_id=challenge.pk,
+                category=categories[i],
+                planned=10_000_000,
+                actual=9_000_000,
+                currency="IDR",
+            )
+            for i in range(6)
+        ]
+        BudgetLine.objects.bulk_create(lines)
+        today = timezone.localdate()
+        ExchangeRate.objects.bulk_create(
+            ExchangeRate(
+                currency=code,
+                reporting_currency="USD",
+                rate=rate,
+                valid_on=today - dt.timedelta(days=d),
+                source="Bench mid-rate",
+            )
+            for d in range(730)
+            for code, rate in (("IDR", "0.0000640000"), ("THB", "0.0290000000"))
+        )
 
     def _report(self, rows, opts) -> str:
         counts = (
