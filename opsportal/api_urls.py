@@ -28,6 +28,8 @@ from locales.api.views import (
     CountryViewSet,
     CulturalMomentViewSet,
     GovernmentCommitmentViewSet,
+    RegulatorRequestViewSet,
+    RequestItemViewSet,
     GovernmentContactViewSet,
     GovernmentInteractionViewSet,
     MembershipViewSet,
@@ -58,6 +60,8 @@ for prefix, viewset, basename in [
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),
     ("government-commitments", GovernmentCommitmentViewSet, "government-commitment"),
+    ("regulator-requests", RegulatorRequestViewSet, "regulator-request"),
+    ("regulator-request-items", RequestItemViewSet, "regulator-request-item"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
     ("audit", AuditViewSet, "audit"),
 ]:

@@ -24,6 +24,7 @@ HOLDER_FIELDS: dict[str, tuple[str, ...]] = {
     "locales.governmentcontact": ("relationship_owner",),
     "locales.regulatoryincident": ("owner",),
     "locales.governmentcommitment": ("owner",),
+    "locales.regulatorrequest": ("handler",),
 }
 # Records another record links to: they must be of its country, or the link shows one country's
 # names on the other's pages and exports.
@@ -33,6 +34,7 @@ SAME_COUNTRY_FIELDS: dict[str, tuple[str, ...]] = {
     "events.event": ("cultural_moment", "challenge"),
     "events.eventpartner": ("partner",),
     "events.eventguest": ("influencer",),
+    "locales.regulatorrequest": ("contact", "incident", "commitment"),
 }
 
 # One answer for "no such person" and "a person you may not pick": the API's user references,

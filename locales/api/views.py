@@ -11,6 +11,8 @@ from locales.filtersets import (
     GovernmentInteractionFilterSet,
     MembershipFilterSet,
     RegulatoryIncidentFilterSet,
+    RegulatorRequestFilterSet,
+    RequestItemFilterSet,
 )
 from locales.models import (
     Country,
@@ -20,8 +22,11 @@ from locales.models import (
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
+    RegulatorRequest,
+    RequestItem,
     TeamMembership,
 )
+from locales.requests import request_item_delete, request_item_save, request_save
 from locales.services import (
     commitment_save,
     cultural_moment_save,
@@ -40,6 +45,8 @@ from .serializers import (
     GovernmentInteractionSerializer,
     MembershipSerializer,
     RegulatoryIncidentSerializer,
+    RegulatorRequestSerializer,
+    RequestItemSerializer,
 )
 
 
@@ -127,3 +134,30 @@ class GovernmentCommitmentViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         return commitment_save(instance, by=acting_user(self.request))
+
+
+class RegulatorRequestViewSet(OpsModelViewSet):
+    """Takedown, data and restriction requests from a regulator or a court, with their deadline
+    and items (government scope). The deadline defaults to the country's hours after receipt;
+    moving the status to an answered one stamps ``answered_at``."""
+
+    queryset = RegulatorRequest.objects.select_related("country", "handler").prefetch_related("items")
+    serializer_class = RegulatorRequestSerializer
+    filterset_class = RegulatorRequestFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return request_save(instance, by=acting_user(self.request))
+
+
+class RequestItemViewSet(OpsModelViewSet):
+    """The items a request names (a video, an account, a URL) and what was done with each."""
+
+    queryset = RequestItem.objects.select_related("request")
+    serializer_class = RequestItemSerializer
+    filterset_class = RequestItemFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return request_item_save(instance, by=acting_user(self.request))
+
+    def perform_destroy(self, instance):
+        request_item_delete(instance, by=acting_user(self.request))

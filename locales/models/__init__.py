@@ -4,6 +4,7 @@ from .government import (
     GovernmentInteraction,
     RegulatoryIncident,
 )
+from .requests import ItemAction, RegulatorRequest, RequestItem, RequestKind, RequestStatus
 from .markets import Country, CulturalMoment, CulturalMomentOccurrence
 from .team import Background, HQAccess, Role, StaffProfile, TeamMembership
 
@@ -16,7 +17,12 @@ __all__ = [
     "GovernmentContact",
     "GovernmentInteraction",
     "HQAccess",
+    "ItemAction",
+    "RegulatorRequest",
     "RegulatoryIncident",
+    "RequestItem",
+    "RequestKind",
+    "RequestStatus",
     "Role",
     "StaffProfile",
     "TeamMembership",
