@@ -20,6 +20,8 @@ class ReminderKind(models.TextChoices):
     TARGET_REACHED = "target_reached", _("A challenge you own reached its view target")
     COMMITMENT_DUE = "commitment_due", _("Government commitment due in three days or today")
     GOVERNMENT_FOLLOW_UP = "government_follow_up", _("Government interaction follow-up date reached")
+    REQUEST_DUE = "request_due", _("Regulator request due within 24 hours, then within 4 hours")
+    REQUEST_OVERDUE = "request_overdue", _("Regulator request past its deadline without an answer")
 
 
 # Reminders about government relations reach only people who may see them.
@@ -29,5 +31,7 @@ GOVERNMENT_KINDS = frozenset(
         ReminderKind.INCIDENT_STALE,
         ReminderKind.COMMITMENT_DUE,
         ReminderKind.GOVERNMENT_FOLLOW_UP,
+        ReminderKind.REQUEST_DUE,
+        ReminderKind.REQUEST_OVERDUE,
     }
 )
