@@ -32,6 +32,7 @@ NATURAL_NAMES = {
     "locales.culturalmoment": "name",
     "locales.governmentcontact": "person_name",
     "locales.regulatoryincident": "title",
+    "locales.regulatorrequest": "reference",
 }
 SKIPPED_FIELDS = {"created_by", "erased_at", "copied_from", "done_by"}
 PLATFORMS = ("tiktok", "youtube", "instagram", "facebook", "x")
@@ -253,6 +254,18 @@ LISTS: dict[str, ExportList] = {
             "locales.GovernmentCommitment",
             "locales.filtersets.GovernmentCommitmentFilterSet",
             _("Government commitments"),
+        ),
+        ExportList(
+            "regulator-requests",
+            "locales.RegulatorRequest",
+            "locales.filtersets.RegulatorRequestFilterSet",
+            _("Regulator requests"),
+        ),
+        ExportList(
+            "regulator-request-items",
+            "locales.RequestItem",
+            "locales.filtersets.RequestItemFilterSet",
+            _("Regulator request items"),
         ),
     ]
 }

@@ -63,7 +63,14 @@ class CountryAdmin(ScopedHistoryAdmin):
         (_("Local settings"), {"fields": ["languages", "default_language", "timezone", "currency", "dates_day_first"]}),
         (
             _("Reminders and reports"),
-            {"fields": ["government_touch_days", "request_deadline_hours", "cold_after_days", "extra_report_recipients"]},
+            {
+                "fields": [
+                    "government_touch_days",
+                    "request_deadline_hours",
+                    "cold_after_days",
+                    "extra_report_recipients",
+                ]
+            },
         ),
         (_("Record"), {"fields": ["created_at", "updated_at", "created_by"], "classes": ["collapse"]}),
     ]

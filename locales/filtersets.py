@@ -146,9 +146,7 @@ class RegulatorRequestFilterSet(OpsFilterSet):
     received_after, received_before = date_range(
         "received_at", label_after=_("Received after"), label_before=_("Received before")
     )
-    deadline_after, deadline_before = date_range(
-        "deadline", label_after=_("Due after"), label_before=_("Due before")
-    )
+    deadline_after, deadline_before = date_range("deadline", label_after=_("Due after"), label_before=_("Due before"))
     ordering = StableOrderingFilter(fields=["deadline", "received_at", "answered_at", "updated_at"])
 
     class Meta:

@@ -64,9 +64,7 @@ def request_save(request: RegulatorRequest, *, by=None) -> RegulatorRequest:
         request.created_by = _by(by)
         stored_status = None
     else:
-        stored_status = (
-            RegulatorRequest._base_manager.filter(pk=request.pk).values_list("status", flat=True).first()
-        )
+        stored_status = RegulatorRequest._base_manager.filter(pk=request.pk).values_list("status", flat=True).first()
     if request.received_at is None:
         request.received_at = timezone.now()
     if request.deadline is None and request.country_id:

@@ -40,9 +40,7 @@ def countries_due(now: dt.datetime | None = None) -> list[int]:
 def countries_after_hours(now: dt.datetime | None = None) -> list[int]:
     """Countries outside their working hours: a tick runs only their ``URGENT_RULES``."""
     now = now or timezone.now()
-    return [
-        pk for pk, tz in Country.objects.order_by("pk").values_list("pk", "timezone") if not in_send_hours(now, tz)
-    ]
+    return [pk for pk, tz in Country.objects.order_by("pk").values_list("pk", "timezone") if not in_send_hours(now, tz)]
 
 
 def occasions_for(country: Country, now: dt.datetime | None = None, *, urgent_only: bool = False) -> list[Occasion]:
@@ -77,7 +75,9 @@ def muted_kinds(user_ids) -> dict[int, set[str]]:
     }
 
 
-def queue_country_reminders(country: Country, now: dt.datetime | None = None, *, urgent_only: bool = False) -> list[int]:
+def queue_country_reminders(
+    country: Country, now: dt.datetime | None = None, *, urgent_only: bool = False
+) -> list[int]:
     """Record every due reminder of a country once (muted ones as skipped); return ids to send now.
 
     Safe to run any number of times, by any number of workers: rows are keyed per occasion and

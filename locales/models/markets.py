@@ -44,7 +44,9 @@ class Country(TimeStamped):
         _("regulator request deadline (hours)"),
         default=48,
         validators=[MinValueValidator(1)],
-        help_text=_("A request from a regulator or a court is due this many hours after it came, unless it says otherwise."),
+        help_text=_(
+            "A request from a regulator or a court is due this many hours after it came, unless it says otherwise."
+        ),
     )
     extra_report_recipients = models.JSONField(_("extra weekly report recipients"), default=list, blank=True)
 

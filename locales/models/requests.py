@@ -73,7 +73,9 @@ class RegulatorRequest(TimeStamped):
         on_delete=models.PROTECT,
         related_name="regulator_requests",
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=RequestChannel.choices, default=RequestChannel.LETTER)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=RequestChannel.choices, default=RequestChannel.LETTER
+    )
     reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("Their file number."))
     summary = models.TextField(_("what they ask"), blank=True)
     received_at = models.DateTimeField(_("received at"), db_index=True)

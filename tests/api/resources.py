@@ -198,6 +198,26 @@ RESOURCES = [
         update={"status": "done"},
         government=True,
     ),
+    Resource(
+        "regulator-requests",
+        make=lambda c: f.RegulatorRequestFactory(country=c, incident=f.IncidentFactory(country=c)),
+        create=lambda c: {
+            "country": c.code,
+            "kind": "takedown",
+            "authority": "Kominfo",
+            "channel": "letter",
+            "received_at": "2018-07-03T09:00:00+07:00",
+        },
+        update={"status": "answered"},
+        government=True,
+    ),
+    Resource(
+        "regulator-request-items",
+        make=lambda c: f.RequestItemFactory(request=f.RegulatorRequestFactory(country=c)),
+        create=lambda c: {"request": f.RegulatorRequestFactory(country=c).pk, "target": "https://x.example/v/1"},
+        update={"action": "removed"},
+        government=True,
+    ),
 ]
 
 BY_PATH = {r.path: r for r in RESOURCES}

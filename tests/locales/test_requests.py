@@ -119,8 +119,12 @@ def test_items_are_saved_and_removed_with_history(indonesia, id_gr):
 
 def test_on_time_rate_per_country_in_one_query(indonesia, thailand, django_assert_num_queries):
     now = RECEIVED + dt.timedelta(days=10)
-    f.RegulatorRequestFactory(country=indonesia, received_at=RECEIVED, status="answered", answered_at=RECEIVED + dt.timedelta(hours=5))
-    f.RegulatorRequestFactory(country=indonesia, received_at=RECEIVED, status="complied", answered_at=RECEIVED + dt.timedelta(hours=50))
+    f.RegulatorRequestFactory(
+        country=indonesia, received_at=RECEIVED, status="answered", answered_at=RECEIVED + dt.timedelta(hours=5)
+    )
+    f.RegulatorRequestFactory(
+        country=indonesia, received_at=RECEIVED, status="complied", answered_at=RECEIVED + dt.timedelta(hours=50)
+    )
     f.RegulatorRequestFactory(country=indonesia, received_at=RECEIVED)  # open, overdue by now
     f.RegulatorRequestFactory(country=indonesia, received_at=now - dt.timedelta(hours=1))  # open, not due
     f.RegulatorRequestFactory(country=thailand, received_at=RECEIVED, status="answered", answered_at=RECEIVED)

@@ -27,6 +27,11 @@ NEW_ROUTES_WITH_RECORD = {
     "locales:incident_edit": "locales.regulatoryincident",
     "locales:commitment_edit": "locales.governmentcommitment",
     "locales:moment_edit": "locales.culturalmoment",
+    "locales:request_edit": "locales.regulatorrequest",
+    "locales:request_status": "locales.regulatorrequest",
+    "locales:request_item_add": "locales.regulatorrequest",
+    "locales:request_item_edit": "locales.requestitem",
+    "locales:request_item_remove": "locales.requestitem",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -34,6 +39,7 @@ NEW_ROUTES = {
     "locales:contact_create",
     "locales:incident_create",
     "locales:commitment_create",
+    "locales:request_create",
     "locales:moments",
     "locales:moment_create",
     "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
