@@ -26,8 +26,8 @@ from locales.models import (
     CulturalMomentOccurrence,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
 )
 from locales.selectors import contacts_overdue, empty_request_figures, open_incidents, request_figures
 from opsportal.access import Perm, in_country

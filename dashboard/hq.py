@@ -20,7 +20,7 @@ from challenges.models import Challenge, Status
 from events.models import Event, EventTask
 from influencers.followers import growth_baseline
 from influencers.models import Influencer, InfluencerInteraction, PlatformAccount
-from locales.models import RegulatoryIncident, RegulatorRequest
+from locales.models import RegulatorRequest, RegulatoryIncident
 from locales.models.government import IncidentStatus
 from locales.selectors import request_figures
 from opsportal.access import Perm

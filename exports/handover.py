@@ -122,7 +122,8 @@ def build_pack(access: Access, country, *, by: str = ""):
             "- handover.xlsx",
             "",
             _(
-                "Government contacts, interactions, open incidents, commitments and open regulator requests are included."
+                "Government contacts, interactions, open incidents, commitments and open regulator "
+                "requests are included."
             )
             if access.can(Perm.GOVERNMENT_VIEW, country.pk)
             else _("Government relations are not included: they need the government-relations role."),

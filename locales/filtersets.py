@@ -25,13 +25,13 @@ from .models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
     RequestItem,
     TeamMembership,
 )
-from .models.requests import ItemAction, RequestKind, RequestStatus
 from .models.government import CommitmentStatus, IncidentKind, IncidentStatus, Influence, InteractionKind, Stance
+from .models.requests import ItemAction, RequestKind, RequestStatus
 from .models.team import Role
 
 

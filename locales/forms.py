@@ -17,8 +17,8 @@ from .models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
     RequestItem,
 )
 

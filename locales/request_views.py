@@ -15,9 +15,9 @@ from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
     get_scoped_or_404,
-    portal_render,
     list_filters,
     paginate,
+    portal_render,
     portal_view,
     require_government,
     saved_views,
@@ -26,7 +26,7 @@ from opsportal.portal.mixins import (
 
 from . import selectors
 from .forms import RegulatorRequestForm, RequestItemForm, request_filters
-from .models import GovernmentCommitment, RegulatoryIncident, RegulatorRequest, RequestItem
+from .models import GovernmentCommitment, RegulatorRequest, RegulatoryIncident, RequestItem
 from .models.requests import RequestStatus
 from .requests import request_change_status, request_item_delete, request_item_save, request_save
 from .views import _record_form, _require_government_edit

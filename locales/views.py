@@ -39,8 +39,8 @@ from .models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
 )
 from .services import (
     commitment_save,

@@ -28,12 +28,12 @@ from locales.api.views import (
     CountryViewSet,
     CulturalMomentViewSet,
     GovernmentCommitmentViewSet,
-    RegulatorRequestViewSet,
-    RequestItemViewSet,
     GovernmentContactViewSet,
     GovernmentInteractionViewSet,
     MembershipViewSet,
+    RegulatorRequestViewSet,
     RegulatoryIncidentViewSet,
+    RequestItemViewSet,
 )
 from opsportal.api.audit import AuditViewSet
 from opsportal.api.errors import JsonResponse, error_body

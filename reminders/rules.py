@@ -30,8 +30,8 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
     Role,
     TeamMembership,
 )

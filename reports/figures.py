@@ -40,8 +40,8 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
 )
 from locales.models.government import CommitmentStatus, IncidentStatus
 from locales.selectors import empty_request_figures, request_figures

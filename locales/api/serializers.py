@@ -12,8 +12,8 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
     RequestItem,
     TeamMembership,
 )

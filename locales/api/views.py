@@ -10,8 +10,8 @@ from locales.filtersets import (
     GovernmentContactFilterSet,
     GovernmentInteractionFilterSet,
     MembershipFilterSet,
-    RegulatoryIncidentFilterSet,
     RegulatorRequestFilterSet,
+    RegulatoryIncidentFilterSet,
     RequestItemFilterSet,
 )
 from locales.models import (
@@ -21,8 +21,8 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
-    RegulatoryIncident,
     RegulatorRequest,
+    RegulatoryIncident,
     RequestItem,
     TeamMembership,
 )
@@ -44,8 +44,8 @@ from .serializers import (
     GovernmentContactSerializer,
     GovernmentInteractionSerializer,
     MembershipSerializer,
-    RegulatoryIncidentSerializer,
     RegulatorRequestSerializer,
+    RegulatoryIncidentSerializer,
     RequestItemSerializer,
 )
 

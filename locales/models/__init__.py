@@ -4,8 +4,8 @@ from .government import (
     GovernmentInteraction,
     RegulatoryIncident,
 )
-from .requests import ItemAction, RegulatorRequest, RequestItem, RequestKind, RequestStatus
 from .markets import Country, CulturalMoment, CulturalMomentOccurrence
+from .requests import ItemAction, RegulatorRequest, RequestItem, RequestKind, RequestStatus
 from .team import Background, HQAccess, Role, StaffProfile, TeamMembership
 
 __all__ = [
