@@ -95,7 +95,16 @@ def empty_request_figures() -> dict:
 
 
 def requests_list(queryset: QuerySet) -> QuerySet:
-    """The requests list and API: the handler and the number of items in one query."""
-    from django.db.models import Count
+    """The requests list: the handler and the number of items in one query. The count is a
+    subquery, not a GROUP BY over the join: PostgreSQL computes it for the page's rows only."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
-    return queryset.select_related("country", "handler", "incident").annotate(n_items=Count("items"))
+    from .models import RequestItem
+
+    items = (
+        RequestItem.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
+    )
+    return queryset.select_related("country", "handler").annotate(
+        n_items=Coalesce(Subquery(items.values("n")[:1], output_field=IntegerField()), 0)
+    )

@@ -57,7 +57,7 @@ def build_rows(country, owner, n: int) -> None:
             incident=incident,
             contact=contact,
             handler=owner,
-            received_at=now - dt.timedelta(hours=i * 3),
+            received_at=now - dt.timedelta(hours=i * 3 + 50),  # the first is already overdue
             status=["received", "in_progress", "answered"][i % 3],
             answered_at=now if i % 3 == 2 else None,
         )
