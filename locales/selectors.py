@@ -102,9 +102,7 @@ def requests_list(queryset: QuerySet) -> QuerySet:
 
     from .models import RequestItem
 
-    items = (
-        RequestItem.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
-    )
+    items = RequestItem.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
     return queryset.select_related("country", "handler").annotate(
         n_items=Coalesce(Subquery(items.values("n")[:1], output_field=IntegerField()), 0)
     )

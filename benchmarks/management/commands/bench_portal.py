@@ -3,8 +3,8 @@
 100,000 influencers (300,000 accounts, 600,000 follower counts) and 10,000 challenges with
 1,000,000 metric snapshots, seeded by the same generator as ``bench_api``; plus events, tasks,
 government contacts and 5,000 regulator requests (15,000 items) for the measured country. Each
-page is requested in-process through Django's full middleware stack as a country lead; the figure is the time from request to
-response, without the network.
+page is requested in-process through Django's full middleware stack as a country lead; the
+figure is the time from request to response, without the network.
 
     DATABASE_URL=postgres://.../opsportal_bench python manage.py migrate
     DATABASE_URL=postgres://.../opsportal_bench python manage.py bench_portal [--write-docs]
