@@ -342,6 +342,10 @@ def commitment_edit(request, pk: int):
         title=_("Edit commitment"),
         submit=_("Save changes"),
         back=_commitment_done(commitment),
+        extra={
+            "related_requests": list(commitment.regulator_requests.order_by("deadline", "pk")[:50]),
+            "related_to": commitment.pk,
+        },
     )
 
 

@@ -110,3 +110,21 @@ def test_hq_overview_shows_request_columns_with_the_government_grant_only(reques
     assert "Regulator requests answered on time" in html
     rows = {r["name"]: r for r in page.context["rows"]}
     assert rows["Indonesia"]["requests_on_time"] == 0 and rows["Thailand"]["requests_on_time"] is None
+
+
+def test_incident_and_commitment_pages_link_their_requests(indonesia, id_gr):
+    incident = f.IncidentFactory(country=indonesia, title="Temporary block")
+    commitment = f.CommitmentFactory(country=indonesia, incident=incident, description="Remove flagged videos")
+    record = f.RegulatorRequestFactory(
+        country=indonesia, incident=incident, commitment=commitment, reference="KOMINFO/TD/1"
+    )
+    client = signed_in(id_gr)
+    for url in (
+        reverse("locales:incident", args=[incident.pk]),
+        reverse("locales:commitment_edit", args=[commitment.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert reverse("locales:request", args=[record.pk]) in html
+    form = client.get(reverse("locales:request_create"), {"commitment": commitment.pk, "incident": incident.pk})
+    assert form.context["form"].initial["commitment"] == commitment.pk
+    assert form.context["form"].initial["incident"] == incident.pk
