@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,8 +22,14 @@ from events.models import Event, Partner
 from events.selectors import cold_partners, overdue_tasks, upcoming_events
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from influencers.selectors import cold_influencers
-from locales.models import CulturalMomentOccurrence, GovernmentContact, GovernmentInteraction, RegulatoryIncident
-from locales.selectors import contacts_overdue, open_incidents
+from locales.models import (
+    CulturalMomentOccurrence,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatorRequest,
+    RegulatoryIncident,
+)
+from locales.selectors import contacts_overdue, empty_request_figures, open_incidents, request_figures
 from opsportal.access import Perm, in_country
 from opsportal.charts import line_chart
 from opsportal.portal.charts import svg_response
@@ -171,6 +178,21 @@ def dashboard_data(request) -> dict:
         data["incidents"] = list(incidents[:5])
         data["overdue_contacts"] = list(overdue_contacts.order_by("last_contacted_at")[:5])
         data["overdue_contacts_count"] = overdue_contacts.count()
+        data["requests"] = request_figures(
+            scoped(request, in_country(RegulatorRequest.objects.all(), country)), now=now
+        ).get(country.pk, empty_request_figures())
+        if data["requests"]["overdue"]:
+            attention.append(
+                {
+                    "text": ngettext(
+                        "%(n)d regulator request is past its deadline",
+                        "%(n)d regulator requests are past their deadline",
+                        data["requests"]["overdue"],
+                    )
+                    % {"n": data["requests"]["overdue"]},
+                    "url": reverse("locales:requests") + "?overdue=true",
+                }
+            )
         n_gov = gov_follow_ups.count()
         if n_gov:
             attention.append(

@@ -22,8 +22,9 @@ from challenges.models import Challenge, Status
 from events.models import Event, EventTask
 from influencers.followers import growth_baseline
 from influencers.models import Influencer, InfluencerInteraction, PlatformAccount
-from locales.models import RegulatoryIncident
+from locales.models import RegulatorRequest, RegulatoryIncident
 from locales.models.government import IncidentStatus
+from locales.selectors import request_figures
 from opsportal.access import Perm
 from opsportal.portal.mixins import SESSION_KEY, portal_render, portal_view, user_countries
 
@@ -41,7 +42,11 @@ COLUMNS = {
     "events_ahead": (_("Events in the next 30 days"), True),
     "overdue": (_("Overdue work"), True),
     "incidents": (_("Open incidents"), True),
+    "requests_overdue": (_("Regulator requests past their deadline"), True),
+    "requests_on_time": (_("Regulator requests answered on time"), True),
 }
+# Columns only government-relations readers see (HQ with the government grant, administrators).
+GOVERNMENT_COLUMNS = frozenset({"incidents", "requests_overdue", "requests_on_time"})
 
 
 def is_hq(access) -> bool:
@@ -103,6 +108,7 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
         access.scope(RegulatoryIncident.objects.exclude(status=IncidentStatus.RESOLVED), Perm.GOVERNMENT_VIEW),
         n=Count("pk"),
     )
+    requests = request_figures(access.scope(RegulatorRequest.objects.all(), Perm.GOVERNMENT_VIEW), now=now)
 
     rows = []
     for country in countries:
@@ -119,6 +125,10 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
                 "events_ahead": events.get(country.pk, {}).get("n", 0),
                 "overdue": overdue.get(country.pk, 0),
                 "incidents": incidents.get(country.pk, {}).get("n", 0) if government else None,
+                "requests_overdue": requests.get(country.pk, {}).get("overdue", 0) if government else None,
+                "requests_on_time": requests.get(country.pk, {}).get("rate") if government else None,
+                "requests_answered": requests.get(country.pk, {}).get("answered", 0) if government else None,
+                "requests_on_time_n": requests.get(country.pk, {}).get("on_time", 0) if government else None,
             }
         )
     return rows
@@ -161,7 +171,7 @@ def hq_overview(request):
     government = request.access.can(Perm.GOVERNMENT_VIEW)
     columns = []
     for key, (label, largest_first) in COLUMNS.items():
-        if key == "incidents" and not government:
+        if key in GOVERNMENT_COLUMNS and not government:
             continue
         current = sort.lstrip("-") == key
         if current:
@@ -179,9 +189,15 @@ def hq_overview(request):
             }
         )
     totals = {
-        key: sum(r[key] or 0 for r in rows) for key in COLUMNS if key != "name" and (key != "incidents" or government)
+        key: sum(r[key] or 0 for r in rows)
+        for key in COLUMNS
+        if key not in ("name", "requests_on_time") and (key not in GOVERNMENT_COLUMNS or government)
     }
     spend = _spend_rows(request.access, rows)
+    if government:  # a rate is not summed: every answer of every country, on time or not
+        answered = sum(r["requests_answered"] or 0 for r in rows)
+        on_time = sum(r["requests_on_time_n"] or 0 for r in rows)
+        totals["requests_on_time"] = round(100 * on_time / answered) if answered else None
     return portal_render(
         request,
         "portal/hq_overview.html",

@@ -11,6 +11,7 @@ from locales.models import GovernmentCommitment, GovernmentContact, GovernmentIn
 from locales.models.government import CommitmentStatus, IncidentKind, IncidentStatus, Influence, Stance
 
 from .base import Seeder
+from .requests import seed_regulator_requests
 
 D = dt.date
 KOMINFO = "Ministry of Communication and Information Technology (Kominfo)"
@@ -245,8 +246,9 @@ def seed_government(seeder: Seeder, countries: dict, users: dict) -> None:
     # Promises made at a meeting are dated by that meeting: the July 2018 ones at the 4 July
     # meeting with the minister (not at their due dates, and not on the day the demo loads).
     made_at = {ban.pk: seeder.local(jakarta, D(2018, 7, 4), 11)}
+    promised = {}
     for code, incident, key, description, due, status, owner in commitments:
-        seeder.ensure(
+        promised[description] = seeder.ensure(
             GovernmentCommitment,
             {"country": countries[code], "description": description},
             {
@@ -258,3 +260,4 @@ def seed_government(seeder: Seeder, countries: dict, users: dict) -> None:
             },
             at=made_at.get(getattr(incident, "pk", None)),
         )
+    seed_regulator_requests(seeder, countries, users, ban=ban, contacts=contacts, commitments=promised)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from locales.models import CulturalMoment, CulturalMomentOccurrence
 from locales.models.government import IncidentStatus
+from locales.models.requests import RequestStatus
 from opsportal import l10n
 from opsportal.access import Access, Perm, in_country
 
@@ -26,7 +27,14 @@ from .registry import LISTS
 from .writers import csv_stream, xlsx_file
 
 PLAIN_LISTS = ["influencers", "outreach", "challenges", "events", "event-tasks", "event-partners", "partners"]
-GOVERNMENT_LISTS = ["government-contacts", "government-interactions", "incidents", "commitments"]
+GOVERNMENT_LISTS = [
+    "government-contacts",
+    "government-interactions",
+    "incidents",
+    "commitments",
+    "regulator-requests",
+    "regulator-request-items",
+]
 
 
 def _list_rows(access: Access, name: str, country, extra_filter: dict | None = None):
@@ -71,6 +79,16 @@ def pack_contents(access: Access, country) -> list[tuple[str, object]]:
         open_only = {"status__in": [IncidentStatus.OPEN, IncidentStatus.MONITORING]}
         parts.append(("open-incidents", lambda: _list_rows(access, "incidents", country, open_only)))
         parts.append(("commitments", lambda: _list_rows(access, "commitments", country)))
+        # Requests still on a clock, with their items: who handles each (a leaver's first of all).
+        waiting = {"status__in": list(RequestStatus.open_values())}
+        parts.append(("open-regulator-requests", lambda: _list_rows(access, "regulator-requests", country, waiting)))
+        waiting_items = {"request__status__in": list(RequestStatus.open_values())}
+        parts.append(
+            (
+                "open-regulator-request-items",
+                lambda: _list_rows(access, "regulator-request-items", country, waiting_items),
+            )
+        )
     return parts
 
 
@@ -103,7 +121,10 @@ def build_pack(access: Access, country, *, by: str = ""):
             *[f"- {name}.csv: {n}" for name, n in counts],
             "- handover.xlsx",
             "",
-            _("Government contacts, interactions, open incidents and commitments are included.")
+            _(
+                "Government contacts, interactions, open incidents, commitments and open regulator "
+                "requests are included."
+            )
             if access.can(Perm.GOVERNMENT_VIEW, country.pk)
             else _("Government relations are not included: they need the government-relations role."),
         ]

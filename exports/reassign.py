@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from events.models import EventTask
 from influencers.models import Influencer, InfluencerInteraction
-from locales.models import GovernmentCommitment, TeamMembership
+from locales.models import GovernmentCommitment, RegulatorRequest, TeamMembership
 from locales.models.government import CommitmentStatus
+from locales.models.requests import RequestStatus
 from opsportal import l10n
 from opsportal.access import Access, Perm, in_country
 from opsportal.audit import record_batch
@@ -31,15 +32,17 @@ class Reassigned:
     follow_ups: int = 0
     tasks: int = 0
     commitments: int = 0
+    requests: int = 0
 
     @property
     def total(self) -> int:
-        return self.influencers + self.follow_ups + self.tasks + self.commitments
+        return self.influencers + self.follow_ups + self.tasks + self.commitments + self.requests
 
 
 def leaver_records(country, leaver, *, government: bool, everyone: bool = False) -> dict[str, QuerySet]:
     """What is still in the leaver's hands in this country: creators they own, follow-ups they
-    promised and have not done, open checklist items, open commitments (government roles only).
+    promised and have not done, open checklist items, open commitments and the open regulator
+    requests they handle (government roles only).
     ``everyone``: the same records whoever holds them (for the page's summary)."""
 
     def mine(field):
@@ -54,10 +57,14 @@ def leaver_records(country, leaver, *, government: bool, everyone: bool = False)
         ),
         "tasks": in_country(EventTask.objects.all(), country).filter(done_at__isnull=True, **mine("assignee")),
         "commitments": GovernmentCommitment.objects.none(),
+        "requests": RegulatorRequest.objects.none(),
     }
     if government:
         records["commitments"] = in_country(GovernmentCommitment.objects.all(), country).filter(
             status=CommitmentStatus.OPEN, **mine("owner")
+        )
+        records["requests"] = in_country(RegulatorRequest.objects.all(), country).filter(
+            status__in=RequestStatus.open_values(), **mine("handler")
         )
     return records
 
@@ -70,10 +77,11 @@ def holdings(country, *, government: bool) -> list[tuple]:
         "follow_ups": ("follow_ups", "owner"),
         "tasks": ("tasks", "assignee"),
         "commitments": ("commitments", "owner"),
+        "requests": ("requests", "handler"),
     }
     counts: dict[int, dict[str, int]] = {}
     for kind, (_name, field) in fields.items():
-        if kind == "commitments" and not government:
+        if kind in ("commitments", "requests") and not government:
             continue
         queryset = leaver_records(country, None, government=government, everyone=True)[kind]
         for row in queryset.filter(**{f"{field}__isnull": False}).values(field).annotate(n=Count("pk")).order_by():
@@ -90,17 +98,18 @@ def possible_leavers(country) -> QuerySet:
         | Q(pk__in=in_country(Influencer.objects.all(), country).values("relationship_owner"))
         | Q(pk__in=in_country(EventTask.objects.all(), country).values("assignee"))
         | Q(pk__in=in_country(GovernmentCommitment.objects.all(), country).values("owner"))
+        | Q(pk__in=in_country(RegulatorRequest.objects.all(), country).values("handler"))
     )
     return get_user_model().objects.filter(holders).order_by("first_name", "username")
 
 
 @transaction.atomic
 def handover_reassign(country, *, leaver, successor, access: Access, by=None) -> Reassigned:
-    """Give the leaver's influencers, open follow-ups, open event tasks and open government
-    commitments in ``country`` to ``successor``, all or nothing.
+    """Give the leaver's influencers, open follow-ups, open event tasks, open government
+    commitments and open regulator requests in ``country`` to ``successor``, all or nothing.
 
     Only for someone with ``Perm.TEAM_HANDOVER`` there (leads, administrators); commitments move
-    only when the caller may edit government relations, and then only to a successor who may hold
+    (and requests) only when the caller may edit government relations, and then only to a successor who may hold
     them (a government-relations role). The successor must be an active member of the team.
     """
     if not access.can(Perm.TEAM_HANDOVER, country.pk):
@@ -116,6 +125,10 @@ def handover_reassign(country, *, leaver, successor, access: Access, by=None) ->
     if records["commitments"].exists() and not may_hold(successor.pk, country.pk, GovernmentCommitment):
         raise ValidationError(
             {"successor": _("The leaver has open government commitments: choose a government-relations colleague.")}
+        )
+    if records["requests"].exists() and not may_hold(successor.pk, country.pk, RegulatorRequest):
+        raise ValidationError(
+            {"successor": _("The leaver handles open regulator requests: choose a government-relations colleague.")}
         )
     moved = Reassigned()
     # One save per record (locked first): each gets a history row naming the door and the lead.
@@ -135,6 +148,10 @@ def handover_reassign(country, *, leaver, successor, access: Access, by=None) ->
         commitment.owner = successor
         commitment.save(update_fields=["owner", "updated_at"])
         moved.commitments += 1
+    for regulator_request in records["requests"].select_for_update().order_by("pk"):
+        regulator_request.handler = successor
+        regulator_request.save(update_fields=["handler", "updated_at"])
+        moved.requests += 1
     record_batch(
         "handover_reassign",
         get_user_model(),

@@ -33,6 +33,7 @@ NATURAL_NAMES = {
     "locales.governmentcontact": "person_name",
     "locales.regulatoryincident": "title",
     "agreements.agreement": "title",
+    "locales.regulatorrequest": "reference",
 }
 SKIPPED_FIELDS = {"created_by", "erased_at", "copied_from", "done_by"}
 PLATFORMS = ("tiktok", "youtube", "instagram", "facebook", "x")
@@ -270,5 +271,17 @@ LISTS: dict[str, ExportList] = {
             exclude={"signed_file"},  # a storage path, not data: the file is downloaded from its page
         ),
         ExportList("payments", "agreements.Payment", "agreements.filtersets.PaymentFilterSet", _("Creator payments")),
+        ExportList(
+            "regulator-requests",
+            "locales.RegulatorRequest",
+            "locales.filtersets.RegulatorRequestFilterSet",
+            _("Regulator requests"),
+        ),
+        ExportList(
+            "regulator-request-items",
+            "locales.RequestItem",
+            "locales.filtersets.RequestItemFilterSet",
+            _("Regulator request items"),
+        ),
     ]
 }

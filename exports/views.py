@@ -177,7 +177,7 @@ def handover_reassign(request):
                 request,
                 _(
                     "Handed over to %(successor)s: %(influencers)d influencers, %(follow_ups)d follow-ups, "
-                    "%(tasks)d tasks, %(commitments)d commitments."
+                    "%(tasks)d tasks, %(commitments)d commitments, %(requests)d regulator requests."
                 )
                 % {
                     "successor": l10n.person(form.cleaned_data["successor"]),
@@ -185,6 +185,7 @@ def handover_reassign(request):
                     "follow_ups": moved.follow_ups,
                     "tasks": moved.tasks,
                     "commitments": moved.commitments,
+                    "requests": moved.requests,
                 },
             )
             return redirect("exports:handover_reassign")

@@ -36,6 +36,7 @@ RECORD_LABELS = {
     "event": _("events"),
     "event_task": _("event tasks"),
     "government_contact": _("government contacts"),
+    "regulator_request": _("regulator requests"),
 }
 
 

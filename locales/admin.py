@@ -28,10 +28,13 @@ from .models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
+    RequestItem,
     StaffProfile,
     TeamMembership,
 )
+from .requests import request_item_delete, request_item_save, request_save
 from .services import (
     commitment_save,
     cultural_moment_save,
@@ -60,7 +63,14 @@ class CountryAdmin(ScopedHistoryAdmin):
         (_("Local settings"), {"fields": ["languages", "default_language", "timezone", "currency", "dates_day_first"]}),
         (
             _("Reminders and reports"),
-            {"fields": ["government_touch_days", "cold_after_days", "extra_report_recipients"]},
+            {
+                "fields": [
+                    "government_touch_days",
+                    "request_deadline_hours",
+                    "cold_after_days",
+                    "extra_report_recipients",
+                ]
+            },
         ),
         (_("Record"), {"fields": ["created_at", "updated_at", "created_by"], "classes": ["collapse"]}),
     ]
@@ -408,6 +418,50 @@ class GovernmentCommitmentAdmin(ScopedHistoryAdmin):
         return str(obj)
 
 
+class RequestItemInline(ScopedTabularInline):
+    model = RequestItem
+    fields = ["target", "action", "note"]
+    extra = 1
+
+
+@admin.register(RegulatorRequest)
+class RegulatorRequestAdmin(ScopedHistoryAdmin):
+    list_display = ["__str__", "country", "kind", "status", "received", "due", "answered", "handler"]
+    list_filter = [CountryFilter, "kind", "status", "channel", ("deadline", admin.DateFieldListFilter)]
+    search_fields = ["authority", "reference", "summary", "items__target"]
+    autocomplete_fields = ["country", "contact", "incident", "commitment"]
+    list_select_related = ["country", "handler"]
+    date_hierarchy = "received_at"
+    inlines = [RequestItemInline]
+    formfield_overrides = SMALL_TEXT
+    fieldsets = [
+        (None, {"fields": ["country", "kind", "authority", "contact", "channel", "reference", "summary"]}),
+        (_("Clock"), {"fields": ["received_at", "deadline", "status", "answered_at"]}),
+        (_("Handling"), {"fields": ["handler", "incident", "commitment", "outcome"]}),
+    ]
+
+    @admin.display(description=_("received"), ordering="received_at")
+    def received(self, obj):
+        return local_time(obj.received_at, obj.country.timezone)
+
+    @admin.display(description=_("deadline"), ordering="deadline")
+    def due(self, obj):
+        return local_time(obj.deadline, obj.country.timezone)
+
+    @admin.display(description=_("answered"), ordering="answered_at")
+    def answered(self, obj):
+        return local_time(obj.answered_at, obj.country.timezone)
+
+
+@admin.register(RequestItem)
+class RequestItemAdmin(ScopedHistoryAdmin):
+    list_display = ["target", "action", "request"]
+    list_filter = ["action"]
+    search_fields = ["target", "note", "request__authority", "request__reference"]
+    autocomplete_fields = ["request"]
+    list_select_related = ["request", "request__country"]
+
+
 # The admin saves through the same services as the portal, the API and imports.
 writes_through(CulturalMoment, cultural_moment_save)
 writes_through(
@@ -419,3 +473,5 @@ writes_through(GovernmentContact, government_contact_save)
 writes_through(GovernmentInteraction, government_interaction_save, government_interaction_delete)
 writes_through(RegulatoryIncident, incident_save)
 writes_through(GovernmentCommitment, commitment_save)
+writes_through(RegulatorRequest, request_save)
+writes_through(RequestItem, request_item_save, request_item_delete)

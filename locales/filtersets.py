@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.filtersets import (
@@ -23,10 +25,13 @@ from .models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
+    RequestItem,
     TeamMembership,
 )
 from .models.government import CommitmentStatus, IncidentKind, IncidentStatus, Influence, InteractionKind, Stance
+from .models.requests import ItemAction, RequestKind, RequestStatus
 from .models.team import Role
 
 
@@ -128,6 +133,43 @@ class GovernmentCommitmentFilterSet(OpsFilterSet):
         fields = ["country"]
 
 
+class RegulatorRequestFilterSet(OpsFilterSet):
+    country = country_filter(RegulatorRequest)
+    status = ChoicesFilter(choices=RequestStatus.choices, label=_("Status"))
+    kind = ChoicesFilter(choices=RequestKind.choices, label=_("Kind"))
+    overdue = filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue"), help_text=_("Still open after its deadline.")
+    )
+    handler = OwnerFilter(field_name="handler", label=_("Handled by"))
+    incident = WholeNumberFilter(field_name="incident_id", label=_("Incident (id)"))
+    commitment = WholeNumberFilter(field_name="commitment_id", label=_("Commitment (id)"))
+    received_after, received_before = date_range(
+        "received_at", label_after=_("Received after"), label_before=_("Received before")
+    )
+    deadline_after, deadline_before = date_range("deadline", label_after=_("Due after"), label_before=_("Due before"))
+    ordering = StableOrderingFilter(fields=["deadline", "received_at", "answered_at", "updated_at"])
+
+    class Meta:
+        model = RegulatorRequest
+        fields = ["country"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Q(status__in=RequestStatus.open_values(), deadline__lt=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class RequestItemFilterSet(OpsFilterSet):
+    request = WholeNumberFilter(field_name="request_id", label=_("Request (id)"))
+    action = ChoicesFilter(choices=ItemAction.choices, label=_("What was done"))
+    ordering = StableOrderingFilter(fields=["updated_at"])
+
+    class Meta:
+        model = RequestItem
+        fields = ["request"]
+
+
 __all__ = [
     "ChoicesFilter",
     "CountryFilter",
@@ -139,7 +181,9 @@ __all__ = [
     "MembershipFilterSet",
     "OpsFilterSet",
     "OwnerFilter",
+    "RegulatorRequestFilterSet",
     "RegulatoryIncidentFilterSet",
+    "RequestItemFilterSet",
     "StableOrderingFilter",
     "country_filter",
     "date_range",

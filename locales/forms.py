@@ -9,6 +9,7 @@ from challenges.selectors import country_people
 from opsportal import l10n
 from opsportal.access import in_country
 from opsportal.portal.filters import DateInput, DateTimeInput
+from opsportal.references import possible_holders
 
 from .models import (
     CulturalMoment,
@@ -16,7 +17,9 @@ from .models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
+    RequestItem,
 )
 
 
@@ -216,3 +219,74 @@ OccurrenceFormSet = forms.inlineformset_factory(
     can_delete=True,
     can_delete_extra=False,
 )
+
+
+# --- regulator and court requests --------------------------------------------------------------
+
+REQUEST_FILTER_FIELDS = ["q", "status", "kind", "overdue", "handler", "ordering"]
+
+
+def request_filters(data, queryset, request):
+    from opsportal.portal.filters import portal_filterset
+
+    from .filtersets import RegulatorRequestFilterSet
+
+    return portal_filterset(RegulatorRequestFilterSet, data, queryset, request, REQUEST_FILTER_FIELDS)
+
+
+class RegulatorRequestForm(_ServiceValidated):
+    """Log or correct a request; an empty deadline is the country's default hours after receipt."""
+
+    class Meta:
+        model = RegulatorRequest
+        fields = [
+            "kind",
+            "authority",
+            "contact",
+            "channel",
+            "reference",
+            "received_at",
+            "deadline",
+            "summary",
+            "handler",
+            "incident",
+            "commitment",
+            "outcome",
+        ]
+        widgets = {
+            "received_at": DateTimeInput(),
+            "deadline": DateTimeInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.fields["deadline"].required = False
+        self.fields["deadline"].help_text = _("Leave empty for %(hours)d hours after it was received.") % {
+            "hours": country.request_deadline_hours
+        }
+        self.fields["contact"].queryset = in_country(GovernmentContact.objects.all(), country)
+        self.fields["incident"].queryset = in_country(RegulatoryIncident.objects.all(), country)
+        self.fields["commitment"].queryset = in_country(GovernmentCommitment.objects.all(), country)
+        self.fields["handler"].queryset = possible_holders(country, RegulatorRequest)
+        self.fields["handler"].label_from_instance = l10n.person  # a name, not a login
+
+    def clean(self):
+        data = super().clean()
+        received, deadline = data.get("received_at"), data.get("deadline")
+        if received and deadline and deadline < received:
+            self.add_error("deadline", _("The deadline cannot be before the request was received."))
+        return data
+
+
+class RequestItemForm(_ServiceValidated):
+    class Meta:
+        model = RequestItem
+        fields = ["target", "action", "note"]
+
+    def __init__(self, *args, request_record, **kwargs):
+        kwargs.setdefault("prefix", "item")
+        super().__init__(*args, **kwargs)
+        self.instance.request = request_record

@@ -51,3 +51,58 @@ def incident_timeline(incident: RegulatoryIncident) -> list[dict]:
     if incident.resolved_at:
         items.append({"when": incident.resolved_at, "kind": "resolved", "incident": incident})
     return sorted(items, key=lambda item: item["when"])
+
+
+# --- regulator and court requests ----------------------------------------------------------------
+
+
+def request_figures(
+    queryset: QuerySet, *, since: dt.datetime | None = None, until: dt.datetime | None = None, now=None
+) -> dict[int, dict]:
+    """Per country (one grouped query, whatever the number of countries): requests open, open
+    past their deadline, answered (in ``[since, until)`` when given) and answered on time, with
+    the on-time rate in percent (None when nothing was answered). Callers scope ``queryset``."""
+    from django.db.models import Count, F
+
+    from .models.requests import RequestStatus
+
+    now = now or timezone.now()
+    answered = Q(answered_at__isnull=False)
+    if since is not None:
+        answered &= Q(answered_at__gte=since)
+    if until is not None:
+        answered &= Q(answered_at__lt=until)
+    still_open = Q(status__in=RequestStatus.open_values())
+    rows = (
+        queryset.order_by()
+        .values("country_id")
+        .annotate(
+            open=Count("pk", filter=still_open),
+            overdue=Count("pk", filter=still_open & Q(deadline__lt=now)),
+            answered=Count("pk", filter=answered),
+            on_time=Count("pk", filter=answered & Q(answered_at__lte=F("deadline"))),
+        )
+    )
+    figures = {}
+    for row in rows:
+        row["rate"] = round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
+        figures[row.pop("country_id")] = row
+    return figures
+
+
+def empty_request_figures() -> dict:
+    return {"open": 0, "overdue": 0, "answered": 0, "on_time": 0, "rate": None}
+
+
+def requests_list(queryset: QuerySet) -> QuerySet:
+    """The requests list: the handler and the number of items in one query. The count is a
+    subquery, not a GROUP BY over the join: PostgreSQL computes it for the page's rows only."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import RequestItem
+
+    items = RequestItem.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
+    return queryset.select_related("country", "handler").annotate(
+        n_items=Coalesce(Subquery(items.values("n")[:1], output_field=IntegerField()), 0)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_views, views
 
 app_name = "locales"
 
@@ -22,4 +22,12 @@ urlpatterns = [
     path("government/incidents/", views.incident_list, name="incidents"),
     path("government/incidents/<int:pk>/", views.incident_detail, name="incident"),
     path("government/incidents/<int:pk>/log/", views.incident_log, name="incident_log"),
+    path("government/requests/", request_views.request_list, name="requests"),
+    path("government/requests/new/", request_views.request_create, name="request_create"),
+    path("government/requests/<int:pk>/", request_views.request_detail, name="request"),
+    path("government/requests/<int:pk>/edit/", request_views.request_edit, name="request_edit"),
+    path("government/requests/<int:pk>/status/", request_views.request_status, name="request_status"),
+    path("government/requests/<int:pk>/items/", request_views.request_item_add, name="request_item_add"),
+    path("government/request-items/<int:pk>/edit/", request_views.request_item_edit, name="request_item_edit"),
+    path("government/request-items/<int:pk>/remove/", request_views.request_item_remove, name="request_item_remove"),
 ]

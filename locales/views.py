@@ -34,7 +34,14 @@ from .forms import (
     MomentForm,
     OccurrenceFormSet,
 )
-from .models import CulturalMoment, GovernmentCommitment, GovernmentContact, GovernmentInteraction, RegulatoryIncident
+from .models import (
+    CulturalMoment,
+    GovernmentCommitment,
+    GovernmentContact,
+    GovernmentInteraction,
+    RegulatorRequest,
+    RegulatoryIncident,
+)
 from .services import (
     commitment_save,
     cultural_moment_save,
@@ -77,6 +84,10 @@ def government(request):
             "filter_query": filter_query,
             "incidents": incidents[:10],
             "overdue_ids": set(overdue.values_list("pk", flat=True)[:500]),
+            "request_figures": selectors.request_figures(
+                scoped(request, in_country(RegulatorRequest.objects.all(), request.country))
+            ).get(request.country.pk)
+            or selectors.empty_request_figures(),
         },
     )
 
@@ -134,6 +145,7 @@ def _incident_context(request, incident, form) -> dict:
         "nav": "government",
         "incident": incident,
         "timeline": selectors.incident_timeline(incident),
+        "requests": list(incident.regulator_requests.order_by("deadline", "pk")[:50]),
         "form": form,
         "can_log": request.access.can(Perm.GOVERNMENT_EDIT, incident.country_id),
         "history": record_history(incident, request.access),
@@ -330,6 +342,10 @@ def commitment_edit(request, pk: int):
         title=_("Edit commitment"),
         submit=_("Save changes"),
         back=_commitment_done(commitment),
+        extra={
+            "related_requests": list(commitment.regulator_requests.order_by("deadline", "pk")[:50]),
+            "related_to": commitment.pk,
+        },
     )
 
 

@@ -91,6 +91,8 @@ COUNTRY_PATHS: dict[str, str] = {
     "locales.governmentinteraction": "country",
     "locales.regulatoryincident": "country",
     "locales.governmentcommitment": "country",
+    "locales.regulatorrequest": "country",
+    "locales.requestitem": "request__country",
     "influencers.influencer": "country",
     "influencers.platformaccount": "influencer__country",
     "influencers.followersnapshot": "account__influencer__country",
@@ -144,6 +146,8 @@ GOVERNMENT_MODELS = frozenset(
         "locales.governmentinteraction",
         "locales.regulatoryincident",
         "locales.governmentcommitment",
+        "locales.regulatorrequest",
+        "locales.requestitem",
     }
 )
 

@@ -33,7 +33,9 @@ from locales.api.views import (
     GovernmentContactViewSet,
     GovernmentInteractionViewSet,
     MembershipViewSet,
+    RegulatorRequestViewSet,
     RegulatoryIncidentViewSet,
+    RequestItemViewSet,
 )
 from opsportal.api.audit import AuditViewSet
 from opsportal.api.errors import JsonResponse, error_body
@@ -65,6 +67,8 @@ for prefix, viewset, basename in [
     ("agreements", AgreementViewSet, "agreement"),
     ("deliverables", DeliverableViewSet, "deliverable"),
     ("payments", PaymentViewSet, "payment"),
+    ("regulator-requests", RegulatorRequestViewSet, "regulator-request"),
+    ("regulator-request-items", RequestItemViewSet, "regulator-request-item"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
     ("audit", AuditViewSet, "audit"),
 ]:

@@ -16,6 +16,7 @@ RECORD_PAGES: dict[str, tuple[str | None, str]] = {
     "government_contact": ("locales:contact", "locales:government"),
     "incident": ("locales:incident", "locales:incidents"),
     "commitment": ("locales:commitment_edit", "locales:government"),
+    "regulator_request": ("locales:request", "locales:requests"),
     "partner": (None, "events:list"),
     "relationships": (None, "portal:dashboard"),
     "moment": (None, "portal:calendar"),

@@ -25,6 +25,7 @@ HOLDER_FIELDS: dict[str, tuple[str, ...]] = {
     "locales.regulatoryincident": ("owner",),
     "locales.governmentcommitment": ("owner",),
     "agreements.agreement": ("owner",),
+    "locales.regulatorrequest": ("handler",),
 }
 # Records another record links to: they must be of its country, or the link shows one country's
 # names on the other's pages and exports.
@@ -35,6 +36,7 @@ SAME_COUNTRY_FIELDS: dict[str, tuple[str, ...]] = {
     "events.eventpartner": ("partner",),
     "events.eventguest": ("influencer",),
     "agreements.agreement": ("influencer", "challenge", "event"),
+    "locales.regulatorrequest": ("contact", "incident", "commitment"),
 }
 
 # One answer for "no such person" and "a person you may not pick": the API's user references,

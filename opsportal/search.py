@@ -37,6 +37,7 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "events.partner": ("name",),
     "locales.governmentcontact": ("person_name", "local_name", "organization"),
     "locales.regulatoryincident": ("title",),
+    "locales.regulatorrequest": ("authority", "reference", "items__target"),
     "locales.culturalmoment": ("name", "local_name"),
     "locales.country": ("name", "code"),
     # Finance records: found by their creator, title and hashtags (finance viewers only: the scope).

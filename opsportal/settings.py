@@ -360,6 +360,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.Platform",
         "WebhookEventTypeEnum": "webhooks.models.EventType",
+        "RegulatorRequestStatusEnum": "locales.models.requests.RequestStatus",
+        "RegulatorRequestKindEnum": "locales.models.requests.RequestKind",
     },
 }
 

@@ -194,6 +194,26 @@ def compose(kind: str, p: dict) -> Message:
             else _("Payment due on %(date)s: %(amount)s to %(influencer)s")
         )
         return Message(subject % args, [_("Agreement: %(agreement)s") % {"agreement": p["agreement"]}], path=path)
+    if kind in (ReminderKind.REQUEST_DUE, ReminderKind.REQUEST_OVERDUE):
+        args = {
+            "authority": p["authority"],
+            "reference": p["reference"] or p["authority"],
+            "deadline": _when(p["deadline"], tz),
+            "hours": p.get("hours", 0),
+        }
+        if kind == ReminderKind.REQUEST_OVERDUE:
+            subject = _("Deadline missed: request %(reference)s from %(authority)s") % args
+            lines = [_("The request from %(authority)s was due %(deadline)s and has no answer yet.") % args]
+            if not p.get("handler"):
+                lines.append(_("You receive this as a lead or government-relations member of the country."))
+        else:
+            subject = (
+                _("Due within 4 hours: request %(reference)s from %(authority)s")
+                if p.get("stage") == "4h"
+                else _("Due within 24 hours: request %(reference)s from %(authority)s")
+            ) % args
+            lines = [_("The request from %(authority)s is due %(deadline)s.") % args]
+        return Message(subject, lines, path=path)
     return Message(str(kind), [], path=path)
 
 

@@ -22,6 +22,8 @@ class ReminderKind(models.TextChoices):
     GOVERNMENT_FOLLOW_UP = "government_follow_up", _("Government interaction follow-up date reached")
     DELIVERABLE_DUE = "deliverable_due", _("Creator agreement deliverable due in three days or today")
     PAYMENT_DUE = "payment_due", _("Creator payment due in three days or today")
+    REQUEST_DUE = "request_due", _("Regulator request due within 24 hours, then within 4 hours")
+    REQUEST_OVERDUE = "request_overdue", _("Regulator request past its deadline without an answer")
 
 
 # Reminders about government relations reach only people who may see them.
@@ -31,6 +33,8 @@ GOVERNMENT_KINDS = frozenset(
         ReminderKind.INCIDENT_STALE,
         ReminderKind.COMMITMENT_DUE,
         ReminderKind.GOVERNMENT_FOLLOW_UP,
+        ReminderKind.REQUEST_DUE,
+        ReminderKind.REQUEST_OVERDUE,
     }
 )
 

@@ -32,11 +32,13 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
     Role,
     TeamMembership,
 )
 from locales.models.government import CommitmentStatus, IncidentStatus
+from locales.models.requests import RequestStatus
 from opsportal.access import in_country
 from opsportal.links import record_path
 
@@ -48,6 +50,7 @@ MOMENT_LEAD_DAYS = 30
 MOMENT_CATCHUP_DAYS = 6
 COMMITMENT_LEAD_DAYS = 3
 AGREEMENT_LEAD_DAYS = 3
+REQUEST_STAGES = ((dt.timedelta(hours=4), "4h"), (dt.timedelta(hours=24), "24h"))  # tightest first
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,69 @@ def government_follow_up(ctx: RuleContext) -> Iterable[Occasion]:
         )
 
 
+def _request_rows(ctx: RuleContext, **lookups):
+    return (
+        in_country(RegulatorRequest.objects.all(), ctx.country)
+        .filter(status__in=RequestStatus.open_values(), **lookups)
+        .order_by("deadline", "pk")
+        .values("pk", "kind", "authority", "reference", "deadline", "handler_id", "handler__is_active")
+    )
+
+
+def _request_payload(r: dict) -> dict:
+    return {
+        "authority": r["authority"],
+        "reference": r["reference"],
+        "request_kind": r["kind"],
+        "deadline": _iso(r["deadline"]),
+        "path": record_path("regulator_request", r["pk"]),
+    }
+
+
+def request_due(ctx: RuleContext, *, urgent: bool = False) -> Iterable[Occasion]:
+    """An open regulator request whose deadline is within 24 hours, then within 4 hours: to its
+    handler (to the country's government roles while nobody handles it). One reminder per stage
+    and deadline: the tightest stage reached is the one sent, so a request logged 3 hours before
+    its deadline gets the 4-hour reminder only. ``urgent``: the 4-hour stage alone (run at
+    any hour, see ``URGENT_RULES``)."""
+    rows = _request_rows(ctx, deadline__gte=ctx.now, deadline__lte=ctx.now + REQUEST_STAGES[-1][0])
+    government = ctx.members(GOVERNMENT_ROLES)
+    for r in rows:
+        left = r["deadline"] - ctx.now
+        stage = next(name for limit, name in REQUEST_STAGES if left <= limit)
+        if urgent and stage != "4h":
+            continue
+        recipients = [r["handler_id"]] if r["handler_id"] and r["handler__is_active"] else government
+        for user_id in recipients:
+            yield ctx.occasion(
+                ReminderKind.REQUEST_DUE,
+                f"{r['pk']}:{r['deadline'].strftime('%Y%m%dT%H%M%S')}:{stage}",
+                user_id,
+                stage=stage,
+                hours=max(0, int(left.total_seconds() // 3600)),
+                **_request_payload(r),
+            )
+
+
+def request_overdue(ctx: RuleContext) -> Iterable[Occasion]:
+    """An open regulator request past its deadline: escalated to its handler and to the country's
+    leads and government-relations members, once per deadline (a new deadline escalates again)."""
+    rows = _request_rows(ctx, deadline__lt=ctx.now)
+    government = ctx.members(GOVERNMENT_ROLES)
+    for r in rows:
+        recipients = list(government)
+        if r["handler_id"] and r["handler__is_active"] and r["handler_id"] not in recipients:
+            recipients.insert(0, r["handler_id"])
+        for user_id in recipients:
+            yield ctx.occasion(
+                ReminderKind.REQUEST_OVERDUE,
+                f"{r['pk']}:{r['deadline'].strftime('%Y%m%dT%H%M%S')}",
+                user_id,
+                handler=r["handler_id"] == user_id,
+                **_request_payload(r),
+            )
+
+
 def moment_unplanned(ctx: RuleContext) -> Iterable[Occasion]:
     """A cultural moment 30 days ahead with no challenge or event under way for it: the country team."""
     recipients = ctx.members()
@@ -562,7 +628,18 @@ RULES: list[Callable[[RuleContext], Iterable[Occasion]]] = [
     incident_stale,
     commitment_due,
     government_follow_up,
+    request_due,
+    request_overdue,
     moment_unplanned,
     deliverable_due,
     payment_due,
+]
+
+# Rules that do not wait for the country's working hours: a regulator's deadline passing at
+# 02:00 cannot wait for 09:00 (in July 2018 the whole service was at stake), so the 4-hour warning
+# and the escalation of a missed deadline are sent at any hour. Everything else stays in the
+# daytime window; the outbox's keys still send each reminder once, whichever tick finds it first.
+URGENT_RULES: list[Callable[[RuleContext], Iterable[Occasion]]] = [
+    lambda ctx: request_due(ctx, urgent=True),
+    request_overdue,
 ]

@@ -17,7 +17,7 @@ from opsportal.models import ReminderDelivery
 from opsportal.models.outbox import DeliveryStatus
 
 from .kinds import perm_for_kind
-from .rules import RULES, Occasion, RuleContext
+from .rules import RULES, URGENT_RULES, Occasion, RuleContext
 
 
 def send_hours() -> tuple[int, int]:
@@ -37,11 +37,18 @@ def countries_due(now: dt.datetime | None = None) -> list[int]:
     return [pk for pk, tz in Country.objects.order_by("pk").values_list("pk", "timezone") if in_send_hours(now, tz)]
 
 
-def occasions_for(country: Country, now: dt.datetime | None = None) -> list[Occasion]:
-    """Every reminder due in the country's local today, one per key."""
+def countries_after_hours(now: dt.datetime | None = None) -> list[int]:
+    """Countries outside their working hours: a tick runs only their ``URGENT_RULES``."""
+    now = now or timezone.now()
+    return [pk for pk, tz in Country.objects.order_by("pk").values_list("pk", "timezone") if not in_send_hours(now, tz)]
+
+
+def occasions_for(country: Country, now: dt.datetime | None = None, *, urgent_only: bool = False) -> list[Occasion]:
+    """Every reminder due in the country's local today, one per key (``urgent_only``: those of
+    ``URGENT_RULES``, which do not wait for working hours)."""
     ctx = RuleContext(country, now or timezone.now())
     found: dict[str, Occasion] = {}
-    for rule in RULES:
+    for rule in URGENT_RULES if urgent_only else RULES:
         for occasion in rule(ctx):
             found.setdefault(occasion.key, occasion)
     # Owners and assignees are named on the records; only those still on the country's team (with
@@ -64,13 +71,15 @@ def muted_kinds(user_ids) -> dict[int, set[str]]:
     }
 
 
-def queue_country_reminders(country: Country, now: dt.datetime | None = None) -> list[int]:
+def queue_country_reminders(
+    country: Country, now: dt.datetime | None = None, *, urgent_only: bool = False
+) -> list[int]:
     """Record every due reminder of a country once (muted ones as skipped); return ids to send now.
 
     Safe to run any number of times, by any number of workers: rows are keyed per occasion and
     recipient, inserted with ON CONFLICT DO NOTHING.
     """
-    occasions = occasions_for(country, now)
+    occasions = occasions_for(country, now, urgent_only=urgent_only)
     muted = muted_kinds(o.recipient_id for o in occasions)
     rows = []
     for o in occasions:

@@ -21,11 +21,14 @@ from . import services as reminders
 
 @shared_task(name="opsportal.tasks.reminders_tick", ignore_result=True)
 def reminders_tick(now: str | None = None) -> None:
-    """Every few minutes: recover the outbox, then run the rules of every country in its working hours."""
+    """Every few minutes: recover the outbox, then run the rules of every country in its working
+    hours, and the urgent ones (a regulator's deadline) of the others."""
     moment = moment_of(now)
     enqueue_deliveries(mail.sweep())
     for country_id in reminders.countries_due(moment):
         transaction.on_commit(partial(country_reminders.delay, country_id, now))
+    for country_id in reminders.countries_after_hours(moment):
+        transaction.on_commit(partial(country_reminders.delay, country_id, now, urgent_only=True))
 
 
 @shared_task(
@@ -36,9 +39,9 @@ def reminders_tick(now: str | None = None) -> None:
     autoretry_for=(Exception,),
     retry_backoff=30,
 )
-def country_reminders(self, country_id: int, now: str | None = None) -> None:
+def country_reminders(self, country_id: int, now: str | None = None, urgent_only: bool = False) -> None:
     country = Country.objects.filter(pk=country_id).first()
     if country is None:
         return
     with audit_context(Door.TASK):
-        enqueue_deliveries(reminders.queue_country_reminders(country, moment_of(now)))
+        enqueue_deliveries(reminders.queue_country_reminders(country, moment_of(now), urgent_only=urgent_only))

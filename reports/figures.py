@@ -40,9 +40,11 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
 )
 from locales.models.government import CommitmentStatus, IncidentStatus
+from locales.selectors import empty_request_figures, request_figures
 from opsportal.access import in_country
 
 from .weeks import WeekBounds, week_bounds
@@ -54,7 +56,7 @@ LIST_LIMIT = 20
 SHORT_LIST = 10
 DATA_VERSION = 1
 # Queries one country's figures cost, whatever the data (see tests/opsportal/test_reports_figures.py).
-COUNTRY_QUERIES = 18
+COUNTRY_QUERIES = 19
 
 
 def _iso(value) -> str | None:
@@ -401,7 +403,13 @@ def government_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
             :LIST_LIMIT
         ]
     )  # query 15
+    # Regulator requests: answered this week and how many on time; open and past their deadline
+    # at the week's end (the selector keeps the rule, one grouped query).
+    requests = request_figures(
+        in_country(RegulatorRequest.objects.all(), country), since=b.start, until=b.end, now=b.end
+    ).get(country.pk, empty_request_figures())  # query 16
     return {
+        "requests": requests,
         "interactions": sum(by_kind.values()),
         "interactions_by_kind": by_kind,
         "open_incidents_count": incidents[0]["total_rows"] if incidents else 0,
@@ -470,7 +478,7 @@ def moment_figures(country: Country, b: WeekBounds) -> list[dict]:
         .values(
             "pk", "moment_id", "moment__name", "moment__local_name", "starts_on", "ends_on", "challenges", "events"
         )[:LIST_LIMIT]
-    )  # query 16
+    )  # query 17
     return [
         {
             "id": r["moment_id"],
@@ -492,10 +500,10 @@ def relationship_figures(country: Country, b: WeekBounds) -> dict[str, Any]:
     of the week: the rule of the weekly reminder digest and the dashboard."""
     people = list(
         _with_total(cold_influencers(country, now=b.end)).values("pk", "name", "last_touch", "total_rows")[:SHORT_LIST]
-    )  # query 17
+    )  # query 18
     partners = list(
         _with_total(cold_partners(country, now=b.end)).values("pk", "name", "last_touch", "total_rows")[:SHORT_LIST]
-    )  # query 18
+    )  # query 19
     return {
         "days": country.cold_after_days,
         "influencers_count": people[0]["total_rows"] if people else 0,

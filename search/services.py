@@ -45,7 +45,7 @@ def _local(value) -> str:
 
 def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None) -> list[SearchGroup]:
     """Search influencers, challenges, events, partners and (with the government permission in
-    that country) government contacts, within what ``access`` may read.
+    that country) government contacts and regulator requests, within what ``access`` may read.
 
     Returns the non-empty groups in that order, each with at most ``limit`` hits, best first,
     and ``has_more`` when more matched. One query per group (two for influencers).
@@ -53,7 +53,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
     from challenges.models import Challenge
     from events.models import Event, Partner
     from influencers.models import Influencer, PlatformAccount
-    from locales.models import GovernmentContact
+    from locales.models import GovernmentContact, RegulatorRequest
     from opsportal.access import Perm
     from opsportal.links import record_path as portal_path
 
@@ -128,6 +128,21 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 " · ".join(p for p in (g.title, g.organization, g.country.name) if p),
                 portal_path("government_contact", g.pk),
                 g.country,
+            ),
+        )
+        add(
+            "regulator_request",
+            _("Regulator requests"),
+            _ranked(access, RegulatorRequest.objects.select_related("country"), q, country_id, limit, "-received_at"),
+            lambda r: SearchHit(
+                "regulator_request",
+                r,
+                f"{r.authority} · {r.reference}" if r.reference else r.authority,
+                " · ".join(
+                    p for p in (r.get_kind_display(), r.get_status_display(), _local(r.deadline), r.country.name) if p
+                ),
+                portal_path("regulator_request", r.pk),
+                r.country,
             ),
         )
     # Creator agreements (fees): finance viewers only, like government contacts.

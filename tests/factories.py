@@ -18,7 +18,9 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
+    RequestItem,
     Role,
     StaffProfile,
     TeamMembership,
@@ -234,6 +236,28 @@ class GovernmentInteractionFactory(factory.django.DjangoModelFactory):
     kind = "meeting"
     occurred_at = factory.LazyFunction(timezone.now)
     summary = "Met to discuss"
+
+
+class RegulatorRequestFactory(factory.django.DjangoModelFactory):
+    """Saved as it stands (no service): ``deadline`` is 48 hours after receipt unless given."""
+
+    class Meta:
+        model = RegulatorRequest
+
+    country = factory.SubFactory(CountryFactory)
+    kind = "takedown"
+    authority = "Ministry of Communications and Information Technology"
+    reference = factory.Sequence(lambda n: f"REQ-{n}")
+    received_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyAttribute(lambda o: o.received_at + dt.timedelta(hours=48))
+
+
+class RequestItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestItem
+
+    request = factory.SubFactory(RegulatorRequestFactory)
+    target = factory.Sequence(lambda n: f"https://example.com/video/{n}")
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

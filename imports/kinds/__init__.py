@@ -6,7 +6,7 @@ from .base import Column, ImportKind, Outcome, RowError, Run
 from .budgets import ExchangeRateKind
 from .challenges import ChallengeKind, MetricSnapshotKind
 from .events import EventKind
-from .government import GovernmentContactKind
+from .government import GovernmentContactKind, RegulatorRequestKind
 from .influencers import InfluencerKind
 
 KINDS: dict[str, ImportKind] = {
@@ -18,6 +18,7 @@ KINDS: dict[str, ImportKind] = {
         EventKind(),
         GovernmentContactKind(),
         ExchangeRateKind(),
+        RegulatorRequestKind(),
     )
 }
 

@@ -1,4 +1,5 @@
-"""Government contacts: confidential, so importing them needs the government-edit permission."""
+"""Government contacts and regulator requests: confidential, so importing them needs the
+government-edit permission."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from imports import parsing
 from imports.kinds.base import Column, Outcome, RowByRowKind, RowProblems, Run, collect, differences
 from imports.kinds.challenges import COUNTRY
 from imports.kinds.influencers import _email
-from locales.models import GovernmentContact
+from locales.models import GovernmentContact, RegulatorRequest
 from locales.models.government import Influence, Stance
+from locales.models.requests import RequestChannel, RequestKind, RequestStatus
+from locales.requests import request_save
 from locales.services import government_contact_save
 from opsportal.access import Perm
 
@@ -138,3 +141,124 @@ class GovernmentContactKind(RowByRowKind):
         government_contact_save(contact, by=run.user, contacted_at=contacted_at)
         run.record("government_contact", "update")
         return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+
+
+# --- regulator requests -------------------------------------------------------------------------
+
+REQUEST_KIND_ALIASES = {
+    "takedown_request": "takedown",
+    "content_takedown": "takedown",
+    "removal": "takedown",
+    "penurunan_konten": "takedown",
+    "data_request": "data",
+    "permintaan_data": "data",
+    "age_restriction": "age",
+    "feature_restriction": "feature",
+}
+REQUEST_STATUS_ALIASES = {"open": "received", "new": "received", "done": "closed", "selesai": "closed"}
+
+
+class RegulatorRequestKind(RowByRowKind):
+    """A spreadsheet of requests kept before OpsPortal: one row per request (its items are added
+    in the portal or the API). A row with a known country and reference corrects that request."""
+
+    name = "regulator_requests"
+    label = _l("Regulator requests")
+    model = RegulatorRequest
+    perm = Perm.GOVERNMENT_EDIT
+    natural_key = _l("country + reference")
+    columns = [
+        COUNTRY,
+        Column(
+            "reference",
+            _l("Reference"),
+            aliases=("ref", "file_number", "nomor", "nomor_surat", "case"),
+            required=True,
+            example="KOMINFO/TD/2018-07-03",
+        ),
+        Column(
+            "authority",
+            _l("From"),
+            aliases=("from", "regulator", "sender", "court", "pengirim", "instansi"),
+            required=True,
+            example="Kominfo",
+        ),
+        Column(
+            "kind",
+            _l("Kind"),
+            aliases=("type", "jenis", "request_type"),
+            help=_l("takedown, data, age, feature or other."),
+        ),
+        Column(
+            "channel", _l("Channel"), aliases=("via", "media"), help=_l("letter, email, portal, phone, court_order.")
+        ),
+        Column(
+            "received_at",
+            _l("Received at"),
+            aliases=("received", "date", "diterima", "tanggal"),
+            required=True,
+            example="03/07/2018 12:00",
+        ),
+        Column("deadline", _l("Deadline"), aliases=("due", "due_at", "batas_waktu", "tenggat")),
+        Column("status", _l("Status"), aliases=("state",), help=_l("received, in_progress, answered, complied...")),
+        Column("answered_at", _l("Answered at"), aliases=("answered", "dijawab", "replied_at")),
+        Column("handler", _l("Handled by"), aliases=("owner", "pic", "handled_by")),
+        Column("summary", _l("What they ask"), aliases=("request", "description", "isi")),
+        Column("outcome", _l("What was done"), aliases=("result", "action_taken", "hasil")),
+    ]
+
+    def import_row(self, run: Run, number: int, values: dict) -> tuple[str, str]:
+        country = run.country_for(values)
+
+        def when(value):
+            return parsing.parse_datetime(value, day_first=country.dates_day_first, zone=country.zone)
+
+        clean, problems = collect(
+            values,
+            {
+                "reference": lambda v: parsing.clean_text(v, max_length=100),
+                "authority": lambda v: parsing.clean_text(v, max_length=200),
+                "kind": lambda v: parsing.parse_choice(v, RequestKind.choices, REQUEST_KIND_ALIASES),
+                "channel": lambda v: parsing.parse_choice(v, RequestChannel.choices),
+                "received_at": when,
+                "deadline": when,
+                "status": lambda v: parsing.parse_choice(v, RequestStatus.choices, REQUEST_STATUS_ALIASES),
+                "answered_at": when,
+                "handler": lambda v: run.user_for("handler", v, country, RegulatorRequest).pk,
+                "summary": parsing.clean_text,
+                "outcome": parsing.clean_text,
+            },
+        )
+        for name in ("reference", "authority", "received_at"):
+            if not clean.get(name) and not any(p[0] == name for p in problems):
+                problems.append((name, _("Required.")))
+        if problems:
+            raise RowProblems(problems)
+        if "handler" in clean:
+            clean["handler_id"] = clean.pop("handler")
+        reference = clean.pop("reference")
+        key = (country.pk, reference.lower())
+        record = (
+            RegulatorRequest.objects.annotate(reference_lower=Lower("reference"))
+            .filter(country=country, reference_lower=key[1])
+            .order_by("pk")
+            .first()
+        )
+        if record is None:
+            # request_save fills the deadline from the country's hours and stamps an answer.
+            record = RegulatorRequest(country=country, reference=reference, **clean)
+            request_save(record, by=run.user)
+            run.seen[key] = number
+            run.record("regulator_request", "create")
+            return Outcome.CREATE, reference
+        changes = differences(record, clean)
+        duplicate = self.check_duplicate(run, key, number, record, changes, reference)
+        if duplicate:
+            return duplicate
+        if not changes:
+            return Outcome.UNCHANGED, reference
+        for name, (_old, new) in changes.items():
+            setattr(record, name, new)
+        request_save(record, by=run.user)
+        run.record("regulator_request", "update")
+        return Outcome.UPDATE, f"{reference}: " + ", ".join(sorted(changes))

@@ -12,7 +12,9 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
+    RequestItem,
     TeamMembership,
 )
 from opsportal.api.fields import CountryRefField, UserRefField
@@ -221,3 +223,66 @@ class GovernmentCommitmentSerializer(OpsModelSerializer):
             else:
                 raise serializers.ValidationError({"country": [_("This field is required.")]})
         return attrs
+
+
+class RequestItemSerializer(OpsModelSerializer):
+    url = self_link("regulator-request-item")
+
+    class Meta:
+        model = RequestItem
+        fields = ["id", "url", "request", "target", "action", "note", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_request(self, value):
+        # An item stays with its request (the service says so too; here it is a 400 on the field).
+        if self.instance is not None and value.pk != self.instance.request_id:
+            raise serializers.ValidationError(_("An item stays with its request."))
+        return value
+
+
+class NestedRequestItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestItem
+        fields = ["id", "target", "action", "note"]
+        read_only_fields = fields
+
+
+class RegulatorRequestSerializer(OpsModelSerializer):
+    url = self_link("regulator-request")
+    items = NestedRequestItemSerializer(many=True, read_only=True)
+    on_time = serializers.SerializerMethodField(help_text=_("Answered by the deadline; null while open."))
+
+    class Meta:
+        model = RegulatorRequest
+        fields = [
+            "id",
+            "url",
+            "country",
+            "kind",
+            "authority",
+            "contact",
+            "channel",
+            "reference",
+            "summary",
+            "received_at",
+            "deadline",
+            "status",
+            "answered_at",
+            "on_time",
+            "handler",
+            "incident",
+            "commitment",
+            "outcome",
+            "items",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "deadline": {"required": False, "help_text": _("Left out: the country's default hours after receipt.")},
+            "received_at": {"required": False, "help_text": _("Left out: now.")},
+            "answered_at": {"help_text": _("Stamped when the status moves to an answered one; may be given.")},
+        }
+
+    def get_on_time(self, obj) -> bool | None:
+        return obj.on_time

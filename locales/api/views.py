@@ -10,7 +10,9 @@ from locales.filtersets import (
     GovernmentContactFilterSet,
     GovernmentInteractionFilterSet,
     MembershipFilterSet,
+    RegulatorRequestFilterSet,
     RegulatoryIncidentFilterSet,
+    RequestItemFilterSet,
 )
 from locales.models import (
     Country,
@@ -19,9 +21,12 @@ from locales.models import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
+    RegulatorRequest,
     RegulatoryIncident,
+    RequestItem,
     TeamMembership,
 )
+from locales.requests import request_item_delete, request_item_save, request_save
 from locales.services import (
     commitment_save,
     cultural_moment_save,
@@ -39,7 +44,9 @@ from .serializers import (
     GovernmentContactSerializer,
     GovernmentInteractionSerializer,
     MembershipSerializer,
+    RegulatorRequestSerializer,
     RegulatoryIncidentSerializer,
+    RequestItemSerializer,
 )
 
 
@@ -127,3 +134,30 @@ class GovernmentCommitmentViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         return commitment_save(instance, by=acting_user(self.request))
+
+
+class RegulatorRequestViewSet(OpsModelViewSet):
+    """Takedown, data and restriction requests from a regulator or a court, with their deadline
+    and items (government scope). The deadline defaults to the country's hours after receipt;
+    moving the status to an answered one stamps ``answered_at``."""
+
+    queryset = RegulatorRequest.objects.select_related("country", "handler").prefetch_related("items")
+    serializer_class = RegulatorRequestSerializer
+    filterset_class = RegulatorRequestFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return request_save(instance, by=acting_user(self.request))
+
+
+class RequestItemViewSet(OpsModelViewSet):
+    """The items a request names (a video, an account, a URL) and what was done with each."""
+
+    queryset = RequestItem.objects.select_related("request")
+    serializer_class = RequestItemSerializer
+    filterset_class = RequestItemFilterSet
+
+    def save_instance(self, instance, *, created, changes, m2m):
+        return request_item_save(instance, by=acting_user(self.request))
+
+    def perform_destroy(self, instance):
+        request_item_delete(instance, by=acting_user(self.request))

@@ -5,6 +5,7 @@ from .government import (
     RegulatoryIncident,
 )
 from .markets import Country, CulturalMoment, CulturalMomentOccurrence
+from .requests import ItemAction, RegulatorRequest, RequestItem, RequestKind, RequestStatus
 from .team import Background, HQAccess, Role, StaffProfile, TeamMembership
 
 __all__ = [
@@ -16,7 +17,12 @@ __all__ = [
     "GovernmentContact",
     "GovernmentInteraction",
     "HQAccess",
+    "ItemAction",
+    "RegulatorRequest",
     "RegulatoryIncident",
+    "RequestItem",
+    "RequestKind",
+    "RequestStatus",
     "Role",
     "StaffProfile",
     "TeamMembership",

@@ -40,6 +40,14 @@ class Country(TimeStamped):
         validators=[MinValueValidator(1)],
         help_text=_("An influencer or partner not contacted for this long is going cold."),
     )
+    request_deadline_hours = models.PositiveSmallIntegerField(
+        _("regulator request deadline (hours)"),
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A request from a regulator or a court is due this many hours after it came, unless it says otherwise."
+        ),
+    )
     extra_report_recipients = models.JSONField(_("extra weekly report recipients"), default=list, blank=True)
 
     history = audit_history()

@@ -204,6 +204,26 @@ RESOURCES = [
         government=True,
     ),
     Resource(
+        "regulator-requests",
+        make=lambda c: f.RegulatorRequestFactory(country=c, incident=f.IncidentFactory(country=c)),
+        create=lambda c: {
+            "country": c.code,
+            "kind": "takedown",
+            "authority": "Kominfo",
+            "channel": "letter",
+            "received_at": "2018-07-03T09:00:00+07:00",
+        },
+        update={"status": "answered"},
+        government=True,
+    ),
+    Resource(
+        "regulator-request-items",
+        make=lambda c: f.RequestItemFactory(request=f.RegulatorRequestFactory(country=c)),
+        create=lambda c: {"request": f.RegulatorRequestFactory(country=c).pk, "target": "https://x.example/v/1"},
+        update={"action": "removed"},
+        government=True,
+    ),
+    Resource(
         "budget-lines",
         make=lambda c: f.BudgetLineFactory(event=f.EventFactory(country=c)),
         create=lambda c: {

@@ -24,7 +24,14 @@ PLAIN = {
     "handover.xlsx",
     "README.txt",
 }
-GOVERNMENT = {"government-contacts.csv", "government-interactions.csv", "open-incidents.csv", "commitments.csv"}
+GOVERNMENT = {
+    "government-contacts.csv",
+    "government-interactions.csv",
+    "open-incidents.csv",
+    "commitments.csv",
+    "open-regulator-requests.csv",
+    "open-regulator-request-items.csv",
+}
 
 
 def _csv(archive, name):
@@ -49,9 +56,8 @@ def test_a_lead_gets_everything_of_their_country(client, id_lead, data):
     assert [r["title"] for r in _csv(archive, "open-incidents.csv")] == ["Temporary ban"]
     workbook = openpyxl.load_workbook(io.BytesIO(archive.read("handover.xlsx")))
     assert "government-contacts" in workbook.sheetnames
-    assert "Government contacts, interactions, open incidents and commitments are included." in (
-        archive.read("README.txt").decode()
-    )
+    readme = archive.read("README.txt").decode()
+    assert "open incidents, commitments and open regulator requests are included." in readme
     assert AuditEntry.objects.get(action="handover_pack").country.code == "ID"
 
 
@@ -102,6 +108,10 @@ def test_the_pack_holds_outreach_follow_ups_partners_roster_and_government_histo
     f.GovernmentInteractionFactory(contact=contact, summary="Met the minister")
     f.CommitmentFactory(country=indonesia, description="Local moderation team")
     f.CommitmentFactory(country=thailand, description="Thai promise")
+    waiting = f.RegulatorRequestFactory(country=indonesia, reference="KOMINFO/1", handler=id_lead)
+    f.RequestItemFactory(request=waiting, target="https://example.com/v/1")
+    f.RegulatorRequestFactory(country=indonesia, reference="KOMINFO/0", status="closed")  # done: not in the pack
+    f.RegulatorRequestFactory(country=thailand, reference="NBTC/1")
 
     client.force_login(id_lead)
     archive = read_zip(client.get(reverse("exports:handover", args=["ID"])))
@@ -112,3 +122,8 @@ def test_the_pack_holds_outreach_follow_ups_partners_roster_and_government_histo
     assert {r["user"] for r in _csv(archive, "team.csv")} >= {id_lead.username, id_operator.username}
     assert [r["summary"] for r in _csv(archive, "government-interactions.csv")] == ["Met the minister"]
     assert [r["description"] for r in _csv(archive, "commitments.csv")] == ["Local moderation team"]
+    requests = _csv(archive, "open-regulator-requests.csv")
+    assert [(r["reference"], r["handler"]) for r in requests] == [("KOMINFO/1", id_lead.username)]
+    assert [(r["request"], r["target"]) for r in _csv(archive, "open-regulator-request-items.csv")] == [
+        ("KOMINFO/1", "https://example.com/v/1")
+    ]

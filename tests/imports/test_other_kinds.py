@@ -117,3 +117,22 @@ def test_government_contacts_need_the_government_role(id_operator, id_gr, indone
     contact = GovernmentContact.objects.get()
     assert (contact.person_name, contact.stance, contact.influence) == ("Budi Santoso", "cautious", "high")
     assert contact.last_contacted_at == dt.datetime(2018, 7, 4, tzinfo=indonesia.zone)
+
+
+def test_regulator_requests_need_the_government_role(id_operator, id_gr, indonesia):
+    from locales.models import RegulatorRequest
+
+    refused = preview(id_operator, "regulator_requests.csv", kind="regulator_requests", country=indonesia)
+    assert RegulatorRequest.objects.count() == 0 and counts(refused).get("create", 0) == 0
+
+    job = preview(id_gr, "regulator_requests.csv", kind="regulator_requests", country=indonesia)
+    assert counts(job) == {"create": 2, "skip": 1, "error": 2}
+    errors = errors_by_row(job)
+    assert errors[(5, "deadline")] == "The deadline cannot be before the request was received."
+    assert (6, "country") in errors  # a country this import is not for
+    confirm(job, skip_errors=True)
+    takedown = RegulatorRequest.objects.get(reference="KOMINFO/TD/0703")
+    assert takedown.deadline == dt.datetime(2018, 7, 5, 12, 0, tzinfo=indonesia.zone)  # 48 hours later
+    assert (takedown.status, takedown.handler, takedown.on_time) == ("complied", id_gr, True)
+    late = RegulatorRequest.objects.get(reference="KPAI/112")
+    assert late.on_time is False

@@ -305,6 +305,7 @@ def test_rules_cost_a_fixed_number_of_queries(indonesia, id_operator, id_lead, i
         f.GovernmentContactFactory(country=indonesia, last_contacted_at=NOW - dt.timedelta(days=200))
         f.ChallengeFactory(country=indonesia, status="live", owner=id_operator, starts_at=local(days(-9)))
         f.CommitmentFactory(country=indonesia, owner=id_gr, due_on=days(n % 4))
+        f.RegulatorRequestFactory(country=indonesia, handler=id_gr, received_at=NOW - dt.timedelta(hours=n * 3))
         f.GovernmentInteractionFactory(
             contact__country=indonesia, occurred_at=NOW - dt.timedelta(days=5), follow_up_on=TODAY
         )
@@ -346,6 +347,10 @@ def test_every_kind_has_words(kind):
         "agreement": "Seeding",
         "amount": "5000000.00",
         "currency": "IDR",
+        "authority": "Kominfo",
+        "reference": "ID-1",
+        "deadline": "2026-11-23T03:00:00+00:00",
+        "stage": "4h",
         "path": "/",
     }
     if kind == ReminderKind.COLD_RELATIONSHIP:

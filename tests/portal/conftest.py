@@ -51,7 +51,13 @@ def build_country_world(country, prefix: str) -> dict:
     contact = f.GovernmentContactFactory(country=country, person_name=f"{prefix} Minister")
     incident = f.IncidentFactory(country=country, title=f"{prefix} ban", opened_at=now - dt.timedelta(days=3))
     f.GovernmentInteractionFactory(contact=contact, incident=incident, follow_up_on=now.date())
+    regulator_request = f.RegulatorRequestFactory(
+        country=country, incident=incident, authority=f"{prefix} Kominfo", received_at=now - dt.timedelta(hours=50)
+    )
+    request_item = f.RequestItemFactory(request=regulator_request, target=f"https://example.com/{prefix}/video/1")
     return {
+        "request": regulator_request,
+        "request_item": request_item,
         "challenge": challenge,
         "influencer": influencer,
         "event": event,

@@ -50,6 +50,12 @@ PAGES = [
     ("locales:commitment_create", None, "government-create"),
     ("locales:moments", None, "page"),
     ("locales:moment_create", None, "lead-create"),
+    # Regulator requests (issue 17): government roles only.
+    ("locales:requests", None, "government"),
+    ("locales:request", "request", "government-record"),
+    ("locales:request_create", None, "government-create"),
+    ("locales:request_edit", "request", "government-record"),
+    ("locales:request_item_edit", "request_item", "government-record"),
     ("locales:moment_edit", "moment", "lead-edit"),
 ]
 HQ = {"hq_viewer", "superuser"}  # read every country: land on the HQ overview until they choose one
@@ -92,7 +98,7 @@ def test_every_page_for_every_role(client, world, users, role):
     assert not failures, failures
 
 
-@pytest.mark.parametrize("record", ["challenge", "influencer", "event", "contact", "incident"])
+@pytest.mark.parametrize("record", ["challenge", "influencer", "event", "contact", "incident", "request"])
 def test_thai_operator_reads_their_own_records_but_not_government(client, world, th_operator, record):
     client.force_login(th_operator)
     names = {
@@ -101,9 +107,10 @@ def test_thai_operator_reads_their_own_records_but_not_government(client, world,
         "event": "events:detail",
         "contact": "locales:contact",
         "incident": "locales:incident",
+        "request": "locales:request",
     }
     status = client.get(reverse(names[record], args=[world["TH"][record].pk])).status_code
-    assert status == (404 if record in ("contact", "incident") else 200)
+    assert status == (404 if record in ("contact", "incident", "request") else 200)
 
 
 def test_anonymous_is_sent_to_sign_in(client, world):
@@ -126,6 +133,14 @@ WRITES = [
     ("events:edit", "event", {"name": "x"}, "ops"),
     ("locales:contact_log", "contact", {"kind": "meeting", "summary": "Met"}, "government"),
     ("locales:incident_log", "incident", {"contact": "", "kind": "call", "summary": "Called"}, "government"),
+    ("locales:request_status", "request", {"status": "in_progress"}, "government"),
+    (
+        "locales:request_item_add",
+        "request",
+        {"item-target": "https://x.example/v/2", "item-action": "removed"},
+        "government",
+    ),
+    ("locales:request_item_remove", "request_item", {}, "government"),
 ]
 
 

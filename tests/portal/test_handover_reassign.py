@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from events.models import EventTask
 from influencers.models import Influencer, InfluencerInteraction
-from locales.models import GovernmentCommitment, TeamMembership
+from locales.models import GovernmentCommitment, RegulatorRequest, TeamMembership
 from opsportal.db import Door
 from opsportal.models import AuditEntry
 from tests import factories as f
@@ -53,6 +53,10 @@ def test_a_lead_hands_a_leavers_work_to_a_colleague(indonesia, id_lead, id_opera
     colleague = f.UserFactory(username="id-colleague", first_name="Dewi")
     f.MembershipFactory(user=colleague, country=indonesia, role="operator")
     commitment = f.CommitmentFactory(country=indonesia, owner=id_gr, description="Moderation team")
+    waiting = f.RegulatorRequestFactory(country=indonesia, handler=id_gr, status="in_progress")
+    answered = f.RegulatorRequestFactory(
+        country=indonesia, handler=id_gr, status="answered", answered_at=timezone.now() + dt.timedelta(hours=1)
+    )
     client = signed_in(id_lead)
     page = client.get(URL)
     assert page.status_code == 200
@@ -83,6 +87,9 @@ def test_a_lead_hands_a_leavers_work_to_a_colleague(indonesia, id_lead, id_opera
     assert GovernmentCommitment.objects.get(pk=commitment.pk).owner == id_gr
     assert client.post(URL, {"leaver": id_gr.pk, "successor": id_lead.pk}).status_code == 302
     assert GovernmentCommitment.objects.get(pk=commitment.pk).owner == id_lead
+    # The open regulator request moves with them; an answered one keeps who handled it.
+    assert RegulatorRequest.objects.get(pk=waiting.pk).handler == id_lead
+    assert RegulatorRequest.objects.get(pk=answered.pk).handler == id_gr
 
 
 def test_bad_choices_are_refused_next_to_the_field(indonesia, id_lead, id_operator, th_operator, leaver_work):
@@ -133,6 +140,7 @@ def test_the_holders_table_costs_the_same_for_one_or_fifty(rows, indonesia, id_l
         f.InfluencerInteractionFactory(influencer=influencer, owner=person, next_follow_up_on=timezone.localdate())
         f.EventTaskFactory(event=event, assignee=person)
         f.CommitmentFactory(country=indonesia, owner=id_lead)
+        f.RegulatorRequestFactory(country=indonesia, handler=id_lead)
     client = signed_in(id_lead)
     client.get(URL)  # warm the session and caches
     from django.db import connection

@@ -52,6 +52,16 @@ def build_rows(country, owner, n: int) -> None:
         contact = f.GovernmentContactFactory(country=country, organization=f"Ministry {i % 5}")
         incident = f.IncidentFactory(country=country)
         f.GovernmentInteractionFactory(contact=contact, incident=incident, follow_up_on=today + dt.timedelta(days=1))
+        regulator_request = f.RegulatorRequestFactory(
+            country=country,
+            incident=incident,
+            contact=contact,
+            handler=owner,
+            received_at=now - dt.timedelta(hours=i * 3 + 50),  # the first is already overdue
+            status=["received", "in_progress", "answered"][i % 3],
+            answered_at=now if i % 3 == 2 else None,
+        )
+        f.RequestItemFactory(request=regulator_request)
         f.MembershipFactory(country=country, user=f.UserFactory(), role="operator")
         # Going cold: a creator added long ago with no contact since, a partner of an old event.
         type(influencer).objects.filter(pk=influencer.pk).update(created_at=now - dt.timedelta(days=100))
@@ -73,6 +83,8 @@ PAGES = [
     ("locales:government", {}),
     ("locales:incidents", {}),
     ("locales:team", {}),
+    ("locales:requests", {}),
+    ("locales:requests", {"status": "received", "kind": "takedown", "overdue": "true", "handler": "me"}),
 ]
 
 # Page, session, user, access, countries, saved views... plus each page's own reads.

@@ -153,7 +153,9 @@ def test_query_count_does_not_grow(indonesia, superuser, django_assert_max_num_q
         influencer = f.InfluencerFactory(country=indonesia, name=f"Jakarta dancer {n}")
         f.PlatformAccountFactory(influencer=influencer)
         f.ChallengeFactory(country=indonesia, hashtag=f"jakartadance{n}")
+        f.RequestItemFactory(request=f.RegulatorRequestFactory(country=indonesia), target=f"jakarta-video-{n}")
     access = access_for_user(superuser)
-    # One query per group: influencers (two), challenges, events, partners, government, agreements.
-    with django_assert_max_num_queries(7):
+    # One query per group: influencers (two), challenges, events, partners, government contacts,
+    # regulator requests, agreements.
+    with django_assert_max_num_queries(8):
         search_all(access, "jakarta", limit=50)

@@ -39,6 +39,11 @@ NEW_ROUTES_WITH_RECORD = {
     "budgets:challenge_line_add": "challenges.challenge",
     "budgets:line_edit": "budgets.budgetline",
     "budgets:line_delete": "budgets.budgetline",
+    "locales:request_edit": "locales.regulatorrequest",
+    "locales:request_status": "locales.regulatorrequest",
+    "locales:request_item_add": "locales.regulatorrequest",
+    "locales:request_item_edit": "locales.requestitem",
+    "locales:request_item_remove": "locales.requestitem",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -46,6 +51,7 @@ NEW_ROUTES = {
     "locales:contact_create",
     "locales:incident_create",
     "locales:commitment_create",
+    "locales:request_create",
     "locales:moments",
     "locales:moment_create",
     "agreements:create",

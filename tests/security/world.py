@@ -129,6 +129,17 @@ class World:
         o["governmentcommitment"] = fac.CommitmentFactory(
             country=country, incident=incident, contact=contact, description=f"Promise {gov_mark}"
         )
+        o["regulatorrequest"] = fac.RegulatorRequestFactory(
+            country=country,
+            incident=incident,
+            contact=contact,
+            commitment=o["governmentcommitment"],
+            authority=f"Authority {code} {gov_mark}",
+            summary=f"Take down {gov_mark}",
+        )
+        o["requestitem"] = fac.RequestItemFactory(
+            request=o["regulatorrequest"], target=f"https://example.com/{gov_mark}", note=f"Removed {gov_mark}"
+        )
         return o
 
     def record(self, model, code: str):

@@ -1,10 +1,10 @@
 """Server time of the portal's main pages on the API issue's scale data (PostgreSQL).
 
 100,000 influencers (300,000 accounts, 600,000 follower counts) and 10,000 challenges with
-1,000,000 metric snapshots, seeded by the same generator as ``bench_api``; plus events, tasks
-and government contacts for the measured country. Each page is requested in-process through
-Django's full middleware stack as a country lead; the figure is the time from request to
-response, without the network.
+1,000,000 metric snapshots, seeded by the same generator as ``bench_api``; plus events, tasks,
+government contacts and 5,000 regulator requests (15,000 items) for the measured country. Each
+page is requested in-process through Django's full middleware stack as a country lead; the
+figure is the time from request to response, without the network.
 
     DATABASE_URL=postgres://.../opsportal_bench python manage.py migrate
     DATABASE_URL=postgres://.../opsportal_bench python manage.py bench_portal [--write-docs]
@@ -88,6 +88,10 @@ class Command(BaseCommand):
             ("Calendar, agenda", "/calendar/?view=agenda"),
             ("Search", "/search/?q=kaykai"),
             ("Government relations", "/government/"),
+            ("Regulator requests", "/government/requests/"),
+            ("Regulator requests, overdue takedowns", "/government/requests/?overdue=true&kind=takedown"),
+            ("Regulator requests, page 100", "/government/requests/?page=100"),
+            ("Regulator request page", f"/government/requests/{records['regulator_request']}/"),
         ]
         rows = []
         from opsportal.models import SavedView
@@ -194,7 +198,45 @@ class Command(BaseCommand):
         event = in_country(Event.objects.filter(name="Bench event 1"), country).first()
         self._budget_records(country, event, challenge)
         agreement = self._agreements(country)
-        return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk, "agreement": agreement}
+        return {
+            "influencer": influencer.pk,
+            "challenge": challenge.pk,
+            "event": event.pk,
+            "agreement": agreement,
+            "regulator_request": self._regulator_requests(country, now),
+        }
+
+    def _regulator_requests(self, country, now) -> int:
+        """5,000 regulator requests over three years (a third still open, some overdue), three
+        items each; seeded once, apart from the events so an older bench database gains them."""
+        from locales.models import RegulatorRequest, RequestItem
+
+        mine = in_country(RegulatorRequest.objects.filter(reference__startswith="BENCH-"), country)
+        if not mine.exists():
+            statuses = ["received", "in_progress", "answered", "complied", "contested", "closed"]
+            kinds = ["takedown", "takedown", "data", "age", "feature", "other"]
+            requests = RegulatorRequest.objects.bulk_create(
+                RegulatorRequest(
+                    country=country,
+                    kind=kinds[i % len(kinds)],
+                    authority=f"Authority {i % 20}",
+                    channel="letter",
+                    reference=f"BENCH-{i}",
+                    received_at=(received := now - dt.timedelta(hours=i * 5 + 1)),
+                    deadline=received + dt.timedelta(hours=48),
+                    status=statuses[i % len(statuses)],
+                    answered_at=received + dt.timedelta(hours=i % 72) if i % len(statuses) > 1 else None,
+                )
+                for i in range(5000)
+            )
+            RequestItem.objects.bulk_create(
+                RequestItem(request=r, target=f"https://example.com/video/{r.pk}-{j}", action="removed")
+                for r in requests
+                for j in range(3)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return mine.order_by("deadline").values_list("pk", flat=True).first()
 
     def _agreements(self, country) -> int:
         """2,000 creator agreements of the country, each with a deliverable and two payments."""
