@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agreements import selectors as agreement_selectors
-from opsportal.access import Perm, in_country
+from opsportal.access import in_country
 from opsportal.charts import line_chart
 from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
@@ -66,18 +65,6 @@ def _detail_context(request, challenge, metrics_form=None) -> dict:
         "latest": challenge.snapshots.order_by("-captured_at").first(),
         "recent": list(challenge.snapshots.order_by("-captured_at")[:RECENT_SNAPSHOTS]),
         "metrics_form": metrics_form or MetricsForm(),
-        "finance": _finance(request, challenge),
-    }
-
-
-def _finance(request, challenge) -> dict | None:
-    """Creator agreements, paid spend and cost per thousand views: finance viewers only."""
-    if not request.access.can(Perm.FINANCE_VIEW, challenge.country_id):
-        return None
-    return {
-        "agreements": list(agreement_selectors.challenge_agreements(challenge)[:50]),
-        "spend": agreement_selectors.challenge_spend(challenge),
-        "query": f"challenge={challenge.pk}",
     }
 
 

@@ -14,8 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agreements import selectors as agreement_selectors
-from opsportal.access import Perm, in_country
+from opsportal.access import in_country
 from opsportal.charts import Annotation, line_chart
 from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
@@ -131,17 +130,6 @@ def _detail_context(request, influencer, form) -> dict:
         "attended": selectors.events_attended(influencer)[:50],
         "stages": Stage.choices,
         "history": record_history(influencer, request.access),
-        "finance": _finance(request, influencer),
-    }
-
-
-def _finance(request, influencer) -> dict | None:
-    """The creator's agreements with this country: finance viewers only."""
-    if not request.access.can(Perm.FINANCE_VIEW, influencer.country_id):
-        return None
-    return {
-        "agreements": list(agreement_selectors.influencer_agreements(influencer)[:50]),
-        "query": f"influencer={influencer.pk}",
     }
 
 
