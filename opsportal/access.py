@@ -35,6 +35,7 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     MOMENTS_EDIT = "moments.edit"  # cultural moments and their dates: leads (and administrators)
     TEAM_HANDOVER = "team.handover"  # hand a leaver's records to a colleague: leads (and administrators)
+    GOALS_EDIT = "goals.edit"  # a country's quarterly goals: leads (and administrators)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.MOMENTS_EDIT,
             Perm.TEAM_HANDOVER,
+            Perm.GOALS_EDIT,
         }
     ),
     Role.OPERATOR: frozenset({Perm.VIEW, Perm.EDIT}),
@@ -70,6 +72,7 @@ ALL_PERMISSIONS = frozenset(
         Perm.AUDIT_VIEW,
         Perm.MOMENTS_EDIT,
         Perm.TEAM_HANDOVER,
+        Perm.GOALS_EDIT,
     }
 )
 
@@ -101,6 +104,8 @@ COUNTRY_PATHS: dict[str, str] = {
     "imports.importjob": "country",
     "webhooks.webhookdelivery": "country",
     "events.quickcapture": "event__country",
+    "goals.countrygoal": "country",
+    "goals.externalfigure": "country",
 }
 
 
@@ -135,6 +140,12 @@ GOVERNMENT_MODELS = frozenset(
 )
 
 
+# Records whose writes need more than ``edit`` in their country (everyone who views reads them).
+WRITE_PERMS: dict[str, str] = {
+    "goals.countrygoal": Perm.GOALS_EDIT,  # a country's targets are set by its lead
+}
+
+
 def is_government(model: type[Model] | Model) -> bool:
     return model._meta.label_lower in GOVERNMENT_MODELS
 
@@ -144,7 +155,9 @@ def read_perm(model) -> str:
 
 
 def write_perm(model) -> str:
-    return Perm.GOVERNMENT_EDIT if is_government(model) else Perm.EDIT
+    if is_government(model):
+        return Perm.GOVERNMENT_EDIT
+    return WRITE_PERMS.get(model._meta.label_lower, Perm.EDIT)
 
 
 def country_path(model) -> str | None:

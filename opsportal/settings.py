@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "reminders",
     "notifications",
     "milestones",
+    "goals",
     "dashboard",
     "search",
     "privacy",

@@ -241,3 +241,25 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     country = factory.SubFactory(CountryFactory)
     description = "Remove flagged content within 24 hours"
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "goals.CountryGoal"
+
+    country = factory.SubFactory(CountryFactory)
+    year = 2018
+    quarter = 3
+    metric = "core_active"
+    target = 100
+
+
+class ExternalFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "goals.ExternalFigure"
+
+    country = factory.SubFactory(CountryFactory)
+    metric = "monthly_active_users"
+    measured_on = dt.date(2018, 8, 31)
+    value = 10_000_000
+    source = "App analytics, monthly report"
