@@ -1,0 +1,105 @@
+"""The goals page: a lead sets the quarter's targets on one screen; operators and viewers read."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from goals.models import CountryGoal, ExternalFigure, Metric
+from goals.quarters import Quarter
+from tests.factories import CountryFactory, ExternalFigureFactory, GoalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def this_quarter():
+    return Quarter.of(timezone.localdate(timezone=CountryFactory(code="ID").zone))
+
+
+def goals_post(quarter, **targets):
+    data = {"year": quarter.year, "quarter": quarter.quarter}
+    for metric in Metric:
+        data[f"target_{metric.value}"] = targets.get(metric.value, "")
+        data[f"note_{metric.value}"] = ""
+    return data
+
+
+def test_a_lead_sets_the_quarter_and_sees_it(client, id_lead, indonesia):
+    client.force_login(id_lead)
+    q = Quarter(2018, 3)
+    page = client.get("/goals/edit/?year=2018&quarter=3")
+    assert page.status_code == 200
+    response = client.post("/goals/edit/", goals_post(q, core_active=100, challenge_views=53_000_000, chart_rank=1))
+    assert response.status_code == 302 and "year=2018" in response["Location"]
+    assert {(g.metric, g.target) for g in CountryGoal.objects.all()} == {
+        ("core_active", 100),
+        ("challenge_views", 53_000_000),
+        ("chart_rank", 1),
+    }
+    page = client.get("/goals/?year=2018&quarter=3").content.decode()
+    assert "Core influencers active" in page and "53,000,000" in page
+    # Emptying a target removes that goal; changing one keeps one row per metric.
+    client.post("/goals/edit/", goals_post(q, core_active=120))
+    assert list(CountryGoal.objects.values_list("metric", "target")) == [("core_active", 120)]
+
+
+def test_bad_targets_are_form_errors_and_nothing_is_written(client, id_lead, indonesia):
+    client.force_login(id_lead)
+    GoalFactory(country=indonesia, metric="events_held", target=4)
+    response = client.post("/goals/edit/", goals_post(Quarter(2018, 3), events_held=5, chart_rank=0, core_active=-3))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "A chart rank is 1 or more" in body and "A target is a positive number" in body
+    assert list(CountryGoal.objects.values_list("metric", "target")) == [("events_held", 4)]
+
+
+def test_an_operator_reads_goals_but_cannot_set_them(client, id_operator, indonesia):
+    GoalFactory(country=indonesia, year=2018, quarter=3)
+    client.force_login(id_operator)
+    page = client.get("/goals/?year=2018&quarter=3")
+    assert page.status_code == 200 and "Set goals" not in page.content.decode()
+    assert client.get("/goals/edit/").status_code == 403
+    assert client.post("/goals/edit/", goals_post(Quarter(2018, 3), core_active=1)).status_code == 403
+    assert CountryGoal.objects.get().target == 100
+
+
+def test_another_countrys_figure_is_404(client, id_lead, thailand):
+    theirs = ExternalFigureFactory(country=thailand)
+    client.force_login(id_lead)
+    assert client.get(f"/goals/figures/{theirs.pk}/edit/").status_code == 404
+    assert client.post(f"/goals/figures/{theirs.pk}/delete/").status_code == 404
+    assert ExternalFigure.objects.count() == 1
+
+
+def test_an_external_figure_with_its_source(client, id_operator, indonesia):
+    client.force_login(id_operator)
+    today = timezone.localdate(timezone=indonesia.zone)
+    data = {"metric": "monthly_active_users", "measured_on": today.isoformat(), "value": "12000000", "source": ""}
+    response = client.post("/goals/figures/new/", data)
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    future = dict(data, source="Analytics", measured_on=(today + dt.timedelta(days=2)).isoformat())
+    assert client.post("/goals/figures/new/", future).status_code == 400
+    assert client.post("/goals/figures/new/", dict(data, source="Analytics monthly report")).status_code == 302
+    figure = ExternalFigure.objects.get()
+    assert figure.entered_by == id_operator and figure.country == indonesia
+    page = client.get("/goals/").content.decode()
+    assert "Analytics monthly report" in page
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_goals_page_query_count(client, id_lead, indonesia, rows, django_assert_max_num_queries):
+    quarter = this_quarter()
+    for metric in list(Metric)[:5]:
+        GoalFactory(country=indonesia, year=quarter.year, quarter=quarter.quarter, metric=metric, target=10)
+    for i in range(rows):
+        ExternalFigureFactory(country=indonesia, measured_on=quarter.first_day + dt.timedelta(days=i % 80), metric=["monthly_active_users", "chart_rank"][i % 2], entered_by=id_lead)
+    client.force_login(id_lead)
+    client.get("/goals/")  # warm the session and caches
+    with django_assert_max_num_queries(20) as captured:
+        assert client.get("/goals/").status_code == 200
+    test_goals_page_query_count.counts[rows] = len(captured)
+    if len(test_goals_page_query_count.counts) == 2:
+        assert test_goals_page_query_count.counts[1] == test_goals_page_query_count.counts[50]
+
+
+test_goals_page_query_count.counts = {}
