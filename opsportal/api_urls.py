@@ -18,6 +18,7 @@ from events.api.views import (
     EventViewSet,
     PartnerViewSet,
 )
+from goals.api.views import ExternalFigureViewSet, GoalViewSet
 from influencers.api.views import (
     FollowerSnapshotViewSet,
     InfluencerInteractionViewSet,
@@ -58,6 +59,8 @@ for prefix, viewset, basename in [
     ("government-interactions", GovernmentInteractionViewSet, "government-interaction"),
     ("regulatory-incidents", RegulatoryIncidentViewSet, "regulatory-incident"),
     ("government-commitments", GovernmentCommitmentViewSet, "government-commitment"),
+    ("goals", GoalViewSet, "goal"),
+    ("external-figures", ExternalFigureViewSet, "external-figure"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
     ("audit", AuditViewSet, "audit"),
 ]:

@@ -353,6 +353,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.Platform",
         "WebhookEventTypeEnum": "webhooks.models.EventType",
+        "GoalMetricEnum": "goals.models.Metric",
+        "ExternalMetricEnum": "goals.models.ExternalMetric",
     },
 }
 

@@ -248,8 +248,9 @@ class GoalFactory(factory.django.DjangoModelFactory):
         model = "goals.CountryGoal"
 
     country = factory.SubFactory(CountryFactory)
-    year = 2018
-    quarter = 3
+    # Unique per country, quarter and metric: each new goal takes the next quarter.
+    year = factory.Sequence(lambda n: 2000 + n // 4)
+    quarter = factory.Sequence(lambda n: n % 4 + 1)
     metric = "core_active"
     target = 100
 
@@ -260,6 +261,6 @@ class ExternalFigureFactory(factory.django.DjangoModelFactory):
 
     country = factory.SubFactory(CountryFactory)
     metric = "monthly_active_users"
-    measured_on = dt.date(2018, 8, 31)
+    measured_on = factory.Sequence(lambda n: dt.date(2018, 1, 1) + dt.timedelta(days=n))
     value = 10_000_000
     source = "App analytics, monthly report"

@@ -66,7 +66,7 @@ def test_views_gained_in_the_quarter_from_snapshots():
     MetricSnapshotFactory(challenge=fresh, captured_at=local(2018, 8, 2), views=2_000)  # all of it gained
     old = ChallengeFactory(country=indonesia, status="ended", starts_at=local(2018, 1, 1))
     MetricSnapshotFactory(challenge=old, captured_at=local(2018, 2, 1), views=9_000)  # nothing in Q3
-    GoalFactory(country=indonesia, metric=Metric.CHALLENGE_VIEWS, target=100_000_000)
+    GoalFactory(year=2018, quarter=3, country=indonesia, metric=Metric.CHALLENGE_VIEWS, target=100_000_000)
     views = figures(indonesia)[Metric.CHALLENGE_VIEWS]
     assert views.actual == 53_000_000 + 2_000
     assert views.percent == 53
@@ -84,7 +84,7 @@ def test_core_active_and_crossovers():
     InfluencerFactory(country=indonesia, crossed_over_on=dt.date(2018, 7, 1))
     InfluencerFactory(country=indonesia, crossed_over_on=dt.date(2018, 9, 30))
     InfluencerFactory(country=indonesia, crossed_over_on=dt.date(2018, 6, 30))
-    GoalFactory(country=indonesia, metric=Metric.CORE_ACTIVE, target=100)
+    GoalFactory(year=2018, quarter=3, country=indonesia, metric=Metric.CORE_ACTIVE, target=100)
     got = figures(indonesia)
     assert got[Metric.CORE_ACTIVE].actual == 3
     assert got[Metric.CORE_ACTIVE].standing == Standing.BEHIND
@@ -102,7 +102,7 @@ def test_a_past_quarter_counts_core_by_its_last_day():
 
 def test_rank_lower_is_better_and_latest_figure_in_the_quarter_counts():
     indonesia = CountryFactory(code="ID")
-    GoalFactory(country=indonesia, metric=Metric.CHART_RANK, target=1)
+    GoalFactory(year=2018, quarter=3, country=indonesia, metric=Metric.CHART_RANK, target=1)
     ExternalFigureFactory(country=indonesia, metric="chart_rank", measured_on=dt.date(2018, 7, 10), value=1)
     ExternalFigureFactory(country=indonesia, metric="chart_rank", measured_on=dt.date(2018, 8, 10), value=4, source="App Annie")
     ExternalFigureFactory(country=indonesia, metric="chart_rank", measured_on=dt.date(2018, 10, 1), value=1)  # Q4
@@ -116,8 +116,8 @@ def test_rank_lower_is_better_and_latest_figure_in_the_quarter_counts():
 
 def test_external_without_a_figure_and_a_missed_quarter():
     indonesia = CountryFactory(code="ID")
-    GoalFactory(country=indonesia, metric=Metric.MONTHLY_ACTIVE_USERS, target=5)
-    GoalFactory(country=indonesia, metric=Metric.EVENTS_HELD, target=3)
+    GoalFactory(year=2018, quarter=3, country=indonesia, metric=Metric.MONTHLY_ACTIVE_USERS, target=5)
+    GoalFactory(year=2018, quarter=3, country=indonesia, metric=Metric.EVENTS_HELD, target=3)
     got = figures(indonesia)
     assert got[Metric.MONTHLY_ACTIVE_USERS].standing == Standing.NO_FIGURE
     got = figures(indonesia, now=dt.datetime(2018, 10, 2, tzinfo=dt.UTC))
@@ -127,7 +127,7 @@ def test_external_without_a_figure_and_a_missed_quarter():
 def test_several_countries_in_a_fixed_number_of_queries(django_assert_num_queries):
     countries = [CountryFactory(code=code) for code in ("ID", "TH", "JP")]
     for country in countries:
-        GoalFactory(country=country, metric=Metric.EVENTS_HELD, target=2)
+        GoalFactory(year=2018, quarter=3, country=country, metric=Metric.EVENTS_HELD, target=2)
         EventFactory(country=country, status="held", starts_at=local(2018, 8, 1))
     # Thailand's quarter starts at its own midnight: an event at 00:30 on 1 July Bangkok time is Q3's.
     EventFactory(country=countries[1], status="held", starts_at=dt.datetime(2018, 7, 1, 0, 30, tzinfo=ZoneInfo("Asia/Bangkok")))

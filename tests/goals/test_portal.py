@@ -45,7 +45,7 @@ def test_a_lead_sets_the_quarter_and_sees_it(client, id_lead, indonesia):
 
 def test_bad_targets_are_form_errors_and_nothing_is_written(client, id_lead, indonesia):
     client.force_login(id_lead)
-    GoalFactory(country=indonesia, metric="events_held", target=4)
+    GoalFactory(country=indonesia, year=2018, quarter=3, metric="events_held", target=4)
     response = client.post("/goals/edit/", goals_post(Quarter(2018, 3), events_held=5, chart_rank=0, core_active=-3))
     assert response.status_code == 400
     body = response.content.decode()
