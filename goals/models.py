@@ -38,6 +38,9 @@ class ExternalMetric(models.TextChoices):
 
 
 QUARTERS = [(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")]
+# One wording for every door (the service, the table's check and so the admin's form say the same).
+TARGET_MESSAGE = _("A target is 1 or more (for the chart rank, 1 is the top).")
+QUARTER_MESSAGE = _("A quarter is 1, 2, 3 or 4.")
 
 
 class CountryGoal(TimeStamped):
@@ -68,8 +71,16 @@ class CountryGoal(TimeStamped):
         verbose_name_plural = _("country goals")
         constraints = [
             models.UniqueConstraint(fields=["country", "year", "quarter", "metric"], name="goal_one_per_quarter_metric"),
-            models.CheckConstraint(condition=models.Q(target__gte=1), name="goal_target_positive"),
-            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="goal_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=models.Q(target__gte=1),
+                name="goal_target_positive",
+                violation_error_message=TARGET_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="goal_quarter_1_to_4",
+                violation_error_message=QUARTER_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from opsportal.access import in_country
 
-from .models import LOWER_IS_BETTER, CountryGoal, ExternalFigure, Metric
+from .models import QUARTER_MESSAGE, TARGET_MESSAGE, CountryGoal, ExternalFigure, Metric
 
 
 def _by(by):
@@ -22,12 +22,9 @@ def _by(by):
 def _check_goal(goal: CountryGoal) -> None:
     errors = {}
     if goal.target is not None and goal.target < 1:
-        if goal.metric in LOWER_IS_BETTER:
-            errors["target"] = _("A chart rank is 1 or more (1 is the top).")
-        else:
-            errors["target"] = _("A target is a positive number.")
+        errors["target"] = str(TARGET_MESSAGE)
     if goal.quarter is not None and goal.quarter not in (1, 2, 3, 4):
-        errors["quarter"] = _("A quarter is 1, 2, 3 or 4.")
+        errors["quarter"] = str(QUARTER_MESSAGE)
     if goal.year is not None and not 2000 <= goal.year <= 2100:
         errors["year"] = _("Give a year between 2000 and 2100.")
     if errors:

@@ -49,7 +49,7 @@ def test_bad_targets_are_form_errors_and_nothing_is_written(client, id_lead, ind
     response = client.post("/goals/edit/", goals_post(Quarter(2018, 3), events_held=5, chart_rank=0, core_active=-3))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "A chart rank is 1 or more" in body and "A target is a positive number" in body
+    assert body.count("A target is 1 or more") == 2
     assert list(CountryGoal.objects.values_list("metric", "target")) == [("events_held", 4)]
 
 
