@@ -234,7 +234,9 @@ def hq_overview(request):
     # The goals of the chosen quarter (the current one in UTC, as HQ spans every timezone).
     now_quarter = Quarter.of(timezone.now().astimezone(dt.UTC).date())
     quarter = Quarter.parse(request.GET.get("year"), request.GET.get("quarter")) or now_quarter
-    goals, goal_sort = sort_goal_rows(goal_rows(user_countries(request), quarter), request.GET.get("gsort", "-on_track"))
+    goals, goal_sort = sort_goal_rows(
+        goal_rows(user_countries(request), quarter), request.GET.get("gsort", "-on_track")
+    )
     params = {"sort": sort, "year": quarter.year, "quarter": quarter.quarter}
     return portal_render(
         request,

@@ -49,9 +49,7 @@ class CountryGoal(TimeStamped):
     country = models.ForeignKey(
         "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="goals"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), choices=QUARTERS, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -70,7 +68,9 @@ class CountryGoal(TimeStamped):
         verbose_name = _("country goal")
         verbose_name_plural = _("country goals")
         constraints = [
-            models.UniqueConstraint(fields=["country", "year", "quarter", "metric"], name="goal_one_per_quarter_metric"),
+            models.UniqueConstraint(
+                fields=["country", "year", "quarter", "metric"], name="goal_one_per_quarter_metric"
+            ),
             models.CheckConstraint(
                 condition=models.Q(target__gte=1),
                 name="goal_target_positive",

@@ -26,6 +26,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Case,
@@ -179,24 +180,32 @@ def _narrow(queryset: QuerySet, countries: list) -> QuerySet:
     return in_country(queryset, countries[0]) if len(countries) == 1 else queryset
 
 
-def _bounds(countries: list, quarter: Quarter, path: str = "country_id") -> tuple[Case, Case]:
-    """Two expressions: the start and end (UTC) of each row's country's quarter; NULL elsewhere."""
+def _by_zone(countries: list) -> dict[str, list[int]]:
     by_zone: dict[str, list[int]] = defaultdict(list)
     for country in countries:
         by_zone[country.timezone].append(country.pk)
+    return by_zone
+
+
+def _bounds(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, Case]:
+    """Two expressions: the start and end (UTC) of each row's country's quarter, the end no later
+    than ``now`` (figures as of then); NULL for rows of other countries."""
     starts, ends = [], []
-    for zone, ids in by_zone.items():
+    for zone, ids in _by_zone(countries).items():
         start, end = quarter.bounds(zone)
-        starts.append(When(**{f"{path}__in": ids}, then=Value(start)))
-        ends.append(When(**{f"{path}__in": ids}, then=Value(end)))
+        starts.append(When(country_id__in=ids, then=Value(start)))
+        ends.append(When(country_id__in=ids, then=Value(min(end, now))))
     return Case(*starts, output_field=DateTimeField()), Case(*ends, output_field=DateTimeField())
 
 
-def _days(countries: list, quarter: Quarter) -> tuple[Case, Case]:
-    ids = [c.pk for c in countries]
-    first = Case(When(country_id__in=ids, then=Value(quarter.first_day)), output_field=DateField())
-    last = Case(When(country_id__in=ids, then=Value(quarter.last_day)), output_field=DateField())
-    return first, last
+def _days(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, Case]:
+    """The first and last day (local dates) of each row's country's quarter, the last no later than today there."""
+    firsts, lasts = [], []
+    for zone, ids in _by_zone(countries).items():
+        today = timezone.localdate(now, timezone=ZoneInfo(zone))
+        firsts.append(When(country_id__in=ids, then=Value(quarter.first_day)))
+        lasts.append(When(country_id__in=ids, then=Value(min(quarter.last_day, today))))
+    return Case(*firsts, output_field=DateField()), Case(*lasts, output_field=DateField())
 
 
 def _counts(queryset) -> dict[int, int]:
@@ -207,8 +216,8 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
     """Metric → country id → figure, for the metrics the records hold. One query per metric."""
     if not countries:
         return {}
-    start, end = _bounds(countries, quarter)
-    first_day, last_day = _days(countries, quarter)
+    start, end = _bounds(countries, quarter, now)
+    first_day, last_day = _days(countries, quarter, now)
     figures: dict[str, dict[int, int]] = {}
 
     core = _narrow(Influencer.objects.filter(is_core=True, stage=Stage.ACTIVE, erased_at=None), countries)
@@ -229,9 +238,7 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
     gained = (
         _narrow(Challenge.objects.all(), countries)
         .alias(q_start=start, q_end=end)
-        .filter(
-            Exists(snapshots.filter(captured_at__gte=OuterRef("q_start"), captured_at__lt=OuterRef("q_end")))
-        )
+        .filter(Exists(snapshots.filter(captured_at__gte=OuterRef("q_start"), captured_at__lt=OuterRef("q_end"))))
         .alias(
             at_end=views_before("q_end"),
             at_start=Coalesce(views_before("q_start"), 0),
@@ -265,11 +272,11 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
     return figures
 
 
-def external_figures(countries: list, quarter: Quarter) -> dict[tuple[int, str], ExternalFigure]:
-    """(country id, metric) → the latest external figure measured in the quarter. One query."""
+def external_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> dict[tuple[int, str], ExternalFigure]:
+    """(country id, metric) → the latest external figure measured in the quarter (by ``now``). One query."""
     if not countries:
         return {}
-    first_day, last_day = _days(countries, quarter)
+    first_day, last_day = _days(countries, quarter, now)
     rows = (
         _narrow(ExternalFigure.objects.all(), countries)
         .alias(first_day=first_day, last_day=last_day)
@@ -341,7 +348,7 @@ def attainment(countries, quarter: Quarter, *, now: dt.datetime | None = None) -
         return []
     goals = {(g.country_id, g.metric): g for g in quarter_goals(countries, quarter)}
     records = record_figures(countries, quarter, now=now)
-    outside = external_figures(countries, quarter)
+    outside = external_figures(countries, quarter, now=now)
     result = []
     for country in countries:
         elapsed, weeks_left = _progress(country, quarter, now)
@@ -395,3 +402,19 @@ def quarters_around(quarter: Quarter, before: int = 4, after: int = 2) -> list[Q
         q = q.next
         found.append(q)
     return found
+
+
+def report_scorecard(country, moment: dt.datetime) -> dict | None:
+    """The goals of the quarter ``moment`` falls in (country time), as of ``moment``, as plain
+    data for a weekly report (kept as JSON): None when the quarter has no goal. 7 queries."""
+    quarter = current_quarter(country, moment)
+    entry = attainment([country], quarter, now=moment)[0]
+    if not entry.goals:
+        return None
+    return {
+        "year": quarter.year,
+        "quarter": quarter.quarter,
+        "elapsed_pct": round(entry.elapsed * 100),
+        "weeks_left": round(entry.weeks_left, 1),
+        "metrics": [m.as_dict() for m in entry.goals],
+    }

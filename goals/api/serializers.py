@@ -28,7 +28,18 @@ class ExternalFigureSerializer(OpsModelSerializer):
 
     class Meta:
         model = ExternalFigure
-        fields = ["id", "url", "country", "metric", "measured_on", "value", "source", "entered_by", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "country",
+            "metric",
+            "measured_on",
+            "value",
+            "source",
+            "entered_by",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["entered_by", "created_at", "updated_at"]
         validators = []
 
@@ -38,9 +49,15 @@ class MetricAttainmentSerializer(serializers.Serializer):
     label = serializers.CharField()
     target = serializers.IntegerField(allow_null=True, help_text=_("None without a goal for this metric."))
     actual = serializers.IntegerField(allow_null=True, help_text=_("None for an outside figure not entered yet."))
-    percent = serializers.IntegerField(allow_null=True, help_text=_("Share of the target reached; a rank: target ÷ rank."))
-    expected = serializers.IntegerField(allow_null=True, help_text=_("Where a steady pace through the quarter would be today."))
-    pace_per_week = serializers.IntegerField(allow_null=True, help_text=_("Needed each week for the rest of the quarter."))
+    percent = serializers.IntegerField(
+        allow_null=True, help_text=_("Share of the target reached; a rank: target ÷ rank.")
+    )
+    expected = serializers.IntegerField(
+        allow_null=True, help_text=_("Where a steady pace through the quarter would be today.")
+    )
+    pace_per_week = serializers.IntegerField(
+        allow_null=True, help_text=_("Needed each week for the rest of the quarter.")
+    )
     standing = serializers.ChoiceField(choices=list(Standing.LABELS.items()), allow_null=True)
     lower_is_better = serializers.BooleanField()
     from_records = serializers.BooleanField()

@@ -60,7 +60,9 @@ class GoalViewSet(OpsModelViewSet):
         if params.get("year") or params.get("quarter"):
             quarter = Quarter.parse(params.get("year"), params.get("quarter"))
             if quarter is None:
-                raise serializers.ValidationError({"quarter": [_("Give a year (2000–2100) and a quarter from 1 to 4.")]})
+                raise serializers.ValidationError(
+                    {"quarter": [_("Give a year (2000–2100) and a quarter from 1 to 4.")]}
+                )
         results = []
         groups: dict[Quarter, list] = {}
         for country in countries:
