@@ -19,8 +19,8 @@ from opsportal.portal.mixins import form_error, get_scoped_or_404, portal_render
 from .forms import ExternalFigureForm, QuarterGoalsForm
 from .models import ExternalFigure
 from .quarters import Quarter
-from .services import external_figure_delete, external_figure_save, quarter_goals_set
 from .selectors import country_attainment, current_quarter, external_figure_list, quarter_goals, quarters_around
+from .services import external_figure_delete, external_figure_save, quarter_goals_set
 
 
 def _quarter(request) -> Quarter:
