@@ -5,12 +5,20 @@ from __future__ import annotations
 from .base import Column, ImportKind, Outcome, RowError, Run
 from .challenges import ChallengeKind, MetricSnapshotKind
 from .events import EventKind
+from .goals import ExternalFigureKind
 from .government import GovernmentContactKind
 from .influencers import InfluencerKind
 
 KINDS: dict[str, ImportKind] = {
     kind.name: kind
-    for kind in (InfluencerKind(), ChallengeKind(), MetricSnapshotKind(), EventKind(), GovernmentContactKind())
+    for kind in (
+        InfluencerKind(),
+        ChallengeKind(),
+        MetricSnapshotKind(),
+        EventKind(),
+        GovernmentContactKind(),
+        ExternalFigureKind(),
+    )
 }
 
 

@@ -80,3 +80,17 @@ def test_an_operator_records_an_external_figure(id_operator, indonesia):
     assert bad.status_code == 400 and "value" in bad.json()["errors"]
     created = api.post("/api/v1/external-figures/", {**payload, "value": 1}, format="json")
     assert created.status_code == 201 and created.json()["entered_by"] == "id-operator"
+
+
+def test_the_goals_export_carries_attainment(client, id_lead, indonesia):
+    import csv
+    import io
+
+    GoalFactory(country=indonesia, year=2018, quarter=3, metric="monthly_active_users", target=10_000_000)
+    ExternalFigureFactory(country=indonesia, measured_on="2018-08-31", value=12_000_000, source="Analytics report")
+    client.force_login(id_lead)
+    response = client.get("/exports/goals.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [(r["metric"], r["target"], r["actual"], r["standing"], r["source"]) for r in rows] == [
+        ("monthly_active_users", "10000000", "12000000", "reached", "Analytics report")
+    ]

@@ -117,3 +117,18 @@ def test_government_contacts_need_the_government_role(id_operator, id_gr, indone
     contact = GovernmentContact.objects.get()
     assert (contact.person_name, contact.stance, contact.influence) == ("Budi Santoso", "cautious", "high")
     assert contact.last_contacted_at == dt.datetime(2018, 7, 4, tzinfo=indonesia.zone)
+
+
+def test_external_figures(importer, indonesia):
+    from goals.models import ExternalFigure
+
+    job = preview(importer, "external_figures.csv", kind="external_figures")
+    assert counts(job) == {"create": 3, "skip": 1, "error": 1}
+    assert errors_by_row(job) == {(4, "Value"): "A chart rank is 1 or more (1 is the top)."}
+    confirm(job, skip_errors=True)
+    assert sorted(ExternalFigure.objects.values_list("metric", "value")) == [
+        ("chart_rank", 1),
+        ("monthly_active_users", 10_500_000),
+        ("monthly_active_users", 12_000_000),
+    ]
+    assert ExternalFigure.objects.filter(entered_by=importer).count() == 3
