@@ -124,7 +124,7 @@ def test_external_figures(importer, indonesia):
 
     job = preview(importer, "external_figures.csv", kind="external_figures")
     assert counts(job) == {"create": 3, "skip": 1, "error": 1}
-    assert errors_by_row(job) == {(4, "Value"): "A chart rank is 1 or more (1 is the top)."}
+    assert errors_by_row(job) == {(4, "Nilai"): "A chart rank is 1 or more (1 is the top)."}  # the file's own header
     confirm(job, skip_errors=True)
     assert sorted(ExternalFigure.objects.values_list("metric", "value")) == [
         ("chart_rank", 1),
