@@ -19,6 +19,7 @@ from opsportal.db import Door
 from .base import Seeder
 from .challenges import seed_challenges
 from .events import seed_events
+from .goals import seed_goals
 from .government import seed_government
 from .influencers import seed_influencers, seed_outreach
 from .markets import credentials_rows, seed_countries, seed_moments, seed_team
@@ -41,4 +42,5 @@ def seed(password: str = DEFAULT_PASSWORD, today: dt.date | None = None) -> tupl
         challenges = seed_challenges(seeder, countries, users, influencers, moments)
         seed_events(seeder, countries, users, influencers, challenges, moments)
         seed_government(seeder, countries, users)
+        seed_goals(seeder, countries, users)
     return seeder, credentials_rows(users)
