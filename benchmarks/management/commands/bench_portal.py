@@ -84,6 +84,8 @@ class Command(BaseCommand):
             ("Calendar, agenda", "/calendar/?view=agenda"),
             ("Search", "/search/?q=kaykai"),
             ("Government relations", "/government/"),
+            ("Goals, this quarter", "/goals/"),
+            ("Goals, 2018 Q3 (184 outside figures)", "/goals/?year=2018&quarter=3"),
         ]
         rows = []
         from opsportal.models import SavedView
@@ -187,8 +189,41 @@ class Command(BaseCommand):
             )
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give them
+        self._goal_records(country, today)
         event = in_country(Event.objects.filter(name="Bench event 1"), country).first()
         return {"influencer": influencer.pk, "challenge": challenge.pk, "event": event.pk}
+
+    def _goal_records(self, country, today) -> None:
+        """A target for every metric this quarter and in 2018 Q3, and outside figures (MAU and chart
+        rank) every day for 250 days from 1 July 2018: 500 rows, 184 of them on 2018 Q3's page."""
+        from goals.models import CountryGoal, ExternalFigure, Metric
+        from goals.quarters import Quarter
+
+        if in_country(ExternalFigure.objects.filter(source="Bench"), country).exists():
+            return
+        quarters = {Quarter.of(today), Quarter(2018, 3)}
+        CountryGoal.objects.bulk_create(
+            [
+                CountryGoal(
+                    country=country,
+                    year=q.year,
+                    quarter=q.quarter,
+                    metric=m.value,
+                    target=1 if m == Metric.CHART_RANK else 1000,
+                )
+                for q in quarters
+                for m in Metric
+            ],
+            ignore_conflicts=True,
+        )
+        first = Quarter(2018, 3).first_day
+        ExternalFigure.objects.bulk_create(
+            ExternalFigure(
+                country=country, metric=metric, measured_on=first + dt.timedelta(days=i), value=i + 1, source="Bench"
+            )
+            for i in range(250)
+            for metric in ("monthly_active_users", "chart_rank")
+        )
 
     def _report(self, rows, opts) -> str:
         counts = (
