@@ -182,7 +182,9 @@ def _goal_columns() -> list[Column]:
     found: dict[Quarter, dict[tuple[int, str], Any]] = {}
 
     def figure(obj):
-        quarter = Quarter(obj.year, obj.quarter)
+        quarter = Quarter.parse(obj.year, obj.quarter)  # None for a row the service would refuse
+        if quarter is None:
+            return None
         if quarter not in found:
             found[quarter] = {
                 (entry.country.pk, m.metric): m

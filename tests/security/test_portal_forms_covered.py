@@ -27,6 +27,8 @@ NEW_ROUTES_WITH_RECORD = {
     "locales:incident_edit": "locales.regulatoryincident",
     "locales:commitment_edit": "locales.governmentcommitment",
     "locales:moment_edit": "locales.culturalmoment",
+    "goals:figure_edit": "goals.externalfigure",
+    "goals:figure_delete": "goals.externalfigure",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -37,6 +39,9 @@ NEW_ROUTES = {
     "locales:moments",
     "locales:moment_create",
     "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
+    "goals:index",
+    "goals:edit",  # leads only (Perm.GOALS_EDIT): WRITE_ROUTE_PERMS in the matrix
+    "goals:figure_create",
 }
 
 
@@ -55,5 +60,5 @@ def test_new_portal_routes_are_walked_per_country(world, roles, tokens):
         assert is_write_route(found[0].route), name
     for name in NEW_ROUTES:
         assert by_name.get(name), name
-    for name in NEW_ROUTES - {"influencers:handle_check", "locales:moments"}:
+    for name in NEW_ROUTES - {"influencers:handle_check", "locales:moments", "goals:index"}:
         assert is_write_route(by_name[name][0].route), name
