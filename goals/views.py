@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsportal.access import Perm, in_country
-from opsportal.portal.mixins import form_error, get_scoped_or_404, portal_render, portal_view, require_edit, scoped
+from opsportal.portal.mixins import (
+    PAGE_SIZE,
+    form_error,
+    get_scoped_or_404,
+    portal_render,
+    portal_view,
+    require_edit,
+    scoped,
+)
 
 from .forms import ExternalFigureForm, QuarterGoalsForm
 from .models import ExternalFigure
@@ -43,6 +52,8 @@ def quarter_figures(request, quarter: Quarter):
 def goals_page(request):
     quarter = _quarter(request)
     current = current_quarter(request.country)
+    # A page of the quarter's outside figures (a daily feed of two metrics fills a quarter with 184).
+    page = Paginator(quarter_figures(request, quarter), PAGE_SIZE).get_page(request.GET.get("page"))
     return portal_render(
         request,
         "goals/page.html",
@@ -52,7 +63,8 @@ def goals_page(request):
             "current_quarter": current,
             "quarters": quarters_around(current),
             "scorecard": country_attainment(request.country, quarter),
-            "figures": quarter_figures(request, quarter),
+            "page": page,
+            "filter_query": urlencode({"year": quarter.year, "quarter": quarter.quarter}),
             "can_set_goals": request.access.can(Perm.GOALS_EDIT, request.country.pk),
         },
     )

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             ("Search", "/search/?q=kaykai"),
             ("Government relations", "/government/"),
             ("Goals, this quarter", "/goals/"),
-            ("Goals, 2018 Q3 (184 outside figures)", "/goals/?year=2018&quarter=3"),
+            ("Goals, 2018 Q3 (184 outside figures, 50 a page)", "/goals/?year=2018&quarter=3"),
         ]
         rows = []
         from opsportal.models import SavedView
