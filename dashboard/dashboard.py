@@ -20,6 +20,7 @@ from challenges.models import Challenge, Status
 from challenges.selectors import live_challenges_with_change, trend_annotations
 from events.models import Event, Partner
 from events.selectors import cold_partners, overdue_tasks, upcoming_events
+from goals.selectors import country_attainment
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from influencers.selectors import cold_influencers
 from locales.models import (
@@ -120,6 +121,7 @@ def dashboard_data(request) -> dict:
         "overdue_count": overdue.count(),
         "moments": moments,
         "government": government,
+        "scorecard": country_attainment(country, now=now),
     }
     attention = []
     if data["overdue_count"]:

@@ -20,6 +20,9 @@ from budgets.selectors import spend_by_country
 from challenges.metrics import gain_baseline
 from challenges.models import Challenge, Status
 from events.models import Event, EventTask
+from goals.models import Metric
+from goals.quarters import Quarter
+from goals.selectors import attainment, quarters_around
 from influencers.followers import growth_baseline
 from influencers.models import Influencer, InfluencerInteraction, PlatformAccount
 from locales.models import RegulatorRequest, RegulatoryIncident
@@ -162,6 +165,67 @@ def sort_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
     return ordered, ("-" if descending else "") + key
 
 
+# The goals comparison: column key → heading (every metric sorts by the share of its target reached).
+GOAL_COLUMNS = {
+    "name": _("Country"),
+    "on_track": _("Goals on track or reached"),
+    "behind": _("Goals behind or missed"),
+    **{metric.value: metric.label for metric in Metric},
+}
+
+
+def goal_rows(countries, quarter: Quarter) -> list[dict]:
+    """Every country's attainment of the quarter's goals, side by side (goals.selectors: 7 queries)."""
+    rows = []
+    for entry in attainment(countries, quarter):
+        by_metric = entry.by_metric()
+        rows.append(
+            {
+                "country": entry.country,
+                "name": entry.country.name,
+                "set": len(entry.goals),
+                "on_track": entry.on_track,
+                "behind": entry.behind,
+                "metrics": [by_metric[m.value] for m in Metric],
+                **{m.value: by_metric[m.value].percent for m in Metric},
+            }
+        )
+    return rows
+
+
+def sort_goal_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
+    key = sort.lstrip("-")
+    if key not in GOAL_COLUMNS:
+        key, sort = "on_track", "-on_track"
+    descending = sort.startswith("-")
+    if key == "name":
+        return sorted(rows, key=lambda r: r["name"].casefold(), reverse=descending), sort
+    known = [r for r in rows if r[key] is not None]
+    unknown = [r for r in rows if r[key] is None]  # no goal for that metric: last either way
+    sign = -1 if descending else 1
+    return sorted(known, key=lambda r: (sign * r[key], r["name"].casefold())) + unknown, sort
+
+
+def goal_columns(sort: str, params: dict) -> list[dict]:
+    columns = []
+    for key, label in GOAL_COLUMNS.items():
+        current = sort.lstrip("-") == key
+        if current:
+            next_sort = key if sort.startswith("-") else f"-{key}"
+        else:
+            next_sort = key if key == "name" else f"-{key}"
+        query = {**params, "gsort": next_sort}
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "query": "&".join(f"{k}={v}" for k, v in query.items()),
+                "aria_sort": ("descending" if sort.startswith("-") else "ascending") if current else "none",
+            }
+        )
+    return columns
+
+
 @portal_view
 def hq_overview(request):
     if not is_hq(request.access):
@@ -198,6 +262,13 @@ def hq_overview(request):
         answered = sum(r["requests_answered"] or 0 for r in rows)
         on_time = sum(r["requests_on_time_n"] or 0 for r in rows)
         totals["requests_on_time"] = round(100 * on_time / answered) if answered else None
+    # The goals of the chosen quarter (the current one in UTC, as HQ spans every timezone).
+    now_quarter = Quarter.of(timezone.now().astimezone(dt.UTC).date())
+    quarter = Quarter.parse(request.GET.get("year"), request.GET.get("quarter")) or now_quarter
+    goals, goal_sort = sort_goal_rows(
+        goal_rows(user_countries(request), quarter), request.GET.get("gsort", "-on_track")
+    )
+    params = {"sort": sort, "year": quarter.year, "quarter": quarter.quarter}
     return portal_render(
         request,
         "portal/hq_overview.html",
@@ -211,5 +282,11 @@ def hq_overview(request):
             "spend": spend,
             "reporting_currency": reporting_currency(),
             "chosen": request.session.get(SESSION_KEY),
+            "quarter": quarter,
+            "current_quarter": now_quarter,
+            "quarters": quarters_around(now_quarter),
+            "goal_rows": goals,
+            "goal_sort": goal_sort,
+            "goal_columns": goal_columns(goal_sort, params),
         },
     )

@@ -21,6 +21,7 @@ from .base import Seeder
 from .budgets import seed_budgets
 from .challenges import seed_challenges
 from .events import seed_events
+from .goals import seed_goals
 from .government import seed_government
 from .influencers import seed_influencers, seed_outreach
 from .markets import credentials_rows, seed_countries, seed_moments, seed_team
@@ -45,4 +46,5 @@ def seed(password: str = DEFAULT_PASSWORD, today: dt.date | None = None) -> tupl
         seed_agreements(seeder, countries, users, influencers, challenges)
         seed_government(seeder, countries, users)
         seed_budgets(seeder, countries, users)
+        seed_goals(seeder, countries, users)
     return seeder, credentials_rows(users)

@@ -175,6 +175,40 @@ def _moment_columns() -> list[Column]:
     ]
 
 
+def _goal_columns() -> list[Column]:
+    """Each goal beside its attainment: computed per quarter for every country of the scope at
+    once (goals.selectors, a fixed number of queries per quarter in the file), not per row."""
+    from goals.quarters import Quarter
+    from goals.selectors import attainment
+    from locales.models import Country
+
+    found: dict[Quarter, dict[tuple[int, str], Any]] = {}
+
+    def figure(obj):
+        quarter = Quarter.parse(obj.year, obj.quarter)  # None for a row the service would refuse
+        if quarter is None:
+            return None
+        if quarter not in found:
+            found[quarter] = {
+                (entry.country.pk, m.metric): m
+                for entry in attainment(Country.objects.order_by("pk"), quarter)
+                for m in entry.metrics
+            }
+        return found[quarter].get((obj.country_id, obj.metric))
+
+    def value(name):
+        return lambda obj: getattr(figure(obj), name, None)
+
+    return [
+        Column("actual", value("actual")),
+        Column("percent", value("percent")),
+        Column("expected", value("expected")),
+        Column("pace_per_week", value("pace_per_week")),
+        Column("standing", value("standing")),
+        Column("source", lambda obj: str(getattr(figure(obj), "source", "") or "")),
+    ]
+
+
 LISTS: dict[str, ExportList] = {
     spec.name: spec
     for spec in [
@@ -236,6 +270,15 @@ LISTS: dict[str, ExportList] = {
             _("Cultural moments"),
             prefetch=("occurrences",),
             extra=_moment_columns,
+        ),
+        ExportList(
+            "goals", "goals.CountryGoal", "goals.filtersets.GoalFilterSet", _("Country goals"), extra=_goal_columns
+        ),
+        ExportList(
+            "external-figures",
+            "goals.ExternalFigure",
+            "goals.filtersets.ExternalFigureFilterSet",
+            _("Figures from outside"),
         ),
         ExportList("team", "locales.TeamMembership", "locales.filtersets.MembershipFilterSet", _("Team")),
         ExportList(

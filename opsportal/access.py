@@ -37,6 +37,7 @@ class Perm:
     TEAM_HANDOVER = "team.handover"  # hand a leaver's records to a colleague: leads (and administrators)
     FINANCE_VIEW = "finance.view"  # money (agreements, payments, budgets): leads, HQ with the finance grant
     FINANCE_EDIT = "finance.edit"  # write them: leads (and administrators)
+    GOALS_EDIT = "goals.edit"  # a country's quarterly goals: leads (and administrators)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TEAM_HANDOVER,
             Perm.FINANCE_VIEW,
             Perm.FINANCE_EDIT,
+            Perm.GOALS_EDIT,
         }
     ),
     Role.OPERATOR: frozenset({Perm.VIEW, Perm.EDIT}),
@@ -76,6 +78,7 @@ ALL_PERMISSIONS = frozenset(
         Perm.TEAM_HANDOVER,
         Perm.FINANCE_VIEW,
         Perm.FINANCE_EDIT,
+        Perm.GOALS_EDIT,
     }
 )
 # HQ's finance grant (StaffProfile.hq_finance): fees and payments in every country, read-only.
@@ -116,6 +119,8 @@ COUNTRY_PATHS: dict[str, str] = {
     "agreements.payment": "agreement__country",
     "budgets.budgetline": "country",
     "budgets.exchangerate": None,  # no country: a rate is everyone's, read where finance.view holds
+    "goals.countrygoal": "country",
+    "goals.externalfigure": "country",
 }
 
 
@@ -167,6 +172,12 @@ FINANCE_MODELS = frozenset(
 )
 
 
+# Records whose writes need more than ``edit`` in their country (everyone who views reads them).
+WRITE_PERMS: dict[str, str] = {
+    "goals.countrygoal": Perm.GOALS_EDIT,  # a country's targets are set by its lead
+}
+
+
 def is_government(model: type[Model] | Model) -> bool:
     return model._meta.label_lower in GOVERNMENT_MODELS
 
@@ -184,7 +195,9 @@ def read_perm(model) -> str:
 def write_perm(model) -> str:
     if is_finance(model):
         return Perm.FINANCE_EDIT
-    return Perm.GOVERNMENT_EDIT if is_government(model) else Perm.EDIT
+    if is_government(model):
+        return Perm.GOVERNMENT_EDIT
+    return WRITE_PERMS.get(model._meta.label_lower, Perm.EDIT)
 
 
 def country_path(model) -> str | None:

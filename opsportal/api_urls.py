@@ -20,6 +20,7 @@ from events.api.views import (
     EventViewSet,
     PartnerViewSet,
 )
+from goals.api.views import ExternalFigureViewSet, GoalViewSet
 from influencers.api.views import (
     FollowerSnapshotViewSet,
     InfluencerInteractionViewSet,
@@ -69,6 +70,8 @@ for prefix, viewset, basename in [
     ("payments", PaymentViewSet, "payment"),
     ("regulator-requests", RegulatorRequestViewSet, "regulator-request"),
     ("regulator-request-items", RequestItemViewSet, "regulator-request-item"),
+    ("goals", GoalViewSet, "goal"),
+    ("external-figures", ExternalFigureViewSet, "external-figure"),
     ("webhooks", WebhookSubscriptionViewSet, "webhook"),
     ("audit", AuditViewSet, "audit"),
 ]:

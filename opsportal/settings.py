@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "reminders",
     "notifications",
     "milestones",
+    "goals",
     "dashboard",
     "search",
     "privacy",
@@ -362,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventTypeEnum": "webhooks.models.EventType",
         "RegulatorRequestStatusEnum": "locales.models.requests.RequestStatus",
         "RegulatorRequestKindEnum": "locales.models.requests.RequestKind",
+        "GoalMetricEnum": "goals.models.Metric",
+        "ExternalMetricEnum": "goals.models.ExternalMetric",
     },
 }
 

@@ -49,6 +49,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("exports/", include("exports.urls")),
     path("feeds/", include("feeds.urls")),
+    path("goals/", include("goals.urls")),
     path("", include("privacy.urls")),
     path("", include("locales.urls")),
     path("", include("opsportal.portal_urls")),

@@ -26,12 +26,14 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
 from events.models import Event, EventTask
 from events.models import Status as EventStatus
 from events.selectors import cold_partners
+from goals.selectors import report_scorecard
 from influencers.models import OWN_PLATFORM, FollowerSnapshot, Influencer, PlatformAccount
 from influencers.selectors import cold_influencers
 from locales.models import (
@@ -56,7 +58,7 @@ LIST_LIMIT = 20
 SHORT_LIST = 10
 DATA_VERSION = 1
 # Queries one country's figures cost, whatever the data (see tests/opsportal/test_reports_figures.py).
-COUNTRY_QUERIES = 19
+COUNTRY_QUERIES = 26  # 19, and 7 for the quarter's goals (goals.selectors)
 
 
 def _iso(value) -> str | None:
@@ -547,4 +549,6 @@ def country_figures(country: Country, week: str) -> dict[str, Any]:
         "government": government,
         "moments": moments,
         "relationships": relationships,
+        # The quarter's goals as of the week's end (None without goals): computed by goals.selectors.
+        "goals": report_scorecard(country, min(b.end, timezone.now())),
     }

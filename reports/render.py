@@ -74,6 +74,12 @@ def _mover_change(row: dict) -> str:
     return l10n.growth(current, previous).text
 
 
+def _goals(goals: dict | None) -> dict | None:
+    if not goals:
+        return None
+    return {**goals, "metrics": [{**m, "measured_on": _date(m.get("measured_on"))} for m in goals["metrics"]]}
+
+
 def present_country(data: dict, *, government: bool) -> dict:
     """The stored figures with labels, links and real dates, for the templates."""
     tz = ZoneInfo(data["country"]["timezone"])
@@ -172,6 +178,8 @@ def present_country(data: dict, *, government: bool) -> dict:
         "government": None,
         # Reports stored before relationships were counted have none: the section is left out.
         "relationships": None,
+        # The quarter's goals (reports stored before goals existed, or without goals: none).
+        "goals": _goals(data.get("goals")),
     }
     cold = data.get("relationships")
     if cold is not None:

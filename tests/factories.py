@@ -322,3 +322,26 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
     rate = Decimal("0.0000740000")
     valid_on = factory.Sequence(lambda n: dt.date(2017, 1, 1) + dt.timedelta(days=n))
     source = "Bank Indonesia mid-rate"
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "goals.CountryGoal"
+
+    country = factory.SubFactory(CountryFactory)
+    # Unique per country, quarter and metric: each new goal takes the next quarter.
+    year = factory.Sequence(lambda n: 2000 + n // 4)
+    quarter = factory.Sequence(lambda n: n % 4 + 1)
+    metric = "core_active"
+    target = 100
+
+
+class ExternalFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "goals.ExternalFigure"
+
+    country = factory.SubFactory(CountryFactory)
+    metric = "monthly_active_users"
+    measured_on = factory.Sequence(lambda n: dt.date(2018, 1, 1) + dt.timedelta(days=n))
+    value = 10_000_000
+    source = "App analytics, monthly report"

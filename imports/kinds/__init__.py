@@ -6,6 +6,7 @@ from .base import Column, ImportKind, Outcome, RowError, Run
 from .budgets import ExchangeRateKind
 from .challenges import ChallengeKind, MetricSnapshotKind
 from .events import EventKind
+from .goals import ExternalFigureKind
 from .government import GovernmentContactKind, RegulatorRequestKind
 from .influencers import InfluencerKind
 
@@ -19,6 +20,7 @@ KINDS: dict[str, ImportKind] = {
         GovernmentContactKind(),
         ExchangeRateKind(),
         RegulatorRequestKind(),
+        ExternalFigureKind(),
     )
 }
 

@@ -275,6 +275,21 @@ RESOURCES += [
         update={"paid_on": "2026-08-30", "reference": "TRX-1"},
         finance=True,
     ),
+    # Goals are set by leads (``goals.edit``), which no token holds: written by people, tested
+    # in tests/goals/test_api.py; the generic read, scope and query-count tests run here.
+    Resource("goals", make=lambda c: f.GoalFactory(country=c), read_only=True),
+    Resource(
+        "external-figures",
+        make=lambda c: f.ExternalFigureFactory(country=c),
+        create=lambda c: {
+            "country": c.code,
+            "metric": "monthly_active_users",
+            "measured_on": "2018-08-31",
+            "value": 12_000_000,
+            "source": "https://analytics.example.com/mau/2018-08",
+        },
+        update={"value": 12_500_000},
+    ),
 ]
 
 BY_PATH = {r.path: r for r in RESOURCES}

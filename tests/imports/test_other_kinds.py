@@ -136,3 +136,18 @@ def test_regulator_requests_need_the_government_role(id_operator, id_gr, indones
     assert (takedown.status, takedown.handler, takedown.on_time) == ("complied", id_gr, True)
     late = RegulatorRequest.objects.get(reference="KPAI/112")
     assert late.on_time is False
+
+
+def test_external_figures(importer, indonesia):
+    from goals.models import ExternalFigure
+
+    job = preview(importer, "external_figures.csv", kind="external_figures")
+    assert counts(job) == {"create": 3, "skip": 1, "error": 1}
+    assert errors_by_row(job) == {(4, "Nilai"): "A chart rank is 1 or more (1 is the top)."}  # the file's own header
+    confirm(job, skip_errors=True)
+    assert sorted(ExternalFigure.objects.values_list("metric", "value")) == [
+        ("chart_rank", 1),
+        ("monthly_active_users", 10_500_000),
+        ("monthly_active_users", 12_000_000),
+    ]
+    assert ExternalFigure.objects.filter(entered_by=importer).count() == 3

@@ -108,7 +108,11 @@ WRITE_DOORS = {"imports": (Perm.EDIT, Perm.GOVERNMENT_EDIT)}
 # needs edit or government edit (whichever the file holds), not the record's own write permission.
 WRITE_MODELS = {"imports.importjob": (Perm.EDIT, Perm.GOVERNMENT_EDIT)}
 # Single routes that write for a permission of their own (the exports namespace is downloads).
-WRITE_ROUTE_PERMS = {"exports:handover_reassign": (Perm.TEAM_HANDOVER,)}
+WRITE_ROUTE_PERMS = {
+    "exports:handover_reassign": (Perm.TEAM_HANDOVER,),
+    "goals:edit": (Perm.GOALS_EDIT,),  # a quarter's targets: leads (the URL names no record)
+    "goals:figure_create": (Perm.EDIT,),
+}
 # Portal and admin routes that change something when posted to (by the last part of their name);
 # every API route is one. Pages that answer a POST like a GET (a detail page, a chart, the admin's
 # change list without an action) are not posted to. The admin's version pages (``_simple_history``)

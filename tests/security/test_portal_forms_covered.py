@@ -44,6 +44,8 @@ NEW_ROUTES_WITH_RECORD = {
     "locales:request_item_add": "locales.regulatorrequest",
     "locales:request_item_edit": "locales.requestitem",
     "locales:request_item_remove": "locales.requestitem",
+    "goals:figure_edit": "goals.externalfigure",
+    "goals:figure_delete": "goals.externalfigure",
 }
 NEW_ROUTES = {
     "influencers:create",
@@ -57,6 +59,9 @@ NEW_ROUTES = {
     "agreements:create",
     "budgets:rate_add",  # finance.edit anywhere: exchange rates have no country
     "exports:handover_reassign",  # leads only (Perm.TEAM_HANDOVER): WRITE_ROUTE_PERMS in the matrix
+    "goals:index",
+    "goals:edit",  # leads only (Perm.GOALS_EDIT): WRITE_ROUTE_PERMS in the matrix
+    "goals:figure_create",
 }
 
 
@@ -75,5 +80,5 @@ def test_new_portal_routes_are_walked_per_country(world, roles, tokens):
         assert is_write_route(found[0].route), name
     for name in NEW_ROUTES:
         assert by_name.get(name), name
-    for name in NEW_ROUTES - {"influencers:handle_check", "locales:moments"}:
+    for name in NEW_ROUTES - {"influencers:handle_check", "locales:moments", "goals:index"}:
         assert is_write_route(by_name[name][0].route), name

@@ -92,6 +92,8 @@ class Command(BaseCommand):
             ("Regulator requests, overdue takedowns", "/government/requests/?overdue=true&kind=takedown"),
             ("Regulator requests, page 100", "/government/requests/?page=100"),
             ("Regulator request page", f"/government/requests/{records['regulator_request']}/"),
+            ("Goals, this quarter", "/goals/"),
+            ("Goals, 2018 Q3 (184 outside figures, 50 a page)", "/goals/?year=2018&quarter=3"),
         ]
         rows = []
         from opsportal.models import SavedView
@@ -195,6 +197,7 @@ class Command(BaseCommand):
             )
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give them
+        self._goal_records(country, today)
         event = in_country(Event.objects.filter(name="Bench event 1"), country).first()
         self._budget_records(country, event, challenge)
         agreement = self._agreements(country)
@@ -341,6 +344,38 @@ class Command(BaseCommand):
             )
             for d in range(730)
             for code, rate in (("IDR", "0.0000640000"), ("THB", "0.0290000000"))
+        )
+
+    def _goal_records(self, country, today) -> None:
+        """A target for every metric this quarter and in 2018 Q3, and outside figures (MAU and chart
+        rank) every day for 250 days from 1 July 2018: 500 rows, 184 of them on 2018 Q3's page."""
+        from goals.models import CountryGoal, ExternalFigure, Metric
+        from goals.quarters import Quarter
+
+        if in_country(ExternalFigure.objects.filter(source="Bench"), country).exists():
+            return
+        quarters = {Quarter.of(today), Quarter(2018, 3)}
+        CountryGoal.objects.bulk_create(
+            [
+                CountryGoal(
+                    country=country,
+                    year=q.year,
+                    quarter=q.quarter,
+                    metric=m.value,
+                    target=1 if m == Metric.CHART_RANK else 1000,
+                )
+                for q in quarters
+                for m in Metric
+            ],
+            ignore_conflicts=True,
+        )
+        first = Quarter(2018, 3).first_day
+        ExternalFigure.objects.bulk_create(
+            ExternalFigure(
+                country=country, metric=metric, measured_on=first + dt.timedelta(days=i), value=i + 1, source="Bench"
+            )
+            for i in range(250)
+            for metric in ("monthly_active_users", "chart_rank")
         )
 
     def _report(self, rows, opts) -> str:
