@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal.filtersets import (
     ChoicesFilter,
@@ -49,7 +50,7 @@ class DeliverableFilterSet(OpsFilterSet):
     country = country_filter(Deliverable)
     agreement = WholeNumberFilter(field_name="agreement_id", label=_("Agreement id"))
     delivered = filters.BooleanFilter(
-        field_name="delivered_at", lookup_expr="isnull", exclude=True, label=_("Delivered")
+        field_name="delivered_at", lookup_expr="isnull", exclude=True, label=pgettext_lazy("agreement", "Delivered")
     )
     ordering = StableOrderingFilter(fields=["due_on", "updated_at"])
 

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal.db import TimeStamped, audit_history, validate_currency
 from opsportal.scope import CountryScopedManager
@@ -28,7 +29,7 @@ SIGNED_FILE_MAX_BYTES = 10 * 1024 * 1024
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SIGNED = "signed", _("Signed")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("agreement", "Delivered")  # not the webhook sense ("sent")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
 

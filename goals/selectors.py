@@ -42,8 +42,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -281,9 +282,16 @@ def external_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> 
         _narrow(ExternalFigure.objects.all(), countries)
         .alias(first_day=first_day, last_day=last_day)
         .filter(measured_on__gte=F("first_day"), measured_on__lte=F("last_day"))
+        # The newest of each country's metric: a window, which SQLite runs too (not DISTINCT ON).
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("country_id"), F("metric")],
+                order_by=[F("measured_on").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
         .select_related("entered_by")
-        .order_by("country_id", "metric", "-measured_on")
-        .distinct("country_id", "metric")
     )
     return {(row.country_id, row.metric): row for row in rows}
 
