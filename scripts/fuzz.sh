@@ -58,7 +58,7 @@ fi
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py seed_demo >/dev/null
 key=$(.venv/bin/python manage.py create_api_token --name "fuzz-$$" --countries ID,TH,MY,KH,VN,JP \
-  --scopes read,write,government | tail -1)
+  --scopes read,write,government,finance | tail -1)
 .venv/bin/python manage.py spectacular --file "$work/schema.yaml"
 
 port=$(free_port)

@@ -22,6 +22,7 @@ from agreements.services import (
 )
 from challenges.models import Challenge
 from opsportal.access import Perm, get_scoped_or_404
+from opsportal.api.schema import errors
 from opsportal.api.viewsets import OpsModelViewSet, acting_user
 
 from .serializers import AgreementSerializer, ChallengeSpendSerializer, DeliverableSerializer, PaymentSerializer
@@ -42,7 +43,7 @@ class AgreementViewSet(OpsModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("challenge", int, required=True, description="The challenge's id.")],
-        responses=ChallengeSpendSerializer(many=True),
+        responses={200: ChallengeSpendSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     )
     @action(detail=False, methods=["get"], url_path="challenge-spend", filter_backends=[], pagination_class=None)
     def challenge_spend(self, request):
