@@ -175,7 +175,7 @@ GOAL_COLUMNS = {
 
 
 def goal_rows(countries, quarter: Quarter) -> list[dict]:
-    """Every country's attainment of the quarter's goals, side by side (goals.selectors: 7 queries)."""
+    """Every country's attainment of the quarter's goals, side by side (goals.selectors: 3 queries)."""
     rows = []
     for entry in attainment(countries, quarter):
         by_metric = entry.by_metric()

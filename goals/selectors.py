@@ -1,7 +1,7 @@
 """Attainment of country goals: what each country reached of its quarter's targets.
 
-Every figure is computed for a set of countries at once, in a fixed number of set-based queries
-(goals, external figures, and one per metric held by the records), whatever the number of
+Every figure is computed for a set of countries at once, in three set-based queries (goals,
+external figures, and one for all the metrics held by the records), whatever the number of
 countries. Each country's quarter is its own: bounds in its timezone (``goals.quarters``); one
 ``CASE`` on the country gives every row the bounds of its country's quarter.
 
@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DateField,
     DateTimeField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -53,6 +55,7 @@ from challenges.models import Status as ChallengeStatus
 from events.models import Event
 from events.models import Status as EventStatus
 from influencers.models import Influencer, Stage
+from locales.models import Country
 from opsportal.access import in_country
 
 from .models import EXTERNAL_METRICS, LOWER_IS_BETTER, CountryGoal, ExternalFigure, Metric
@@ -191,6 +194,9 @@ def _by_zone(countries: list) -> dict[str, list[int]]:
 def _bounds(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, Case]:
     """Two expressions: the start and end (UTC) of each row's country's quarter, the end no later
     than ``now`` (figures as of then); NULL for rows of other countries."""
+    if len(countries) == 1:  # the dashboard's case: plain values compile faster than a CASE
+        start, end = quarter.bounds(countries[0].timezone)
+        return Value(start, output_field=DateTimeField()), Value(min(end, now), output_field=DateTimeField())
     starts, ends = [], []
     for zone, ids in _by_zone(countries).items():
         start, end = quarter.bounds(zone)
@@ -201,6 +207,11 @@ def _bounds(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, 
 
 def _days(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, Case]:
     """The first and last day (local dates) of each row's country's quarter, the last no later than today there."""
+    if len(countries) == 1:
+        today = timezone.localdate(now, timezone=countries[0].zone)
+        return Value(quarter.first_day, output_field=DateField()), Value(
+            min(quarter.last_day, today), output_field=DateField()
+        )
     firsts, lasts = [], []
     for zone, ids in _by_zone(countries).items():
         today = timezone.localdate(now, timezone=ZoneInfo(zone))
@@ -209,19 +220,26 @@ def _days(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, Ca
     return Case(*firsts, output_field=DateField()), Case(*lasts, output_field=DateField())
 
 
-def _counts(queryset) -> dict[int, int]:
-    return dict(queryset.values_list("country_id").annotate(n=Count("pk")).order_by().values_list("country_id", "n"))
+def _count_per_country(queryset: QuerySet) -> Subquery:
+    """A scalar subquery: the rows of ``queryset`` in the outer country."""
+    return Subquery(
+        queryset.filter(country_id=OuterRef("pk")).order_by().values("country_id").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> dict[str, dict[int, int]]:
-    """Metric → country id → figure, for the metrics the records hold. One query per metric."""
+    """Metric → country id → figure, for the metrics the records hold.
+
+    One query for all metrics and countries: each metric is a subquery per country row, so the
+    page pays for one round trip and one compilation, not one per metric.
+    """
     if not countries:
         return {}
     start, end = _bounds(countries, quarter, now)
     first_day, last_day = _days(countries, quarter, now)
-    figures: dict[str, dict[int, int]] = {}
 
-    core = _narrow(Influencer.objects.filter(is_core=True, stage=Stage.ACTIVE, erased_at=None), countries)
+    core = Influencer.objects.filter(is_core=True, stage=Stage.ACTIVE, erased_at=None)
     ended = {c.pk for c in countries if timezone.localdate(now, timezone=c.zone) > quarter.last_day}
     if ended:
         # A past quarter: those who were core by its last day (or since an unknown day).
@@ -229,7 +247,6 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
         core = core.alias(ended_on=ended_last_day).filter(
             Q(ended_on__isnull=True) | Q(core_since__isnull=True) | Q(core_since__lte=F("ended_on"))
         )
-    figures[Metric.CORE_ACTIVE] = _counts(core)
 
     snapshots = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk"))
 
@@ -237,39 +254,46 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
         return Subquery(snapshots.filter(captured_at__lt=OuterRef(moment)).order_by("-captured_at").values("views")[:1])
 
     gained = (
-        _narrow(Challenge.objects.all(), countries)
+        Challenge.objects.filter(country_id=OuterRef("pk"))
         .alias(q_start=start, q_end=end)
         .filter(Exists(snapshots.filter(captured_at__gte=OuterRef("q_start"), captured_at__lt=OuterRef("q_end"))))
-        .alias(
-            at_end=views_before("q_end"),
-            at_start=Coalesce(views_before("q_start"), 0),
-        )
+        .alias(at_end=views_before("q_end"), at_start=Coalesce(views_before("q_start"), 0))
+        .order_by()
         .values("country_id")
         .annotate(gain=Sum(Greatest(F("at_end") - F("at_start"), 0)))
-        .order_by()
+        .values("gain")
     )
-    figures[Metric.CHALLENGE_VIEWS] = {row["country_id"]: row["gain"] or 0 for row in gained}
-
     launched = (
-        _narrow(Challenge.objects.filter(status__in=[ChallengeStatus.LIVE, ChallengeStatus.ENDED]), countries)
+        Challenge.objects.filter(status__in=[ChallengeStatus.LIVE, ChallengeStatus.ENDED])
         .alias(q_start=start, q_end=end)
         .filter(starts_at__gte=F("q_start"), starts_at__lt=F("q_end"))
     )
-    figures[Metric.CHALLENGES_LAUNCHED] = _counts(launched)
-
     held = (
-        _narrow(Event.objects.filter(status=EventStatus.HELD), countries)
+        Event.objects.filter(status=EventStatus.HELD)
         .alias(q_start=start, q_end=end)
         .filter(starts_at__gte=F("q_start"), starts_at__lt=F("q_end"))
     )
-    figures[Metric.EVENTS_HELD] = _counts(held)
-
     crossed = (
-        _narrow(Influencer.objects.filter(erased_at=None), countries)
+        Influencer.objects.filter(erased_at=None)
         .alias(first_day=first_day, last_day=last_day)
         .filter(crossed_over_on__gte=F("first_day"), crossed_over_on__lte=F("last_day"))
     )
-    figures[Metric.CROSSOVERS] = _counts(crossed)
+    per_metric = {
+        Metric.CORE_ACTIVE: _count_per_country(core),
+        Metric.CHALLENGE_VIEWS: Subquery(gained, output_field=BigIntegerField()),
+        Metric.CHALLENGES_LAUNCHED: _count_per_country(launched),
+        Metric.EVENTS_HELD: _count_per_country(held),
+        Metric.CROSSOVERS: _count_per_country(crossed),
+    }
+    rows = (
+        Country.objects.filter(pk__in=[c.pk for c in countries])
+        .annotate(**{f"m_{metric}": Coalesce(figure, 0) for metric, figure in per_metric.items()})
+        .values("pk", *(f"m_{metric}" for metric in per_metric))
+    )
+    figures: dict[str, dict[int, int]] = {metric: {} for metric in per_metric}
+    for row in rows:
+        for metric in per_metric:
+            figures[metric][row["pk"]] = row[f"m_{metric}"]
     return figures
 
 
@@ -348,7 +372,7 @@ def attainment(countries, quarter: Quarter, *, now: dt.datetime | None = None) -
     """Each country's goals for ``quarter`` beside the figures reached, in the order given.
 
     ``countries`` are those the caller may read (the scope decides which rows exist). Every metric
-    is listed, with or without a target. A fixed number of queries: 7, whatever the countries.
+    is listed, with or without a target. Three queries, whatever the countries.
     """
     now = now or timezone.now()
     countries = list(countries)
@@ -414,7 +438,7 @@ def quarters_around(quarter: Quarter, before: int = 4, after: int = 2) -> list[Q
 
 def report_scorecard(country, moment: dt.datetime) -> dict | None:
     """The goals of the quarter ``moment`` falls in (country time), as of ``moment``, as plain
-    data for a weekly report (kept as JSON): None when the quarter has no goal. 7 queries."""
+    data for a weekly report (kept as JSON): None when the quarter has no goal. 3 queries."""
     quarter = current_quarter(country, moment)
     entry = attainment([country], quarter, now=moment)[0]
     if not entry.goals:

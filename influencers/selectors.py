@@ -25,9 +25,16 @@ def influencer_list(queryset: QuerySet) -> QuerySet:
     with unscoped():
         profiles = Influencer.objects.only("pk")
         accounts = PlatformAccount.objects.only(*PUBLIC_ACCOUNT_FIELDS, "influencer_id").order_by("platform", "handle")
+    # A queryset for each prefetch, even the plain one: without it Django builds every row's
+    # related manager queryset (and so its scope) anew, 50 times a page.
+    own_accounts = PlatformAccount.objects.all()
     return (
         queryset.select_related("relationship_owner")
-        .prefetch_related("accounts", Prefetch("profile", queryset=profiles), Prefetch("profile__accounts", accounts))
+        .prefetch_related(
+            Prefetch("accounts", queryset=own_accounts),
+            Prefetch("profile", queryset=profiles),
+            Prefetch("profile__accounts", accounts),
+        )
         .order_by("name", "pk")
     )
 

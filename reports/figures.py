@@ -53,7 +53,7 @@ TOP_MOVERS = 5
 CHART_CHALLENGES = 5
 DATA_VERSION = 1
 # Queries one country's figures cost, whatever the data (see tests/opsportal/test_reports_figures.py).
-COUNTRY_QUERIES = 26  # 19, and 7 for the quarter's goals (goals.selectors)
+COUNTRY_QUERIES = 22  # 19, and 3 for the quarter's goals (goals.selectors)
 
 
 def _pct(current: int, previous: int) -> float | None:
