@@ -4,12 +4,8 @@ a 404, as if the pages did not exist."""
 
 from __future__ import annotations
 
-import mimetypes
-import os
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +27,7 @@ from opsportal.portal.mixins import (
 )
 
 from . import selectors
+from .files import signed_file_response
 from .forms import AgreementForm, DeliverableForm, DeliveredForm, PaymentForm, StatusForm, agreement_filters
 from .models import Agreement, Deliverable, Payment, Status
 from .services import (
@@ -157,16 +154,7 @@ def agreement_status(request, pk: int):
 @portal_view
 def signed_file(request, pk: int):
     """The signed agreement, for finance viewers only, as an attachment (never rendered inline)."""
-    agreement = get_scoped_or_404(request, Agreement.objects.all(), pk=pk)
-    if not agreement.signed_file:
-        raise Http404
-    name = os.path.basename(agreement.signed_file.name)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(
-        agreement.signed_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return signed_file_response(get_scoped_or_404(request, Agreement.objects.all(), pk=pk))
 
 
 @require_POST
