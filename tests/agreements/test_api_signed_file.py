@@ -1,6 +1,6 @@
 """The signed agreement over the API: upload (multipart), download and removal, with the portal's
 checks (size, type by content, nasty files refused with a 400 naming ``signed_file``) and the
-finance scope and permissions."""
+finance scope and permissions; and the payment rules the portal edit pages share, over the API."""
 
 import io
 import zipfile
@@ -160,3 +160,19 @@ def test_people_through_their_session(request, indonesia, agreement, who, read, 
 def test_a_closed_agreement_still_takes_its_signed_file(indonesia, agreement):
     Agreement.objects.filter(pk=agreement.pk).update(status=Status.PAID)
     assert upload(finance_api([indonesia]), agreement).status_code == 200
+
+
+def test_the_api_keeps_paid_payments_and_a_paid_agreements_amounts(indonesia):
+    """The API goes through the same services as the portal's edit pages."""
+    api = finance_api([indonesia])
+    agreement = f.AgreementFactory(country=indonesia, fee=10, status=Status.SIGNED)
+    payment = f.PaymentFactory(agreement=agreement, amount=10, paid_on="2026-08-20")
+    refused = api.delete(f"/api/v1/payments/{payment.pk}/")
+    assert refused.status_code == 400 and "paid" in refused.json()["message"]
+    assert api.patch(f"/api/v1/payments/{payment.pk}/", {"paid_on": None}, format="json").status_code == 200
+    assert api.delete(f"/api/v1/payments/{payment.pk}/").status_code == 204
+    paid = f.AgreementFactory(country=indonesia, fee=10, status=Status.PAID)
+    kept = f.PaymentFactory(agreement=paid, amount=10, paid_on="2026-08-20")
+    response = api.patch(f"/api/v1/payments/{kept.pk}/", {"amount": "5.00"}, format="json")
+    assert response.status_code == 400 and "amount" in response.json()["errors"]
+    assert api.patch(f"/api/v1/payments/{kept.pk}/", {"reference": "TRX-2"}, format="json").status_code == 200
