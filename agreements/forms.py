@@ -89,3 +89,10 @@ class PaymentForm(forms.ModelForm):
         model = Payment
         fields = ["amount", "due_on", "paid_on", "reference"]
         widgets = {"due_on": DateInput(), "paid_on": DateInput()}
+
+    def clean_amount(self):
+        # On the field, before the table's constraint answers without naming it.
+        amount = self.cleaned_data.get("amount")
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("The amount must be above zero."))
+        return amount

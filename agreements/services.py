@@ -16,7 +16,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Agreement, Deliverable, Payment, Status
+from opsportal.uploads import check_upload
+
+from .models import SIGNED_FILE_KINDS, SIGNED_FILE_MAX_BYTES, Agreement, Deliverable, Payment, Status
+
+SIGNED_FILE_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}
 
 ALLOWED_MOVES: dict[str, set[str]] = {
     Status.DRAFT: {Status.SIGNED, Status.CANCELLED},
@@ -116,6 +120,34 @@ def agreement_save(agreement: Agreement, *, by=None, status: str | None = None) 
     return agreement
 
 
+@transaction.atomic
+def agreement_set_signed_file(agreement: Agreement, upload, *, by=None) -> Agreement:
+    """Attach the signed agreement (or remove it, with ``upload=None``) after checking the file.
+
+    The file is checked by its content (``opsportal.uploads``: PDF, PNG or JPEG, 10 MB at most,
+    nothing that only claims to be one) before anything is stored; a refusal is a ValidationError
+    on ``signed_file``. The stored name is unguessable and ends as the content is, whatever the
+    uploader called it. A paid or cancelled agreement still takes its signed file.
+    """
+    old = Agreement._base_manager.filter(pk=agreement.pk).values_list("signed_file", flat=True).first()
+    if upload is not None:
+        try:
+            kind = check_upload(upload, kinds=SIGNED_FILE_KINDS, max_bytes=SIGNED_FILE_MAX_BYTES)
+        except ValidationError as error:
+            raise ValidationError({"signed_file": error.error_list}) from None
+        upload.name = f"signed.{SIGNED_FILE_EXTENSIONS[kind]}"
+        agreement.signed_file = upload
+    else:
+        agreement.signed_file = None
+    agreement = agreement_save(agreement, by=by)
+    if old and old != agreement.signed_file.name:
+        # The replaced file is nobody's any more (its name was unique): do not keep a copy of a
+        # signed contract nobody can reach. Removed only once the new state is committed.
+        storage = agreement.signed_file.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return agreement
+
+
 def _check_open(agreement: Agreement) -> None:
     if agreement.status in (Status.PAID, Status.CANCELLED):
         raise ValidationError(
@@ -128,9 +160,15 @@ def _check_open(agreement: Agreement) -> None:
 
 @transaction.atomic
 def deliverable_save(deliverable: Deliverable, *, by=None) -> Deliverable:
-    """Create or update a deliverable of an open agreement."""
+    """Create or update a deliverable of an open agreement.
+
+    A delivered agreement takes no new deliverable (it would be delivered with one still owed);
+    its deliverables may still be corrected.
+    """
     _check_open(deliverable.agreement)
     if deliverable.pk is None:
+        if deliverable.agreement.status == Status.DELIVERED:
+            raise ValidationError(_("This agreement is delivered: it takes no new deliverable."))
         deliverable.created_by = by if getattr(by, "pk", None) else None
     deliverable.hashtag = (deliverable.hashtag or "").strip().lstrip("#")
     deliverable.full_clean()
@@ -153,6 +191,7 @@ def deliverable_mark_delivered(deliverable: Deliverable, delivered: bool = True,
 
 @transaction.atomic
 def deliverable_delete(deliverable: Deliverable, *, by=None) -> None:
+    """Remove a deliverable of an agreement that is neither paid nor cancelled."""
     _check_open(deliverable.agreement)
     deliverable.delete()
 
@@ -165,7 +204,9 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
     """Create or update a payment in the agreement's currency.
 
     An agreement that is delivered becomes paid once its paid payments cover the fee. A payment
-    is not recorded on a cancelled agreement, nor beyond the fee.
+    is not recorded on a cancelled agreement, nor beyond the fee. Once the agreement is paid, its
+    payments keep their amounts and paid dates (a reference or a due date may still be corrected),
+    so a paid agreement stays covered by its payments.
     """
     agreement = Agreement._base_manager.select_for_update().get(pk=payment.agreement_id)
     payment.agreement = agreement
@@ -173,9 +214,18 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
         raise ValidationError(_("This agreement is cancelled: no payment can be recorded."))
     if agreement.status == Status.PAID and payment.pk is None:
         raise ValidationError(_("This agreement is already paid."))
+    if agreement.status == Status.PAID:
+        stored = Payment._base_manager.filter(pk=payment.pk).values("amount", "paid_on", "agreement_id").first()
+        if stored and stored["amount"] != payment.amount:
+            raise ValidationError({"amount": _("This agreement is paid: its payments keep their amounts.")})
+        if stored and stored["paid_on"] != payment.paid_on:
+            raise ValidationError({"paid_on": _("This agreement is paid: its payments keep their paid dates.")})
     if payment.pk is None:
         payment.created_by = by if getattr(by, "pk", None) else None
     payment.currency = agreement.currency
+    if payment.amount is not None and payment.amount <= 0:
+        # The table's constraint says it too, but without naming the field.
+        raise ValidationError({"amount": _("The amount must be above zero.")})
     if payment.amount is not None:
         others = Payment.objects.filter(agreement=agreement).exclude(pk=payment.pk).aggregate(t=Sum("amount"))["t"] or 0
         if others + payment.amount > agreement.fee:
@@ -189,9 +239,26 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
 
 @transaction.atomic
 def payment_delete(payment: Payment, *, by=None) -> None:
+    """Remove a payment that is not paid yet, of an agreement that is not paid.
+
+    Money that went out stays on the record (it is the agreement's spend): a paid payment
+    entered by mistake is corrected, or its paid date cleared first, and then removed.
+    """
     if payment.agreement.status == Status.PAID:
         raise ValidationError(_("This agreement is paid: its payments stay."))
+    if Payment._base_manager.filter(pk=payment.pk, paid_on__isnull=False).exists():
+        raise ValidationError(_("This payment is paid: clear its paid date first if it was entered by mistake."))
     payment.delete()
+
+
+def payment_may_be_removed(payment: Payment) -> bool:
+    """Whether ``payment_delete`` would accept this payment (for the portal's buttons)."""
+    return payment.paid_on is None and payment.agreement.status != Status.PAID
+
+
+def deliverable_may_change(deliverable: Deliverable) -> bool:
+    """Whether ``deliverable_save`` and ``deliverable_delete`` accept changes to this deliverable."""
+    return deliverable.agreement.status not in (Status.PAID, Status.CANCELLED)
 
 
 @transaction.atomic

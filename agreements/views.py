@@ -4,13 +4,10 @@ a 404, as if the pages did not exist."""
 
 from __future__ import annotations
 
-import mimetypes
-import os
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,16 +27,20 @@ from opsportal.portal.mixins import (
 )
 
 from . import selectors
+from .files import signed_file_response
 from .forms import AgreementForm, DeliverableForm, DeliveredForm, PaymentForm, StatusForm, agreement_filters
 from .models import Agreement, Deliverable, Payment, Status
 from .services import (
     agreement_change_status,
     agreement_save,
+    deliverable_delete,
     deliverable_mark_delivered,
+    deliverable_may_change,
     deliverable_save,
     next_statuses,
     paid_total,
     payment_delete,
+    payment_may_be_removed,
     payment_save,
 )
 
@@ -153,16 +154,7 @@ def agreement_status(request, pk: int):
 @portal_view
 def signed_file(request, pk: int):
     """The signed agreement, for finance viewers only, as an attachment (never rendered inline)."""
-    agreement = get_scoped_or_404(request, Agreement.objects.all(), pk=pk)
-    if not agreement.signed_file:
-        raise Http404
-    name = os.path.basename(agreement.signed_file.name)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(
-        agreement.signed_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return signed_file_response(get_scoped_or_404(request, Agreement.objects.all(), pk=pk))
 
 
 @require_POST
@@ -250,6 +242,103 @@ def payment_remove(request, pk: int):
     else:
         messages.success(request, _("Payment removed."))
     return redirect("agreements:detail", pk=payment.agreement_id)
+
+
+def _section_url(agreement_id: int, section: str) -> str:
+    return f"{reverse('agreements:detail', args=[agreement_id])}#{section}"
+
+
+def _record_form(
+    request, form, record, *, title, removable: bool, remove_url: str, remove_label, section: str, status: int
+):
+    """The edit page of a deliverable or a payment: the agreement's look, its record's history."""
+    return portal_render(
+        request,
+        "agreements/record_form.html",
+        {
+            "nav": "agreements",
+            "form": form,
+            "agreement": record.agreement,
+            "title": title,
+            "removable": removable,
+            "remove_url": remove_url,
+            "remove_label": remove_label,
+            "back_url": _section_url(record.agreement_id, section),
+            "history": record_history(record, request.access),
+        },
+        status=status,
+    )
+
+
+@portal_view
+def deliverable_edit(request, pk: int):
+    """Correct a deliverable (what, hashtag, videos, due date); its delivery has its own button."""
+    deliverable = get_scoped_or_404(request, Deliverable.objects.select_related("agreement__country"), pk=pk)
+    require_edit(request, deliverable)
+    form = DeliverableForm(request.POST or None, instance=deliverable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliverable_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_section_url(deliverable.agreement_id, "deliverables-h"))
+    return _record_form(
+        request,
+        form,
+        deliverable,
+        title=_("Edit deliverable"),
+        removable=deliverable_may_change(deliverable),
+        remove_url=reverse("agreements:deliverable_remove", args=[deliverable.pk]),
+        remove_label=_("Remove this deliverable"),
+        section="deliverables-h",
+        status=_status(form),
+    )
+
+
+@require_POST
+@portal_view
+def deliverable_remove(request, pk: int):
+    deliverable = get_scoped_or_404(request, Deliverable.objects.select_related("agreement"), pk=pk)
+    require_edit(request, deliverable)
+    try:
+        deliverable_delete(deliverable, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Deliverable removed."))
+    return redirect(_section_url(deliverable.agreement_id, "deliverables-h"))
+
+
+@portal_view
+def payment_edit(request, pk: int):
+    """Correct a payment (amount, dates, reference); the service keeps a paid agreement covered."""
+    payment = get_scoped_or_404(request, Payment.objects.select_related("agreement__country"), pk=pk)
+    require_edit(request, payment)
+    form = PaymentForm(request.POST or None, instance=payment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_save(form.instance, by=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_section_url(payment.agreement_id, "payments-h"))
+    if form.is_bound:
+        payment.refresh_from_db()  # the remove button follows what is stored, not what was typed
+    return _record_form(
+        request,
+        form,
+        payment,
+        title=_("Edit payment"),
+        removable=payment_may_be_removed(payment),
+        remove_url=reverse("agreements:payment_remove", args=[payment.pk]),
+        remove_label=_("Remove this payment"),
+        section="payments-h",
+        status=_status(form),
+    )
 
 
 def _status(form) -> int:

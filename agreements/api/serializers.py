@@ -66,6 +66,15 @@ class AgreementSerializer(OpsModelSerializer):
         return attrs
 
 
+class SignedFileUploadSerializer(serializers.Serializer):
+    """The signed agreement, sent as ``multipart/form-data``."""
+
+    signed_file = serializers.FileField(
+        allow_empty_file=True,  # the upload check answers an empty file in the portal's words
+        help_text=_("PDF, PNG or JPEG, 10 MB at most; checked by its content, not its name."),
+    )
+
+
 class DeliverableSerializer(OpsModelSerializer):
     url = self_link("deliverable")
 

@@ -143,3 +143,37 @@ def test_draft_signed_delivered_paid_reaches_the_cost_per_thousand_views(browser
         shoot(page, f"challenge-operator-{width}")
         operator.close()
     assert not errors
+
+
+def test_a_lead_corrects_a_payment_and_removes_one_entered_twice(browser, live_server, story):
+    agreement = f.AgreementFactory(
+        country=story["country"], influencer=story["creator"], challenge=story["challenge"], status=Status.SIGNED
+    )
+    first = f.PaymentFactory(agreement=agreement, amount=5_000_000, reference="TRX-1")
+    twice = f.PaymentFactory(agreement=agreement, amount=5_000_000, reference="TRX-1 again")
+    for width in (1366, 375):
+        context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        sign_in(page, "budi")
+        page.goto(f"/agreements/payments/{first.pk}/edit/")
+        shoot(page, f"payment-edit-lead-{width}")
+        if width == 1366:
+            page.goto(f"/agreements/{agreement.pk}/")
+            page.locator("section[aria-labelledby='payments-h'] li", has_text="TRX-1").first.get_by_role(
+                "link", name="Edit"
+            ).click()
+            page.get_by_label("Amount").fill("6000000")
+            page.get_by_label("Reference").fill("TRX-1b")
+            page.get_by_role("button", name="Save changes").click()
+            expect(page.get_by_text("Changes saved.")).to_be_visible()
+            page.goto(f"/agreements/payments/{twice.pk}/edit/")
+            page.get_by_role("button", name="Remove this payment").click()
+            expect(page.get_by_text("Payment removed.")).to_be_visible()
+        context.close()
+        assert errors == []
+    first.refresh_from_db()
+    assert (first.amount, first.reference) == (6_000_000, "TRX-1b")
+    assert not agreement.payments.filter(pk=twice.pk).exists()

@@ -119,3 +119,42 @@ def test_an_hq_viewer_compares_countries(page, demo):
     expect(page.get_by_role("heading", name=f"Goals for {quarter.previous.previous.previous.previous}")).to_be_visible()
     expect(page.locator("table.hq-goals th[aria-sort='ascending']")).to_contain_text("Country")
     assert page.console_errors == []
+
+
+def test_outside_figures_labels_wrap_between_words_on_a_phone(page, demo):
+    """At 375 px the figures table shows each value under its label; a long source (a URL) must
+    not squeeze the label "Sumber" into pieces of a word."""
+    indonesia = f.CountryFactory(code="ID")
+    f.ExternalFigureFactory(
+        country=indonesia,
+        metric="monthly_active_users",
+        measured_on=timezone.localdate(),
+        value=12_000_000,
+        source="https://analytics.example.com/monthly-active-users/indonesia/2026-q4/overview-dashboard",
+    )
+    StaffProfile.objects.filter(user__username="dewi").update(preferred_language="id")
+    sign_in(page, "dewi")
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto("/goals/")
+    labels = page.evaluate(
+        """() => {
+          const measure = document.createElement("canvas").getContext("2d");
+          return [...document.querySelectorAll("section[aria-labelledby='figures-h'] td[data-label]")].map((td) => {
+            const style = getComputedStyle(td, "::before");
+            measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const words = td.dataset.label.split(/\\s+/);
+            return {
+              label: td.dataset.label,
+              width: parseFloat(style.width),
+              longestWord: Math.max(...words.map((w) => measure.measureText(w).width)),
+            };
+          });
+        }"""
+    )
+    assert "Sumber" in [label["label"] for label in labels]
+    for label in labels:
+        # The label box is at least as wide as its longest word (half a pixel for rounding).
+        assert label["width"] + 0.5 >= label["longestWord"], label
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    assert page.console_errors == []

@@ -271,7 +271,19 @@ def _privacy(route, world):
     return out
 
 
+def _signed_file(route, world):
+    """The signed agreement's download (API). The world's agreements have no file, so a reader
+    gets 404 there too: the read is lenient, as for the portal's twin. Another country's still
+    answers 404 (``hidden``), and a reader's PUT/DELETE must still be refused."""
+    out = []
+    for variant in urlwalk.variants(route, world, []) or []:
+        variant.strict = False
+        out.append(variant)
+    return out
+
+
 EXPLICIT = [
+    (r"agreement-signed-file", _signed_file),
     (r"admin:.*_simple_history", _simple_history),
     (r"admin:view_on_site", _view_on_site),
     (r"admin:app_list", _app_list),
