@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import signals
 from .models import Agreement, Deliverable, Payment, Status
 
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -69,12 +70,15 @@ def agreement_change_status(agreement: Agreement, status: str, *, by=None, today
 
     Signing without a signing date stamps today.
     """
-    check_status_move(agreement, agreement.status, status)
+    previous = agreement.status
+    check_status_move(agreement, previous, status)
     if status == Status.SIGNED and agreement.signed_on is None:
         agreement.signed_on = today or timezone.localdate()
     agreement.status = status
     agreement.full_clean()
     agreement.save()
+    if status != previous:
+        signals.agreement_status_changed.send(Agreement, agreement=agreement, previous=previous)
     return agreement
 
 
@@ -96,6 +100,7 @@ def agreement_save(agreement: Agreement, *, by=None, status: str | None = None) 
             raise ValidationError({"status": _("A new agreement starts as a draft.")})
         agreement.full_clean()
         agreement.save()
+        signals.agreement_created.send(Agreement, agreement=agreement)
         return agreement
     stored = Agreement._base_manager.filter(pk=agreement.pk).values_list("status", "currency").get()
     if stored[0] in (Status.PAID, Status.CANCELLED) and agreement.status == stored[0]:
@@ -175,6 +180,9 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
         raise ValidationError(_("This agreement is already paid."))
     if payment.pk is None:
         payment.created_by = by if getattr(by, "pk", None) else None
+        was_paid = False
+    else:
+        was_paid = Payment._base_manager.filter(pk=payment.pk, paid_on__isnull=False).exists()
     payment.currency = agreement.currency
     if payment.amount is not None:
         others = Payment.objects.filter(agreement=agreement).exclude(pk=payment.pk).aggregate(t=Sum("amount"))["t"] or 0
@@ -182,6 +190,8 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
             raise ValidationError({"amount": _("The payments would exceed the fee.")})
     payment.full_clean()
     payment.save()
+    if payment.paid_on is not None and not was_paid:
+        signals.payment_paid.send(Payment, payment=payment)
     if agreement.status == Status.DELIVERED and paid_total(agreement) >= agreement.fee:
         agreement_change_status(agreement, Status.PAID, by=by)
     return payment
