@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .agreements import AgreementKind
 from .base import Column, ImportKind, Outcome, RowError, Run
 from .budgets import BudgetLineKind, ExchangeRateKind
 from .challenges import ChallengeKind, MetricSnapshotKind
@@ -23,6 +24,7 @@ KINDS: dict[str, ImportKind] = {
         ExternalFigureKind(),
         BudgetLineKind(),
         GoalKind(),
+        AgreementKind(),
     )
 }
 

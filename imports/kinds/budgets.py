@@ -27,7 +27,7 @@ from imports.kinds.challenges import COUNTRY
 from opsportal.access import Perm, in_country
 
 
-def _currency(value) -> str:
+def currency_code(value) -> str:
     text = parsing.clean_text(value).upper()
     if len(text) != 3 or not text.isalpha():
         raise parsing.CellError(_("Use a three-letter ISO 4217 code such as IDR."))
@@ -92,8 +92,8 @@ class ExchangeRateKind(RowByRowKind):
         clean, problems = collect(
             values,
             {
-                "currency": _currency,
-                "reporting_currency": _currency,
+                "currency": currency_code,
+                "reporting_currency": currency_code,
                 "rate": _rate,
                 "per_unit": _rate,
                 "valid_on": lambda v: parsing.parse_date(v, day_first=False),
@@ -152,7 +152,7 @@ CATEGORY_ALIASES = {
 }
 
 
-def _event(country, name: str, day) -> Event:
+def find_event(country, name: str, day) -> Event:
     """The country's event of that name (and start day, in the country's time, when given)."""
     events = in_country(Event.objects.annotate(name_lower=Lower("name")).filter(name_lower=name.lower()), country)
     if day is not None:
@@ -165,7 +165,7 @@ def _event(country, name: str, day) -> Event:
     return found[0]
 
 
-def _challenge(country, value) -> Challenge:
+def find_challenge(country, value) -> Challenge:
     tag = parsing.parse_hashtag(value)
     challenges = Challenge.objects.annotate(hashtag_lower=Lower("hashtag")).filter(hashtag_lower=tag.lower())
     found = in_country(challenges, country).first()
@@ -234,12 +234,12 @@ class BudgetLineKind(RowByRowKind):
             {
                 "event": lambda v: parsing.clean_text(v, max_length=200),
                 "event_date": day,
-                "challenge": lambda v: _challenge(country, v),
+                "challenge": lambda v: find_challenge(country, v),
                 "category": lambda v: parsing.parse_choice(v, Category.choices, CATEGORY_ALIASES),
                 "description": lambda v: parsing.clean_text(v, max_length=200),
                 "planned": parsing.parse_money,
                 "actual": parsing.parse_money,
-                "currency": _currency,
+                "currency": currency_code,
                 "spent_on": day,
                 "note": parsing.clean_text,
             },
@@ -254,7 +254,7 @@ class BudgetLineKind(RowByRowKind):
             problems.append(("event", _("Name the event or the challenge the line belongs to.")))
         if problems:
             raise RowProblems(problems)
-        record = _event(country, event_name, event_day) if event_name else challenge
+        record = find_event(country, event_name, event_day) if event_name else challenge
         field = "event" if event_name else "challenge"
         clean.setdefault("description", "")
         key = (field, record.pk, clean["category"], clean["description"].lower())

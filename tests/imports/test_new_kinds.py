@@ -111,3 +111,54 @@ def test_a_goal_row_changes_the_quarters_target(importer, indonesia, tmp_path):
     job = confirm(preview(importer, "goals.csv", kind="goals"), skip_errors=True)
     assert counts(job)["update"] == 1
     assert CountryGoal.objects.get(metric="core_active").target == 100
+
+
+@pytest.fixture
+def creators(indonesia, thailand, records):
+    rina = f.InfluencerFactory(country=indonesia, name="Rina Nose")
+    dewi = f.InfluencerFactory(country=indonesia, name="Dewi")
+    f.PlatformAccountFactory(influencer=dewi, handle="dewi_dance")
+    f.InfluencerFactory(country=thailand, name="Nobody Here")  # another country's: not found
+    return rina, dewi
+
+
+def test_agreements_from_a_finance_sheet(importer, indonesia, records, creators):
+    from agreements.models import Agreement
+
+    dwp, joget = records
+    rina, dewi = creators
+    job = preview(importer, "agreements.csv", kind="agreements")
+    assert counts(job) == {"create": 2, "skip": 1, "error": 4}
+    errors = errors_by_row(job)
+    assert errors[(5, "Kreator")] == "No influencer Nobody Here in Indonesia."
+    assert errors[(6, "Tagar")] == "Name a challenge, an event, or a period (start and end)."
+    assert errors[(7, "Status")] == "The payments made do not cover the fee yet."
+    assert errors[(8, "Negara")] == "You may not import into Thailand."
+    assert not Agreement.objects.exists()
+
+    confirm(job, skip_errors=True)
+    seeding = Agreement.objects.get(title="Seeding JogetBareng with Rina")
+    assert (seeding.influencer, seeding.challenge, seeding.status, seeding.fee, seeding.currency) == (
+        rina,
+        joget,
+        "signed",
+        Decimal("15000000.00"),
+        "IDR",
+    )
+    assert seeding.signed_on == dt.date(2018, 8, 1) and seeding.notes == "Three videos"
+    appearance = Agreement.objects.get(title="DWP appearance")
+    assert (appearance.influencer, appearance.event, appearance.status) == (dewi, dwp, "draft")
+
+    again = preview(importer, "agreements.csv", kind="agreements")
+    assert counts(again)["unchanged"] == 2 and counts(again).get("create", 0) == 0
+
+
+def test_operators_and_government_relations_cannot_import_agreements(client, id_operator, id_gr, creators):
+    from agreements.models import Agreement
+
+    for person in (id_operator, id_gr):
+        refused = preview(person, "agreements.csv", kind="agreements")
+        assert counts(refused).get("create", 0) == 0
+        client.force_login(person)
+        assert 'value="agreements"' not in client.get(reverse("imports:index")).content.decode()
+    assert not Agreement.objects.exists()
