@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from opsportal.uploads import check_upload
 
+from . import signals
 from .models import SIGNED_FILE_KINDS, SIGNED_FILE_MAX_BYTES, Agreement, Deliverable, Payment, Status
 
 SIGNED_FILE_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}
@@ -73,12 +74,15 @@ def agreement_change_status(agreement: Agreement, status: str, *, by=None, today
 
     Signing without a signing date stamps today.
     """
-    check_status_move(agreement, agreement.status, status)
+    previous = agreement.status
+    check_status_move(agreement, previous, status)
     if status == Status.SIGNED and agreement.signed_on is None:
         agreement.signed_on = today or timezone.localdate()
     agreement.status = status
     agreement.full_clean()
     agreement.save()
+    if status != previous:
+        signals.agreement_status_changed.send(Agreement, agreement=agreement, previous=previous)
     return agreement
 
 
@@ -100,6 +104,7 @@ def agreement_save(agreement: Agreement, *, by=None, status: str | None = None) 
             raise ValidationError({"status": _("A new agreement starts as a draft.")})
         agreement.full_clean()
         agreement.save()
+        signals.agreement_created.send(Agreement, agreement=agreement)
         return agreement
     stored = Agreement._base_manager.filter(pk=agreement.pk).values_list("status", "currency").get()
     if stored[0] in (Status.PAID, Status.CANCELLED) and agreement.status == stored[0]:
@@ -222,6 +227,9 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
             raise ValidationError({"paid_on": _("This agreement is paid: its payments keep their paid dates.")})
     if payment.pk is None:
         payment.created_by = by if getattr(by, "pk", None) else None
+        was_paid = False
+    else:
+        was_paid = Payment._base_manager.filter(pk=payment.pk, paid_on__isnull=False).exists()
     payment.currency = agreement.currency
     if payment.amount is not None and payment.amount <= 0:
         # The table's constraint says it too, but without naming the field.
@@ -232,6 +240,8 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
             raise ValidationError({"amount": _("The payments would exceed the fee.")})
     payment.full_clean()
     payment.save()
+    if payment.paid_on is not None and not was_paid:
+        signals.payment_paid.send(Payment, payment=payment)
     if agreement.status == Status.DELIVERED and paid_total(agreement) >= agreement.fee:
         agreement_change_status(agreement, Status.PAID, by=by)
     return payment

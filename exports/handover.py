@@ -3,7 +3,9 @@
 Influencers with their outreach log and the follow-ups still open, challenges, events (their
 tasks and partners), partners, the team roster, upcoming cultural moments; government contacts,
 the interaction history, open incidents and commitments only for someone who may see government
-relations in that country. Each list as CSV, and all of them in one workbook.
+relations in that country; the quarter's goals for everyone; creator agreements still open, what
+their creators still owe and the payments still to make only for someone who may see money
+(``finance.view``) there. Each list as CSV, and all of them in one workbook.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.models import Deliverable
+from agreements.models import Status as AgreementStatus
 from locales.models import CulturalMoment, CulturalMomentOccurrence
 from locales.models.government import IncidentStatus
 from locales.models.requests import RequestStatus
@@ -35,6 +39,9 @@ GOVERNMENT_LISTS = [
     "regulator-requests",
     "regulator-request-items",
 ]
+# Agreements still running: a draft to sign, a signed one whose creator owes videos, a delivered
+# one waiting to be paid.
+OPEN_AGREEMENTS = [AgreementStatus.DRAFT, AgreementStatus.SIGNED, AgreementStatus.DELIVERED]
 
 
 def _list_rows(access: Access, name: str, country, extra_filter: dict | None = None):
@@ -63,6 +70,19 @@ def _moments(access: Access, country, today: dt.date):
     return headers, rows
 
 
+def _open_deliverables(access: Access, country):
+    """What creators still owe on open agreements, soonest first (no export list of its own)."""
+    headers = ["agreement", "influencer", "description", "hashtag", "videos_required", "due_on"]
+    deliverables = in_country(access.scope(Deliverable.objects.all()), country).filter(
+        delivered_at__isnull=True, agreement__status__in=OPEN_AGREEMENTS
+    )
+    rows = (
+        [d.agreement.title, d.agreement.influencer.name, d.description, d.hashtag, d.videos_required, d.due_on]
+        for d in deliverables.select_related("agreement__influencer").order_by("due_on", "pk")
+    )
+    return headers, rows
+
+
 def pack_contents(access: Access, country) -> list[tuple[str, object]]:
     """(file name without extension, a function giving (headers, rows)) for everything this
     person may hand over. Rows are read lazily, so each list can be streamed twice (CSV, XLSX)."""
@@ -73,6 +93,15 @@ def pack_contents(access: Access, country) -> list[tuple[str, object]]:
     parts.insert(2, ("follow-ups-open", lambda: _list_rows(access, "outreach", country, open_follow_ups)))
     parts.append(("team", lambda: _list_rows(access, "team", country)))
     parts.append(("cultural-moments-upcoming", lambda: _moments(access, country, today)))
+    # The targets the team is judged on this quarter (the country's quarter), with attainment.
+    this_quarter = {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    parts.append(("goals-this-quarter", lambda: _list_rows(access, "goals", country, this_quarter)))
+    if access.can(Perm.FINANCE_VIEW, country.pk):
+        running = {"status__in": OPEN_AGREEMENTS}
+        parts.append(("open-agreements", lambda: _list_rows(access, "agreements", country, running)))
+        parts.append(("deliverables-owed", lambda: _open_deliverables(access, country)))
+        unpaid = {"paid_on__isnull": True, "agreement__status__in": OPEN_AGREEMENTS}
+        parts.append(("payments-due", lambda: _list_rows(access, "payments", country, unpaid)))
     if access.can(Perm.GOVERNMENT_VIEW, country.pk):
         parts.append(("government-contacts", lambda: _list_rows(access, "government-contacts", country)))
         parts.append(("government-interactions", lambda: _list_rows(access, "government-interactions", country)))
@@ -127,6 +156,9 @@ def build_pack(access: Access, country, *, by: str = ""):
             )
             if access.can(Perm.GOVERNMENT_VIEW, country.pk)
             else _("Government relations are not included: they need the government-relations role."),
+            _("Open creator agreements, the deliverables still owed and the payments still due are included.")
+            if access.can(Perm.FINANCE_VIEW, country.pk)
+            else _("Creator agreements and payments are not included: they need the right to see money."),
         ]
         archive.writestr("README.txt", "\n".join(str(line) for line in lines) + "\n")
         names.append("README.txt")

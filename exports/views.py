@@ -137,7 +137,8 @@ def handover_pack(request, code: str):
 def handover_index(request):
     """The page listing the packs a person may download, and what each will hold."""
     countries = list(request.access.countries(Perm.VIEW).order_by("name"))
-    rows = [(c, request.access.can(Perm.GOVERNMENT_VIEW, c.pk)) for c in countries]
+    access = request.access
+    rows = [(c, access.can(Perm.GOVERNMENT_VIEW, c.pk), access.can(Perm.FINANCE_VIEW, c.pk)) for c in countries]
     can_reassign = request.access.can(Perm.TEAM_HANDOVER, request.country.pk)
     context = {"nav": "handover", "rows": rows, "can_reassign": can_reassign}
     return portal_render(request, "exports/handover.html", context)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsportal.access import in_country
+from webhooks.events import emit, event_data
+from webhooks.models import EventType
 
 from .models import QUARTER_MESSAGE, TARGET_MESSAGE, CountryGoal, ExternalFigure, Metric
 
@@ -35,10 +37,16 @@ def _check_goal(goal: CountryGoal) -> None:
 def goal_save(goal: CountryGoal, *, by=None) -> CountryGoal:
     """Create or change one target of one country's quarter (one per metric and quarter)."""
     _check_goal(goal)
+    previous = None
     if goal.pk is None:
         goal.created_by = _by(by)
+    else:
+        previous = CountryGoal._base_manager.filter(pk=goal.pk).values_list("target", flat=True).first()
     goal.full_clean()
     goal.save()
+    if goal.target != previous:
+        # A target set or changed is news for the team's integrations; a note alone is not.
+        emit(EventType.GOAL_SET, {**event_data(goal), "previous_target": previous}, goal.country_id)
     return goal
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import signals
 from .models import Country, RegulatorRequest, RequestItem
 from .models.requests import RequestStatus
 
@@ -74,6 +75,7 @@ def request_save(request: RegulatorRequest, *, by=None) -> RegulatorRequest:
     _stamp_answered(request, stored_status, None)
     request.full_clean()
     request.save()
+    _announce(request, stored_status, created=stored_status is None)
     return request
 
 
@@ -93,7 +95,19 @@ def request_change_status(
     _stamp_answered(request, stored_status, at)
     request.full_clean()
     request.save()
+    _announce(request, stored_status, created=False)
     return request
+
+
+def _announce(request: RegulatorRequest, stored_status: str | None, *, created: bool) -> None:
+    """Tell the apps above (webhooks) that a request came in or was closed.
+
+    A request typed in after it was already answered is history, not news: no "received".
+    """
+    if created and request.status in S.open_values():
+        signals.regulator_request_received.send(RegulatorRequest, request=request)
+    if request.status == S.CLOSED and stored_status != S.CLOSED:
+        signals.regulator_request_closed.send(RegulatorRequest, request=request, previous=stored_status)
 
 
 @transaction.atomic

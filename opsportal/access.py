@@ -133,6 +133,14 @@ def _government_deliveries() -> Q:
 
 GOVERNMENT_ROWS = {"webhooks.webhookdelivery": _government_deliveries}
 
+
+# Likewise for money: a webhook delivery of an agreement or a payment carries its fee or amount.
+def _finance_deliveries() -> Q:
+    return Q(event_type__in=apps.get_model("webhooks", "WebhookDelivery").FINANCE_EVENTS)
+
+
+FINANCE_ROWS = {"webhooks.webhookdelivery": _finance_deliveries}
+
 # Records that belong to one person as well: only that person (or an administrator, a task, a
 # command) reads them, in the countries of the scope; their rows without a country are theirs.
 OWNER_PATHS: dict[str, str] = {

@@ -23,6 +23,7 @@ RECORD_PAGES: dict[str, tuple[str | None, str]] = {
     "weekly_report": ("reports:detail", "reports:list"),
     "report": ("reports:detail", "reports:list"),
     "agreement": ("agreements:detail", "agreements:list"),
+    "goal": (None, "goals:index"),
 }
 
 

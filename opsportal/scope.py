@@ -16,6 +16,7 @@ from django.db.models import Manager, Q, QuerySet
 
 from opsportal.access import (
     FINANCE_MODELS,
+    FINANCE_ROWS,
     GOVERNMENT_ROWS,
     OWNER_PATHS,
     SYSTEM,
@@ -108,6 +109,10 @@ def _restrict(queryset: QuerySet, access: Access) -> QuerySet:
         gov_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
         if gov_ids is not None:
             queryset._query.add_q(~GOVERNMENT_ROWS[label]() | _country_q(model, gov_ids))
+    if label in FINANCE_ROWS:
+        fin_ids = access.country_ids(Perm.FINANCE_VIEW)
+        if fin_ids is not None:
+            queryset._query.add_q(~FINANCE_ROWS[label]() | _country_q(model, fin_ids))
     owner = OWNER_PATHS.get(label)
     if owner and not access.is_superuser:
         queryset._query.add_q(Q(**{f"{owner}_id": access.user_id}))

@@ -48,6 +48,9 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
         "challenge__hashtag",
         "deliverables__hashtag",
     ),
+    # A budget line by what it pays for (finance viewers only: the scope); not by its event's
+    # name, which would list every line of the event beside the event itself.
+    "budgets.budgetline": ("description",),
 }
 
 # Full-text documents per record; the migration indexes exactly these column lists.

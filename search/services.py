@@ -44,8 +44,9 @@ def _local(value) -> str:
 
 
 def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None) -> list[SearchGroup]:
-    """Search influencers, challenges, events, partners and (with the government permission in
-    that country) government contacts and regulator requests, within what ``access`` may read.
+    """Search influencers, challenges, events, partners, (with the government permission in
+    that country) government contacts and regulator requests, and (with the finance permission)
+    creator agreements and budget lines, within what ``access`` may read.
 
     Returns the non-empty groups in that order, each with at most ``limit`` hits, best first,
     and ``has_more`` when more matched. One query per group (two for influencers).
@@ -145,9 +146,10 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 r.country,
             ),
         )
-    # Creator agreements (fees): finance viewers only, like government contacts.
+    # Creator agreements (fees) and budget lines: finance viewers only, like government contacts.
     if access.can(Perm.FINANCE_VIEW):
         from agreements.models import Agreement
+        from budgets.models import BudgetLine
 
         add(
             "agreement",
@@ -162,6 +164,29 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 " · ".join(p for p in (a.influencer.name, a.get_status_display(), a.country.name) if p),
                 portal_path("agreement", a.pk),
                 a.country,
+            ),
+        )
+        lines = BudgetLine.objects.select_related("country", "event", "challenge")
+        add(
+            "budget_line",
+            _("Budget lines"),
+            _ranked(access, lines, q, country_id, limit, "pk"),
+            lambda b: SearchHit(
+                "budget_line",
+                b,
+                b.description or b.get_category_display(),
+                " · ".join(
+                    p
+                    for p in (
+                        b.event.name if b.event_id else f"#{b.challenge.hashtag}",
+                        b.get_category_display(),
+                        b.country.name,
+                    )
+                    if p
+                ),
+                # The line is read on its event's or challenge's page (its budget section).
+                portal_path("event", b.event_id) if b.event_id else portal_path("challenge", b.challenge_id),
+                b.country,
             ),
         )
     return groups

@@ -1,5 +1,6 @@
 """One search box: challenges, influencers, events, partners and, for those roles, government
-contacts, in the current country (``search.services.search_all`` does the matching and scoping)."""
+contacts and regulator requests, creator agreements and budget lines, in the current country
+(``search.services.search_all`` does the matching and scoping)."""
 
 from __future__ import annotations
 

@@ -15,27 +15,37 @@ class SubscriptionForm(forms.ModelForm):
 
     class Meta:
         model = WebhookSubscription
-        fields = ["name", "url", "event_types", "countries", "allow_government", "active"]
+        fields = ["name", "url", "event_types", "countries", "allow_government", "allow_finance", "active"]
 
     def clean(self):
         data = super().clean()
         if data.get("allow_government") and not data.get("countries"):
             self.add_error("countries", _("Government events need the countries listed explicitly."))
+        if data.get("allow_finance") and not data.get("countries"):
+            self.add_error("countries", _("Finance events need the countries listed explicitly."))
         return data
 
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
-    list_display = ["name", "url", "active", "disabled_at", "consecutive_failures", "allow_government"]
-    list_filter = ["active", "allow_government"]
+    list_display = [
+        "name",
+        "url",
+        "active",
+        "disabled_at",
+        "consecutive_failures",
+        "allow_government",
+        "allow_finance",
+    ]
+    list_filter = ["active", "allow_government", "allow_finance"]
     search_fields = ["name", "url"]
     filter_horizontal = ["countries"]
     readonly_fields = ["secret", "consecutive_failures", "disabled_at", "disabled_reason", "owner", "owner_token"]
     actions = ["enable", "rotate_secret"]
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "url", "event_types", "countries", "allow_government", "active"]
+        fields = ["name", "url", "event_types", "countries", "allow_government", "allow_finance", "active"]
         return fields + (self.readonly_fields if obj is not None else [])
 
     @admin.action(description=_("Enable again (clears the failure count)"))

@@ -56,6 +56,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
             "event_types",
             "countries",
             "allow_government",
+            "allow_finance",
             "active",
             "consecutive_failures",
             "disabled_at",
@@ -79,6 +80,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
             "event_types": sorted(attrs.get("event_types", getattr(instance, "event_types", []))),
             "countries": attrs["countries"] if "countries" in attrs else (instance.countries.all() if instance else []),
             "allow_government": attrs.get("allow_government", getattr(instance, "allow_government", False)),
+            "allow_finance": attrs.get("allow_finance", getattr(instance, "allow_finance", False)),
         }
         access = access_for_user(self.context["request"].user)
         try:
@@ -156,7 +158,9 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
     """Subscriptions to record events: challenge went live, influencer onboarded, incident
-    opened (government), report sent. Deliveries are signed with the subscription's secret."""
+    opened and regulator request received or closed (government), creator agreement created or
+    moved and payment paid (finance), goal set, report sent. Deliveries are signed with the
+    subscription's secret."""
 
     serializer_class = WebhookSubscriptionSerializer
     permission_classes = [CanManageWebhooks]

@@ -83,11 +83,82 @@ def _report(obj) -> dict[str, Any]:
     }
 
 
+def _money(value) -> str | None:
+    # A decimal as a string, as the API shows it: a float would lose cents on large fees.
+    return None if value is None else str(value)
+
+
+def _agreement(obj) -> dict[str, Any]:
+    # Finance data (FINANCE_EVENTS): the fee, not the notes nor the signed file.
+    return {
+        "object": "agreement",
+        "id": obj.pk,
+        "title": obj.title,
+        "status": obj.status,
+        "influencer": obj.influencer_id,
+        "challenge": obj.challenge_id,
+        "event": obj.event_id,
+        "fee": _money(obj.fee),
+        "currency": obj.currency,
+        "starts_on": _iso(obj.starts_on),
+        "ends_on": _iso(obj.ends_on),
+        "signed_on": _iso(obj.signed_on),
+        "url": portal_url("agreement", obj.pk),
+    }
+
+
+def _payment(obj) -> dict[str, Any]:
+    return {
+        "object": "payment",
+        "id": obj.pk,
+        "agreement": obj.agreement_id,
+        "amount": _money(obj.amount),
+        "currency": obj.currency,
+        "due_on": _iso(obj.due_on),
+        "paid_on": _iso(obj.paid_on),
+        "url": portal_url("agreement", obj.agreement_id),
+    }
+
+
+def _regulator_request(obj) -> dict[str, Any]:
+    # Government data (GOVERNMENT_EVENTS): what came and by when, not what it asks (the summary).
+    return {
+        "object": "regulator_request",
+        "id": obj.pk,
+        "kind": obj.kind,
+        "authority": obj.authority,
+        "reference": obj.reference,
+        "channel": obj.channel,
+        "status": obj.status,
+        "received_at": _iso(obj.received_at),
+        "deadline": _iso(obj.deadline),
+        "answered_at": _iso(obj.answered_at),
+        "url": portal_url("regulator_request", obj.pk),
+    }
+
+
+def _goal(obj) -> dict[str, Any]:
+    return {
+        "object": "country_goal",
+        "id": obj.pk,
+        "year": obj.year,
+        "quarter": obj.quarter,
+        "metric": obj.metric,
+        "target": obj.target,
+        "note": obj.note,
+        "url": portal_url("goal"),
+    }
+
+
 SERIALIZERS = {
     "challenges.challenge": _challenge,
     "influencers.influencer": _influencer,
     "locales.regulatoryincident": _incident,
+    "locales.regulatorrequest": _regulator_request,
     "reports.weeklyreport": _report,
+    "agreements.agreement": _agreement,
+    "agreements.payment": _payment,
+    "goals.countrygoal": _goal,
 }
 
 

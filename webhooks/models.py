@@ -21,10 +21,19 @@ class EventType(models.TextChoices):
     CHALLENGE_TARGET_REACHED = "challenge.target_reached", _("Challenge reached its view target")
     INCIDENT_OPENED = "incident.opened", _("Regulatory incident opened")
     REPORT_SENT = "report.sent", _("Weekly report sent")
+    AGREEMENT_CREATED = "agreement.created", _("Creator agreement created")
+    AGREEMENT_STATUS_CHANGED = "agreement.status_changed", _("Creator agreement's status changed")
+    PAYMENT_PAID = "payment.paid", _("Creator payment paid")
+    REQUEST_RECEIVED = "regulator_request.received", _("Regulator request received")
+    REQUEST_CLOSED = "regulator_request.closed", _("Regulator request closed")
+    GOAL_SET = "goal.set", _("Country goal set")
 
 
 # Confidential: delivered only to subscriptions allowed government events, in listed countries.
-GOVERNMENT_EVENTS = frozenset({EventType.INCIDENT_OPENED})
+GOVERNMENT_EVENTS = frozenset({EventType.INCIDENT_OPENED, EventType.REQUEST_RECEIVED, EventType.REQUEST_CLOSED})
+# Money (fees, payments): only to subscriptions allowed finance events, in listed countries, whose
+# owner holds finance.view there (the same rule as government events, with the finance right).
+FINANCE_EVENTS = frozenset({EventType.AGREEMENT_CREATED, EventType.AGREEMENT_STATUS_CHANGED, EventType.PAYMENT_PAID})
 
 
 def generate_secret() -> str:
@@ -47,7 +56,12 @@ class WebhookSubscription(TimeStamped):
     allow_government = models.BooleanField(
         _("government events"),
         default=False,
-        help_text=_("Confidential: regulatory incidents of the listed countries."),
+        help_text=_("Confidential: regulatory incidents and regulator requests of the listed countries."),
+    )
+    allow_finance = models.BooleanField(
+        _("finance events"),
+        default=False,
+        help_text=_("Money: creator agreements and payments of the listed countries."),
     )
     active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failed deliveries in a row"), default=0)
@@ -107,6 +121,7 @@ class WebhookDelivery(OutboxRow):
 
     # Read by the access module (by model, not by import) to keep these rows for government roles.
     GOVERNMENT_EVENTS = GOVERNMENT_EVENTS
+    FINANCE_EVENTS = FINANCE_EVENTS  # likewise for finance roles
 
     uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
     subscription = models.ForeignKey(

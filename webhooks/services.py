@@ -2,7 +2,8 @@
 
 Guarantees:
 - A subscription receives an event only within its countries and its owner's current rights;
-  government events only with ``allow_government`` and the country listed explicitly.
+  government events only with ``allow_government`` and the country listed explicitly, finance
+  events (fees, payments) only with ``allow_finance`` and the country listed explicitly.
 - A delivery is an outbox row: claiming it under a lease, backoff with jitter, retry or give up,
   and the sweep that recovers a lost one are the outbox core's (``opsportal.outbox``), as for
   email. What is the webhook's own is here: who receives, signing, the SSRF-checked request,
@@ -33,7 +34,7 @@ from opsportal import outbox
 from opsportal.access import Perm, access_for_token, access_for_user
 from opsportal.outbox import Outcome
 
-from .models import GOVERNMENT_EVENTS, DeliveryStatus, WebhookDelivery, WebhookSubscription
+from .models import FINANCE_EVENTS, GOVERNMENT_EVENTS, DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +93,18 @@ def may_receive(sub: WebhookSubscription, event_type: str, country_id: int | Non
         return False
     country_ids = {c.pk for c in sub.countries.all()}
     government = event_type in GOVERNMENT_EVENTS
-    if government and not (sub.allow_government and country_id is not None and country_id in country_ids):
+    finance = event_type in FINANCE_EVENTS
+    listed = country_id is not None and country_id in country_ids
+    if government and not (sub.allow_government and listed):
+        return False
+    if finance and not (sub.allow_finance and listed):
         return False
     if country_ids and country_id not in country_ids:
         return False
     access = _owner_access(sub)
     if access is None:
         return True
-    perm = Perm.GOVERNMENT_VIEW if government else Perm.VIEW
+    perm = Perm.GOVERNMENT_VIEW if government else Perm.FINANCE_VIEW if finance else Perm.VIEW
     if country_id is None:
         return access.country_ids(perm) is None  # a cross-country event needs all-country rights
     return access.can(perm, country_id)
@@ -354,7 +359,9 @@ def stuck_deliveries() -> Iterable[int]:
 
 
 # --- managing subscriptions ---------------------------------------------------------------------
-def subscription_validate(access, *, url: str, event_types: list[str], countries, allow_government: bool) -> None:
+def subscription_validate(
+    access, *, url: str, event_types: list[str], countries, allow_government: bool, allow_finance: bool = False
+) -> None:
     """Refuse (ValidationError naming the field) a subscription beyond the caller's rights."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
@@ -378,5 +385,12 @@ def subscription_validate(access, *, url: str, event_types: list[str], countries
             errors["countries"] = _("Government events need the countries listed explicitly.")
         elif not all(access.can(Perm.GOVERNMENT_VIEW, cid) for cid in country_ids):
             errors["allow_government"] = _("You do not have government access in every listed country.")
+    if set(event_types) & FINANCE_EVENTS and not allow_finance:
+        errors["allow_finance"] = _("Finance events need allow_finance set.")
+    if allow_finance:
+        if not country_ids:
+            errors["countries"] = _("Finance events need the countries listed explicitly.")
+        elif not all(access.can(Perm.FINANCE_VIEW, cid) for cid in country_ids):
+            errors["allow_finance"] = _("You do not have finance access in every listed country.")
     if errors:
         raise ValidationError(errors)

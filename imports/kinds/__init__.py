@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from .agreements import AgreementKind
 from .base import Column, ImportKind, Outcome, RowError, Run
-from .budgets import ExchangeRateKind
+from .budgets import BudgetLineKind, ExchangeRateKind
 from .challenges import ChallengeKind, MetricSnapshotKind
 from .events import EventKind
-from .goals import ExternalFigureKind
+from .goals import ExternalFigureKind, GoalKind
 from .government import GovernmentContactKind, RegulatorRequestKind
 from .influencers import InfluencerKind
 
@@ -21,6 +22,9 @@ KINDS: dict[str, ImportKind] = {
         ExchangeRateKind(),
         RegulatorRequestKind(),
         ExternalFigureKind(),
+        BudgetLineKind(),
+        GoalKind(),
+        AgreementKind(),
     )
 }
 

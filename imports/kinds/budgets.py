@@ -1,25 +1,33 @@
-"""Exchange rates from a file (a bank's table, a finance sheet): no internet needed.
+"""Money from a file: exchange rates (a bank's table) and budget lines (a finance sheet).
 
 A rate has no country: anyone who may write rates (finance.edit in some country: a lead, HQ with
 a finance grant, an administrator) may import them. Matched by currency + reporting currency +
 day: a row for a day already known updates its rate and source.
+
+A budget line belongs to one event (by name, and its start day when two share a name) or one
+challenge (by hashtag) of the row's country, where the importer holds finance.edit. Matched by
+that record + category + description: a row for a line already known updates its amounts.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.db.models.functions import Lower, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from budgets.models import ExchangeRate, reporting_currency
-from budgets.services import exchange_rate_save
+from budgets.models import BudgetLine, Category, ExchangeRate, reporting_currency
+from budgets.services import budget_line_save, exchange_rate_save
+from challenges.models import Challenge
+from events.models import Event
 from imports import parsing
 from imports.kinds.base import Column, Outcome, RowByRowKind, RowError, RowProblems, Run, collect, differences
-from opsportal.access import Perm
+from imports.kinds.challenges import COUNTRY
+from opsportal.access import Perm, in_country
 
 
-def _currency(value) -> str:
+def currency_code(value) -> str:
     text = parsing.clean_text(value).upper()
     if len(text) != 3 or not text.isalpha():
         raise parsing.CellError(_("Use a three-letter ISO 4217 code such as IDR."))
@@ -84,8 +92,8 @@ class ExchangeRateKind(RowByRowKind):
         clean, problems = collect(
             values,
             {
-                "currency": _currency,
-                "reporting_currency": _currency,
+                "currency": currency_code,
+                "reporting_currency": currency_code,
                 "rate": _rate,
                 "per_unit": _rate,
                 "valid_on": lambda v: parsing.parse_date(v, day_first=False),
@@ -121,4 +129,156 @@ class ExchangeRateKind(RowByRowKind):
             setattr(rate, name, new)
         exchange_rate_save(rate, by=run.user)
         run.record("exchange_rate", "update")
+        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+
+
+# --- budget lines -----------------------------------------------------------------------------
+
+CATEGORY_ALIASES = {
+    "tempat": "venue",
+    "sewa_tempat": "venue",
+    "location": "venue",
+    "produksi": "production",
+    "creator": "creators",
+    "influencers": "creators",
+    "kreator": "creators",
+    "transport": "travel",
+    "perjalanan": "travel",
+    "promotion": "marketing",
+    "ads": "marketing",
+    "promosi": "marketing",
+    "lainnya": "other",
+    "misc": "other",
+}
+
+
+def find_event(country, name: str, day) -> Event:
+    """The country's event of that name (and start day, in the country's time, when given)."""
+    events = in_country(Event.objects.annotate(name_lower=Lower("name")).filter(name_lower=name.lower()), country)
+    if day is not None:
+        events = events.annotate(local_day=TruncDate("starts_at", tzinfo=country.zone)).filter(local_day=day)
+    found = list(events.order_by("starts_at", "pk")[:2])
+    if not found:
+        raise RowError("event", _("No event %(name)s in %(country)s.") % {"name": name, "country": country.name})
+    if len(found) > 1:
+        raise RowError("event_date", _("Several events are called %(name)s: give the start day.") % {"name": name})
+    return found[0]
+
+
+def find_challenge(country, value) -> Challenge:
+    tag = parsing.parse_hashtag(value)
+    challenges = Challenge.objects.annotate(hashtag_lower=Lower("hashtag")).filter(hashtag_lower=tag.lower())
+    found = in_country(challenges, country).first()
+    if found is None:
+        raise parsing.CellError(_("No challenge #%(tag)s in %(country)s.") % {"tag": tag, "country": country.name})
+    return found
+
+
+class BudgetLineKind(RowByRowKind):
+    name = "budget_lines"
+    label = _l("Budget lines")
+    model = BudgetLine
+    perm = Perm.FINANCE_EDIT
+    natural_key = _l("country + event or challenge + category + description (case-insensitive)")
+    columns = [
+        COUNTRY,
+        Column(
+            "event",
+            _l("Event"),
+            aliases=("event_name", "acara", "nama_acara"),
+            help=_l("The event's name; or fill the challenge instead."),
+            example="Djakarta Warehouse Project",
+        ),
+        Column(
+            "event_date",
+            _l("Event start day"),
+            aliases=("event_starts_on", "event_day", "tanggal_acara"),
+            help=_l("Only when two events share the name."),
+        ),
+        Column(
+            "challenge",
+            _l("Challenge"),
+            aliases=("hashtag", "challenge_hashtag", "tagar"),
+            help=_l("The challenge's hashtag; or fill the event instead."),
+        ),
+        Column(
+            "category",
+            _l("Category"),
+            aliases=("kategori", "type", "cost_type"),
+            required=True,
+            help=_l("venue, production, creators, travel, marketing or other."),
+            example="venue",
+        ),
+        Column("description", _l("Description"), aliases=("item", "line", "keterangan", "uraian"), example="Booth"),
+        Column("planned", _l("Planned"), aliases=("budget", "plan", "anggaran", "rencana"), example="500000000"),
+        Column("actual", _l("Actual"), aliases=("spent", "realisasi", "actual_spend"), help=_l("Blank until known.")),
+        Column(
+            "currency",
+            _l("Currency"),
+            aliases=("mata_uang", "ccy"),
+            help=_l("Blank: the event's (or the country's) currency."),
+            example="IDR",
+        ),
+        Column("spent_on", _l("Spent on"), aliases=("paid_on", "date", "tanggal_bayar")),
+        Column("note", _l("Note"), aliases=("notes", "catatan", "remarks")),
+    ]
+
+    def import_row(self, run: Run, number: int, values: dict) -> tuple[str, str]:
+        country = run.country_for(values)
+
+        def day(value):
+            return parsing.parse_date(value, day_first=country.dates_day_first)
+
+        clean, problems = collect(
+            values,
+            {
+                "event": lambda v: parsing.clean_text(v, max_length=200),
+                "event_date": day,
+                "challenge": lambda v: find_challenge(country, v),
+                "category": lambda v: parsing.parse_choice(v, Category.choices, CATEGORY_ALIASES),
+                "description": lambda v: parsing.clean_text(v, max_length=200),
+                "planned": parsing.parse_money,
+                "actual": parsing.parse_money,
+                "currency": currency_code,
+                "spent_on": day,
+                "note": parsing.clean_text,
+            },
+        )
+        if "category" not in clean and not any(p[0] == "category" for p in problems):
+            problems.append(("category", _("Required.")))
+        event_name, event_day = clean.pop("event", None), clean.pop("event_date", None)
+        challenge = clean.pop("challenge", None)
+        if event_name and challenge is not None:
+            problems.append(("event", _("A budget line belongs to one event or one challenge: fill one of them.")))
+        elif not event_name and challenge is None and not any(p[0] in ("event", "challenge") for p in problems):
+            problems.append(("event", _("Name the event or the challenge the line belongs to.")))
+        if problems:
+            raise RowProblems(problems)
+        record = find_event(country, event_name, event_day) if event_name else challenge
+        field = "event" if event_name else "challenge"
+        clean.setdefault("description", "")
+        key = (field, record.pk, clean["category"], clean["description"].lower())
+        label = f"{record}: {Category(clean['category']).label} {clean['description']}".strip()
+        line = (
+            BudgetLine.objects.annotate(description_lower=Lower("description"))
+            .filter(**{field: record}, category=clean["category"], description_lower=key[3])
+            .order_by("pk")
+            .first()
+        )
+        if line is None:
+            line = BudgetLine(**{field: record}, **clean)
+            budget_line_save(line, by=run.user)
+            run.seen[key] = number
+            run.record("budget_line", "create")
+            return Outcome.CREATE, label
+        changes = differences(line, {k: v for k, v in clean.items() if k not in ("category", "description")})
+        duplicate = self.check_duplicate(run, key, number, line, changes, label)
+        if duplicate:
+            return duplicate
+        if not changes:
+            return Outcome.UNCHANGED, label
+        for name, (_old, new) in changes.items():
+            setattr(line, name, new)
+        budget_line_save(line, by=run.user)
+        run.record("budget_line", "update")
         return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))

@@ -1,17 +1,21 @@
-"""Figures from outside (monthly active users, app-store chart rank), with their source: the
-analytics export or the chart screenshot's link, one row per country, metric and day."""
+"""Country goals from a file: the quarter's targets (one row per country, quarter and metric),
+set by a lead (``goals.edit``); and figures from outside (monthly active users, app-store chart
+rank), with their source: the analytics export or the chart screenshot's link, one row per
+country, metric and day."""
 
 from __future__ import annotations
+
+import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from goals.models import ExternalFigure, ExternalMetric
-from goals.services import external_figure_save
+from goals.models import QUARTER_MESSAGE, CountryGoal, ExternalFigure, ExternalMetric, Metric
+from goals.services import external_figure_save, goal_save
 from imports import parsing
 from imports.kinds.base import Column, Outcome, RowByRowKind, RowProblems, Run, collect, differences
 from imports.kinds.challenges import COUNTRY
-from opsportal.access import in_country
+from opsportal.access import Perm, in_country
 
 METRIC_ALIASES = {
     "mau": "monthly_active_users",
@@ -93,4 +97,123 @@ class ExternalFigureKind(RowByRowKind):
             setattr(figure, name, new)
         external_figure_save(figure, by=run.user)
         run.record("external_figure", "update")
+        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+
+
+# --- goal targets ------------------------------------------------------------------------------
+
+GOAL_METRIC_ALIASES = {
+    **METRIC_ALIASES,
+    "core": "core_active",
+    "core_influencers": "core_active",
+    "active_core": "core_active",
+    "views": "challenge_views",
+    "challenge_view": "challenge_views",
+    "challenges": "challenges_launched",
+    "launched": "challenges_launched",
+    "events": "events_held",
+    "offline_events": "events_held",
+    "crossover": "crossovers",
+    "crossed_over": "crossovers",
+}
+_QUARTER = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*)?q?([1-4])(?:\s*[-/ ]?\s*(\d{4}))?$", re.IGNORECASE)
+
+
+def _quarter(value) -> tuple[int | None, int]:
+    """``3``, ``Q3``, ``2018-Q3`` or ``Q3 2018`` → (year or None, quarter)."""
+    text = parsing.clean_text(value).replace(".0", "")
+    match = _QUARTER.match(text)
+    if not match:
+        raise parsing.CellError(str(QUARTER_MESSAGE))
+    year = match.group(1) or match.group(3)
+    return (int(year) if year else None), int(match.group(2))
+
+
+def _year(value) -> int:
+    year = parsing.parse_count(value)
+    if not 2000 <= year <= 2100:
+        raise parsing.CellError(_("Give a year between 2000 and 2100."))
+    return year
+
+
+class GoalKind(RowByRowKind):
+    name = "goals"
+    label = _l("Country goals (targets)")
+    model = CountryGoal
+    perm = Perm.GOALS_EDIT
+    natural_key = _l("country + year + quarter + metric")
+    columns = [
+        COUNTRY,
+        Column("year", _l("Year"), aliases=("tahun",), help=_l("Or in the quarter: 2018-Q3."), example="2018"),
+        Column(
+            "quarter",
+            _l("Quarter"),
+            aliases=("q", "kuartal", "triwulan", "period"),
+            required=True,
+            help=_l("1 to 4, Q3, or 2018-Q3."),
+            example="Q3",
+        ),
+        Column(
+            "metric",
+            _l("Metric"),
+            aliases=("goal", "kpi", "metrik", "target_metric"),
+            required=True,
+            help=_l(
+                "core_active, challenge_views, challenges_launched, events_held, crossovers, "
+                "monthly_active_users or chart_rank."
+            ),
+            example="core_active",
+        ),
+        Column(
+            "target",
+            _l("Target"),
+            aliases=("goal_value", "sasaran", "value"),
+            required=True,
+            help=_l("1 or more; for the chart rank, the rank to reach or beat."),
+            example="100",
+        ),
+        Column("note", _l("Note"), aliases=("notes", "catatan", "comment")),
+    ]
+
+    def import_row(self, run: Run, number: int, values: dict) -> tuple[str, str]:
+        country = run.country_for(values)
+        clean, problems = collect(
+            values,
+            {
+                "year": _year,
+                "quarter": _quarter,
+                "metric": lambda v: parsing.parse_choice(v, Metric.choices, GOAL_METRIC_ALIASES),
+                "target": parsing.parse_count,
+                "note": lambda v: parsing.clean_text(v, max_length=300),
+            },
+        )
+        if "quarter" in clean:
+            in_quarter, clean["quarter"] = clean["quarter"]
+            if in_quarter is not None and clean.setdefault("year", in_quarter) != in_quarter:
+                problems.append(("quarter", _("The quarter's year differs from the year column.")))
+        for name in ("year", "quarter", "metric", "target"):
+            if clean.get(name) is None and not any(p[0] == name for p in problems):
+                problems.append((name, _("Required.")))
+        if problems:
+            raise RowProblems(problems)
+        year, quarter, metric = clean.pop("year"), clean.pop("quarter"), clean.pop("metric")
+        key = (country.pk, year, quarter, metric)
+        label = f"{Metric(metric).label} {year} Q{quarter}"
+        goal = in_country(CountryGoal.objects.filter(year=year, quarter=quarter, metric=metric), country).first()
+        if goal is None:
+            goal = CountryGoal(country=country, year=year, quarter=quarter, metric=metric, **clean)
+            goal_save(goal, by=run.user)
+            run.seen[key] = number
+            run.record("country_goal", "create")
+            return Outcome.CREATE, label
+        changes = differences(goal, clean)
+        duplicate = self.check_duplicate(run, key, number, goal, changes, label)
+        if duplicate:
+            return duplicate
+        if not changes:
+            return Outcome.UNCHANGED, label
+        for name, (_old, new) in changes.items():
+            setattr(goal, name, new)
+        goal_save(goal, by=run.user)
+        run.record("country_goal", "update")
         return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))

@@ -104,3 +104,28 @@ def test_an_operator_reaches_no_door(indonesia, id_operator):
     assert client.get("/admin/agreements/agreement/").status_code in (403, 404, 302)
     assert client.get("/admin/").content.decode().count("agreement") == 0
     assert Agreement.objects.get(pk=agreement.pk).status == Status.DRAFT
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_status_move_is_announced_once_whichever_door(
+    doors, finance_api, door, indonesia, django_capture_on_commit_callbacks
+):
+    from .conftest import announced
+
+    agreement = f.AgreementFactory(country=indonesia, fee=Decimal("1000"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert DOORS[door](doors, finance_api, agreement, Status.SIGNED)
+    assert announced(callbacks) == ["agreement.status_changed"], f"the {door} moved it without the webhook event"
+
+
+@pytest.mark.parametrize("door", PAY)
+def test_a_payment_paid_is_announced_whichever_door(
+    doors, finance_api, door, indonesia, django_capture_on_commit_callbacks
+):
+    from .conftest import announced
+
+    agreement = f.AgreementFactory(country=indonesia, fee=Decimal("1000"), status=Status.DELIVERED)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert PAY[door](doors, finance_api, agreement)
+    # The payment covers the fee: paid, then the agreement moves to paid.
+    assert announced(callbacks) == ["payment.paid", "agreement.status_changed"], f"the {door} paid silently"

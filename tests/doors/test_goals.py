@@ -115,3 +115,17 @@ def test_external_figure_rules_agree(doors, door):
     assert not ExternalFigure.objects.exists()
     assert send(measured_on="2018-08-01").status_code in (201, 302)
     assert ExternalFigure.objects.get().value == 1
+
+
+@pytest.mark.parametrize("door", ["portal", "api", "admin"])
+def test_a_goal_set_is_announced_whichever_door(doors, door, django_capture_on_commit_callbacks):
+    from .conftest import announced
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        if door == "portal":
+            assert _portal(doors, chart_rank=1).status_code == 302
+        elif door == "api":
+            assert _api(doors, "chart_rank", 1).status_code == 201
+        else:
+            assert _admin(doors, "chart_rank", 1).status_code == 302
+    assert announced(callbacks) == ["goal.set"], f"the {door} set a goal without the webhook event"

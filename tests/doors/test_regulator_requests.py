@@ -111,3 +111,12 @@ def test_answering_stamps_the_time_whichever_door(doors, door):
     assert record.status == "answered"
     assert record.answered_at is not None, f"the {door} answered without a time"
     assert record.on_time is True
+
+
+@pytest.mark.parametrize("door", LOG)
+def test_a_new_request_is_announced_whichever_door(doors, door, django_capture_on_commit_callbacks):
+    from .conftest import announced
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert LOG[door](doors), f"the {door} refused the request"
+    assert announced(callbacks) == ["regulator_request.received"], f"the {door} logged it without the webhook event"

@@ -21,6 +21,7 @@ PLAIN = {
     "follow-ups-open.csv",
     "team.csv",
     "cultural-moments-upcoming.csv",
+    "goals-this-quarter.csv",
     "handover.xlsx",
     "README.txt",
 }
@@ -32,6 +33,7 @@ GOVERNMENT = {
     "open-regulator-requests.csv",
     "open-regulator-request-items.csv",
 }
+FINANCE = {"open-agreements.csv", "deliverables-owed.csv", "payments-due.csv"}
 
 
 def _csv(archive, name):
@@ -43,7 +45,7 @@ def test_a_lead_gets_everything_of_their_country(client, id_lead, data):
     response = client.get(reverse("exports:handover", args=["ID"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = read_zip(response)
-    assert set(archive.namelist()) == PLAIN | GOVERNMENT
+    assert set(archive.namelist()) == PLAIN | GOVERNMENT | FINANCE
     assert {r["name"] for r in _csv(archive, "influencers.csv")} == {
         "Rina Nose",
         '\'=HYPERLINK("http://evil.example","click")',
@@ -127,3 +129,50 @@ def test_the_pack_holds_outreach_follow_ups_partners_roster_and_government_histo
     assert [(r["request"], r["target"]) for r in _csv(archive, "open-regulator-request-items.csv")] == [
         ("KOMINFO/1", "https://example.com/v/1")
     ]
+
+
+def test_money_and_goals_in_the_pack_only_for_those_who_may_see_them(client, id_lead, id_gr, id_operator, data):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests import factories as f
+
+    indonesia, thailand = data
+    today = timezone.localtime(timezone.now(), indonesia.zone).date()
+    quarter = (today.month - 1) // 3 + 1
+    f.GoalFactory(country=indonesia, year=today.year, quarter=quarter, metric="events_held", target=4)
+    f.GoalFactory(country=indonesia, year=today.year - 1, quarter=quarter, metric="events_held", target=9)  # past
+    f.GoalFactory(country=thailand, year=today.year, quarter=quarter, metric="events_held", target=7)
+    signed = f.AgreementFactory(country=indonesia, title="Seeding the frame", status="signed")
+    f.DeliverableFactory(agreement=signed, description="Three videos", due_on=today + dt.timedelta(days=3))
+    f.DeliverableFactory(agreement=signed, description="Already sent", delivered_at=timezone.now())
+    f.PaymentFactory(agreement=signed, amount=5_000_000, reference="DUE-1")
+    f.PaymentFactory(agreement=signed, amount=5_000_000, paid_on=today, reference="PAID-1")
+    f.AgreementFactory(country=indonesia, title="Cancelled deal", status="cancelled")
+    f.AgreementFactory(country=thailand, title="Thai deal", status="signed")
+
+    client.force_login(id_lead)
+    archive = read_zip(client.get(reverse("exports:handover", args=["ID"])))
+    assert [(r["metric"], r["target"]) for r in _csv(archive, "goals-this-quarter.csv")] == [("events_held", "4")]
+    assert [r["title"] for r in _csv(archive, "open-agreements.csv")] == ["Seeding the frame"]
+    owed = _csv(archive, "deliverables-owed.csv")
+    assert [(r["agreement"], r["description"]) for r in owed] == [("Seeding the frame", "Three videos")]
+    assert [r["reference"] for r in _csv(archive, "payments-due.csv")] == ["DUE-1"]
+    assert "payments still due are included" in archive.read("README.txt").decode()
+    page = client.get(reverse("exports:handover_index")).content.decode()
+    assert "with open creator agreements" in page
+
+    # Operators, government relations and HQ without the finance grant: goals, never money.
+    hq = f.UserFactory(username="hq-plain")
+    f.StaffProfileFactory(user=hq, hq_access="viewer")
+    for person in (id_operator, id_gr, hq):
+        client.force_login(person)
+        archive = read_zip(client.get(reverse("exports:handover", args=["ID"])))
+        assert not FINANCE & set(archive.namelist())
+        assert len(_csv(archive, "goals-this-quarter.csv")) == 1
+        for name in archive.namelist():
+            if name.endswith(".csv"):
+                assert b"Seeding the frame" not in archive.read(name) and b"DUE-1" not in archive.read(name)
+        assert "need the right to see money" in archive.read("README.txt").decode()
+        assert "with open creator agreements" not in client.get(reverse("exports:handover_index")).content.decode()

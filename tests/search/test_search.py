@@ -154,8 +154,12 @@ def test_query_count_does_not_grow(indonesia, superuser, django_assert_max_num_q
         f.PlatformAccountFactory(influencer=influencer)
         f.ChallengeFactory(country=indonesia, hashtag=f"jakartadance{n}")
         f.RequestItemFactory(request=f.RegulatorRequestFactory(country=indonesia), target=f"jakarta-video-{n}")
+        f.BudgetLineFactory(event=f.EventFactory(country=indonesia), description=f"Jakarta booth {n}")
+        f.BudgetLineFactory(
+            event=None, challenge=f.ChallengeFactory(country=indonesia), description=f"Jakarta seeding {n}"
+        )
     access = access_for_user(superuser)
     # One query per group: influencers (two), challenges, events, partners, government contacts,
-    # regulator requests, agreements.
-    with django_assert_max_num_queries(8):
+    # regulator requests, agreements, budget lines.
+    with django_assert_max_num_queries(9):
         search_all(access, "jakarta", limit=50)
