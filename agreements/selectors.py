@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from budgets.models import Category
 from budgets.selectors import Spend, SpendQuery
 from challenges.models import ChallengeParticipation
+from challenges.selectors import views_gained
 from opsportal.access import in_country
 
 from .models import Agreement, Deliverable, Payment, Status
@@ -83,10 +84,13 @@ def paid_spend(payments: QuerySet) -> dict[str, Decimal]:
 def challenge_spend(challenge) -> list[dict]:
     """Paid creator spend on a challenge and its cost per thousand views gained, per currency.
 
-    Views gained are the challenge's views (its latest snapshot). Empty when nothing was paid.
+    Views gained are those since the challenge started (``challenges.selectors.views_gained``, as
+    the budgets' cost per thousand views counts them). Empty when nothing was paid.
     """
     spend = paid_spend(Payment.objects.filter(agreement__challenge=challenge))
-    views = challenge.views or 0
+    if not spend:
+        return []
+    views = views_gained([challenge.pk]).get(challenge.pk, 0)
     return [
         {
             "currency": currency,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Max, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from opsportal.access import in_country
@@ -150,16 +150,19 @@ def country_people(country, model=None) -> QuerySet:
     return possible_holders(country, model or Challenge)
 
 
+def metric_before(moment, metric: str = "views") -> Subquery:
+    """A subquery for a challenge row: its cumulative ``metric`` at ``moment``, i.e. its latest
+    snapshot captured before then (NULL when it has none). ``moment`` is a datetime or an
+    expression of the outer row (``OuterRef("starts_at")``). The one definition of "views at a
+    moment" for the weekly report, the goals' views gained and the cost per thousand views."""
+    latest = ChallengeMetricSnapshot.objects.filter(challenge=OuterRef("pk"), captured_at__lt=moment)
+    return Subquery(latest.order_by("-captured_at").values(metric)[:1])
+
+
 def views_gained(challenge_ids) -> dict[int, int]:
     """Views each challenge gained since it started: its latest count (the cached ``views``) less
     the last snapshot taken before its start (none: it started from zero). One query."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    before_start = (
-        ChallengeMetricSnapshot.objects.filter(challenge=OuterRef("pk"), captured_at__lt=OuterRef("starts_at"))
-        .order_by("-captured_at")
-        .values("views")[:1]
+    rows = Challenge.objects.filter(pk__in=list(challenge_ids)).annotate(
+        baseline=Coalesce(metric_before(OuterRef("starts_at")), 0)
     )
-    rows = Challenge.objects.filter(pk__in=list(challenge_ids)).annotate(baseline=Coalesce(Subquery(before_start), 0))
     return {pk: max(0, (views or 0) - baseline) for pk, views, baseline in rows.values_list("pk", "views", "baseline")}

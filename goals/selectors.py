@@ -52,6 +52,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
+from challenges.selectors import metric_before
 from events.models import Event
 from events.models import Status as EventStatus
 from influencers.models import Influencer, Stage
@@ -249,15 +250,11 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
         )
 
     snapshots = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk"))
-
-    def views_before(moment: str):
-        return Subquery(snapshots.filter(captured_at__lt=OuterRef(moment)).order_by("-captured_at").values("views")[:1])
-
     gained = (
         Challenge.objects.filter(country_id=OuterRef("pk"))
         .alias(q_start=start, q_end=end)
         .filter(Exists(snapshots.filter(captured_at__gte=OuterRef("q_start"), captured_at__lt=OuterRef("q_end"))))
-        .alias(at_end=views_before("q_end"), at_start=Coalesce(views_before("q_start"), 0))
+        .alias(at_end=metric_before(OuterRef("q_end")), at_start=Coalesce(metric_before(OuterRef("q_start")), 0))
         .order_by()
         .values("country_id")
         .annotate(gain=Sum(Greatest(F("at_end") - F("at_start"), 0)))

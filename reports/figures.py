@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeMetricSnapshot
 from challenges.models import Status as ChallengeStatus
+from challenges.selectors import metric_before
 from events.models import Event, EventTask
 from events.models import Status as EventStatus
 from events.selectors import cold_partners
@@ -66,12 +67,7 @@ def _pct(current: int, previous: int) -> float | None:
 # --- Challenges ---------------------------------------------------------------------
 def _metric_before(metric: str, moment: dt.datetime):
     """The challenge's cumulative ``metric`` at ``moment``: its last snapshot before then, or 0."""
-    latest = (
-        ChallengeMetricSnapshot.objects.filter(challenge=OuterRef("pk"), captured_at__lt=moment)
-        .order_by("-captured_at")
-        .values(metric)[:1]
-    )
-    return Coalesce(Subquery(latest), 0, output_field=BigIntegerField())
+    return Coalesce(metric_before(moment, metric), 0, output_field=BigIntegerField())
 
 
 def _challenges(country: Country, b: WeekBounds) -> QuerySet:
