@@ -194,9 +194,7 @@ def test_cost_per_thousand_views(indonesia):
     assert spend["paid"] == Decimal("26500000")
     assert spend["cpm"] == Decimal("500.00")  # 26.5M IDR / 53M views x 1000
     # Views gained since the start, as the budgets count them: a snapshot before the start is the baseline.
-    f.MetricSnapshotFactory(
-        challenge=challenge, captured_at=started - dt.timedelta(hours=1), views=53_000_000
-    )
+    f.MetricSnapshotFactory(challenge=challenge, captured_at=started - dt.timedelta(hours=1), views=53_000_000)
     assert selectors.challenge_spend(challenge)[0]["cpm"] is None
 
 
