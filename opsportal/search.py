@@ -189,7 +189,10 @@ def _typo(fields: list[str], phrase: str, postgres: bool) -> Q:
 
 def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool) -> Q:
     phrase = " ".join(words)
-    direct = [f for f in fields if not _is_multi_valued(model, f)]
+    # A field of the row itself is matched in the row filter; one across a relation (an
+    # agreement's influencer's name, an influencer's handles) on its own side of a UNION of ids:
+    # ORed into the row filter, it would join and scan the related table whole.
+    direct = [f for f in fields if "__" not in f]
     multi = [f for f in fields if f not in direct]
     conditions: list[Q] = []
     if direct:
@@ -201,9 +204,8 @@ def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgr
     match = reduce(or_, conditions) if conditions else None
     if not multi:
         return match
-    # Matches through a to-many relation (an influencer's handles): ORing a subquery into the
-    # row filter would force a sequential scan, so the ids from each side are UNIONed instead,
-    # each side using its own indexes; no join, so no duplicate rows and no DISTINCT.
+    # Matches through a relation: the ids from each side are UNIONed, each side using its own
+    # indexes; the union removes the duplicates a to-many join would give.
     manager = model._default_manager
     ids = manager.filter(match).values("pk").order_by() if match is not None else None
     for f in multi:
