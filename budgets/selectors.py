@@ -315,13 +315,15 @@ def cost_per_thousand_views(challenges: Iterable) -> dict[int, CostPerMille]:
         if item.challenge_id in totals:
             totals[item.challenge_id].add(Spend(**{**item.__dict__, "planned": None}), rates)
     gained = views_gained(ids)
-    result = {}
-    for pk, spent in totals.items():
-        views = gained.get(pk, 0)
-        # A spend with figures left out for want of a rate gives no figure rather than a wrong one.
-        value = (spent.actual * 1000 / views).quantize(CENT, ROUND_HALF_UP) if views and spent.complete else None
-        result[pk] = CostPerMille(spent, views, value)
-    return result
+    return {pk: cost_per_mille(spent, gained.get(pk, 0)) for pk, spent in totals.items()}
+
+
+def cost_per_mille(spent: Total, views: int) -> CostPerMille:
+    """``spent``'s actual spend per thousand of ``views`` (a challenge page passes its budget's
+    total, already summed and converted, rather than summing it again)."""
+    # A spend with figures left out for want of a rate gives no figure rather than a wrong one.
+    value = (spent.actual * 1000 / views).quantize(CENT, ROUND_HALF_UP) if views and spent.complete else None
+    return CostPerMille(spent, views, value)
 
 
 def spend_by_country() -> dict[int, Total]:

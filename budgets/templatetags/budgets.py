@@ -8,6 +8,7 @@ nothing and runs no query.
 
 from django import template
 
+from challenges.selectors import views_gained
 from opsportal.access import Perm, access_for_request
 
 from .. import selectors
@@ -23,7 +24,9 @@ def budget_section(context, record):
         return {"show": False}
     kind = record._meta.model_name
     budget = selectors.event_budget(record) if kind == "event" else selectors.challenge_budget(record)
-    cpm = selectors.cost_per_thousand_views([record])[record.pk] if kind == "challenge" else None
+    cpm = None
+    if kind == "challenge":
+        cpm = selectors.cost_per_mille(budget.total, views_gained([record.pk]).get(record.pk, 0))
     return {
         "show": True,
         "request": request,
