@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ('milestones', '0003_alter_milestone_country'),
         ('notifications', '0003_alter_notification_country'),
         ('reports', '0003_alter_weeklyreport_country'),
-        ('webhooks', '0004_alter_webhookdelivery_country_and_more'),
+        ('webhooks', '0005_country_from_the_floor'),
     ]
 
     # Country, TeamMembership and StaffProfile (and the two history models) now live in

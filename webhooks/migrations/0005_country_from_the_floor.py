@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('opsportal', '0007_markets_and_team_move_to_the_floor'),
-        ('webhooks', '0003_outbox_rows'),
+        ('webhooks', '0004_finance_and_new_record_events'),
     ]
 
     operations = [
