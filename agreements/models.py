@@ -44,7 +44,7 @@ class Agreement(TimeStamped):
     """An agreement with a creator for a challenge, an event or a period."""
 
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="agreements"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="agreements"
     )
     influencer = models.ForeignKey(
         "influencers.Influencer", verbose_name=_("influencer"), on_delete=models.PROTECT, related_name="agreements"

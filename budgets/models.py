@@ -35,7 +35,7 @@ class BudgetLine(TimeStamped):
     # Kept on the line (set from its event or challenge by the service) so the scope places it
     # with one path, whichever record it belongs to.
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="budget_lines"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="budget_lines"
     )
     event = models.ForeignKey(
         "events.Event",

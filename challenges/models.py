@@ -36,7 +36,7 @@ class Challenge(TimeStamped):
     """A hashtag challenge: the main lever of "operating the game"."""
 
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="challenges"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="challenges"
     )
     hashtag = models.CharField(_("hashtag"), max_length=100, help_text=_("Without the leading #."))
     title = models.CharField(_("title"), max_length=200)

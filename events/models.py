@@ -27,7 +27,7 @@ class Event(TimeStamped):
     """Taking the product offline: festivals, talent exchanges, meet-ups."""
 
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="events"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="events"
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
@@ -126,7 +126,7 @@ class PartnerKind(models.TextChoices):
 
 class Partner(TimeStamped):
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="partners"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="partners"
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices, default=PartnerKind.ORGANIZER)

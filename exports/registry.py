@@ -22,7 +22,7 @@ from opsportal.access import country_path
 
 # How a related record is named in a cell.
 NATURAL_NAMES = {
-    "locales.country": "code",
+    "opsportal.country": "code",
     "auth.user": "username",
     "challenges.challenge": "hashtag",
     "influencers.influencer": "name",
@@ -280,7 +280,7 @@ LISTS: dict[str, ExportList] = {
             "goals.filtersets.ExternalFigureFilterSet",
             _("Figures from outside"),
         ),
-        ExportList("team", "locales.TeamMembership", "locales.filtersets.MembershipFilterSet", _("Team")),
+        ExportList("team", "opsportal.TeamMembership", "locales.filtersets.MembershipFilterSet", _("Team")),
         ExportList(
             "government-contacts",
             "locales.GovernmentContact",

@@ -23,7 +23,7 @@ class CalendarFeedToken(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feeds"
     )
     country = models.ForeignKey(
-        "locales.Country",
+        "opsportal.Country",
         verbose_name=_("country"),
         null=True,
         blank=True,

@@ -47,7 +47,7 @@ class CountryGoal(TimeStamped):
     """One target of one country for one quarter (unique per country, quarter and metric)."""
 
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="goals"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="goals"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(
@@ -97,7 +97,7 @@ class ExternalFigure(TimeStamped):
     For a quarter's attainment, the latest figure measured in the quarter counts."""
 
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="external_figures"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="external_figures"
     )
     metric = models.CharField(_("metric"), max_length=32, choices=ExternalMetric.choices)
     measured_on = models.DateField(_("measured on"), help_text=_("The day the figure describes, in local time."))

@@ -47,7 +47,7 @@ class ImportJob(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=ImportKindChoice.choices)
     country = models.ForeignKey(
-        "locales.Country",
+        "opsportal.Country",
         verbose_name=_("country"),
         null=True,
         blank=True,

@@ -89,7 +89,7 @@ PUBLIC_PROFILE_FIELDS = ("total_followers", "crossed_over_on", "home_platform", 
 
 class Influencer(TimeStamped):
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="influencers"
+        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="influencers"
     )
     name = models.CharField(_("name"), max_length=200, help_text=_("Romanised name, as the team writes it."))
     local_name = models.CharField(_("name in local script"), max_length=200, blank=True)

@@ -4,4 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class LocalesConfig(AppConfig):
     name = "locales"
-    verbose_name = _("Markets and government relations")
+    # The countries and the team are listed under opsportal's group (their models are the floor's).
+    verbose_name = _("Cultural moments and government relations")

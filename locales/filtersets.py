@@ -18,6 +18,7 @@ from opsportal.filtersets import (
     date_range,
     number_range,
 )
+from opsportal.roles import Role
 
 from .models import (
     Country,
@@ -32,7 +33,6 @@ from .models import (
 )
 from .models.government import CommitmentStatus, IncidentKind, IncidentStatus, Influence, InteractionKind, Stance
 from .models.requests import ItemAction, RequestKind, RequestStatus
-from .models.team import Role
 
 
 class CountryFilterSet(OpsFilterSet):

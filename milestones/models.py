@@ -13,7 +13,12 @@ class Milestone(models.Model):
     key = models.CharField(_("key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=40)
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "opsportal.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     object_id = models.PositiveBigIntegerField(_("record"))
     reached_on = models.DateField(_("reached on"), null=True, blank=True)

@@ -14,7 +14,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "opsportal.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=300)

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from locales.roles import HQAccess, Role
+from opsportal.roles import HQAccess, Role
 
 
 class Perm:
@@ -86,10 +86,10 @@ HQ_FINANCE_PERMISSIONS = frozenset({Perm.VIEW, Perm.FINANCE_VIEW})
 
 # How each record reaches its country. Government records need the government permissions.
 COUNTRY_PATHS: dict[str, str] = {
-    "locales.country": "",
+    "opsportal.country": "",
     "locales.culturalmoment": "country",
     "locales.culturalmomentoccurrence": "moment__country",
-    "locales.teammembership": "country",
+    "opsportal.teammembership": "country",
     "locales.governmentcontact": "country",
     "locales.governmentinteraction": "country",
     "locales.regulatoryincident": "country",
@@ -290,7 +290,7 @@ class Access:
         return queryset.filter(_country_q(model, ids, open_rows=True))
 
     def countries(self, perm: str = Perm.VIEW):
-        return self.scope(apps.get_model("locales", "Country").objects.all(), perm)
+        return self.scope(apps.get_model("opsportal", "Country").objects.all(), perm)
 
     def scope_history(self, queryset: QuerySet, *perms: str) -> QuerySet:
         """Only the simple-history rows of records this user or token may read (and ``perms``).
@@ -418,8 +418,8 @@ def access_for_user(user) -> Access:
         access = Access(everywhere=ALL_PERMISSIONS, is_superuser=True, user_id=user.pk)
     else:
         # By the app registry: the floor reads the team without importing the app above it.
-        StaffProfile = apps.get_model("locales", "StaffProfile")  # noqa: N806
-        TeamMembership = apps.get_model("locales", "TeamMembership")  # noqa: N806
+        StaffProfile = apps.get_model("opsportal", "StaffProfile")  # noqa: N806
+        TeamMembership = apps.get_model("opsportal", "TeamMembership")  # noqa: N806
         hq, hq_finance = StaffProfile.objects.filter(user=user).values_list("hq_access", "hq_finance").first() or (
             "",
             False,

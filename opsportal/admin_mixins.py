@@ -208,7 +208,7 @@ class CountryScopedAdmin(WritesThroughServices):
         """The timezone dates are typed in: the record's country, else the person's only country."""
         if not self._has_datetimes():
             return None
-        from locales.models import Country
+        from opsportal.models import Country
 
         country_id = None
         if object_id is not None:

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class OpsPortalConfig(AppConfig):
     name = "opsportal"
-    verbose_name = _("OpsPortal")
+    # Its admin group holds the markets and the team beside the portal's own records (tokens, audit).
+    verbose_name = _("Countries, team and portal")
 
     def ready(self):
         from django.db.backends.signals import connection_created

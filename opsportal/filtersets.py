@@ -21,8 +21,8 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from locales.models import Country
 from opsportal.access import access_for_user, country_path
+from opsportal.models import Country
 from opsportal.search import filter_text
 
 # --- building blocks ---------------------------------------------------------------

@@ -401,7 +401,7 @@ def _add_displays(entries: list[Entry], access: Access, fields) -> None:
         if related._meta.label_lower in COUNTRY_PATHS:
             rows = access.scope(rows)
         # A person by their name, a country in the reader's language, anything else as it reads.
-        name = l10n.country_name if related._meta.label_lower == "locales.country" else l10n.readable
+        name = l10n.country_name if related._meta.label_lower == "opsportal.country" else l10n.readable
         names[related] = {obj.pk: name(obj) for obj in rows}
     for entry in entries:
         shown = []

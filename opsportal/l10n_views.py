@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.i18n import set_language
 
-from locales.models import StaffProfile
 from opsportal import l10n
+from opsportal.models import StaffProfile
 
 
 def switch_language(request: HttpRequest) -> HttpResponse:

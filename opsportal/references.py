@@ -70,7 +70,7 @@ def on_teams_of(access: Access, people: QuerySet) -> QuerySet:
 
 def on_team(user, country_id: int | None) -> bool:
     """Does this person sit on that country's team (any role)? A rule: asked across the scope."""
-    TeamMembership = apps.get_model("locales", "TeamMembership")  # noqa: N806  (registry: no import upward)
+    TeamMembership = apps.get_model("opsportal", "TeamMembership")  # noqa: N806  (registry: no import upward)
     return TeamMembership._base_manager.filter(user=user, country_id=country_id).exists()
 
 
@@ -95,7 +95,7 @@ def may_hold(user_id: int | None, country_id: int | None, model) -> bool:
     """May this person hold a record of ``model`` in that country (see ``HOLDER_FIELDS``)?"""
     if not user_id or not country_id:
         return False
-    TeamMembership = apps.get_model("locales", "TeamMembership")  # noqa: N806  (registry: no import upward)
+    TeamMembership = apps.get_model("opsportal", "TeamMembership")  # noqa: N806  (registry: no import upward)
     # A rule about the record's country, whoever is asking: look across the scope.
     return TeamMembership._base_manager.filter(
         user_id=user_id, user__is_active=True, country_id=country_id, role__in=holder_roles(model)

@@ -39,7 +39,7 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "locales.regulatoryincident": ("title",),
     "locales.regulatorrequest": ("authority", "reference", "items__target"),
     "locales.culturalmoment": ("name", "local_name"),
-    "locales.country": ("name", "code"),
+    "opsportal.country": ("name", "code"),
     # Finance records: found by their creator, title and hashtags (finance viewers only: the scope).
     "agreements.agreement": (
         "title",

@@ -10,7 +10,7 @@ class WeeklyReport(models.Model):
     """A country's (or HQ's, with no country) report of one ISO week, kept for reading in the portal."""
 
     country = models.ForeignKey(
-        "locales.Country",
+        "opsportal.Country",
         verbose_name=_("country"),
         null=True,
         blank=True,

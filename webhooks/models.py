@@ -47,7 +47,7 @@ class WebhookSubscription(TimeStamped):
     secret = models.CharField(_("signing secret"), max_length=100, default=generate_secret)
     event_types = models.JSONField(_("event types"), default=list, help_text=_("Which events to receive."))
     countries = models.ManyToManyField(
-        "locales.Country",
+        "opsportal.Country",
         verbose_name=_("countries"),
         blank=True,
         related_name="+",
@@ -129,7 +129,12 @@ class WebhookDelivery(OutboxRow):
     )
     event_type = models.CharField(_("event type"), max_length=40, choices=EventType.choices, db_index=True)
     country = models.ForeignKey(
-        "locales.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "opsportal.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     payload = models.JSONField(_("payload"), default=dict)
     response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)

@@ -1,12 +1,16 @@
+# The markets and the team (Country, TeamMembership, StaffProfile and their roles) live on the
+# floor (opsportal.models, opsportal.roles); they are re-exported here for the domain apps.
+from opsportal.models import Country, StaffProfile, TeamMembership
+from opsportal.roles import Background, HQAccess, Role
+
 from .government import (
     GovernmentCommitment,
     GovernmentContact,
     GovernmentInteraction,
     RegulatoryIncident,
 )
-from .markets import Country, CulturalMoment, CulturalMomentOccurrence
+from .markets import CulturalMoment, CulturalMomentOccurrence
 from .requests import ItemAction, RegulatorRequest, RequestItem, RequestKind, RequestStatus
-from .team import Background, HQAccess, Role, StaffProfile, TeamMembership
 
 __all__ = [
     "Background",

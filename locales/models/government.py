@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsportal.db import TimeStamped, audit_history
+from opsportal.models import Country
 from opsportal.scope import CountryScopedManager
-
-from .markets import Country
 
 
 class Stance(models.TextChoices):

@@ -1,73 +1,11 @@
-from zoneinfo import ZoneInfo
-
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.db import TimeStamped, audit_history, validate_currency, validate_timezone
+from opsportal.db import TimeStamped, audit_history
+from opsportal.models import Country
 from opsportal.scope import CountryScopedManager
-
-
-class Country(TimeStamped):
-    """A market with a local operations team."""
-
-    code = models.CharField(
-        _("code"),
-        max_length=2,
-        unique=True,
-        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use the ISO 3166-1 alpha-2 code, e.g. ID."))],
-        help_text=_("ISO 3166-1 alpha-2, e.g. ID for Indonesia."),
-    )
-    name = models.CharField(_("name"), max_length=100)
-    local_name = models.CharField(_("local name"), max_length=100, blank=True)
-    languages = models.JSONField(
-        _("languages"), default=list, blank=True, help_text=_('Language codes spoken, e.g. ["id", "en"].')
-    )
-    default_language = models.CharField(_("team language"), max_length=10, default="en")
-    timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
-    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    launch_date = models.DateField(_("launch date"), null=True, blank=True)
-    local_office = models.CharField(_("local office"), max_length=200, blank=True)
-    dates_day_first = models.BooleanField(
-        _("dates are day-first"), default=True, help_text=_("How 04/07/2018 is read in imports.")
-    )
-    government_touch_days = models.PositiveSmallIntegerField(_("government contact touch threshold (days)"), default=90)
-    cold_after_days = models.PositiveSmallIntegerField(
-        _("cold relationship threshold (days)"),
-        default=60,
-        validators=[MinValueValidator(1)],
-        help_text=_("An influencer or partner not contacted for this long is going cold."),
-    )
-    request_deadline_hours = models.PositiveSmallIntegerField(
-        _("regulator request deadline (hours)"),
-        default=48,
-        validators=[MinValueValidator(1)],
-        help_text=_(
-            "A request from a regulator or a court is due this many hours after it came, unless it says otherwise."
-        ),
-    )
-    extra_report_recipients = models.JSONField(_("extra weekly report recipients"), default=list, blank=True)
-
-    history = audit_history()
-
-    objects = CountryScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("country")
-        verbose_name_plural = _("countries")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def natural_key(self):
-        return (self.code,)
 
 
 class CulturalMoment(TimeStamped):

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsportal.db import TimeStamped, audit_history
+from opsportal.models import Country
 from opsportal.scope import CountryScopedManager
 
 from .government import GovernmentCommitment, GovernmentContact, RegulatoryIncident
-from .markets import Country
 
 
 class RequestKind(models.TextChoices):

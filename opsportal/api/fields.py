@@ -37,7 +37,7 @@ def natural_key_filter(model: type[Model], value) -> dict | None:
             value = {"country": left, "hashtag": right}
         elif label == "influencers.platformaccount":
             value = {"platform": left, "handle": right}
-    if label == "locales.country":
+    if label == "opsportal.country":
         code = _text(value)
         return {"code": code.upper()} if code and not code.isdecimal() else None
     if not isinstance(value, dict):
@@ -140,7 +140,7 @@ class CountryRefField(RefField):
     """A country by its code (``"ID"``) or id; reads give the code."""
 
     def __init__(self, **kwargs):
-        from locales.models import Country
+        from opsportal.models import Country
 
         if not kwargs.get("read_only"):
             kwargs.setdefault("queryset", Country.objects.all())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from locales.models import Country
+from opsportal.models import Country
 
 from .fields import CountryRefField, NaturalRefField, UserRefField
 

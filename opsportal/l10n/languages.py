@@ -66,7 +66,7 @@ def browser_language(accept_language: str | None) -> str | None:
 
 def team_language(user) -> str | None:
     """The default language of the first country team the person belongs to."""
-    from locales.models import TeamMembership
+    from opsportal.models import TeamMembership
 
     code = (
         TeamMembership.objects.filter(user=user)

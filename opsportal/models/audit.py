@@ -30,7 +30,7 @@ class AuditEntry(models.Model):
     model = models.CharField(_("record type"), max_length=80, db_index=True)
     object_id = models.CharField(_("record id"), max_length=40, blank=True, db_index=True)
     country = models.ForeignKey(
-        "locales.Country",
+        "opsportal.Country",
         verbose_name=_("country"),
         null=True,
         blank=True,

@@ -23,7 +23,7 @@ class ApiToken(TimeStamped):
     name = models.CharField(_("name"), max_length=100, unique=True)
     prefix = models.CharField(_("prefix"), max_length=12, editable=False, help_text=_("Shown to recognise a token."))
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
-    countries = models.ManyToManyField("locales.Country", verbose_name=_("countries"), related_name="api_tokens")
+    countries = models.ManyToManyField("opsportal.Country", verbose_name=_("countries"), related_name="api_tokens")
     scopes = models.JSONField(_("scopes"), default=list)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -67,7 +67,7 @@ def test_the_index_lists_every_app(login, demo_data):
         ("locales.regulatoryincident", "", ["Temporary block of the app by Kominfo", "3 Jul 2018"]),
         ("locales.governmentinteraction", "Minister", ["4 Jul 2018"]),
         ("locales.culturalmoment", "Songkran", ["สงกรานต์"]),
-        ("locales.country", "", ["Asia/Jakarta", "Aug. 1, 2017"]),
+        ("opsportal.country", "", ["Asia/Jakarta", "Aug. 1, 2017"]),
     ],
 )
 def test_the_story_shows_in_the_lists(model, query, expected, login, demo_data):

@@ -55,7 +55,7 @@ LISTS = [
     (events, ["event", "eventtask", "eventguest", "eventpartner", "partner"], "events"),
     (government, ["governmentcontact", "governmentinteraction", "regulatoryincident"], "locales"),
     (government, ["governmentcommitment"], "locales"),
-    (people, ["teammembership"], "locales"),
+    (people, ["teammembership"], "opsportal"),
 ]
 
 

@@ -13,8 +13,8 @@ import pytest
 from influencers.followers import ingest_follower_rows
 from influencers.models import Influencer, Stage
 from locales.models import TeamMembership
-from locales.roles import Role
 from opsportal.models import AuditEntry
+from opsportal.roles import Role
 from tests import factories as f
 
 from .conftest import import_file

@@ -39,7 +39,7 @@ def test_a_lead_sees_their_countries_only(world, roles, client):
     body = _get(client, roles["id_lead"], page_size=500).content.decode()
     assert TH_MARK not in body
     results = _get(client, roles["id_lead"], page_size=500).json()["results"]
-    assert results and all(r["model"] != "locales.country" or r["object_id"] == str(world.id.pk) for r in results)
+    assert results and all(r["model"] != "opsportal.country" or r["object_id"] == str(world.id.pk) for r in results)
     th_lead = member(world.th, Role.LEAD, "th-lead")
     th_results = _get(client, th_lead, model="influencers.influencer").json()["results"]
     assert [r["object_id"] for r in th_results] == [str(world.objects["TH"]["influencer"].pk)]

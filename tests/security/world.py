@@ -21,10 +21,12 @@ from tests import factories as fac
 # The countries' records that the doors serve, built per country below. The access module also
 # scopes weekly reports, webhook deliveries, saved views, import jobs and notifications: the world
 # builds those as extras, from their fields.
+# The markets and the team (countries, memberships) live on the floor but are records like these.
+FLOOR_RECORDS = {"opsportal.country", "opsportal.teammembership"}
 RECORD_PATHS = {
     label: path
     for label, path in COUNTRY_PATHS.items()
-    if label.split(".")[0] in {"locales", "influencers", "challenges", "events", "agreements"}
+    if label.split(".")[0] in {"locales", "influencers", "challenges", "events", "agreements"} or label in FLOOR_RECORDS
 }
 
 ID_MARK = "zqxID7c1mark"
@@ -148,7 +150,9 @@ class World:
             return None
         if model is get_user_model():
             return self.stranger
-        if model._meta.app_label in FOUR_APPS and model._meta.model_name in self.objects[code]:
+        if (
+            model._meta.app_label in FOUR_APPS or model._meta.label_lower in FLOOR_RECORDS
+        ) and model._meta.model_name in self.objects[code]:
             return self.objects[code][model._meta.model_name]
         return self.extras[code].get(model._meta.label_lower)
 
@@ -156,7 +160,7 @@ class World:
         country_id = getattr(obj, "country_id", None)
         if obj is None:
             return None
-        if obj._meta.label_lower == "locales.country":
+        if obj._meta.label_lower == "opsportal.country":
             country_id = obj.pk
         return {self.id.pk: "ID", self.th.pk: "TH"}.get(country_id)
 
@@ -176,7 +180,7 @@ class World:
             for model in list(pending):
                 label = model._meta.label_lower
                 has_country = any(
-                    f.is_relation and f.related_model._meta.label_lower == "locales.country"
+                    f.is_relation and f.related_model._meta.label_lower == "opsportal.country"
                     for f in model._meta.concrete_fields
                 )
                 built = {}
@@ -226,7 +230,7 @@ class World:
                 target = field.related_model
                 if target is get_user_model():
                     values[field.name] = self.stranger
-                elif target._meta.label_lower == "locales.country":
+                elif target._meta.label_lower == "opsportal.country":
                     values[field.name] = country
                 elif not optional:
                     related = self.record(target, code)

@@ -8,10 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from locales.models import Country
 from opsportal.audit import audit_context, record_batch
 from opsportal.db import Door
-from opsportal.models import ApiToken, Scope
+from opsportal.models import ApiToken, Country, Scope
 
 
 class Command(BaseCommand):

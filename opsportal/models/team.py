@@ -1,14 +1,14 @@
+"""The country teams: who sits on which team in which role, and what HQ may see."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from locales.roles import Background, HQAccess, Role
 from opsportal.db import TimeStamped, audit_history
+from opsportal.roles import Background, HQAccess, Role
 from opsportal.scope import CountryScopedManager
 
 from .markets import Country
-
-__all__ = ["Background", "HQAccess", "Role", "StaffProfile", "TeamMembership"]
 
 
 class TeamMembership(TimeStamped):
@@ -22,11 +22,13 @@ class TeamMembership(TimeStamped):
     )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, db_index=True)
 
-    history = audit_history()
+    # The table (and its history's) kept the name it had when the model lived in locales.
+    history = audit_history(table_name="locales_historicalteammembership")
 
     objects = CountryScopedManager()
 
     class Meta:
+        db_table = "locales_teammembership"
         ordering = ["country__name", "user__username"]
         verbose_name = _("team membership")
         verbose_name_plural = _("team memberships")
@@ -62,6 +64,7 @@ class StaffProfile(models.Model):
     buddhist_era = models.BooleanField(_("show Buddhist Era years"), default=False)
 
     class Meta:
+        db_table = "locales_staffprofile"
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
 
