@@ -35,6 +35,9 @@ NOT_A_SCOPE_FILTER = {
     ("feeds/models.py", "country__isnull"),
     # Metric ingestion finds challenges by their natural key (country code, hashtag).
     ("challenges/metrics.py", "country__code__in"),
+    # Goals' figures per country: each subquery is tied to its outer country row
+    # (``country_id=OuterRef("pk")``), a correlation of rows the scope already restricts.
+    ("goals/selectors.py", "country_id"),
     # The portal benchmark seats its lead on a team.
     ("benchmarks/management/commands/bench_portal.py", "country"),
     # Imports match a row to an existing record by its natural key, country included, in one
