@@ -92,8 +92,35 @@ def agreement_save(agreement: Agreement, *, by=None, status: str | None = None) 
 
     A new agreement starts as a draft; a status that differs from the stored one moves through
     ``agreement_change_status``'s guards, whatever door set it. The currency defaults to the
-    country's; payments follow the agreement's currency.
+    country's; payments follow the agreement's currency. A signed file newly attached (by any
+    door: the portal form, the admin, the API's ``signed-file/``) is checked by its content and
+    stored under a name that ends as the content is; the file it replaces is deleted.
     """
+    old_file = ""
+    if agreement.pk is not None:
+        old_file = Agreement._base_manager.filter(pk=agreement.pk).values_list("signed_file", flat=True).first() or ""
+    _check_new_signed_file(agreement)
+    agreement = _save(agreement, by=by, status=status)
+    if old_file and old_file != (agreement.signed_file.name or ""):
+        # The replaced file is nobody's any more (its name was unique): do not keep a copy of a
+        # signed contract nobody can reach. Removed only once the new state is committed.
+        storage = agreement.signed_file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return agreement
+
+
+def _check_new_signed_file(agreement: Agreement) -> None:
+    upload = agreement.signed_file
+    if not upload or getattr(upload, "_committed", True):
+        return  # none, or the one already stored
+    try:
+        kind = check_upload(upload.file, kinds=SIGNED_FILE_KINDS, max_bytes=SIGNED_FILE_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"signed_file": error.error_list}) from None
+    upload.name = f"signed.{SIGNED_FILE_EXTENSIONS[kind]}"
+
+
+def _save(agreement: Agreement, *, by, status: str | None) -> Agreement:
     if status:
         agreement.status = status
     if not agreement.currency and agreement.country_id:
@@ -134,23 +161,8 @@ def agreement_set_signed_file(agreement: Agreement, upload, *, by=None) -> Agree
     on ``signed_file``. The stored name is unguessable and ends as the content is, whatever the
     uploader called it. A paid or cancelled agreement still takes its signed file.
     """
-    old = Agreement._base_manager.filter(pk=agreement.pk).values_list("signed_file", flat=True).first()
-    if upload is not None:
-        try:
-            kind = check_upload(upload, kinds=SIGNED_FILE_KINDS, max_bytes=SIGNED_FILE_MAX_BYTES)
-        except ValidationError as error:
-            raise ValidationError({"signed_file": error.error_list}) from None
-        upload.name = f"signed.{SIGNED_FILE_EXTENSIONS[kind]}"
-        agreement.signed_file = upload
-    else:
-        agreement.signed_file = None
-    agreement = agreement_save(agreement, by=by)
-    if old and old != agreement.signed_file.name:
-        # The replaced file is nobody's any more (its name was unique): do not keep a copy of a
-        # signed contract nobody can reach. Removed only once the new state is committed.
-        storage = agreement.signed_file.storage
-        transaction.on_commit(lambda: storage.delete(old))
-    return agreement
+    agreement.signed_file = upload  # checked, named and the old one removed by agreement_save
+    return agreement_save(agreement, by=by)
 
 
 def _check_open(agreement: Agreement) -> None:

@@ -252,3 +252,25 @@ def test_a_blocked_deletion_does_not_name_the_agreement_to_an_operator(client, i
     assert page.status_code == 200
     assert "Hidden seeding" not in page.content.decode()
     # Django names the blocking record's kind ("creator agreement"), never the record itself.
+
+
+def test_replacing_the_signed_file_in_the_portal_names_it_by_content_and_removes_the_old(
+    client, indonesia, id_lead, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The portal's edit form goes through the same file rule as the API's signed-file/."""
+    settings.MEDIA_ROOT = tmp_path
+    signed_in(client, id_lead)
+    data = form_data(indonesia, signed_file=SimpleUploadedFile("contract.pdf", PDF))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("agreements:create"), data).status_code == 302
+    agreement = Agreement.objects.get()
+    first = agreement.signed_file.name
+    assert first.endswith(".pdf")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    data = {k: v for k, v in data.items() if k != "signed_file"} | {"signed_file": SimpleUploadedFile("scan", png)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    agreement.refresh_from_db()
+    assert agreement.signed_file.name.endswith(".png") and agreement.signed_file.name != first
+    assert [p.name for p in tmp_path.rglob("*.*")] == [agreement.signed_file.name.rsplit("/", 1)[-1]]
