@@ -9,6 +9,9 @@ from tests import factories as f
 def build_country_world(country, prefix: str) -> dict:
     """One of every record a portal page shows, in one country."""
     now = timezone.now()
+    # "Today" is the country's: pages show its dates in its timezone (after 17:00 UTC it is
+    # already tomorrow in Jakarta, and a follow-up due on the UTC date would be overdue there).
+    today = timezone.localdate(now, timezone=country.zone)
     moment = f.CulturalMomentFactory(country=country, name=f"{prefix} festival")
     f.OccurrenceFactory(
         moment=moment,
@@ -42,15 +45,15 @@ def build_country_world(country, prefix: str) -> dict:
         date = now.date() - dt.timedelta(days=day)
         f.FollowerSnapshotFactory(account=own, date=date, followers=6_000_000 - day * 500_000)
         f.FollowerSnapshotFactory(account=yt, date=date, followers=5_700_000)
-    f.InfluencerInteractionFactory(influencer=influencer, next_follow_up_on=now.date())
+    f.InfluencerInteractionFactory(influencer=influencer, next_follow_up_on=today)
     f.ParticipationFactory(challenge=challenge, influencer=influencer, video_views=1_000_000)
     event = f.EventFactory(country=country, name=f"{prefix} meet-up", cultural_moment=moment, challenge=challenge)
-    task = f.EventTaskFactory(event=event, title=f"{prefix} book venue", due_on=now.date() - dt.timedelta(days=1))
+    task = f.EventTaskFactory(event=event, title=f"{prefix} book venue", due_on=today - dt.timedelta(days=1))
     guest = f.EventGuestFactory(event=event, influencer=influencer)
     f.EventPartnerFactory(event=event)
     contact = f.GovernmentContactFactory(country=country, person_name=f"{prefix} Minister")
     incident = f.IncidentFactory(country=country, title=f"{prefix} ban", opened_at=now - dt.timedelta(days=3))
-    f.GovernmentInteractionFactory(contact=contact, incident=incident, follow_up_on=now.date())
+    f.GovernmentInteractionFactory(contact=contact, incident=incident, follow_up_on=today)
     regulator_request = f.RegulatorRequestFactory(
         country=country, incident=incident, authority=f"{prefix} Kominfo", received_at=now - dt.timedelta(hours=50)
     )

@@ -368,8 +368,8 @@ def test_calendar_month_and_agenda(client, world, id_operator):
 
 def test_a_busy_day_shows_four_of_each_kind_then_how_many_more(client, world, id_operator):
     client.force_login(id_operator)
-    day = timezone.localdate() + dt.timedelta(days=2)
     event = world["ID"]["event"]
+    day = timezone.localdate(timezone=event.country.zone) + dt.timedelta(days=2)
     for n in range(7):
         f.EventTaskFactory(event=event, title=f"busy task {n}", due_on=day)
     for _n in range(6):
