@@ -17,6 +17,7 @@ from opsportal.access import Perm, in_country
 from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
+    form_status,
     get_scoped_or_404,
     portal_render,
     portal_view,
@@ -107,7 +108,7 @@ def agreement_create(request):
         else:
             messages.success(request, _("Agreement created."))
             return redirect("agreements:detail", pk=agreement.pk)
-    return portal_render(request, "agreements/form.html", {"nav": "agreements", "form": form}, status=_status(form))
+    return portal_render(request, "agreements/form.html", {"nav": "agreements", "form": form}, status=form_status(form))
 
 
 @portal_view
@@ -127,7 +128,7 @@ def agreement_edit(request, pk: int):
         request,
         "agreements/form.html",
         {"nav": "agreements", "form": form, "agreement": agreement},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -293,7 +294,7 @@ def deliverable_edit(request, pk: int):
         remove_url=reverse("agreements:deliverable_remove", args=[deliverable.pk]),
         remove_label=_("Remove this deliverable"),
         section="deliverables-h",
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -337,9 +338,5 @@ def payment_edit(request, pk: int):
         remove_url=reverse("agreements:payment_remove", args=[payment.pk]),
         remove_label=_("Remove this payment"),
         section="payments-h",
-        status=_status(form),
+        status=form_status(form),
     )
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200

@@ -20,6 +20,7 @@ from events.models import Event
 from opsportal.access import Perm
 from opsportal.portal.mixins import (
     form_error,
+    form_status,
     get_scoped_or_404,
     paginate,
     portal_render,
@@ -51,10 +52,6 @@ def _record_url(line_or_record, kind: str | None = None) -> str:
     return f"{reverse(f'{kind}s:detail', args=[pk])}#budget-h"
 
 
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
 @portal_view
 def budget_line_add(request, pk: int, kind: str):
     record = _record(request, kind, pk)
@@ -73,7 +70,7 @@ def budget_line_add(request, pk: int, kind: str):
         request,
         "budgets/line_form.html",
         {"nav": f"{kind}s", "form": form, "record": record, "kind": kind, "title": _("Add a budget line")},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -102,7 +99,7 @@ def budget_line_edit(request, pk: int):
             "line": line,
             "title": _("Edit budget line"),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -179,7 +176,7 @@ def exchange_rate_edit(request, pk: int):
         request,
         "budgets/rate_form.html",
         {"nav": "rates", "form": form, "rate": rate, "title": _("Edit exchange rate")},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

@@ -17,6 +17,7 @@ from opsportal.history import record_history
 from opsportal.portal.charts import svg_response
 from opsportal.portal.mixins import (
     form_error,
+    form_status,
     get_scoped_or_404,
     portal_render,
     portal_view,
@@ -80,7 +81,7 @@ def challenge_create(request):
         else:
             messages.success(request, _("Challenge #%(tag)s created.") % {"tag": challenge.hashtag})
             return redirect("challenges:detail", pk=challenge.pk)
-    return portal_render(request, "challenges/form.html", {"nav": "challenges", "form": form}, status=_status(form))
+    return portal_render(request, "challenges/form.html", {"nav": "challenges", "form": form}, status=form_status(form))
 
 
 @portal_view
@@ -100,7 +101,7 @@ def challenge_edit(request, pk: int):
         request,
         "challenges/form.html",
         {"nav": "challenges", "form": form, "challenge": challenge},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -147,10 +148,6 @@ def challenge_chart(request, pk: int):
 
     key = ("challenge", challenge.pk, which, challenge.metrics_at, challenge.updated_at, government)
     return svg_response(request, key, draw)
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 # --- numbers typed by hand ---------------------------------------------------------------------

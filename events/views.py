@@ -18,6 +18,7 @@ from opsportal.access import in_country
 from opsportal.history import record_history
 from opsportal.portal.mixins import (
     form_error,
+    form_status,
     get_scoped_or_404,
     portal_render,
     portal_view,
@@ -112,7 +113,7 @@ def event_create(request):
         else:
             messages.success(request, _("Event created."))
             return redirect("events:detail", pk=event.pk)
-    return portal_render(request, "events/form.html", {"nav": "events", "form": form}, status=_status(form))
+    return portal_render(request, "events/form.html", {"nav": "events", "form": form}, status=form_status(form))
 
 
 @portal_view
@@ -129,7 +130,7 @@ def event_edit(request, pk: int):
             messages.success(request, _("Changes saved."))
             return redirect("events:detail", pk=event.pk)
     return portal_render(
-        request, "events/form.html", {"nav": "events", "form": form, "event": event}, status=_status(form)
+        request, "events/form.html", {"nav": "events", "form": form, "event": event}, status=form_status(form)
     )
 
 
@@ -185,10 +186,6 @@ def guest_status(request, pk: int):
             {"guest": guest, "can_edit": True, "guest_statuses": GuestStatus.choices, "focus": True},
         )
     return redirect("events:detail", pk=guest.event_id)
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 # --- the checklist, guests and partners ---------------------------------------------------------

@@ -283,6 +283,29 @@ class RowByRowKind(ImportKind):
     def import_row(self, run: Run, number: int, values: dict) -> tuple[str, str]:
         raise NotImplementedError
 
+    def create_or_update(
+        self, run: Run, number: int, key, label: str, found, *, build, values: dict, save, counter: str
+    ):
+        """The row's record by its natural key: ``build()`` a new one when none was ``found``, else
+        set the ``values`` that differ; both through the owning app's ``save`` service, with the
+        file's own duplicates checked (``check_duplicate``). Returns the row's outcome."""
+        if found is None:
+            save(build(), by=run.user)
+            run.seen[key] = number
+            run.record(counter, "create")
+            return Outcome.CREATE, label
+        changes = differences(found, values)
+        duplicate = self.check_duplicate(run, key, number, found, changes, label)
+        if duplicate:
+            return duplicate
+        if not changes:
+            return Outcome.UNCHANGED, label
+        for name, (_old, new) in changes.items():
+            setattr(found, name, new)
+        save(found, by=run.user)
+        run.record(counter, "update")
+        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+
     def check_duplicate(self, run: Run, key, number: int, obj, changes: dict, describe_key: str):
         """A natural key met earlier in the file: the same record, never a second one.
 

@@ -22,7 +22,7 @@ from budgets.services import budget_line_save, exchange_rate_save
 from challenges.models import Challenge
 from events.models import Event
 from imports import parsing
-from imports.kinds.base import Column, Outcome, RowByRowKind, RowError, RowProblems, Run, collect, differences
+from imports.kinds.base import Column, RowByRowKind, RowError, RowProblems, Run, collect
 from imports.kinds.challenges import COUNTRY
 from opsportal.access import Perm, in_country
 
@@ -114,22 +114,17 @@ class ExchangeRateKind(RowByRowKind):
         key = (clean["currency"], clean["reporting_currency"], clean["valid_on"])
         label = f"{key[0]}→{key[1]} {key[2]:%Y-%m-%d}"
         rate = ExchangeRate.objects.filter(currency=key[0], reporting_currency=key[1], valid_on=key[2]).first()
-        if rate is None:
-            exchange_rate_save(ExchangeRate(**clean), by=run.user)
-            run.seen[key] = number
-            run.record("exchange_rate", "create")
-            return Outcome.CREATE, label
-        changes = differences(rate, {k: v for k, v in clean.items() if k in ("rate", "source")})
-        duplicate = self.check_duplicate(run, key, number, rate, changes, label)
-        if duplicate:
-            return duplicate
-        if not changes:
-            return Outcome.UNCHANGED, label
-        for name, (_old, new) in changes.items():
-            setattr(rate, name, new)
-        exchange_rate_save(rate, by=run.user)
-        run.record("exchange_rate", "update")
-        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+        return self.create_or_update(
+            run,
+            number,
+            key,
+            label,
+            rate,
+            build=lambda: ExchangeRate(**clean),
+            values={k: v for k, v in clean.items() if k in ("rate", "source")},
+            save=exchange_rate_save,
+            counter="exchange_rate",
+        )
 
 
 # --- budget lines -----------------------------------------------------------------------------
@@ -265,20 +260,14 @@ class BudgetLineKind(RowByRowKind):
             .order_by("pk")
             .first()
         )
-        if line is None:
-            line = BudgetLine(**{field: record}, **clean)
-            budget_line_save(line, by=run.user)
-            run.seen[key] = number
-            run.record("budget_line", "create")
-            return Outcome.CREATE, label
-        changes = differences(line, {k: v for k, v in clean.items() if k not in ("category", "description")})
-        duplicate = self.check_duplicate(run, key, number, line, changes, label)
-        if duplicate:
-            return duplicate
-        if not changes:
-            return Outcome.UNCHANGED, label
-        for name, (_old, new) in changes.items():
-            setattr(line, name, new)
-        budget_line_save(line, by=run.user)
-        run.record("budget_line", "update")
-        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+        return self.create_or_update(
+            run,
+            number,
+            key,
+            label,
+            line,
+            build=lambda: BudgetLine(**{field: record}, **clean),
+            values={k: v for k, v in clean.items() if k not in ("category", "description")},
+            save=budget_line_save,
+            counter="budget_line",
+        )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _l
 from goals.models import QUARTER_MESSAGE, CountryGoal, ExternalFigure, ExternalMetric, Metric
 from goals.services import external_figure_save, goal_save
 from imports import parsing
-from imports.kinds.base import Column, Outcome, RowByRowKind, RowProblems, Run, collect, differences
+from imports.kinds.base import Column, RowByRowKind, RowProblems, Run, collect
 from imports.kinds.challenges import COUNTRY
 from opsportal.access import Perm, in_country
 
@@ -81,23 +81,17 @@ class ExternalFigureKind(RowByRowKind):
         key = (country.pk, metric, day)
         label = f"{ExternalMetric(metric).label} {day.isoformat()}"
         figure = in_country(ExternalFigure.objects.filter(metric=metric, measured_on=day), country).first()
-        if figure is None:
-            figure = ExternalFigure(country=country, metric=metric, measured_on=day, **clean)
-            external_figure_save(figure, by=run.user)
-            run.seen[key] = number
-            run.record("external_figure", "create")
-            return Outcome.CREATE, label
-        changes = differences(figure, clean)
-        duplicate = self.check_duplicate(run, key, number, figure, changes, label)
-        if duplicate:
-            return duplicate
-        if not changes:
-            return Outcome.UNCHANGED, label
-        for name, (_old, new) in changes.items():
-            setattr(figure, name, new)
-        external_figure_save(figure, by=run.user)
-        run.record("external_figure", "update")
-        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+        return self.create_or_update(
+            run,
+            number,
+            key,
+            label,
+            figure,
+            build=lambda: ExternalFigure(country=country, metric=metric, measured_on=day, **clean),
+            values=clean,
+            save=external_figure_save,
+            counter="external_figure",
+        )
 
 
 # --- goal targets ------------------------------------------------------------------------------
@@ -200,20 +194,14 @@ class GoalKind(RowByRowKind):
         key = (country.pk, year, quarter, metric)
         label = f"{Metric(metric).label} {year} Q{quarter}"
         goal = in_country(CountryGoal.objects.filter(year=year, quarter=quarter, metric=metric), country).first()
-        if goal is None:
-            goal = CountryGoal(country=country, year=year, quarter=quarter, metric=metric, **clean)
-            goal_save(goal, by=run.user)
-            run.seen[key] = number
-            run.record("country_goal", "create")
-            return Outcome.CREATE, label
-        changes = differences(goal, clean)
-        duplicate = self.check_duplicate(run, key, number, goal, changes, label)
-        if duplicate:
-            return duplicate
-        if not changes:
-            return Outcome.UNCHANGED, label
-        for name, (_old, new) in changes.items():
-            setattr(goal, name, new)
-        goal_save(goal, by=run.user)
-        run.record("country_goal", "update")
-        return Outcome.UPDATE, f"{label}: " + ", ".join(sorted(changes))
+        return self.create_or_update(
+            run,
+            number,
+            key,
+            label,
+            goal,
+            build=lambda: CountryGoal(country=country, year=year, quarter=quarter, metric=metric, **clean),
+            values=clean,
+            save=goal_save,
+            counter="country_goal",
+        )

@@ -170,6 +170,11 @@ def form_error(form, error) -> None:
         form.add_error(None, error)
 
 
+def form_status(form) -> int:
+    """400 for a form sent back with errors (tests, scripts and assistive tools see the refusal), else 200."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def render_filtered_list(request: HttpRequest, *, list_name: str, template: str, build_filterset, queryset):
     """A portal list page: remembered filters, the app's filterset, one page of rows, saved views.
 
