@@ -231,17 +231,19 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
         raise ValidationError(_("This agreement is cancelled: no payment can be recorded."))
     if agreement.status == Status.PAID and payment.pk is None:
         raise ValidationError(_("This agreement is already paid."))
-    if agreement.status == Status.PAID:
-        stored = Payment._base_manager.filter(pk=payment.pk).values("amount", "paid_on", "agreement_id").first()
-        if stored and stored["amount"] != payment.amount:
-            raise ValidationError({"amount": _("This agreement is paid: its payments keep their amounts.")})
-        if stored and stored["paid_on"] != payment.paid_on:
-            raise ValidationError({"paid_on": _("This agreement is paid: its payments keep their paid dates.")})
-    if payment.pk is None:
-        payment.created_by = by if getattr(by, "pk", None) else None
-        was_paid = False
+    # What is stored now, read once: a paid agreement's payments keep their amounts and dates,
+    # and a payment newly paid is announced.
+    stored = None
+    if payment.pk is not None:
+        stored = Payment._base_manager.filter(pk=payment.pk).values("amount", "paid_on").first()
     else:
-        was_paid = Payment._base_manager.filter(pk=payment.pk, paid_on__isnull=False).exists()
+        payment.created_by = by if getattr(by, "pk", None) else None
+    if agreement.status == Status.PAID and stored:
+        if stored["amount"] != payment.amount:
+            raise ValidationError({"amount": _("This agreement is paid: its payments keep their amounts.")})
+        if stored["paid_on"] != payment.paid_on:
+            raise ValidationError({"paid_on": _("This agreement is paid: its payments keep their paid dates.")})
+    was_paid = bool(stored and stored["paid_on"] is not None)
     payment.currency = agreement.currency
     if payment.amount is not None and payment.amount <= 0:
         # The table's constraint says it too, but without naming the field.

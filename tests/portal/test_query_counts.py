@@ -88,7 +88,7 @@ PAGES = [
 ]
 
 # Page, session, user, access, countries, saved views... plus each page's own reads.
-MAX_QUERIES = 36  # the dashboard is the most: 34, of which 7 for the quarter's goals (goals.selectors)
+MAX_QUERIES = 36  # the dashboard is the most; 3 of its queries are the quarter's goals (goals.selectors)
 
 
 def count_queries(client, url, params, django_assert_max_num_queries) -> int:
