@@ -18,6 +18,7 @@ from opsportal import l10n
 from opsportal.access import Perm, access_for_user, is_government, read_perm
 from opsportal.audit import audit_context, record_batch
 from opsportal.db import Door
+from opsportal.db_router import Reads, heavy_reads
 from opsportal.portal.mixins import portal_render, portal_view
 from opsportal.scope import scope_of
 
@@ -48,8 +49,9 @@ def _caller(request):
 
 def _in_scope(access, rows):
     """Rows streamed after the view returned (and the request's scope closed) are still read in
-    the caller's scope: a related list fetched per chunk would otherwise raise ScopeError."""
-    with scope_of(access):
+    the caller's scope: a related list fetched per chunk would otherwise raise ScopeError. They
+    are read from the replica when it holds every write made before the first row."""
+    with scope_of(access), heavy_reads(Reads.EXPORT):
         yield from rows
 
 
@@ -100,7 +102,8 @@ def export_list(request, name: str, fmt: str):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
-        handle = xlsx_file([(str(spec.label), headers, spec.rows(queryset, columns))])
+        with heavy_reads(Reads.EXPORT):
+            handle = xlsx_file([(str(spec.label), headers, spec.rows(queryset, columns))])
         response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
     response["Cache-Control"] = "no-store"  # exports hold personal and confidential data
     if is_government(model):
@@ -117,7 +120,8 @@ def handover_pack(request, code: str):
     country = access.countries(Perm.VIEW).filter(code=code.upper()).first()
     if country is None:
         raise Http404
-    handle, names = build_pack(access, country, by=l10n.person(user))
+    with heavy_reads(Reads.EXPORT):
+        handle, names = build_pack(access, country, by=l10n.person(user))
     _audit(
         user,
         Door.PORTAL,

@@ -169,6 +169,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
+# A streaming replica for heavy reads (reports, exports, search, HQ's overview): opsportal/db_router.py.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    if not IS_POSTGRES or DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica.")
+    _replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    # Read-only even when the URL names a writable server: nothing may be written past the router.
+    _replica_options["options"] = (
+        _replica_options.get("options", "") + " -c jit=off -c default_transaction_read_only=on"
+    ).strip()
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests read the primary's test database through the replica's server: a streaming replica
+    # holds it already (scripts/replica.sh); a URL naming the primary's server reads it there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["opsportal.db_router.ReplicaRouter"]
+# Seconds a report or an export waits for the replica to catch up before reading the primary.
+OPSPORTAL_REPLICA_WAIT = env.float("OPSPORTAL_REPLICA_WAIT", default=5.0)
+
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://opsportal"),
 }

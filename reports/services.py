@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from locales.models import Country, HQAccess, StaffProfile, TeamMembership
 from opsportal import charts, mail
 from opsportal.access import HQ_PERMISSIONS, ROLE_PERMISSIONS, Perm, in_country
+from opsportal.db_router import Reads, heavy_reads
 from opsportal.models import ReminderDelivery
 from reports.models import WeeklyReport
 
@@ -134,13 +135,18 @@ def hq_chart(figures: dict) -> bytes | None:
 
 
 def build_country_report(country: Country, week: str) -> dict:
-    """The week's figures. The chart is not stored: it is drawn in each reader's language
-    (``render.chart_png``), as a picture drawn once would speak only the first reader's."""
-    return country_figures(country, week)
+    """The week's figures, from the read replica when one is configured and holds every write
+    made before (opsportal.db_router). The chart is not stored: it is drawn in each reader's
+    language (``render.chart_png``), as a picture drawn once would speak only the first reader's."""
+    with heavy_reads(Reads.REPORT):
+        return country_figures(country, week)
 
 
 def build_hq_report(week: str) -> dict:
-    return hq_figures(week)
+    """HQ's figures from the stored country reports; on the replica like a country's, except
+    when refreshed under its row lock (``hq_report_refresh``), which reads the primary."""
+    with heavy_reads(Reads.REPORT):
+        return hq_figures(week)
 
 
 # --- Dispatching --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from opsportal.db_router import Reads, heavy_reads
 from opsportal.portal.mixins import portal_render, portal_view
 from opsportal.search import MAX_QUERY
 
@@ -18,7 +19,12 @@ MORE_LISTS = {"challenge": "challenges:list", "influencer": "influencers:list", 
 @portal_view
 def search(request):
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY]
-    groups = search_all(request.access, q, limit=PER_KIND, country_id=request.country.pk) if q else []
+    groups = []
+    if q:
+        # On the read replica when configured and caught up (opsportal.db_router): search is read
+        # by everyone, all day, and never right after a write of the same request.
+        with heavy_reads(Reads.PAGE):
+            groups = search_all(request.access, q, limit=PER_KIND, country_id=request.country.pk)
     for group in groups:
         group.more_url = reverse(MORE_LISTS[group.kind]) if group.has_more and group.kind in MORE_LISTS else ""
     total = sum(len(group.hits) for group in groups)
