@@ -147,3 +147,24 @@ def test_a_save_and_its_page_never_read_the_replica_and_search_after_it_finds_th
     page = client.get(reverse("portal:search") + "?q=lags").content.decode()
     assert "Saved while the replica lags" in page
     assert Challenge.objects.get(pk=challenge.pk).title == "Saved while the replica lags"
+
+
+def test_the_lag_check_is_one_query_on_each_server(indonesia):
+    """Prints what the check costs and how long a write takes to reach the replica (docs/reliability.md)."""
+    idle, after_write = [], []
+    for n in range(30):
+        primary, replica = CaptureQueriesContext(connections[PRIMARY]), CaptureQueriesContext(connections[REPLICA])
+        with primary as on_primary, replica as on_replica, heavy_reads(Reads.REPORT) as reads:
+            assert reads.alias == REPLICA
+        assert (len(on_primary), len(on_replica)) == (1, 1)  # caught up: one position, one comparison
+        idle.append(reads.waited)
+        f.InfluencerFactory(country=indonesia, name=f"Written just before {n}")
+        with heavy_reads(Reads.REPORT) as reads:
+            assert reads.alias == REPLICA
+        after_write.append(reads.waited)
+    idle.sort()
+    after_write.sort()
+    print(
+        f"\nlag check, replica idle: median {idle[15] * 1000:.2f} ms, max {idle[-1] * 1000:.2f} ms; "
+        f"right after a write: median {after_write[15] * 1000:.2f} ms, max {after_write[-1] * 1000:.2f} ms"
+    )
