@@ -4,7 +4,11 @@ and which doors' reads it sends where. The real streaming replica: tests/replica
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -67,6 +71,43 @@ class FakeReplica:
 @pytest.fixture
 def replica(monkeypatch, settings):
     return FakeReplica(monkeypatch, settings)
+
+
+# --- Settings -------------------------------------------------------------------------------------
+def _settings_with(tmp_path, **env) -> subprocess.CompletedProcess:
+    code = (
+        "import json; from opsportal import settings as s; "
+        "print(json.dumps({'replica': s.DATABASES.get('replica'), 'routers': getattr(s, 'DATABASE_ROUTERS', [])}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_SETTINGS"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "OPSPORTAL_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_replica_is_configured_read_only_and_mirrored_in_tests(tmp_path):
+    out = _settings_with(
+        tmp_path,
+        DATABASE_URL="postgres://ops@primary:5432/opsportal",
+        DATABASE_REPLICA_URL="postgres://ops@standby:5432/opsportal",
+    )
+    configured = json.loads(out.stdout)
+    assert configured["routers"] == ["opsportal.db_router.ReplicaRouter"]
+    assert configured["replica"]["HOST"] == "standby" and configured["replica"]["TEST"] == {"MIRROR": "default"}
+    assert "default_transaction_read_only=on" in configured["replica"]["OPTIONS"]["options"]
+
+
+def test_without_the_variable_there_is_no_replica_and_no_router(tmp_path):
+    assert json.loads(_settings_with(tmp_path).stdout) == {"replica": None, "routers": []}
+
+
+def test_a_replica_needs_postgresql(tmp_path):
+    out = _settings_with(tmp_path, DATABASE_REPLICA_URL="postgres://ops@standby:5432/opsportal")
+    assert out.returncode != 0 and "DATABASE_REPLICA_URL needs PostgreSQL" in out.stderr
 
 
 # --- The router ---------------------------------------------------------------------------------
