@@ -24,7 +24,7 @@ from tests import factories as f
 from tests.conftest import skip_or_fail
 from tests.opsportal.test_reports_indonesia import WEEK, build_week
 
-pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])]
+pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
 def replica_sql(sql: str):
