@@ -12,6 +12,7 @@ when the read began (its WAL position, ``pg_current_wal_lsn()`` on the primary, 
 was asked for, as if it had been read from the primary. A replica still behind after a bounded
 wait (``OPSPORTAL_REPLICA_WAIT`` seconds for reports and exports, a quarter of a second at most
 for a page) is skipped: the reads go to the primary, and the log says so. Never stale in silence.
+For ``IMPATIENT_FOR`` seconds after such a fallback, blocks look once and do not wait.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ PRIMARY = "default"
 REPLICA = "replica"
 # A page waits at most this long for the replica before reading from the primary.
 PAGE_WAIT = 0.25
+# After a fallback, blocks starting within this many seconds check the replica once without
+# waiting: 150 reports against a replica paused for an hour must not wait 5 s each.
+IMPATIENT_FOR = 30.0
 # Tables whose reads must always see the latest write, whatever the caller's context: the
 # session (a page right after sign-in) and the sign-in lock-out counts.
 ALWAYS_PRIMARY_APPS = frozenset({"sessions", "axes"})
@@ -56,6 +60,8 @@ class Decision:
         """The replica was configured and usable in principle, yet the primary had to answer."""
         return self.reason in ("behind", "unreachable")
 
+
+_impatient_until = 0.0  # monotonic time until which blocks do not wait (this process)
 
 _reading_from: contextvars.ContextVar[Decision | None] = contextvars.ContextVar("opsportal_reads", default=None)
 
@@ -89,12 +95,13 @@ def replica_behind(position: str) -> int:
 
 
 def _decide(purpose: Reads) -> Decision:
+    global _impatient_until
     if not replica_configured():
         return Decision(PRIMARY, "no replica")
     if in_write_transaction():
         return Decision(PRIMARY, "in a transaction")
     started = time.monotonic()
-    deadline = started + max_wait(purpose)
+    deadline = started + (0.0 if started < _impatient_until else max_wait(purpose))
     pause = 0.01
     try:
         position = primary_position()
@@ -106,9 +113,11 @@ def _decide(purpose: Reads) -> Decision:
         if REPLICA in connections:
             connections[REPLICA].close()  # reconnect next time rather than reuse a broken connection
         log.warning("replica unreachable, %s reads from the primary: %s", purpose, error)
+        _impatient_until = time.monotonic() + IMPATIENT_FOR
         return Decision(PRIMARY, "unreachable", time.monotonic() - started)
     waited = time.monotonic() - started
     if behind:
+        _impatient_until = time.monotonic() + IMPATIENT_FOR
         log.warning("replica %s bytes behind after waiting %.2f s, %s reads from the primary", behind, waited, purpose)
         return Decision(PRIMARY, "behind", waited)
     return Decision(REPLICA, "caught up", waited)

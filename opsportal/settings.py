@@ -179,6 +179,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     _replica_options["options"] = (
         _replica_options.get("options", "") + " -c jit=off -c default_transaction_read_only=on"
     ).strip()
+    # A replica that is away is skipped for the primary (db_router): fail fast rather than hang.
+    _replica_options.setdefault("connect_timeout", 3)
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests read the primary's test database through the replica's server: a streaming replica

@@ -35,11 +35,13 @@ class FakeReplica:
 
     def __init__(self, monkeypatch, settings):
         self.lag = [0]
+        self.checks = 0  # how often the replica was asked how far it has replayed
         self.routed: list[tuple[str, str]] = []  # (model label, alias the router chose)
         self.decisions: list[db_router.Decision] = []
         settings.DATABASE_ROUTERS = ["opsportal.db_router.ReplicaRouter"]
         settings.OPSPORTAL_REPLICA_WAIT = 0.05
         depth = len(connections[PRIMARY].atomic_blocks)
+        monkeypatch.setattr(db_router, "_impatient_until", 0.0)
         monkeypatch.setattr(db_router, "replica_configured", lambda: True)
         monkeypatch.setattr(db_router, "in_write_transaction", lambda: len(connections[PRIMARY].atomic_blocks) > depth)
         monkeypatch.setattr(db_router, "primary_position", lambda: "0/2000")
@@ -59,6 +61,7 @@ class FakeReplica:
         monkeypatch.setattr(ReplicaRouter, "db_for_read", recorded_read)
 
     def _behind(self, position):
+        self.checks += 1
         value = self.lag.pop(0) if len(self.lag) > 1 else self.lag[0]
         if isinstance(value, Exception):
             raise value
@@ -173,6 +176,24 @@ def test_a_replica_still_behind_after_the_wait_falls_back_to_the_primary_and_say
         assert router.db_for_read(Challenge) == PRIMARY
     assert reads.waited >= 0.05
     assert "replica 10000 bytes behind" in caplog.text and "report reads from the primary" in caplog.text
+
+
+def test_after_a_fallback_blocks_look_once_without_waiting_for_a_while(replica, monkeypatch):
+    replica.lag = [10_000]
+    with heavy_reads(Reads.REPORT) as first:
+        assert first.reason == "behind"
+    assert replica.checks > 1  # it polled until the wait ran out
+    replica.checks = 0
+    with heavy_reads(Reads.REPORT) as second:
+        assert second.reason == "behind"
+    assert replica.checks == 1  # one look, no wait: 150 reports do not wait 5 s each
+    replica.lag = [0]
+    with heavy_reads(Reads.REPORT) as caught_up:
+        assert caught_up.alias == REPLICA  # a replica that caught up is read again at once
+    monkeypatch.setattr(db_router, "_impatient_until", 0.0)  # the while is over
+    replica.lag, replica.checks = [10_000], 0
+    with heavy_reads(Reads.REPORT):
+        assert replica.checks > 1
 
 
 def test_an_unreachable_replica_falls_back_to_the_primary(replica, caplog):
