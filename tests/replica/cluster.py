@@ -13,6 +13,7 @@ its test database on the primary; the standby replays it, and the replica alias 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,8 +50,6 @@ class OwnStandby(OwnPostgres):
     def init_from(self, primary: OwnPostgres) -> None:
         self.dir.mkdir(parents=True)
         if self.as_user:
-            import shutil
-
             shutil.chown(self.dir, "postgres", "postgres")
         # -R writes primary_conninfo and standby.signal; -X stream copies the WAL made meanwhile.
         self._run(str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
@@ -78,6 +77,7 @@ def main(args: list[str]) -> int:
         finally:
             standby.destroy()
             primary.destroy()
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
