@@ -167,14 +167,16 @@ def _resolve_challenges(parsed: list[tuple], access, errors: RowErrors) -> list[
 
 
 # One statement per batch: find each row's challenge by (country code, hashtag) on the unique
-# index, upsert the snapshots, counting created (xmax = 0) and updated rows, and move each
+# index, upsert the snapshots, counting created and updated rows, and move each
 # challenge's cached totals to the batch's latest snapshot when it is at least as recent as the
 # cached one (rows are only added or changed here, so the latest is the larger of the two).
 # LATERAL … LIMIT 1 (the key is unique) keeps the lookup at one index probe per row whatever
 # the number of challenges. Modifying CTEs always run to completion; the row lock on the
 # challenge makes two concurrent batches agree on the newest. Rows whose challenge is unknown or
 # not editable drop out of ``input``: the caller compares ``matched`` with the batch and rolls
-# back when they differ.
+# back when they differ. A written row is "created" when the table did not hold its key before
+# the statement (all parts of one statement read the same snapshot): the table is partitioned on
+# PostgreSQL and version 15 refuses system columns such as ``xmax`` in RETURNING from it.
 _UPSERT_SQL = """
 WITH input AS (
     SELECT c.id AS challenge_id, c.country_id, t.captured_at, t.views, t.videos, t.likes, t.comments,
@@ -199,7 +201,7 @@ WITH input AS (
         recorded_at = EXCLUDED.recorded_at
     WHERE (s.views, s.videos, s.likes, s.comments, s.shares)
         IS DISTINCT FROM (EXCLUDED.views, EXCLUDED.videos, EXCLUDED.likes, EXCLUDED.comments, EXCLUDED.shares)
-    RETURNING (xmax = 0) AS created
+    RETURNING s.challenge_id, s.captured_at
 ), latest AS (
     SELECT DISTINCT ON (challenge_id) challenge_id, captured_at, views, videos, likes, comments, shares
     FROM input ORDER BY challenge_id, captured_at DESC
@@ -215,8 +217,10 @@ WITH input AS (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM input),
-       (SELECT count(*) FILTER (WHERE created) FROM written),
-       (SELECT count(*) FILTER (WHERE NOT created) FROM written),
+       (SELECT count(*) FROM written w WHERE NOT EXISTS (SELECT 1 FROM challenges_challengemetricsnapshot o
+            WHERE o.challenge_id = w.challenge_id AND o.captured_at = w.captured_at)),
+       (SELECT count(*) FROM written w WHERE EXISTS (SELECT 1 FROM challenges_challengemetricsnapshot o
+            WHERE o.challenge_id = w.challenge_id AND o.captured_at = w.captured_at)),
        (SELECT count(*) FROM latest),
        (SELECT CASE WHEN min(country_id) = max(country_id) THEN min(country_id) END FROM input)
 """

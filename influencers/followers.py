@@ -147,11 +147,18 @@ WITH written AS (
     ON CONFLICT (account_id, date) DO UPDATE SET
         followers = EXCLUDED.followers, source = EXCLUDED.source, recorded_at = EXCLUDED.recorded_at
     WHERE s.followers IS DISTINCT FROM EXCLUDED.followers
-    RETURNING account_id, date, (xmax = 0) AS created
+    RETURNING account_id, date
+), marked AS (
+    -- Created: the key was not there before this statement (same snapshot for every part of it);
+    -- PostgreSQL 15 refuses ``xmax`` in RETURNING from a partitioned table.
+    SELECT w.account_id, w.date, NOT EXISTS (
+        SELECT 1 FROM influencers_followersnapshot o WHERE o.account_id = w.account_id AND o.date = w.date
+    ) AS created
+    FROM written w
 )
 SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
        coalesce(array_agg(account_id), '{}'), coalesce(array_agg(date), '{}')
-FROM written
+FROM marked
 """
 
 

@@ -347,6 +347,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-reports-tick": {"task": "opsportal.tasks.weekly_reports_tick", "schedule": 15 * 60},
     "webhooks-requeue": {"task": "opsportal.webhooks.tasks.requeue_stuck_webhook_deliveries", "schedule": 60},
     "imports-delete-old-files": {"task": "opsportal.imports.delete_old_files", "schedule": 6 * 60 * 60},
+    # PostgreSQL: next months' snapshot partitions, and rows that landed in a default partition.
+    "partitions-ensure": {"task": "opsportal.tasks.partitions_ensure", "schedule": 6 * 60 * 60},
+    # Hourly metric snapshots older than OPSPORTAL_METRIC_HOURLY_DAYS become one a day.
+    "metric-snapshots-roll-up": {"task": "challenges.tasks.roll_up_metric_snapshots", "schedule": 6 * 60 * 60},
 }
 
 # --- REST framework -----------------------------------------------------------
@@ -436,3 +440,10 @@ OPSPORTAL_IMPORT_INLINE_BYTES = env.int("OPSPORTAL_IMPORT_INLINE_BYTES", default
 # Uploaded files hold people's contact details: they are deleted this many days after upload
 # (the import's record, counts and errors stay).
 OPSPORTAL_IMPORT_FILE_DAYS = env.int("OPSPORTAL_IMPORT_FILE_DAYS", default=30)
+
+# Snapshot retention (docs/performance.md, "Partitions and retention"): metric snapshots older than
+# this many days keep one a day (the last of each day in the challenge country's time); younger
+# ones stay hourly. Follower counts are daily already and are kept as they are.
+OPSPORTAL_METRIC_HOURLY_DAYS = env.int("OPSPORTAL_METRIC_HOURLY_DAYS", default=90)
+# PostgreSQL: monthly partitions of the snapshot tables are created this many months ahead.
+OPSPORTAL_PARTITION_MONTHS_AHEAD = env.int("OPSPORTAL_PARTITION_MONTHS_AHEAD", default=3)

@@ -63,3 +63,12 @@ def deliver(self, delivery_id: int) -> str:
     if outcome.retry_in is not None and outcome.retry_in <= LONGEST_COUNTDOWN:
         deliver.apply_async((delivery_id,), countdown=outcome.retry_in)
     return outcome.status
+
+
+@shared_task(ignore_result=True)
+def partitions_ensure() -> int:
+    """Every six hours (beat): the coming months' snapshot partitions exist before rows need them
+    (PostgreSQL; nothing on SQLite), and rows that fell into a default partition get their month's."""
+    from opsportal.partitions import partitions_ensure as ensure
+
+    return len(ensure().created)
