@@ -127,3 +127,34 @@ def test_on_sqlite_there_is_nothing_to_partition():
         pytest.skip("SQLite's behaviour")
     assert partitions_ensure() == PartitionReport()
     call_command("ensure_partitions")
+
+
+@postgresql
+def test_the_rebuild_runs_both_ways_keeping_rows_ids_names_and_the_sequence(indonesia):
+    from opsportal.partitions import partition_by_month, unpartition
+
+    challenge = f.ChallengeFactory(country=indonesia)
+    for moment in ("2019-01-31T23:00:00Z", "2019-02-01T00:00:00Z", "2019-04-15T12:00:00Z"):
+        f.MetricSnapshotFactory(challenge=challenge, captured_at=dt.datetime.fromisoformat(moment))
+    before = sorted(ChallengeMetricSnapshot.objects.values_list("id", "captured_at", "views"))
+    one("SET CONSTRAINTS ALL IMMEDIATE")  # a migration starts with no deferred checks pending
+    names = {r[0] for r in one("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [METRICS])}
+
+    with connection.schema_editor() as editor:
+        unpartition(METRICS, "captured_at")(None, editor)
+    assert one("SELECT relkind FROM pg_class WHERE relname = %s", [METRICS]) == [("r",)]
+    assert one("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s", [f"{METRICS}_pkey"]) == [
+        ("PRIMARY KEY (id)",)
+    ]
+    with connection.schema_editor() as editor:
+        partition_by_month(METRICS, "captured_at")(None, editor)
+
+    assert sorted(ChallengeMetricSnapshot.objects.values_list("id", "captured_at", "views")) == before
+    assert {home_of(METRICS, pk) for pk, *_ in before} == {
+        f"{METRICS}_p2019_01",
+        f"{METRICS}_p2019_02",
+        f"{METRICS}_p2019_04",
+    }
+    assert {r[0] for r in one("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [METRICS])} == names
+    newest = f.MetricSnapshotFactory(challenge=challenge)
+    assert newest.pk > max(pk for pk, *_ in before)  # the identity sequence went on where it was
