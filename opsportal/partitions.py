@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,11 @@ class MonthlyTable:
 def _q(cursor, sql: str, params=None) -> list[tuple]:
     cursor.execute(sql, params)
     return cursor.fetchall() if cursor.description else []
+
+
+def _columns(cursor, table: str) -> list[str]:
+    sql = "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+    return [r[0] for r in _q(cursor, sql + " ORDER BY attnum", [table])]
 
 
 def _temporary(name: str) -> str:
@@ -126,15 +131,7 @@ def _rebuild(schema_editor, table: str, key: str, *, partitioned: bool, pk: str 
             [table, key],
         )[0][0]
         monthly = MonthlyTable(table, key, is_date)
-        columns = [
-            r[0]
-            for r in _q(
-                cursor,
-                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-                "AND NOT attisdropped ORDER BY attnum",
-                [table],
-            )
-        ]
+        columns = _columns(cursor, table)
         constraints = _q(
             cursor,
             "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -233,6 +230,7 @@ class PartitionReport:
     created: list[str] = field(default_factory=list)
     moved: dict[str, int] = field(default_factory=dict)  # partition → rows moved out of the default
     refused: list[str] = field(default_factory=list)  # months overlapping a partition of another shape
+    busy: list[str] = field(default_factory=list)  # not created this time: the table stayed locked
 
 
 def monthly_tables() -> list[MonthlyTable]:
@@ -301,7 +299,11 @@ def partitions_ensure(*, months_ahead: int | None = None, today: dt.date | None 
             wanted.add(month)
             month = next_month(month)
         for month in sorted(wanted):
-            _partition_month(monthly, month, report)
+            try:
+                _partition_month(monthly, month, report)
+            except OperationalError as error:  # lock_timeout: the table is busy; the next run retries
+                log.warning("partitions: %s skipped this time (%s)", partition_name(monthly.table, month), error)
+                report.busy.append(partition_name(monthly.table, month))
     return report
 
 
@@ -334,7 +336,8 @@ def _partition_month(monthly: MonthlyTable, month: dt.date, report: PartitionRep
             f"FOR VALUES FROM ({monthly.bound(month)}) TO ({monthly.bound(next_month(month))})"
         )
         if moved:
-            cursor.execute(f"INSERT INTO {monthly.table} SELECT * FROM partition_moving")
+            names = ", ".join(_columns(cursor, monthly.table))
+            cursor.execute(f"INSERT INTO {monthly.table} ({names}) SELECT {names} FROM partition_moving")
             cursor.execute("DROP TABLE partition_moving")
             report.moved[name] = moved
             log.warning("partitions: moved %s rows of %s out of %s", moved, name, default)

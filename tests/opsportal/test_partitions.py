@@ -158,3 +158,18 @@ def test_the_rebuild_runs_both_ways_keeping_rows_ids_names_and_the_sequence(indo
     assert {r[0] for r in one("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [METRICS])} == names
     newest = f.MetricSnapshotFactory(challenge=challenge)
     assert newest.pk > max(pk for pk, *_ in before)  # the identity sequence went on where it was
+
+
+@postgresql
+def test_a_busy_table_is_skipped_for_the_next_run_not_failed(monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from opsportal import partitions
+
+    def locked(monthly, month, report):
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(partitions, "_partition_month", locked)
+    report = partitions_ensure(months_ahead=0)
+    assert len(report.busy) == 2 and report.created == []
+    assert "skipped this time" in caplog.text

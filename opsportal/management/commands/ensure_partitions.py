@@ -20,6 +20,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"created {name}" + (f" ({moved} rows moved out of the default partition)" if moved else "")
             )
+        for name in report.busy:
+            self.stdout.write(f"{name} not created: the table stayed locked; run again")
         if report.refused:
             raise CommandError(f"not created, overlapping another partition: {', '.join(report.refused)}")
         self.stdout.write(f"{len(report.created)} partitions created.")
