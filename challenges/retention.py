@@ -45,12 +45,19 @@ def roll_up_cutoff(zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
     return _local_midnight(today - dt.timedelta(days=settings.OPSPORTAL_METRIC_HOURLY_DAYS), zone)
 
 
-def _months(since: dt.date, until: dt.date):
-    """Local-calendar months from ``since`` up to ``until`` (exclusive), as day ranges."""
-    month = month_start(since)
-    while month < until:
-        yield max(month, since), min(next_month(month), until)
-        month = next_month(month)
+# Days per statement: at 10,000 hourly challenges a week is 1.7 million rows to rank, a month
+# would be 7 million in one transaction (the first run's backlog).
+BATCH_DAYS = 7
+
+
+def _batches(since: dt.date, until: dt.date):
+    """Day ranges from ``since`` up to ``until`` (exclusive): a week at most, never across a month
+    (so a batch reads at most the two partitions its local days straddle)."""
+    day = since
+    while day < until:
+        end = min(day + dt.timedelta(days=BATCH_DAYS), next_month(month_start(day)), until)
+        yield day, end
+        day = end
 
 
 def _roll_up(zone_name: str, start: dt.datetime, end: dt.datetime) -> int:
@@ -74,7 +81,7 @@ def metric_snapshots_roll_up(*, now: dt.datetime | None = None, since: dt.date |
 
     Looks back ``LOOKBACK_DAYS`` before the cutoff, or from ``since`` (a local date; ``date.min``:
     all history). Idempotent. Set-based, one statement and one transaction per country timezone
-    and local month, so a year's backlog never becomes one huge transaction. Leaves every
+    and week (``_batches``), so a year's backlog never becomes one huge transaction. Leaves every
     snapshot after the cutoff and the challenges' cached totals alone. Returns the rows deleted.
     """
     now = now or timezone.now()
@@ -92,7 +99,7 @@ def metric_snapshots_roll_up(*, now: dt.datetime | None = None, since: dt.date |
             if first is None:
                 continue
             first = first.astimezone(zone).date()
-        for low, high in _months(first, cutoff.date()):
+        for low, high in _batches(first, cutoff.date()):
             with transaction.atomic():
                 count = _roll_up(zone_name, _local_midnight(low, zone), _local_midnight(high, zone))
             if count:
