@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
@@ -139,35 +141,81 @@ def _resolve_accounts(parsed: list[tuple], access, errors: RowErrors) -> list[tu
     return resolved
 
 
+# One statement per batch: find each row's account by (platform, handle) on the unique index,
+# upsert the snapshots, counting created (key absent before) and updated rows, and move each account's
+# cached count to the batch's latest row when it is at least as recent as the cached one (rows
+# are only added or changed here, so the latest is the later of the two). It answers each
+# touched influencer's earliest changed date for the influencer refresh that follows. Rows whose
+# account is unknown or not editable drop out of ``input``: the caller compares ``matched`` with
+# the batch and rolls back when they differ. LATERAL … LIMIT 1 (the key is unique) keeps the
+# lookup at one index probe per row: as a plain join, PostgreSQL would rather hash every account.
 _UPSERT_SQL = """
-WITH written AS (
+WITH input AS (
+    SELECT a.id AS account_id, a.influencer_id, a.country_id, t.date, t.followers, t.source
+    FROM unnest(%(platforms)s::varchar[], %(handles)s::varchar[], %(dates)s::date[], %(followers)s::bigint[],
+                %(sources)s::varchar[]) AS t(platform, handle, date, followers, source)
+    CROSS JOIN LATERAL (
+        SELECT a.id, a.influencer_id, i.country_id FROM influencers_platformaccount a
+        JOIN influencers_influencer i ON i.id = a.influencer_id
+        WHERE a.platform = t.platform AND lower(a.handle) = lower(t.handle) LIMIT 1
+    ) a
+    WHERE %(editable)s::bigint[] IS NULL OR a.country_id = ANY(%(editable)s::bigint[])
+), written AS (
     INSERT INTO influencers_followersnapshot AS s (account_id, date, followers, source, recorded_at)
-    SELECT account_id, date, followers, source, %s
-    FROM unnest(%s::bigint[], %s::date[], %s::bigint[], %s::varchar[]) AS t(account_id, date, followers, source)
+    SELECT account_id, date, followers, source, %(now)s FROM input
     ON CONFLICT (account_id, date) DO UPDATE SET
         followers = EXCLUDED.followers, source = EXCLUDED.source, recorded_at = EXCLUDED.recorded_at
     WHERE s.followers IS DISTINCT FROM EXCLUDED.followers
     RETURNING account_id, date
 ), marked AS (
-    -- Created: the key was not there before this statement (same snapshot for every part of it);
-    -- PostgreSQL 15 refuses ``xmax`` in RETURNING from a partitioned table.
-    SELECT w.account_id, w.date, NOT EXISTS (
+    -- Created: the key was not there before this statement (every part of it sees the same
+    -- snapshot); PostgreSQL 15 refuses ``xmax`` in RETURNING from a partitioned table.
+    SELECT NOT EXISTS (
         SELECT 1 FROM influencers_followersnapshot o WHERE o.account_id = w.account_id AND o.date = w.date
     ) AS created
     FROM written w
+), latest AS (
+    SELECT DISTINCT ON (account_id) account_id, date, followers FROM input ORDER BY account_id, date DESC
+), counts AS (
+    UPDATE influencers_platformaccount AS a SET followers = l.followers, followers_on = l.date, updated_at = %(now)s
+    FROM latest l
+    WHERE a.id = l.account_id
+      AND (a.followers_on IS NULL OR l.date >= a.followers_on)
+      AND (a.followers, a.followers_on) IS DISTINCT FROM (l.followers, l.date)
+    RETURNING 1
+), since AS (
+    SELECT i.influencer_id, min(w.date) AS since FROM written w JOIN input i USING (account_id, date)
+    GROUP BY i.influencer_id
 )
-SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
-       coalesce(array_agg(account_id), '{}'), coalesce(array_agg(date), '{}')
-FROM marked
+SELECT (SELECT count(*) FROM input),
+       (SELECT count(*) FILTER (WHERE created) FROM marked),
+       (SELECT count(*) FILTER (WHERE NOT created) FROM marked),
+       (SELECT count(*) FROM latest),
+       (SELECT CASE WHEN min(country_id) = max(country_id) THEN min(country_id) END FROM input),
+       (SELECT coalesce(array_agg(influencer_id ORDER BY influencer_id), '{}') FROM since),
+       (SELECT coalesce(array_agg(since ORDER BY influencer_id), '{}') FROM since)
 """
 
 
-def _upsert_postgresql(rows: Sequence[tuple]) -> tuple[int, int, list[tuple[int, dt.date]]]:
-    columns = [pg_array([row[i] for row in rows]) for i in range(4)]
+@dataclass(frozen=True)
+class _Written:
+    matched: int  # rows whose account was found and may be written
+    created: int
+    updated: int
+    accounts: int
+    country_id: int | None  # the batch's one country, if it has only one
+    since: dict[int, dt.date]  # influencer id → earliest date whose snapshot changed
+
+
+def _upsert_postgresql(parsed: Sequence[tuple], editable: set[int] | None) -> _Written:
+    columns = [pg_array([row[i] for row in parsed]) for i in range(1, 6)]
+    params = dict(zip(("platforms", "handles", "dates", "followers", "sources"), columns, strict=True))
+    params["editable"] = None if editable is None else pg_array(sorted(editable))
+    params["now"] = timezone.now()
     with bulk_cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [timezone.now(), *columns])
-        created, updated, accounts, dates = cursor.fetchone()
-    return created, updated, list(zip(accounts, dates, strict=True))
+        cursor.execute(_UPSERT_SQL, params)
+        matched, created, updated, accounts, country_id, influencers, dates = cursor.fetchone()
+    return _Written(matched, created, updated, accounts, country_id, dict(zip(influencers, dates, strict=True)))
 
 
 def _upsert_portable(rows: Sequence[tuple]) -> tuple[int, int, list[tuple[int, dt.date]]]:
@@ -202,31 +250,55 @@ def ingest_follower_rows(rows, *, access=None) -> IngestResult:
     errors = RowErrors()
     parsed = _parse_follower_rows(rows, errors)
     errors.raise_if_any()
+    if connection.vendor != "postgresql":
+        return _ingest_portable(parsed, access, errors)
+    from opsportal.access import Perm
+
+    # Optimistic: one statement resolves and writes; a batch naming an unknown or forbidden
+    # account is rolled back, and only then are its rows looked up one by one to name them.
+    editable = None if access is None else access.country_ids(Perm.EDIT)
+    with transaction.atomic():
+        written = _upsert_postgresql(parsed, editable)
+        if written.matched == len(parsed):
+            # The one statement moved the accounts' counts: only the influencers are left.
+            _refresh_influencers(written.since)
+            result = IngestResult(written.created, written.updated, written.matched - written.created - written.updated)
+            _record(result, written.accounts, written.country_id)
+            return result
+        transaction.set_rollback(True)
+    _resolve_accounts(parsed, access, errors)
+    errors.raise_if_any()
+    # Every row resolves now: an account appeared or changed between the two statements.
+    raise ValidationError({"rows": [_("The accounts changed while this batch was written; send it again.")]})
+
+
+def _ingest_portable(parsed: list[tuple], access, errors: RowErrors) -> IngestResult:
     resolved = _resolve_accounts(parsed, access, errors)
     errors.raise_if_any()
     influencer_of = {row[0]: row[1] for row in resolved}
     writes = [(row[0], row[3], row[4], row[5]) for row in resolved]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            created, updated, touched = _upsert_postgresql(writes)
-        else:
-            created, updated, touched = _upsert_portable(writes)
+        created, updated, touched = _upsert_portable(writes)
         since: dict[int, dt.date] = {}
         for account_id, day in touched:
             influencer_id = influencer_of[account_id]
             since[influencer_id] = min(day, since.get(influencer_id, day))
         refresh_followers({account_id for account_id, _day in touched}, since)
         result = IngestResult(created, updated, len(writes) - created - updated)
-        countries = {row[2] for row in resolved}
-        record_batch(
-            "bulk_upsert",
-            FollowerSnapshot,
-            summary=_("%(rows)d follower rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-            % result.as_dict(),
-            country=batch_country(countries),
-            details={**result.as_dict(), "accounts": len(influencer_of)},
-        )
+        _record(result, len(influencer_of), batch_country({row[2] for row in resolved}))
     return result
+
+
+def _record(result: IngestResult, accounts: int, country_id: int | None) -> None:
+    """One audit entry for the batch, on its country when it has only one."""
+    record_batch(
+        "bulk_upsert",
+        FollowerSnapshot,
+        summary=_("%(rows)d follower rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+        % result.as_dict(),
+        country=country_id,
+        details={**result.as_dict(), "accounts": accounts},
+    )
 
 
 # --- cached totals ---------------------------------------------------------------------------
@@ -246,43 +318,54 @@ WHERE a.id = t.id AND a.id = ANY(%(ids)s::bigint[])
   AND (a.followers, a.followers_on) IS DISTINCT FROM (coalesce(l.followers, 0), l.date)
 """
 
-_TOTALS_SQL = """
-UPDATE influencers_influencer AS i SET total_followers = x.total, updated_at = %(now)s
-FROM unnest(%(ids)s::bigint[]) AS t(id)
-CROSS JOIN LATERAL (
-    SELECT coalesce(sum(a.followers), 0) AS total FROM influencers_platformaccount a WHERE a.influencer_id = t.id
-) x
-WHERE i.id = t.id AND i.id = ANY(%(ids)s::bigint[]) AND i.total_followers IS DISTINCT FROM x.total
-"""
-
-# Only influencers whose first crossover could have moved: none yet, or on/after the earliest
-# changed date. Dates before it keep their verdict, since a snapshot only changes what is known
-# from its own date on.
-_CROSSOVER_SQL = """
-WITH touched AS (
-    SELECT t.influencer_id, t.since
-    FROM unnest(%s::bigint[], %s::date[]) AS t(influencer_id, since)
-    JOIN influencers_influencer i ON i.id = t.influencer_id
-    WHERE i.crossed_over_on IS NULL OR i.crossed_over_on >= t.since
-), first_day AS (
-    SELECT t.influencer_id, min(s.date) AS day
-    FROM touched t
-    JOIN influencers_platformaccount a ON a.influencer_id = t.influencer_id AND a.platform = %s
-    JOIN influencers_followersnapshot s ON s.account_id = a.id AND s.date >= t.since
-    WHERE s.followers > (
-        SELECT max(o.followers)
-        FROM influencers_platformaccount b
-        CROSS JOIN LATERAL (
-            SELECT s2.followers FROM influencers_followersnapshot s2
-            WHERE s2.account_id = b.id AND s2.date <= s.date ORDER BY s2.date DESC LIMIT 1
-        ) o
-        WHERE b.influencer_id = t.influencer_id AND b.platform <> %s
-    )
-    GROUP BY t.influencer_id
-)
-UPDATE influencers_influencer AS i SET crossed_over_on = f.day, updated_at = %s
-FROM touched t LEFT JOIN first_day f ON f.influencer_id = t.influencer_id
-WHERE i.id = t.influencer_id AND i.crossed_over_on IS DISTINCT FROM f.day
+# One rewrite per influencer whose total or crossover moved: the influencer table's indexes
+# (sorting, updated_since, search) make every rewrite write each of them again, so totals and
+# crossover travel together and unchanged rows are left alone.
+#
+# The crossover is the first date from ``since`` on when our platform's account had more
+# followers than the largest other account had by then; dates before ``since`` keep their
+# verdict (a snapshot only changes what is known from its own date on), so influencers who
+# crossed over before it are skipped. When none of an influencer's accounts has a count dated
+# after ``since`` (a daily feed: the batch is the latest), ``since`` is the only date left to
+# judge and the accounts' cached counts are each one's latest by then: no snapshot is read.
+# Otherwise (a correction in the past, a backfill) every own snapshot from ``since`` on is
+# compared with the others' latest by its date.
+_INFLUENCERS_SQL = """
+UPDATE influencers_influencer AS i
+SET total_followers = v.total, crossed_over_on = v.crossed, updated_at = %(now)s
+FROM (
+    SELECT t.influencer_id, x.total,
+           CASE WHEN p.crossed_over_on < t.since THEN p.crossed_over_on
+                WHEN x.latest THEN CASE WHEN x.own > x.others THEN t.since END
+                ELSE h.day END AS crossed
+    FROM unnest(%(ids)s::bigint[], %(since)s::date[]) AS t(influencer_id, since)
+    JOIN influencers_influencer p ON p.id = t.influencer_id
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(a.followers), 0) AS total,
+               coalesce(bool_and(a.followers_on IS NULL OR a.followers_on <= t.since), true) AS latest,
+               max(a.followers) FILTER (WHERE a.platform = %(own)s AND a.followers_on = t.since) AS own,
+               max(a.followers) FILTER (WHERE a.platform <> %(own)s AND a.followers_on IS NOT NULL) AS others
+        FROM influencers_platformaccount a WHERE a.influencer_id = t.influencer_id
+    ) x
+    LEFT JOIN LATERAL (
+        SELECT min(s.date) AS day
+        FROM influencers_platformaccount a
+        JOIN influencers_followersnapshot s ON s.account_id = a.id AND s.date >= t.since
+        WHERE NOT x.latest AND (p.crossed_over_on IS NULL OR p.crossed_over_on >= t.since)
+          AND a.influencer_id = t.influencer_id AND a.platform = %(own)s
+          AND s.followers > (
+            SELECT max(o.followers)
+            FROM influencers_platformaccount b
+            CROSS JOIN LATERAL (
+                SELECT s2.followers FROM influencers_followersnapshot s2
+                WHERE s2.account_id = b.id AND s2.date <= s.date ORDER BY s2.date DESC LIMIT 1
+            ) o
+            WHERE b.influencer_id = t.influencer_id AND b.platform <> %(own)s
+          )
+    ) h ON true
+) v
+WHERE i.id = v.influencer_id AND i.id = ANY(%(ids)s::bigint[])
+  AND (i.total_followers, i.crossed_over_on) IS DISTINCT FROM (v.total, v.crossed)
 """
 
 
@@ -293,13 +376,30 @@ def refresh_followers(account_ids: Iterable[int], since: dict[int, dt.date]) -> 
     date whose snapshots (or accounts) changed (``dt.date.min`` to recompute everything).
     """
     account_ids = sorted(set(account_ids))
-    influencer_ids = sorted(since)
-    _refresh(account_ids, since, influencer_ids)
-    sync_shared_profiles(influencer_ids)
-    if influencer_ids:
-        from .signals import followers_refreshed
+    if account_ids and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_ACCOUNTS_SQL, {"now": timezone.now(), "ids": account_ids})
+    elif account_ids:
+        _refresh_accounts_portable(account_ids)
+    _refresh_influencers(since)
 
-        followers_refreshed.send(sender=Influencer, influencer_ids=influencer_ids)
+
+def _refresh_influencers(since: dict[int, dt.date]) -> None:
+    """Totals and crossover of these influencers from their accounts' cached counts (already
+    up to date), copied to the relationships that share their profile; listeners are told."""
+    influencer_ids = sorted(since)
+    if not influencer_ids:
+        return
+    if connection.vendor == "postgresql":
+        params = {"ids": pg_array(influencer_ids), "since": pg_array([since[i] for i in influencer_ids])}
+        with bulk_cursor() as cursor:
+            cursor.execute(_INFLUENCERS_SQL, {**params, "own": OWN_PLATFORM, "now": timezone.now()})
+    else:
+        _refresh_influencers_portable(since)
+    sync_shared_profiles(influencer_ids)
+    from .signals import followers_refreshed
+
+    followers_refreshed.send(sender=Influencer, influencer_ids=influencer_ids)
 
 
 def sync_shared_profiles(home_ids: Iterable[int]) -> int:
@@ -319,31 +419,17 @@ def sync_shared_profiles(home_ids: Iterable[int]) -> int:
     )
 
 
-def _refresh(account_ids: list[int], since: dict[int, dt.date], influencer_ids: list[int]) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            now = timezone.now()
-            if account_ids:
-                cursor.execute(_ACCOUNTS_SQL, {"now": now, "ids": account_ids})
-            if influencer_ids:
-                cursor.execute(_TOTALS_SQL, {"now": now, "ids": influencer_ids})
-                dates = [since[i] for i in influencer_ids]
-                cursor.execute(_CROSSOVER_SQL, [influencer_ids, dates, OWN_PLATFORM, OWN_PLATFORM, now])
-        return
-    _refresh_portable(account_ids, since)
-
-
-def _refresh_portable(account_ids: list[int], since: dict[int, dt.date]) -> None:
+def _refresh_accounts_portable(account_ids: list[int]) -> None:
     latest = FollowerSnapshot.objects.filter(account_id=OuterRef("pk")).order_by("-date")
+    PlatformAccount.objects.filter(pk__in=account_ids).update(
+        followers=Coalesce(Subquery(latest.values("followers")[:1]), 0),
+        followers_on=Subquery(latest.values("date")[:1]),
+        updated_at=timezone.now(),
+    )
+
+
+def _refresh_influencers_portable(since: dict[int, dt.date]) -> None:
     now = timezone.now()
-    if account_ids:
-        PlatformAccount.objects.filter(pk__in=account_ids).update(
-            followers=Coalesce(Subquery(latest.values("followers")[:1]), 0),
-            followers_on=Subquery(latest.values("date")[:1]),
-            updated_at=now,
-        )
-    if not since:
-        return
     totals = PlatformAccount.objects.filter(influencer_id=OuterRef("pk")).order_by().values("influencer_id")
     Influencer.objects.filter(pk__in=since).update(
         total_followers=Coalesce(Subquery(totals.annotate(total=Sum("followers")).values("total")[:1]), 0),

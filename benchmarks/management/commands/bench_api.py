@@ -6,7 +6,10 @@ SQL through psycopg and returns the same JSON. Ingestion: rows/s of the bulk met
 (10,000-row batches over HTTP) beside psycopg's COPY of as many rows into the same table.
 
     DATABASE_URL=postgres://.../opsportal_bench python manage.py migrate
-    DATABASE_URL=postgres://.../opsportal_bench python manage.py bench_api [--write-docs]
+    DATABASE_URL=postgres://.../opsportal_bench python manage.py bench_api [--scale 10] [--write-docs]
+
+Each figure is printed beside issue 16's target for it (✅/❌); ``--scale 10`` seeds 1,000,000
+influencers and 100,000 challenges (10,000,000 metric snapshots) the first time.
 """
 
 from __future__ import annotations
@@ -38,6 +41,14 @@ from opsportal.models import ApiToken
 
 START, END = "<!-- api-benchmark:start -->", "<!-- api-benchmark:end -->"
 BATCH = 10_000
+# Issue 16's targets, at every scale: lists against the bare view running the same SQL,
+# ingestion (metric snapshots and follower counts) against COPY of the same rows.
+LIST_RATIO = 0.75
+BULK_RATIO, BULK_RATE = 0.5, 30_000
+
+
+def _mark(ok: bool) -> str:
+    return "✅" if ok else "❌"
 
 
 def _free_port() -> int:
@@ -70,11 +81,21 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=3, help="Alternating rounds per list (median kept).")
         parser.add_argument("--connections", type=int, default=4)
         parser.add_argument("--batches", type=int, default=10, help="10,000-row batches for ingestion.")
-        parser.add_argument("--influencers", type=int, default=100_000)
-        parser.add_argument("--challenges", type=int, default=10_000)
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Data size: 1 = 100,000 influencers and 10,000 challenges (1M snapshots); 10 = ten times that.",
+        )
+        parser.add_argument("--influencers", type=int, help="Overrides the scale's 100,000 × scale.")
+        parser.add_argument("--challenges", type=int, help="Overrides the scale's 10,000 × scale.")
         parser.add_argument("--hours", type=int, default=100, help="Snapshots per challenge.")
         parser.add_argument("--reseed", action="store_true", help="Seed again even when the data is there.")
-        parser.add_argument("--only", choices=["lists", "bulk"], help="Measure only the lists or only ingestion.")
+        parser.add_argument(
+            "--only",
+            choices=["lists", "bulk", "followers"],
+            help="Measure only the lists, only ingestion, or only follower-count ingestion.",
+        )
         parser.add_argument("--write-docs", action="store_true", help="Write the results into docs/performance.md.")
 
     def handle(self, *args, **opts):
@@ -83,6 +104,8 @@ class Command(BaseCommand):
             raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
         if opts["write_docs"] and opts["only"]:
             raise CommandError("--write-docs needs every measurement; drop --only.")
+        opts["influencers"] = opts["influencers"] or 100_000 * opts["scale"]
+        opts["challenges"] = opts["challenges"] or 10_000 * opts["scale"]
         snapshots = opts["challenges"] * opts["hours"]
         if opts["reseed"] or not seeding.seeded(opts["influencers"], snapshots):
             self.stdout.write("Seeding…")
@@ -98,7 +121,7 @@ class Command(BaseCommand):
         results: dict = {}
         try:
             base = f"http://127.0.0.1:{port}"
-            for name in ("influencers", "challenges") if opts["only"] != "bulk" else ():
+            for name in ("influencers", "challenges") if opts["only"] in (None, "lists") else ():
                 api_path, bare_path = f"/api/v1/{name}/?page_size=50", f"/bench/baseline/{name}/"
                 api_body, bare_body = _get(base + api_path, key), _get(base + bare_path)
                 if api_body != bare_body:
@@ -126,16 +149,20 @@ class Command(BaseCommand):
             self._future = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=30)
             # Hourly pushes (one new snapshot for each of 10,000 challenges: every cached total
             # moves) and a backfill (100 hours of 100 challenges: few totals move).
-            if opts["only"] != "lists":
+            if opts["only"] in (None, "bulk"):
                 self._warm_up(base, key)
                 results["hourly"] = self._bulk(base, key, opts["batches"], BATCH, self._future)
                 results["backfill"] = self._bulk(base, key, opts["batches"], 100, self._future + dt.timedelta(days=60))
+            if opts["only"] == "followers":
+                self._warm_up(base, key, followers=True)
+            if opts["only"] != "lists":
                 results["followers"] = self._follower_bulk(base, key, opts["batches"])
         finally:
             server.terminate()
             server.wait(timeout=30)
-        if opts["only"] != "lists":
+        if opts["only"] in (None, "bulk"):
             results["copy"] = self._copy(opts["batches"])
+        if opts["only"] != "lists":
             results["copy_followers"] = self._copy_followers(opts["batches"])
             self._cleanup()
         report = self._report(results, opts)
@@ -207,19 +234,31 @@ class Command(BaseCommand):
         ]
         return orjson.dumps({"rows": rows})
 
-    def _warm_up(self, base: str, key: str) -> None:
+    def _warm_up(self, base: str, key: str, followers: bool = False) -> None:
         """Let every gunicorn worker answer a small batch first: the figures are for warm workers."""
         from concurrent.futures import ThreadPoolExecutor
 
         from challenges.models import Challenge
+        from influencers.models import PlatformAccount
 
-        code, tag = Challenge.objects.order_by("pk").values_list("country__code", "hashtag").first()
         moment = self._future + dt.timedelta(days=400)  # inside the range _cleanup() removes
-        body = orjson.dumps(
-            {"rows": [{"country": code, "hashtag": tag, "captured_at": moment.isoformat(), "views": 1}]}
-        )
+        if followers:
+            # A seeded count sent again: the whole path runs and nothing changes.
+            account = PlatformAccount.objects.order_by("pk").first()
+            row = {
+                "platform": account.platform,
+                "handle": account.handle,
+                "date": account.followers_on.isoformat(),
+                "followers": account.followers,
+            }
+            path = "/api/v1/follower-snapshots/bulk/"
+        else:
+            code, tag = Challenge.objects.order_by("pk").values_list("country__code", "hashtag").first()
+            row = {"country": code, "hashtag": tag, "captured_at": moment.isoformat(), "views": 1}
+            path = "/api/v1/challenge-metrics/bulk/"
+        body = orjson.dumps({"rows": [row]})
         with ThreadPoolExecutor(4) as pool:
-            list(pool.map(lambda _i: _post(base + "/api/v1/challenge-metrics/bulk/", body, key), range(8)))
+            list(pool.map(lambda _i: _post(base + path, body, key), range(8)))
 
     def _bulk(self, base: str, key: str, batches: int, width: int, start: dt.datetime) -> dict:
         """POST ``batches`` batches spread over ``width`` challenges; then replay the first."""
@@ -354,7 +393,8 @@ class Command(BaseCommand):
         copy = results.get("copy")
         copy_rate = copy["rows"] / copy["seconds"] if copy else 0
         lines = [
-            f"Measured {timezone.now():%Y-%m-%d} with `python manage.py bench_api` on PostgreSQL {version} "
+            f"Measured {timezone.now():%Y-%m-%d} with `python manage.py bench_api --scale {opts['scale']}"
+            f"{' --only ' + opts['only'] if opts['only'] else ''}` on PostgreSQL {version} "
             f"(shared_buffers {shared_buffers}), "
             f"{os.cpu_count()} cores, {influencers:,} influencers (3 accounts each), {snapshots:,} metric snapshots; "
             f"gunicorn with 2 sync workers on loopback, {opts['connections']} client connections, "
@@ -369,7 +409,7 @@ class Command(BaseCommand):
             api, bare = results[name]
             lines.append(
                 f"| `GET /api/v1/{name}/?page_size=50` (req/s) | {api:,.0f} | {bare:,.0f} (bare view, same SQL) | "
-                f"{api / bare:.2f}× | ≥ 0.5× {'✅' if api / bare >= 0.5 else '❌'} |"
+                f"{api / bare:.2f}× | ≥ {LIST_RATIO}× {_mark(api / bare >= LIST_RATIO)} |"
             )
         for shape, label in (
             (
@@ -381,24 +421,24 @@ class Command(BaseCommand):
         ):
             bulk = results[shape]
             rate = bulk["rows"] / bulk["seconds"]
-            ok = rate / copy_rate >= 0.25 and rate >= 20_000
+            ok = rate / copy_rate >= BULK_RATIO and rate >= BULK_RATE
             lines.append(
                 f"| `POST /api/v1/challenge-metrics/bulk/`, {shape}: {bulk['rows']:,} new rows in 10,000-row batches, "
                 f"{label} (rows/s) | {rate:,.0f} | {copy_rate:,.0f} (psycopg COPY, same rows) | "
-                f"{rate / copy_rate:.2f}× | ≥ 0.25× and ≥ 20,000 rows/s {'✅' if ok else '❌'} |"
+                f"{rate / copy_rate:.2f}× | ≥ {BULK_RATIO}× and ≥ {BULK_RATE:,} rows/s {_mark(ok)} |"
             )
             lines.append(
                 f"| the {shape} batch replayed, all rows unchanged (rows/s) | {bulk['replay_rate']:,.0f} | | | |"
             )
         if "followers" in results:
-            # Not what the targets are set on (metric snapshots), but the other bulk door: shown as found.
             bulk, base = results["followers"], results["copy_followers"]
             rate, copy_rate = bulk["rows"] / bulk["seconds"], base["rows"] / base["seconds"]
+            ok = rate / copy_rate >= BULK_RATIO and rate >= BULK_RATE
             lines.append(
                 f"| `POST /api/v1/follower-snapshots/bulk/`: {bulk['rows']:,} new counts in 10,000-row batches, "
                 f"one for each of 10,000 accounts (rows/s) | {rate:,.0f} | "
                 f"{copy_rate:,.0f} (psycopg COPY, same rows) | "
-                f"{rate / copy_rate:.2f}× | for information: {'≥' if rate >= 20_000 else 'below'} 20,000 rows/s |"
+                f"{rate / copy_rate:.2f}× | ≥ {BULK_RATIO}× and ≥ {BULK_RATE:,} rows/s {_mark(ok)} |"
             )
             lines.append(
                 f"| the follower batch replayed, all rows unchanged (rows/s) | {bulk['replay_rate']:,.0f} | | | |"
