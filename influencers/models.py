@@ -88,19 +88,26 @@ PUBLIC_PROFILE_FIELDS = ("total_followers", "crossed_over_on", "home_platform", 
 
 
 class Influencer(TimeStamped):
+    # Every index here is written again whenever follower ingestion moves a total (the total and
+    # updated_at are indexed for sorting and syncs, so the update cannot stay on the page):
+    # none is kept that another one already serves. The (country, …) indexes serve lookups by
+    # country, the unique (profile, country) those by profile; kind, tier and stage are compared
+    # whole, never with LIKE, so they keep a plain index and no pattern-ops twin.
     country = models.ForeignKey(
-        "opsportal.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="influencers"
+        "opsportal.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="influencers",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=200, help_text=_("Romanised name, as the team writes it."))
     local_name = models.CharField(_("name in local script"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CREATOR, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CREATOR)
     categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="influencers")
-    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True, db_index=True)
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True)
     is_core = models.BooleanField(_("core influencer"), default=False, db_index=True)
     core_since = models.DateField(_("core since"), null=True, blank=True)
-    stage = models.CharField(
-        _("pipeline stage"), max_length=16, choices=Stage.choices, default=Stage.PROSPECT, db_index=True
-    )
+    stage = models.CharField(_("pipeline stage"), max_length=16, choices=Stage.choices, default=Stage.PROSPECT)
     stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
     relationship_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,6 +146,7 @@ class Influencer(TimeStamped):
         on_delete=models.PROTECT,
         related_name="shared_with",
         help_text=_("The relationship of another country team that keeps this creator's accounts and followers."),
+        db_index=False,
     )
 
     history = audit_history(excluded_fields=["total_followers", "updated_at", "last_contacted_at"])
@@ -149,7 +157,13 @@ class Influencer(TimeStamped):
         ordering = ["name"]
         verbose_name = _("influencer")
         verbose_name_plural = _("influencers")
-        indexes = [models.Index(fields=["country", "stage"]), models.Index(fields=["country", "name"])]
+        indexes = [
+            models.Index(fields=["country", "stage"]),
+            models.Index(fields=["country", "name"]),
+            models.Index(fields=["kind"], name="influencer_kind"),
+            models.Index(fields=["tier"], name="influencer_tier"),
+            models.Index(fields=["stage"], name="influencer_stage"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "country"],

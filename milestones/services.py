@@ -70,12 +70,15 @@ def _queue(rows: list) -> None:
 def announce_crossovers(influencer_ids: Iterable[int]) -> list[int]:
     """Announce the influencers among ``influencer_ids`` who have crossed over and were never
     announced; return their ids."""
-    people = {
-        i.pk: i
-        for i in Influencer.objects.filter(
-            pk__in=list(influencer_ids), crossed_over_on__isnull=False, erased_at__isnull=True
-        ).select_related("country")
-    }
+    # A daily follower batch names thousands of influencers, most of them announced long ago:
+    # only the ids are read to leave those out, and whole records only for the others.
+    crossed = Influencer.objects.filter(
+        pk__in=list(influencer_ids), crossed_over_on__isnull=False, erased_at__isnull=True
+    ).values_list("pk", flat=True)
+    keys = {f"{CROSSOVER}:{pk}": pk for pk in crossed}
+    for key in Milestone.objects.filter(key__in=list(keys)).values_list("key", flat=True):
+        del keys[key]
+    people = {i.pk: i for i in Influencer.objects.filter(pk__in=list(keys.values())).select_related("country")}
     candidates = {
         f"{CROSSOVER}:{pk}": {"kind": CROSSOVER, "country": i.country, "object_id": pk, "reached_on": i.crossed_over_on}
         for pk, i in people.items()
