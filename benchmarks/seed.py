@@ -1,8 +1,14 @@
 """Seed a benchmark database quickly with set-based SQL (generate_series), PostgreSQL only.
 
-100,000 influencers with three accounts each and two follower counts per account; 10,000
-challenges with 100 hourly metric snapshots each (1,000,000 rows). Cached totals are then
-computed by the same services the API uses.
+At scale 1: 100,000 influencers with three accounts each and two follower counts per account;
+10,000 challenges with 100 hourly metric snapshots each (1,000,000 rows). Scale 10 is ten times
+the influencers and challenges, the same hours. Cached totals are then computed by the same
+services the API uses.
+
+Every influencer is "Creator N" (search's worst case: a word in every name); those of Indonesia,
+Thailand and Japan also carry a local name in their script, and Thai and Japanese challenges a
+local title, so a local-script word matches a whole country. Hashtags are one of five words and
+"challenge" and a number ("dancechallenge17").
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ COUNTRIES = [
     ("VN", "Vietnam", "Asia/Ho_Chi_Minh", "VND"),
     ("JP", "Japan", "Asia/Tokyo", "JPY"),
 ]
+# Local names and challenge titles per country of COUNTRIES (same order), "" for none.
+LOCAL_NAMES = ["Kreator", "ครีเอเตอร์", "", "", "クリエイター"]
+LOCAL_TITLES = ["Tantangan", "ชาเลนจ์", "", "", "チャレンジ"]
+HASHTAG_WORDS = ["dance", "duet", "glowup", "lipsync", "recipe"]
 
 
 def seeded(influencers: int, snapshots: int) -> bool:
@@ -32,7 +42,12 @@ def seeded(influencers: int, snapshots: int) -> bool:
     return have_influencers >= influencers and have_snapshots >= snapshots
 
 
-def seed(influencers: int = 100_000, challenges: int = 10_000, hours: int = 100, log=print) -> None:
+def seed(
+    influencers: int | None = None, challenges: int | None = None, hours: int = 100, log=print, *, scale: int = 1
+) -> None:
+    """Replace the influencers and challenges with generated ones; counts given win over ``scale``."""
+    influencers = influencers or 100_000 * scale
+    challenges = challenges or 10_000 * scale
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
@@ -53,14 +68,15 @@ def seed(influencers: int = 100_000, challenges: int = 10_000, hours: int = 100,
                 """
                 INSERT INTO influencers_influencer (created_at, updated_at, name, local_name, kind, tier, is_core,
                     stage, home_platform, email, phone, city, notes, total_followers, country_id)
-                SELECT %(now)s, %(now)s, 'Creator ' || i, '',
+                SELECT %(now)s, %(now)s, 'Creator ' || i,
+                    coalesce(nullif((%(local)s::text[])[1 + i %% %(n)s], '') || ' ' || i, ''),
                     (ARRAY['creator','celebrity','athlete','musician','actor'])[1 + i %% 5],
                     (ARRAY['mega','macro','mid','micro'])[1 + i %% 4], i %% 10 = 0,
                     (ARRAY['prospect','contacted','onboarded','active','dormant'])[1 + i %% 5], 'youtube',
                     'creator' || i || '@example.com', '', 'Jakarta', '', 0, (%(countries)s::bigint[])[1 + i %% %(n)s]
                 FROM generate_series(1, %(count)s) AS i
                 """,
-                {"now": now, "countries": ids, "n": len(ids), "count": influencers},
+                {"now": now, "countries": ids, "n": len(ids), "count": influencers, "local": LOCAL_NAMES},
             )
             log(f"platform accounts: {3 * influencers:,}")
             cursor.execute(
@@ -88,7 +104,9 @@ def seed(influencers: int = 100_000, challenges: int = 10_000, hours: int = 100,
                 """
                 INSERT INTO challenges_challenge (created_at, updated_at, hashtag, title, format, how_to_play, music,
                     sticker_effect, status, starts_at, views, videos, likes, comments, shares, country_id)
-                SELECT %(now)s, %(now)s, 'bench' || i, 'Challenge ' || i, 'dance', '', '', '', 'live',
+                SELECT %(now)s, %(now)s, (%(words)s::text[])[1 + (i / %(n)s) %% 5] || 'challenge' || i,
+                    coalesce(nullif((%(local)s::text[])[1 + i %% %(n)s], ''), 'Challenge') || ' ' || i,
+                    'dance', '', '', '', 'live',
                     %(start)s, 0, 0, 0, 0, 0, (%(countries)s::bigint[])[1 + i %% %(n)s]
                 FROM generate_series(1, %(count)s) AS i
                 """,
@@ -98,6 +116,8 @@ def seed(influencers: int = 100_000, challenges: int = 10_000, hours: int = 100,
                     "countries": ids,
                     "n": len(ids),
                     "count": challenges,
+                    "words": HASHTAG_WORDS,
+                    "local": LOCAL_TITLES,
                 },
             )
             log(f"metric snapshots: {challenges * hours:,}")

@@ -2,7 +2,8 @@
 
 On PostgreSQL a record matches when, ignoring case and accents:
 - every word of the query appears in one of its fields (substring, so a partial name, a Thai or
-  Japanese name without spaces, a handle all work), or
+  Japanese name without spaces, a handle all work; a word of one or two letters must start a
+  word of the field, as a trigram index cannot find it inside one), or
 - the whole query is close to a field by trigram similarity (a hashtag with a typo), or
 - its full-text document matches every word as a prefix.
 Each condition is served by a GIN index made in ``search/migrations/0001_indexes.py``
@@ -19,12 +20,16 @@ from functools import reduce
 from operator import and_, or_
 from urllib.parse import urlsplit
 
-from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
-from django.contrib.postgres.search import SearchQueryField, SearchVectorField, TrigramWordSimilarity
+from django.contrib.postgres.search import (
+    SearchQueryField,
+    SearchVectorField,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db import connections
 from django.db.models import BooleanField, F, FloatField, Func, Model, Q, QuerySet, TextField, Value
 from django.db.models.functions import Greatest, Lower
-from django.db.models.lookups import Contains, GreaterThanOrEqual
+from django.db.models.lookups import Contains, GreaterThanOrEqual, StartsWith
 
 from opsportal import search_sqlite
 
@@ -63,6 +68,9 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_QUERY = 200
+# Shorter words have no trigram of their own: "%a%" would read every row, "a%" and "% a%" use the
+# index (and a person typing one letter means a name starting with it, not any name holding it).
+SUBSTRING_MIN_LENGTH = 3
 TYPO_MIN_LENGTH = 4  # below this, trigram similarity mostly finds noise
 # pg_trgm's default word-similarity threshold (0.6) misses most one-letter typos in names and
 # hashtags (they score 0.5-0.58); the operator takes its threshold from the session only.
@@ -150,9 +158,16 @@ def _is_multi_valued(model: type[Model], path: str) -> bool:
     return False
 
 
+def _contains(field: str, word: str) -> Q:
+    value = _norm(Value(word))
+    if len(word) >= SUBSTRING_MIN_LENGTH:
+        return Q(Contains(_norm(F(field)), value))
+    return Q(StartsWith(_norm(F(field)), value)) | Q(Contains(_norm(F(field)), _norm(Value(" " + word))))
+
+
 def _substring_all(fields: list[str], words: list[str]) -> Q:
-    """Every word appears in one of the fields."""
-    per_word = [reduce(or_, (Q(Contains(_norm(F(f)), _norm(Value(w)))) for f in fields)) for w in words]
+    """Every word appears in one of the fields (a short one at a word's start)."""
+    per_word = [reduce(or_, (_contains(f, w) for f in fields)) for w in words]
     return reduce(and_, per_word)
 
 
@@ -168,50 +183,129 @@ class _SqliteWordSimilarity(Func):
 
 # pg_trgm's defaults for its % and <% operators, which the SQLite functions mirror.
 SIMILARITY_THRESHOLD = 0.3
+# A typo is looked for among rows sharing a run of this many letters with the query (one edit
+# leaves most runs whole): pg_trgm's % and %> on a GIN index only count shared trigrams, so a
+# word sharing "cr", "tor" with every name ("craetor") made the index return every row and
+# PostgreSQL compare each (0.6 s at 100,000 names). A run is an exact, selective substring.
+TYPO_RUN = 4
+TYPO_RUNS = 12
+
+
+def _runs(phrase: str) -> list[str]:
+    """Overlapping runs of a short phrase; of a long one, runs side by side (one edit breaks one)."""
+    size = TYPO_RUN if len(phrase) > 5 else TYPO_RUN - 1
+    step = 1 if len(phrase) <= 3 * TYPO_RUN else size
+    runs = {phrase[i : i + size].strip() for i in range(0, len(phrase) - size + 1, step)}
+    return sorted(r for r in runs if len(r) == size)[:TYPO_RUNS]
+
+
+def _shares_a_run(fields: list[str], phrase: str) -> Q:
+    runs = _runs(phrase)
+    if not runs:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(Contains(_norm(F(f)), _norm(Value(run)))) for f in fields for run in runs))
+
+
+def _similar(fields: list[str], phrase: str, postgres: bool) -> Q:
+    """Close to the phrase by trigram similarity (functions, not operators: never an index scan)."""
+    value = _norm(Value(phrase))
+    similarity = TrigramSimilarity if postgres else _SqliteSimilarity
+    word_similarity = TrigramWordSimilarity if postgres else _SqliteWordSimilarity
+    conditions = []
+    for f in fields:
+        conditions.append(Q(GreaterThanOrEqual(similarity(_norm(F(f)), value), SIMILARITY_THRESHOLD)))
+        conditions.append(Q(GreaterThanOrEqual(word_similarity(value, _norm(F(f))), WORD_SIMILARITY_THRESHOLD)))
+    return reduce(or_, conditions)
 
 
 def _typo(fields: list[str], phrase: str, postgres: bool) -> Q:
     if len(phrase) < TYPO_MIN_LENGTH:
         return Q(pk__in=[])
-    value = _norm(Value(phrase))
-    conditions = []
-    for f in fields:
-        if postgres:
-            conditions.append(Q(TrigramSimilar(_norm(F(f)), value)))
-            conditions.append(Q(TrigramWordSimilar(_norm(F(f)), value)))
-        else:
-            conditions.append(Q(GreaterThanOrEqual(_SqliteSimilarity(_norm(F(f)), value), SIMILARITY_THRESHOLD)))
-            conditions.append(
-                Q(GreaterThanOrEqual(_SqliteWordSimilarity(value, _norm(F(f))), WORD_SIMILARITY_THRESHOLD))
-            )
-    return reduce(or_, conditions)
+    if postgres:
+        return _shares_a_run(fields, phrase) & _similar(fields, phrase, postgres)
+    return _similar(fields, phrase, postgres)
 
 
-def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool) -> Q:
-    phrase = " ".join(words)
-    # A field of the row itself is matched in the row filter; one across a relation (an
-    # agreement's influencer's name, an influencer's handles) on its own side of a UNION of ids:
-    # ORed into the row filter, it would join and scan the related table whole.
-    direct = [f for f in fields if "__" not in f]
-    multi = [f for f in fields if f not in direct]
+def _direct_match(
+    model: type[Model], direct: list[str], words: list[str], postgres: bool, *, typo: bool = True
+) -> Q | None:
+    """The row's own fields: substrings, a typo, word prefixes of the full-text document."""
     conditions: list[Q] = []
     if direct:
-        conditions += [_substring_all(direct, words), _typo(direct, phrase, postgres)]
+        conditions.append(_substring_all(direct, words))
+        if typo:
+            conditions.append(_typo(direct, " ".join(words), postgres))
     document = DOCUMENTS.get(model._meta.label_lower)
     tsquery = _prefix_tsquery(words)
     if postgres and document and tsquery:  # on SQLite a word prefix is already a substring
         conditions.append(Q(_Matches(_Document(*[F(c) for c in document]), _PrefixQuery(Value(tsquery)))))
-    match = reduce(or_, conditions) if conditions else None
-    if not multi:
+    return reduce(or_, conditions) if conditions else None
+
+
+def _related_match(field: str, words: list[str], postgres: bool) -> Q:
+    return _substring_all([field], words) | _typo([field], " ".join(words), postgres)
+
+
+def _split(fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The row's own fields, and those across a relation (an agreement's influencer's name, an
+    influencer's handles): each of those is matched on its own side of a UNION of ids, since ORed
+    into the row filter it would join and scan the related table whole."""
+    direct = [f for f in fields if "__" not in f]
+    return direct, [f for f in fields if f not in direct]
+
+
+def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool) -> Q:
+    direct, related = _split(fields)
+    match = _direct_match(model, direct, words, postgres)
+    if not related:
         return match
-    # Matches through a relation: the ids from each side are UNIONed, each side using its own
-    # indexes; the union removes the duplicates a to-many join would give.
+    # The union removes the duplicates a to-many join would give.
     manager = model._default_manager
     ids = manager.filter(match).values("pk").order_by() if match is not None else None
-    for f in multi:
-        related = manager.filter(_substring_all([f], words) | _typo([f], phrase, postgres)).values("pk").order_by()
-        ids = related if ids is None else ids.union(related)
+    for f in related:
+        more = manager.filter(_related_match(f, words, postgres)).values("pk").order_by()
+        ids = more if ids is None else ids.union(more)
     return Q(pk__in=ids)
+
+
+def candidates(queryset: QuerySet, q: str, per_arm: int) -> QuerySet:
+    """Primary keys of rows of ``queryset`` (already scoped) matching ``q``, for ranking: at most
+    ``per_arm`` from the row's own fields and as many from each relation's side.
+
+    The cut is inside each side of the UNION (PostgreSQL), so a word in every row reads a few
+    hundred rows instead of the table, and the country's scope is applied on each side before
+    the cut. Which rows of a very common word are kept is the database's choice: they all rank
+    alike, and the page says more matched. On SQLite (unindexed, small) only the whole is cut.
+    """
+    model = queryset.model
+    fields = SEARCH_FIELDS.get(model._meta.label_lower, ())
+    words = query_words(q)
+    base = queryset.order_by().values("pk")
+    postgres = is_postgres(queryset)
+    if not fields or not words:
+        return base.none()
+    if not postgres:
+        return base.filter(_match(model, fields, words, postgres))[:per_arm]
+    direct, related = _split(fields)
+    if all(len(w) < SUBSTRING_MIN_LENGTH for w in words):
+        # One or two letters find names, titles and hashtags starting with them, not handles or
+        # URLs across a relation: pg_trgm splits "example.com" into words, so "c" would have the
+        # index return every link and PostgreSQL reject each (60 ms for 15,000 takedown links).
+        related = []
+    phrase = " ".join(words)
+    match = _direct_match(model, direct, words, postgres, typo=False)
+    arms = [base.filter(match)[:per_arm]] if match is not None else []
+    arms += [base.filter(_substring_all([f], words))[:per_arm] for f in related]
+    if direct and len(phrase) >= TYPO_MIN_LENGTH:
+        # Typos in the row's own fields (a handle or a creator's name across a relation is found
+        # by its part, not by a typo: each would be two more joins for every search): the first
+        # rows sharing a run of letters, then those similar enough, so the similarity is computed
+        # for at most per_arm rows whatever the word.
+        sharing = base.filter(_shares_a_run(direct, phrase))[:per_arm]
+        arms.append(base.filter(pk__in=sharing).filter(_similar(direct, phrase, postgres))[:per_arm])
+    if not arms:
+        return base.none()
+    return arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
 
 
 def filter_text(queryset: QuerySet, q: str) -> QuerySet:
