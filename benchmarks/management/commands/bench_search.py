@@ -85,20 +85,21 @@ class Command(BaseCommand):
         rows = []
         for label, url, client in requests:
             self._get(client, url)  # warm: plans and the session cached, as for a person's second search
-            times, queries = [], 0
+            times, cpus, queries = [], [], 0
             for _ in range(opts["repeat"]):
                 with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
+                    cpu, started = time.process_time(), time.perf_counter()
                     response = self._get(client, url)
                     times.append((time.perf_counter() - started) * 1000)
+                    cpus.append((time.process_time() - cpu) * 1000)
                 queries = len(captured)
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            rows.append((label, statistics.median(times), p95, queries, self._hits(response)))
-            mark = "✅" if p95 < TARGET_P95_MS else "❌"
+            row = (label, statistics.median(times), p95, statistics.median(cpus), queries, self._hits(response))
+            rows.append(row)
             self.stdout.write(
-                f"{mark} {label:55} median {rows[-1][1]:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries  "
-                f"{rows[-1][4]} hits"
+                f"{'✅' if p95 < TARGET_P95_MS else '❌'} {label:55} median {row[1]:7.1f} ms  p95 {p95:7.1f} ms  "
+                f"cpu {row[3]:6.1f} ms  {queries} queries  {row[5]} hits"
             )
         report = self._report(rows, scale, opts["repeat"])
         self.stdout.write(report)
@@ -112,11 +113,11 @@ class Command(BaseCommand):
         return response
 
     def _hits(self, response) -> str:
-        """Hits on the page: shown rows and whether more matched (the page says "10+")."""
+        """Hits shown on the page, with "+" when it says more matched."""
         if response.get("Content-Type", "").startswith("application/json"):
             data = response.json()
             return f"{len(data['results'])}{'+' if data.get('next') else ''}"
-        results = response.content.decode().partition('role="status"')[2]
+        results = response.content.decode().partition('role="status"')[2].partition("</main>")[0]
         more = "?q=" in results or "refine" in results  # "See all in the list" or "More match"
         return f"{results.count('<li>')}{'+' if more else ''}"
 
@@ -141,16 +142,17 @@ class Command(BaseCommand):
             f"Django's whole middleware stack, signed in as a country lead (Indonesia, which holds a fifth of the "
             f"rows; Thailand for the Thai word), {repeat} requests per query after one warm-up.",
             "",
-            "| query | median ms | p95 ms | queries | hits shown | p95 < 250 ms |",
-            "| --- | ---: | ---: | ---: | ---: | :---: |",
+            "| query | median ms | p95 ms | web CPU ms | queries | hits shown | p95 < 250 ms |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | :---: |",
         ]
-        for label, median, p95, queries, hits in rows:
+        for label, median, p95, cpu, queries, hits in rows:
             mark = "✅" if p95 < TARGET_P95_MS else "❌"
-            lines.append(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {hits} | {mark} |")
+            lines.append(f"| {label} | {median:.1f} | {p95:.1f} | {cpu:.1f} | {queries} | {hits} | {mark} |")
         lines += [
             "",
             f"Slowest p95: {worst:.0f} ms (target {TARGET_P95_MS} ms). Load average of the machine when measured: "
-            f"{load} on {os.cpu_count()} cores.",
+            f"{load} on {os.cpu_count()} cores (wall times grow with it; web CPU, this process's own time, "
+            f'much less). "10+": the page says more matched; nothing counts them.',
             END,
         ]
         return "\n".join(lines)
