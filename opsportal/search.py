@@ -199,11 +199,30 @@ def _runs(phrase: str) -> list[str]:
     return sorted(r for r in runs if len(r) == size)[:TYPO_RUNS]
 
 
+class _ContainsAny(Func):
+    """``norm(field) LIKE '%run%' OR …`` for every field and run (PostgreSQL), written as one SQL
+    string: each run a Contains lookup made the ORM resolve dozens of expressions per search
+    (25-40 ms of CPU a page)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, fields: list[str], runs: list[str]):
+        super().__init__(*[_norm(F(f)) for f in fields])
+        self.patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", run) + "%" for run in runs]
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, sql_params = compiler.compile(expression)
+            for pattern in self.patterns:
+                parts.append(f"{sql}::text LIKE opsportal_unaccent(lower(%s))")
+                params += [*sql_params, pattern]
+        return "(" + " OR ".join(parts) + ")", params
+
+
 def _shares_a_run(fields: list[str], phrase: str) -> Q:
     runs = _runs(phrase)
-    if not runs:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(Contains(_norm(F(f)), _norm(Value(run)))) for f in fields for run in runs))
+    return Q(_ContainsAny(fields, runs)) if runs else Q(pk__in=[])
 
 
 def _similar(fields: list[str], phrase: str, postgres: bool) -> Q:
