@@ -51,6 +51,8 @@ def test_runs_overlap_in_a_word_and_sit_side_by_side_in_a_long_phrase():
     assert search._runs("kaykia") == ["ayki", "kayk", "ykia"]
     assert search._runs("kyak") == ["kya", "yak"]
     assert search._runs("reversalchalenge") == ["chal", "enge", "reve", "rsal"]
+    # Never across what pg_trgm takes for a word break: "_12" would match every "… 12…" name.
+    assert search._runs("tiktok_12") == ["ikto", "ktok", "tikt"]
 
 
 @pytest.mark.parametrize("q", ["creator", "c", "craetor"])
