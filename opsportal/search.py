@@ -282,16 +282,18 @@ def _split(fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
     return direct, [f for f in fields if f not in direct]
 
 
-def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool) -> Q:
+def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool, within: QuerySet) -> Q:
     direct, related = _split(fields)
     match = _direct_match(model, direct, words, postgres)
     if not related:
         return match
-    # The union removes the duplicates a to-many join would give.
-    manager = model._default_manager
-    ids = manager.filter(match).values("pk").order_by() if match is not None else None
+    # The union removes the duplicates a to-many join would give. Each side is taken ``within``
+    # the caller's rows (its scope, its country), not the whole table: a word in every name
+    # otherwise made the API union a million ids before keeping one country's.
+    within = within.order_by()
+    ids = within.filter(match).values("pk") if match is not None else None
     for f in related:
-        more = _through(manager.all(), f).filter(_related_match(f, words, postgres)).values("pk").order_by()
+        more = _through(within, f).filter(_related_match(f, words, postgres)).values("pk")
         ids = more if ids is None else ids.union(more)
     return Q(pk__in=ids)
 
@@ -321,7 +323,7 @@ def candidates(queryset: QuerySet, q: str, per_arm: int) -> QuerySet:
     if not fields or not words:
         return base.none()
     if not postgres:
-        return base.filter(_match(model, fields, words, postgres))[:per_arm]
+        return base.filter(_match(model, fields, words, postgres, queryset))[:per_arm]
     direct, related = _split(fields)
     if all(len(w) < SUBSTRING_MIN_LENGTH for w in words):
         # One or two letters find names, titles and hashtags starting with them, not handles or
@@ -351,7 +353,7 @@ def filter_text(queryset: QuerySet, q: str) -> QuerySet:
     words = query_words(q)
     if not fields or not words:
         return queryset
-    return queryset.filter(_match(model, fields, words, is_postgres(queryset)))
+    return queryset.filter(_match(model, fields, words, is_postgres(queryset), queryset))
 
 
 def rank_text(queryset: QuerySet, q: str, *, name: str = "search_rank") -> QuerySet:
