@@ -31,7 +31,7 @@ from opsportal.db import Source
 from opsportal.scope import unscoped
 
 # The row types and the bulk writes are their own modules; the row types stay importable from here.
-from .influencer_rows import AccountIn, Categories, ParsedRow
+from .influencer_rows import AccountIn, Categories, NewAccount, NewInfluencer, NewSnapshot, ParsedRow
 from .influencer_writes import BatchWrites
 
 __all__ = ["AccountIn", "Categories", "InfluencerBatch", "ParsedRow"]
@@ -46,12 +46,12 @@ class InfluencerBatch(BatchWrites):
         self.by_name: dict[tuple, list[Influencer]] = {}  # (country id, name lower) → influencers
         self.categories: dict[int, set[int]] = {}  # influencer pk → category ids
         self.snapshots: dict[tuple, FollowerSnapshot] = {}  # (account pk, date) → snapshot
-        self.new_influencers: list[Influencer] = []
-        self.new_accounts: list[PlatformAccount] = []
+        self.new_influencers: list[NewInfluencer] = []
+        self.new_accounts: list[NewAccount] = []
         self.dirty_influencers: dict[int, set[str]] = {}
         self.dirty_accounts: dict[int, PlatformAccount] = {}
         self.stage_moves: list[tuple[Influencer, str]] = []
-        self.new_snapshots: dict[tuple, FollowerSnapshot] = {}  # (id(account), date) → snapshot
+        self.new_snapshots: dict[tuple, NewSnapshot] = {}  # (id(account), date) → snapshot
         self.changed_snapshots: dict[int, FollowerSnapshot] = {}
         self.links: set[tuple] = set()  # (id(influencer), category id)
         self._link_targets: dict[int, Influencer] = {}  # id(influencer) → influencer, for links
@@ -151,7 +151,7 @@ class InfluencerBatch(BatchWrites):
         # --- apply ---------------------------------------------------------------------------
         categories = [kind.category_for(run, c) for c in row.categories or []]
         if target is None:
-            target = Influencer(country=row.country, created_by=_pk_user(run.user))
+            target = NewInfluencer(row.country, _user_id(run.user))
             self._add_new(target, _fill(target, fields))
             outcome = Outcome.CREATE
         else:
@@ -246,12 +246,12 @@ class InfluencerBatch(BatchWrites):
                 self._count(account, row.followers_on, new)
             outcome = Outcome.UPDATE if outcome == Outcome.UNCHANGED else outcome
         for account_in in new_accounts:
-            account = PlatformAccount(
-                influencer=target,
-                platform=account_in.platform,
-                handle=account_in.handle,
-                url=account_in.url or parsing.profile_url(account_in.platform, account_in.handle),
-                created_by=_pk_user(run.user),
+            account = NewAccount(
+                target,
+                account_in.platform,
+                account_in.handle,
+                account_in.url or parsing.profile_url(account_in.platform, account_in.handle),
+                _user_id(run.user),
             )
             self.accounts[account_in.key] = account
             self.new_accounts.append(account)
@@ -272,14 +272,8 @@ class InfluencerBatch(BatchWrites):
         target = self.shared.get(key)
         categories = [kind.category_for(run, c) for c in row.categories or []]
         if target is None:
-            target = Influencer(
-                country=country,
-                profile=home,
-                name=home.name,
-                local_name=home.local_name,
-                kind=home.kind,
-                created_by=_pk_user(run.user),
-            )
+            target = NewInfluencer(country, _user_id(run.user), profile=home)
+            target.name, target.local_name, target.kind = home.name, home.local_name, home.kind
             stage = _fill(target, fields)
             if home.pk is not None:
                 try:
@@ -344,9 +338,7 @@ class InfluencerBatch(BatchWrites):
             snapshot.source = Source.IMPORT
             self.changed_snapshots[snapshot.pk] = snapshot
         else:
-            self.new_snapshots[(id(account), day)] = FollowerSnapshot(
-                account=account, date=day, followers=value, source=Source.IMPORT
-            )
+            self.new_snapshots[(id(account), day)] = NewSnapshot(account, day, value, Source.IMPORT)
 
 
 def _fill(target: Influencer, fields: dict):
@@ -385,5 +377,5 @@ def _show(value) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def _pk_user(user):
-    return user if getattr(user, "pk", None) else None
+def _user_id(user) -> int | None:
+    return getattr(user, "pk", None)

@@ -3,11 +3,14 @@ follower service keeps the cached figures right (account counts, totals, crossov
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils import timezone
 
 from imports.kinds.base import Run
 from influencers.followers import refresh_followers, sync_shared_profiles
 from influencers.models import OWN_PLATFORM, FollowerSnapshot, Influencer, PlatformAccount
+from opsportal.bulk import insert_objects
+from opsportal.db import bulk_cursor, pg_array
 
 
 class BatchWrites:
@@ -47,12 +50,9 @@ class BatchWrites:
         for influencer in self.new_influencers:
             influencer.created_at = influencer.updated_at = now
         # Home records first: a shared relationship new in this batch may point at one.
-        homes = [i for i in self.new_influencers if i.profile is None]
         shared = [i for i in self.new_influencers if i.profile is not None]
-        Influencer.objects.bulk_create(homes, batch_size=1000)
-        for influencer in shared:
-            influencer.profile = influencer.profile  # picks up the pk bulk_create just gave
-        Influencer.objects.bulk_create(shared, batch_size=1000)
+        insert_objects(Influencer, [i for i in self.new_influencers if i.profile is None])
+        insert_objects(Influencer, shared)
         run.record("influencer", "create", len(self.new_influencers))
         for influencer in self.new_influencers:
             ident = -id(influencer)
@@ -76,9 +76,8 @@ class BatchWrites:
                 influencer_move_stage(influencer, new, by=run.user)
             run.record("influencer", "stage", len(self.stage_moves))
         for account in self.new_accounts:
-            account.influencer = account.influencer  # picks up the pk bulk_create just gave
             account.created_at = account.updated_at = now
-        PlatformAccount.objects.bulk_create(self.new_accounts, batch_size=1000)
+        insert_objects(PlatformAccount, self.new_accounts)
         run.record("platform_account", "create", len(self.new_accounts))
         if self.dirty_accounts:
             for account in self.dirty_accounts.values():
@@ -87,17 +86,13 @@ class BatchWrites:
             run.record("platform_account", "update", len(self.dirty_accounts))
         new_snapshots = list(self.new_snapshots.values())
         for snapshot in new_snapshots:
-            snapshot.account = snapshot.account
-        FollowerSnapshot.objects.bulk_create(new_snapshots, batch_size=1000)
+            snapshot.recorded_at = now
+        insert_objects(FollowerSnapshot, new_snapshots)
         run.record("follower_snapshot", "create", len(new_snapshots))
         if self.changed_snapshots:
             FollowerSnapshot.objects.bulk_update(list(self.changed_snapshots.values()), ["followers", "source"])
             run.record("follower_snapshot", "update", len(self.changed_snapshots))
-        through = Influencer.categories.through
-        through.objects.bulk_create(
-            [through(influencer_id=self._link_targets[ident].pk, category_id=cid) for ident, cid in self.links],
-            ignore_conflicts=True,
-        )
+        _link_categories([(self._link_targets[ident].pk, cid) for ident, cid in self.links])
         run.record("category_link", "create", len(self.links))
         # The follower service keeps the cached fields right: account counts, totals, crossover.
         pending = [s for s in new_snapshots if id(s.account) not in filled] + list(self.changed_snapshots.values())
@@ -111,3 +106,19 @@ class BatchWrites:
         if shared:
             # Homes new in this batch got their figures above; their new sharers follow them.
             sync_shared_profiles({i.profile_id for i in shared})
+
+
+def _link_categories(links: list[tuple[int, int]]) -> None:
+    """(influencer id, category id) pairs; a pair already linked is left as it is."""
+    through = Influencer.categories.through
+    if connection.vendor != "postgresql":
+        through.objects.bulk_create([through(influencer_id=i, category_id=c) for i, c in links], ignore_conflicts=True)
+        return
+    if links:
+        influencer_ids, category_ids = zip(*links, strict=True)
+        with bulk_cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {through._meta.db_table} (influencer_id, category_id) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                [pg_array(influencer_ids), pg_array(category_ids)],
+            )
