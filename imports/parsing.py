@@ -140,6 +140,8 @@ def parse_count(value) -> int:
     A fraction is fine with a unit (1.55K → 1,550, rounded to one) but not without one:
     "5,7" followers is a typo, not 6.
     """
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)  # most counts in a file: the long way below gives the same number
     number, multiplier = _parse_number(value)
     if number < 0:
         raise CellError(_("Cannot be negative."))
@@ -196,7 +198,18 @@ def _choice_lookup(choices, aliases: dict[str, str] | None) -> dict[str, str]:
 
 def parse_choice(value, choices, aliases: dict[str, str] | None = None) -> str:
     """A choice by its value or label in any case and punctuation ("Meet-up" → ``meet_up``)."""
-    found = _choice_lookup(choices, aliases).get(simplify(clean_text(value)))
+    return _read_choice(value, _choice_lookup(choices, aliases), choices)
+
+
+def choice_reader(choices, aliases: dict[str, str] | None = None):
+    """``parse_choice`` for one choice set, its spellings looked up once (in the language active
+    now): a file reads the same column on every row."""
+    lookup = _choice_lookup(choices, aliases)
+    return lambda value: _read_choice(value, lookup, choices)
+
+
+def _read_choice(value, lookup: dict[str, str], choices) -> str:
+    found = lookup.get(simplify(clean_text(value)))
     if found is None:
         allowed = ", ".join(str(key) for key, _label in choices)
         raise CellError(_("Unknown value %(value)s; use one of: %(allowed)s.") % {"value": value, "allowed": allowed})
@@ -374,8 +387,11 @@ def profile_url(platform: str, handle: str) -> str:
     return template.format(handle) if template else ""
 
 
+_HOST_AND_PATH = re.compile(r"^[a-z0-9.\-]+\.[a-z]{2,}/")
+
+
 def _looks_like_url(text: str) -> bool:
-    return "://" in text or text.startswith("www.") or bool(re.match(r"^[a-z0-9.\-]+\.[a-z]{2,}/", text.lower()))
+    return "://" in text or text.startswith("www.") or bool(_HOST_AND_PATH.match(text.lower()))
 
 
 def parse_handle(value, platform: str | None = None) -> tuple[str | None, str, str]:

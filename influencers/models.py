@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -163,6 +163,8 @@ class Influencer(TimeStamped):
             models.Index(fields=["kind"], name="influencer_kind"),
             models.Index(fields=["tier"], name="influencer_tier"),
             models.Index(fields=["stage"], name="influencer_stage"),
+            # Imports match rows without a known handle by name, case-insensitively, per country.
+            models.Index(F("country"), Lower("name"), name="influencer_country_name_lower"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -11,6 +11,7 @@ exactly the same name (case-insensitive), so one row per account works too; othe
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -259,7 +260,7 @@ class InfluencerKind(ImportKind):
         "platform + handle (case-insensitive, with or without @, or the profile URL); rows without a known "
         "handle match an influencer of the same country with the same name"
     )
-    batch_size = 1000
+    batch_size = 5000
 
     # --- reading one row ------------------------------------------------------------------
     def parse(self, run: Run, number: int, values: dict) -> ParsedRow:
@@ -267,28 +268,7 @@ class InfluencerKind(ImportKind):
             country = run.country_for(values)
         except RowError as exc:
             return ParsedRow(number, None, {}, None, [], None, problems=[(exc.field, exc.message)])
-        day_first = country.dates_day_first
-        cleaners = {
-            "name": lambda v: parsing.clean_text(v, max_length=200),
-            "local_name": lambda v: parsing.clean_text(v, max_length=200),
-            "kind": lambda v: parsing.parse_choice(v, KIND_CHOICES, KIND_ALIASES),
-            "tier": lambda v: parsing.parse_choice(v, TIER_CHOICES),
-            "stage": lambda v: parsing.parse_choice(v, STAGE_CHOICES, STAGE_ALIASES),
-            "is_core": parsing.parse_bool,
-            "core_since": lambda v: parsing.parse_date(v, day_first=day_first),
-            "home_platform": lambda v: parsing.parse_choice(v, PLATFORM_CHOICES, PLATFORM_ALIASES),
-            "joined_platform_on": lambda v: parsing.parse_date(v, day_first=day_first),
-            "email": lambda v: _email(v),
-            "phone": lambda v: parsing.clean_text(v, max_length=50),
-            "city": lambda v: parsing.clean_text(v, max_length=100),
-            "notes": parsing.clean_text,
-            "relationship_owner": lambda v: run.user_for("relationship_owner", v, country, Influencer),
-            "categories": lambda v: [
-                c.strip() for c in parsing.clean_text(v).replace(";", ",").split(",") if c.strip()
-            ],
-            "followers_on": lambda v: parsing.parse_date(v, day_first=day_first),
-        }
-        clean, problems = collect(values, cleaners)
+        clean, problems = collect(values, self._cleaners(run, country))
         accounts: list[AccountIn] = []
         for p in PLATFORMS:
             raw_handle, raw_count = values.get(p), values.get(f"{p}_followers")
@@ -322,11 +302,55 @@ class InfluencerKind(ImportKind):
             problems.append(("name", _("Give a name or at least one handle.")))
         if "relationship_owner" in clean:
             clean["relationship_owner_id"] = clean.pop("relationship_owner").pk
-        followers_on = clean.pop("followers_on", None) or local_today(country)
-        if day_ahead(followers_on):
+        followers_on = clean.pop("followers_on", None)
+        if followers_on is None:
+            followers_on = self._today(run, country)
+        elif day_ahead(followers_on, run.state["now"]):
             problems.append(("followers_on", str(DAY_AHEAD)))
         categories = clean.pop("categories", None)
         return ParsedRow(number, country, clean, categories, accounts, followers_on, problems)
+
+    def _cleaners(self, run: Run, country) -> dict:
+        """The row's cleaners, built once per country of the run: rows are many, countries few."""
+        cleaners = run.state["cleaners"].get(country.pk)
+        if cleaners is not None:
+            return cleaners
+        day_first = country.dates_day_first
+        kind, tier, stage, home_platform = (
+            parsing.choice_reader(KIND_CHOICES, KIND_ALIASES),
+            parsing.choice_reader(TIER_CHOICES),
+            parsing.choice_reader(STAGE_CHOICES, STAGE_ALIASES),
+            parsing.choice_reader(PLATFORM_CHOICES, PLATFORM_ALIASES),
+        )
+        cleaners = run.state["cleaners"][country.pk] = {
+            "name": lambda v: parsing.clean_text(v, max_length=200),
+            "local_name": lambda v: parsing.clean_text(v, max_length=200),
+            "kind": kind,
+            "tier": tier,
+            "stage": stage,
+            "is_core": parsing.parse_bool,
+            "core_since": lambda v: parsing.parse_date(v, day_first=day_first),
+            "home_platform": home_platform,
+            "joined_platform_on": lambda v: parsing.parse_date(v, day_first=day_first),
+            "email": lambda v: _email(v),
+            "phone": lambda v: parsing.clean_text(v, max_length=50),
+            "city": lambda v: parsing.clean_text(v, max_length=100),
+            "notes": parsing.clean_text,
+            "relationship_owner": lambda v: run.user_for("relationship_owner", v, country, Influencer),
+            "categories": lambda v: [
+                c.strip() for c in parsing.clean_text(v).replace(";", ",").split(",") if c.strip()
+            ],
+            "followers_on": lambda v: parsing.parse_date(v, day_first=day_first),
+        }
+        return cleaners
+
+    @staticmethod
+    def _today(run: Run, country):
+        """The country's date at the start of the batch: the day of counts given without one."""
+        today = run.state["today"].get(country.pk)
+        if today is None:
+            today = run.state["today"][country.pk] = local_today(country)
+        return today
 
     def _long_account(self, values: dict) -> AccountIn:
         platform = None
@@ -349,12 +373,14 @@ class InfluencerKind(ImportKind):
 
     # --- a batch --------------------------------------------------------------------------
     def start(self, run: Run) -> None:
+        run.state["cleaners"] = {}
         run.state["categories"] = {}
         for category in Category.objects.all():
             run.state["categories"][category.slug.lower()] = category
             run.state["categories"][category.name.lower()] = category
 
     def process(self, run: Run, batch: list[tuple[int, dict]]) -> None:
+        run.state["now"], run.state["today"] = timezone.now(), {}
         rows = [self.parse(run, number, values) for number, values in batch]
         good = [r for r in rows if not r.problems]
         for row in rows:
