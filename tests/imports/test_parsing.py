@@ -34,6 +34,9 @@ from imports.readers import FileProblem, detect_format, open_table
         (5_700_000, 5_700_000),
         (5_700_000.0, 5_700_000),
         ("0", 0),
+        ("5700000", 5_700_000),
+        ("0057", 57),
+        ("５７００", 5_700),  # full-width digits: NFKC, the long way
     ],
 )
 def test_counts_as_teams_write_them(raw, expected):
@@ -44,6 +47,17 @@ def test_counts_as_teams_write_them(raw, expected):
 def test_unreadable_counts_are_refused(raw):
     with pytest.raises(CellError):
         parsing.parse_count(raw)
+
+
+def test_a_choice_reader_reads_like_parse_choice():
+    from influencers.models import Kind
+
+    aliases = {"kreator": "creator"}
+    read = parsing.choice_reader(Kind.choices, aliases)
+    for raw in ("Creator", "KREATOR", " musician ", "Celebrity"):
+        assert read(raw) == parsing.parse_choice(raw, Kind.choices, aliases)
+    with pytest.raises(CellError, match="Unknown value dancer"):
+        read("dancer")
 
 
 def test_money_keeps_cents_and_reads_both_decimal_marks():
