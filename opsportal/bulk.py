@@ -10,8 +10,10 @@ plain objects carrying the model's column attributes (``attname``: ``country_id`
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 
 from django.db import connection
+from django.db.models import F, Lookup, Q
 
 from opsportal.db import bulk_cursor, pg_array
 
@@ -51,19 +53,15 @@ def insert_objects(model, objects: list) -> None:
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
         columns = ", ".join(quote(f.column) for f in fields)
-        arrays = ", ".join(f"%s::{_array_type(f)}" for f in fields)
-        values = [pg_array([_value(obj, f) for obj in objects]) for f in fields]
+        arrays = ", ".join(f"%s::{_base_type(f)}[]" for f in fields)
+        values = [pg_array(list(map(attrgetter("pk" if f.primary_key else f.attname), objects))) for f in fields]
         cursor.execute(f"INSERT INTO {quote(table)} ({columns}) SELECT * FROM unnest({arrays})", values)
 
 
-def _value(obj, field):
-    return obj.pk if field.primary_key else getattr(obj, field.attname)
-
-
-def _array_type(field) -> str:
-    # The column's base type: an explicit cast to varchar(200) would silently cut a longer value,
-    # whereas the insert into the column refuses it, as the ORM's insert does.
-    return re.sub(r"\(.*\)", "", field.db_type(connection)) + "[]"
+def _base_type(field) -> str:
+    # The column's type without its length: an explicit cast to varchar(200) would silently cut a
+    # longer value, whereas the insert into the column refuses it, as the ORM's insert does.
+    return re.sub(r"\(.*\)", "", field.db_type(connection))
 
 
 def _insert_portable(model, objects: list) -> None:
@@ -72,3 +70,22 @@ def _insert_portable(model, objects: list) -> None:
     model._base_manager.bulk_create(instances, batch_size=PORTABLE_BATCH)
     for obj, instance in zip(objects, instances, strict=True):
         obj.pk = instance.pk
+
+
+class _EqualsAny(Lookup):
+    lookup_name = "equals_any"
+    prepare_rhs = False  # the right-hand side is one array literal, not a value of the field
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::{_base_type(self.lhs.output_field)}[])", [*lhs_params, self.rhs]
+
+
+def among(field: str, values) -> Q:
+    """``field IN values`` for thousands of values: on PostgreSQL ``= ANY(array)`` with the values
+    as one ``pg_array`` parameter, where an IN list is one placeholder per value that Django and
+    psycopg each process in Python; elsewhere the IN list."""
+    values = list(values)
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": values})
+    return Q(_EqualsAny(F(field), pg_array(values)))

@@ -95,9 +95,13 @@ class Run:
             self.error(row, field_name, message)
         self.outcome(row, Outcome.ERROR, problems[0][1] if problems else "")
 
+    def listing(self, what: str) -> bool:
+        """Whether a row with this outcome is still listed (its text is wanted)."""
+        return len(self.samples[what]) < MAX_SAMPLES
+
     def outcome(self, row: int, what: str, text: str = "") -> None:
         self.counts[what] += 1
-        if len(self.samples[what]) < MAX_SAMPLES:
+        if self.listing(what):
             self.samples[what].append({"row": row, "text": str(text)[:300]})
 
     def record(self, model_name: str, action: str, n: int = 1) -> None:

@@ -27,6 +27,7 @@ from influencers.services import (
     copy_public_profile,
     influencer_start_in_stage,
 )
+from opsportal.bulk import among
 from opsportal.db import Source
 from opsportal.scope import unscoped
 
@@ -75,7 +76,7 @@ class InfluencerBatch(BatchWrites):
             with unscoped():
                 found = list(
                     PlatformAccount.objects.annotate(handle_lower=Lower("handle"))
-                    .filter(platform__in=platforms, handle_lower__in=handles)
+                    .filter(among("platform", platforms), among("handle_lower", handles))
                     .select_related("influencer")
                     .only(*ACCOUNT_FIELDS_READ, "influencer")
                 )
@@ -87,7 +88,7 @@ class InfluencerBatch(BatchWrites):
             homes = {a.influencer.pk for a in self.accounts.values()}
             if homes:
                 # This batch's countries' relationships with those creators (the importer's scope).
-                for shared in Influencer.objects.filter(profile_id__in=homes):
+                for shared in Influencer.objects.filter(among("profile_id", homes)):
                     shared = self._one(shared)
                     self.shared[(shared.country_id, shared.profile_id)] = shared
         # By name only for rows none of whose handles is known (a name is a weaker key).
@@ -99,20 +100,20 @@ class InfluencerBatch(BatchWrites):
         if names:
             query = Q()
             for country_id in {n[0] for n in names}:
-                query |= Q(country_id=country_id, name_lower__in=[n[1] for n in names if n[0] == country_id])
+                query |= Q(country_id=country_id) & among("name_lower", [n[1] for n in names if n[0] == country_id])
             for influencer in Influencer.objects.annotate(name_lower=Lower("name")).filter(query):
                 influencer = self._one(influencer)
                 self.by_name.setdefault((influencer.country_id, influencer.name.lower()), []).append(influencer)
         if self.influencers:
             through = Influencer.categories.through
             for influencer_id, category_id in through.objects.filter(
-                influencer_id__in=list(self.influencers)
+                among("influencer_id", self.influencers)
             ).values_list("influencer_id", "category_id"):
                 self.categories.setdefault(influencer_id, set()).add(category_id)
         account_ids = [a.pk for a in self.accounts.values()]
         dates = {r.followers_on for r in rows}
         if account_ids:
-            matches = FollowerSnapshot.objects.filter(account_id__in=account_ids, date__in=dates)
+            matches = FollowerSnapshot.objects.filter(among("account_id", account_ids), date__in=dates)
             for snapshot in matches.only("account_id", "date", "followers", "source"):
                 self.snapshots[(snapshot.account_id, snapshot.date)] = snapshot
         return self
@@ -315,9 +316,11 @@ class InfluencerBatch(BatchWrites):
             run.seen[ident] = row.number
         elif outcome == Outcome.UNCHANGED:
             outcome = Outcome.SKIP
-        label = target.name + "".join(f" · {a.platform} @{a.handle}" for a in row.accounts)
-        if outcome == Outcome.SKIP:
-            label = _("Same influencer as row %(row)d: %(label)s") % {"row": earlier, "label": label}
+        label = ""
+        if run.listing(outcome):  # only the first rows of each outcome are listed
+            label = target.name + "".join(f" · {a.platform} @{a.handle}" for a in row.accounts)
+            if outcome == Outcome.SKIP:
+                label = _("Same influencer as row %(row)d: %(label)s") % {"row": earlier, "label": label}
         run.outcome(row.number, outcome, label)
         return []
 

@@ -36,11 +36,12 @@ def _run(importer, data: bytes, *, dry_run: bool):
     return job, len(queries)
 
 
-def test_a_batch_asks_the_same_queries_for_3_rows_as_for_60(importer, indonesia):
+def test_a_batch_asks_the_same_queries_for_3_rows_as_for_30(importer, indonesia):
+    # 30: SQLite's inserts are cut at 999 parameters (about 40 influencers); PostgreSQL's never.
     _run(importer, _file(1), dry_run=True)  # the connection's first queries (time zone, types) out of the way
     _job, few = _run(importer, _file(3), dry_run=True)
-    job, many = _run(importer, _file(60), dry_run=True)
-    assert counts(job) == {"create": 60}
+    job, many = _run(importer, _file(30), dry_run=True)
+    assert counts(job) == {"create": 30}
     assert many == few
 
 

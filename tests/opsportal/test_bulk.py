@@ -62,3 +62,18 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut():
         insert_objects(Influencer, [_influencer(country, "x" * 201)])
     assert not Influencer.objects.exists()
     assert connection.vendor == "postgresql"
+
+
+def test_among_finds_what_an_in_list_finds():
+    from django.db.models.functions import Lower
+
+    from opsportal.bulk import among
+
+    country = f.CountryFactory(code="ID")
+    kept = [f.InfluencerFactory(country=country, name=name) for name in ("Rina", 'Back\\slash "quoted"', "ไข่ไก่")]
+    f.InfluencerFactory(country=country, name="Other")
+    names = Influencer.objects.annotate(name_lower=Lower("name"))
+    wanted = ["rina", 'back\\slash "quoted"', "ไข่ไก่", "nobody"]
+    assert set(names.filter(among("name_lower", wanted))) == set(kept)
+    assert set(Influencer.objects.filter(among("pk", [i.pk for i in kept]))) == set(kept)
+    assert not Influencer.objects.filter(among("pk", [])).exists()
