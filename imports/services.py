@@ -9,9 +9,11 @@ written as the job's user through the Import door and leaves one audit entry.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from celery import signature
@@ -232,6 +234,23 @@ def _estimate_rows(job: ImportJob) -> int:
             return sum(1 for _row in table.rows())
 
 
+@contextmanager
+def _collected_per_batch():
+    """The cyclic garbage collector paused during a run, and run on each batch's leftovers instead.
+
+    A batch makes a few hundred thousand small objects (rows, cells, records to insert) that live
+    until it is written; the collector's automatic passes kept walking them, and everything older,
+    for a third of the Python time of a 100,000-row import.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def job_run(job: ImportJob, *, dry_run: bool, access: Access | None = None) -> ImportJob:
     """Run the preview or the import of a job now (in this process) and store the outcome."""
     if not job.file:
@@ -275,11 +294,13 @@ def job_run(job: ImportJob, *, dry_run: bool, access: Access | None = None) -> I
             open_table(fileobj, job.file_format, job.encoding) as table,
             audit_context(Door.IMPORT, user=user),
             transaction.atomic(),
+            _collected_per_batch(),
         ):
             kind.start(run)
             for batch in _batches(table, job, kind.batch_size):
                 kind.process(run, batch)
                 reset_queries()  # with DEBUG on, Django keeps every statement: big bulk inserts add up
+                gc.collect(1)  # what the batch left in cycles, without walking every older object
                 done += len(batch)
                 progress.report(job.pk, done=done, total=max(job.rows_total, done), phase=phase)
             kind.finish(run)
