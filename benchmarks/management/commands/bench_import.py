@@ -156,7 +156,10 @@ class Command(BaseCommand):
         self.stdout.write("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |")
         for run in runs:
             self.stdout.write(run["line"])
-        self._verdict(runs)
+        if trace_memory:
+            self.stdout.write("\nTarget not judged: tracemalloc slows every run several times and adds to the RSS.")
+        else:
+            self._verdict(runs)
         if not keep:
             self._clean_up(job)
 
