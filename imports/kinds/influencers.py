@@ -11,6 +11,8 @@ exactly the same name (case-insensitive), so one row per account works too; othe
 
 from __future__ import annotations
 
+import weakref
+
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -316,6 +318,7 @@ class InfluencerKind(ImportKind):
         if cleaners is not None:
             return cleaners
         day_first = country.dates_day_first
+        this_run = weakref.ref(run)
         kind, tier, stage, home_platform = (
             parsing.choice_reader(KIND_CHOICES, KIND_ALIASES),
             parsing.choice_reader(TIER_CHOICES),
@@ -336,7 +339,9 @@ class InfluencerKind(ImportKind):
             "phone": lambda v: parsing.clean_text(v, max_length=50),
             "city": lambda v: parsing.clean_text(v, max_length=100),
             "notes": parsing.clean_text,
-            "relationship_owner": lambda v: run.user_for("relationship_owner", v, country, Influencer),
+            # Through a weak reference: the run keeps these cleaners, and a cycle through them
+            # would keep the run (and its index of every row) alive until a full collection.
+            "relationship_owner": lambda v: this_run().user_for("relationship_owner", v, country, Influencer),
             "categories": lambda v: [
                 c.strip() for c in parsing.clean_text(v).replace(";", ",").split(",") if c.strip()
             ],
