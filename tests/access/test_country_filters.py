@@ -38,8 +38,12 @@ NOT_A_SCOPE_FILTER = {
     # Goals' figures per country: each subquery is tied to its outer country row
     # (``country_id=OuterRef("pk")``), a correlation of rows the scope already restricts.
     ("goals/selectors.py", "country_id"),
-    # The portal benchmark seats its lead on a team.
+    # The portal and search benchmarks seat their leads on a team.
     ("benchmarks/management/commands/bench_portal.py", "country"),
+    ("benchmarks/management/commands/bench_search.py", "country"),
+    # The roll-up is a system task over every country: it groups snapshots by their country's
+    # timezone (local days), it reads no one's records for anyone.
+    ("challenges/retention.py", "challenge__country__timezone"),
     # Imports match a row to an existing record by its natural key, country included, in one
     # query per batch (the batch's countries were checked against the importer's rights).
     ("imports/kinds/challenges.py", "country"),
