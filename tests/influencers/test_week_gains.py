@@ -10,6 +10,7 @@ import io
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -114,6 +115,9 @@ def test_bulk_ingestion_stores_the_definition_and_the_beat_moves_the_window(crea
     assert tasks.refresh_week_gains.delay(now=tomorrow.isoformat()).get() == 6
     assert_stored(indonesia, today + dt.timedelta(days=1))
     assert tasks.refresh_week_gains.delay(now=tomorrow.isoformat()).get() == 0
+    # By hand, the same.
+    call_command("refresh_week_gains", now=(tomorrow + dt.timedelta(days=1)).isoformat(), stdout=io.StringIO())
+    assert_stored(indonesia, today + dt.timedelta(days=2))
 
 
 def test_a_count_typed_in_the_portal_moves_the_gain_and_the_dashboard(id_lead, indonesia):
