@@ -103,3 +103,7 @@ def run(repeat: int = 10, log=print) -> None:
         rows = refresh_week_gains(now=timezone.now() + dt.timedelta(days=1))
         log(f"beat task, nothing stale: {rows:,} rows in {(time.perf_counter() - started) * 1000:,.1f} ms")
         transaction.set_rollback(True)
+    with connection.cursor() as cursor:
+        # The rolled-back versions would stay in the partial index until autovacuum (the stale
+        # check visits them: about 15 ms for 10,000); the next run measures a clean table.
+        cursor.execute("VACUUM influencers_influencer")
