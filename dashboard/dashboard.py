@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, Max, OuterRef, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,8 @@ from challenges.selectors import live_challenges_with_change, trend_annotations
 from events.models import Event, Partner
 from events.selectors import cold_partners, overdue_tasks, upcoming_events
 from goals.selectors import country_attainment
-from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
+from influencers.gains import top_week_gains
+from influencers.models import Influencer, InfluencerInteraction
 from influencers.selectors import cold_influencers
 from locales.models import (
     CulturalMomentOccurrence,
@@ -39,37 +39,11 @@ from opsportal.portal.mixins import portal_render, portal_view, scoped, user_cou
 STALE_METRICS = dt.timedelta(days=2)
 
 
-GAINS_CACHE_SECONDS = 30 * 60
-
-
-def top_follower_gains(country, today: dt.date, *, days: int = 7, limit: int = 5) -> list[dict]:
-    """The week's top gains, kept for half an hour: counts arrive daily, and a country with
-    thousands of core creators makes this the dashboard's one expensive read."""
-    key = f"portal:gains:{country.pk}:{today.isoformat()}:{days}:{limit}"
-    gains = cache.get(key)
-    if gains is None:
-        gains = _top_follower_gains(country, today, days=days, limit=limit)
-        cache.set(key, gains, GAINS_CACHE_SECONDS)
-    people = Influencer.objects.in_bulk([pk for pk, _gain in gains])
-    return [{"influencer": people[pk], "gain": gain} for pk, gain in gains if pk in people]
-
-
-def _top_follower_gains(country, today: dt.date, *, days: int, limit: int) -> list[tuple[int, int]]:
-    """Core influencers who gained most followers in the last ``days``, summed over platforms:
-    each account's latest count against its count ``days`` ago. Two index seeks per account on
-    (account, date), so the cost follows the country's core accounts, not the snapshot table."""
-    since = today - dt.timedelta(days=days)
-    snapshots = FollowerSnapshot.objects.filter(account=OuterRef("pk")).values("followers")
-    latest = Subquery(snapshots.filter(date__gt=since).order_by("-date")[:1])
-    before = Subquery(snapshots.filter(date__lte=since).order_by("-date")[:1])
-    rows = (
-        in_country(PlatformAccount.objects.filter(influencer__is_core=True), country)
-        .values("influencer_id")
-        # Each subquery appears once: SUM skips accounts missing either count (NULL).
-        .annotate(gain=Sum(latest - before))
-        .order_by(F("gain").desc(nulls_last=True), "influencer_id")[:limit]
-    )
-    return [(row["influencer_id"], row["gain"]) for row in rows if row["gain"] and row["gain"] > 0]
+def top_follower_gains(country, today: dt.date, *, limit: int = 5) -> list[dict]:
+    """The week's top gains of the country's core influencers: stored by ingestion and the beat
+    task (``influencers.gains``), the stale ones computed live, so never older than the counts."""
+    rows = top_week_gains(in_country(Influencer.objects.all(), country), today, limit=limit)
+    return [{"influencer": row, "gain": row.gain} for row in rows]
 
 
 def dashboard_data(request) -> dict:

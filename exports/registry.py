@@ -218,6 +218,8 @@ LISTS: dict[str, ExportList] = {
             "influencers.filtersets.InfluencerFilterSet",
             _("Influencers"),
             prefetch=("accounts", "categories"),
+            # The dashboard's cached figure, not a fact of the record.
+            exclude={"week_gain", "week_gain_since"},
             extra=_influencer_columns,
         ),
         ExportList(

@@ -397,7 +397,10 @@ def _refresh_influencers(since: dict[int, dt.date]) -> None:
     else:
         _refresh_influencers_portable(since)
     sync_shared_profiles(influencer_ids)
+    from .gains import refresh_week_gains
     from .signals import followers_refreshed
+
+    refresh_week_gains(influencer_ids=influencer_ids)
 
     followers_refreshed.send(sender=Influencer, influencer_ids=influencer_ids)
 

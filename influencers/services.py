@@ -284,6 +284,11 @@ def influencer_save(
             list(PlatformAccount.objects.filter(influencer=influencer).values_list("pk", flat=True)),
             {influencer.pk: dt.date.min},
         )
+    elif influencer.is_core and influencer.week_gain_since is None:
+        # Newly core (or core before any count): the dashboard reads its gain from now on.
+        from .gains import refresh_week_gains
+
+        refresh_week_gains(influencer_ids=[influencer.pk])
     return influencer
 
 

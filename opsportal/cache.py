@@ -1,6 +1,6 @@
 """A Redis cache that fails open: while Redis is away every read is a miss and every write is dropped.
 
-Everything OpsPortal keeps in the cache can be recomputed (dashboard gains, chart SVGs) or is a
+Everything OpsPortal keeps in the cache can be recomputed (chart SVGs and PNGs, the API schema) or is a
 budget that may be skipped for a few seconds (the API throttle). A Redis restart must therefore
 slow pages down, not answer 500 (issue 19: a 15-second outage gave 77 × 500). Each outage is
 logged once per ``LOG_EVERY`` seconds per process, not once per request.

@@ -351,6 +351,9 @@ CELERY_BEAT_SCHEDULE = {
     "partitions-ensure": {"task": "opsportal.tasks.partitions_ensure", "schedule": 6 * 60 * 60},
     # Hourly metric snapshots older than OPSPORTAL_METRIC_HOURLY_DAYS become one a day.
     "metric-snapshots-roll-up": {"task": "challenges.tasks.roll_up_metric_snapshots", "schedule": 6 * 60 * 60},
+    # The dashboard's weekly gains move on at each country's local midnight (zones are offset by
+    # quarter hours); until then its readers compute the stale rows live.
+    "week-gains-refresh": {"task": "influencers.tasks.refresh_week_gains", "schedule": 15 * 60},
 }
 
 # --- REST framework -----------------------------------------------------------

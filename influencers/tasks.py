@@ -1,0 +1,16 @@
+"""Periodic work on influencers: thin tasks that call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from opsportal.tasks import moment_of
+
+
+@shared_task(name="influencers.tasks.refresh_week_gains", ignore_result=True)
+def refresh_week_gains(now: str | None = None) -> int:
+    """Every quarter hour (beat): the countries whose local day turned get their core
+    influencers' weekly gains for the new window; elsewhere one index scan finds nothing."""
+    from .gains import refresh_week_gains as refresh
+
+    return refresh(now=moment_of(now))
