@@ -414,11 +414,14 @@ class Command(BaseCommand):
         )
         first = Quarter(2018, 3).first_day
         ExternalFigure.objects.bulk_create(
-            ExternalFigure(
-                country=country, metric=metric, measured_on=first + dt.timedelta(days=i), value=i + 1, source="Bench"
-            )
-            for i in range(250)
-            for metric in ("monthly_active_users", "chart_rank")
+            [
+                ExternalFigure(
+                    country=country, metric=metric, measured_on=first + dt.timedelta(days=i), value=i + 1, source="Bench"
+                )
+                for i in range(250)
+                for metric in ("monthly_active_users", "chart_rank")
+            ],
+            ignore_conflicts=True,  # a demo database (seed_demo) already has some of those days
         )
 
     def _report(self, rows, opts) -> str:
