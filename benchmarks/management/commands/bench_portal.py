@@ -416,7 +416,11 @@ class Command(BaseCommand):
         ExternalFigure.objects.bulk_create(
             [
                 ExternalFigure(
-                    country=country, metric=metric, measured_on=first + dt.timedelta(days=i), value=i + 1, source="Bench"
+                    country=country,
+                    metric=metric,
+                    measured_on=first + dt.timedelta(days=i),
+                    value=i + 1,
+                    source="Bench",
                 )
                 for i in range(250)
                 for metric in ("monthly_active_users", "chart_rank")
