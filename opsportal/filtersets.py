@@ -230,8 +230,21 @@ class OpsFilterSet(filters.FilterSet):
         help_text=_("ISO 8601 time with offset: rows created or changed at or after it."),
     )
 
+    # The API's keyset page (order, cursor, rows), set by its filter backend on lists: the text
+    # search is then applied last, over every other filter, and cut to that page's candidates.
+    first_rows = None
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if self.first_rows is not None:
+            return queryset  # see filter_queryset
         return filter_text(queryset, value)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        q = self.form.cleaned_data.get("q")
+        if self.first_rows is not None and q:
+            queryset = filter_text(queryset, q, first=self.first_rows)
+        return queryset
 
 
 def country_filter(model) -> CountryFilter:

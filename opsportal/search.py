@@ -282,7 +282,9 @@ def _split(fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
     return direct, [f for f in fields if f not in direct]
 
 
-def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool, within: QuerySet) -> Q:
+def _match(
+    model: type[Model], fields: tuple[str, ...], words: list[str], postgres: bool, within: QuerySet, first=None
+) -> Q:
     direct, related = _split(fields)
     match = _direct_match(model, direct, words, postgres)
     if not related:
@@ -291,11 +293,25 @@ def _match(model: type[Model], fields: tuple[str, ...], words: list[str], postgr
     # the caller's rows (its scope, its country), not the whole table: a word in every name
     # otherwise made the API union a million ids before keeping one country's.
     within = within.order_by()
-    ids = within.filter(match).values("pk") if match is not None else None
-    for f in related:
-        more = _through(within, f).filter(_related_match(f, words, postgres)).values("pk")
-        ids = more if ids is None else ids.union(more)
-    return Q(pk__in=ids)
+    if first is None or not postgres or within.query.distinct:  # SQLite cuts no side of a UNION
+        arms = [within.filter(match)] if match is not None else []
+        arms += [_through(within, f).filter(_related_match(f, words, postgres)) for f in related]
+        arms = [arm.values("pk") for arm in arms]
+    else:
+        # A keyset page: its rows are among the first of each side in the page's order, so each
+        # side stops there (a word in every name reads a page of rows, not the country's). A side
+        # across a to-many relation is a semi-join, so a creator with three matching handles is
+        # one row of its cut, not three.
+        order, after, rows = first
+        page = within.filter(after) if after is not None else within
+        arms = [page.filter(match)] if match is not None else []
+        for f in related:
+            side = _through(page, f).filter(_related_match(f, words, postgres))
+            if _is_multi_valued(model, f):
+                side = page.filter(pk__in=side.values("pk"))
+            arms.append(side)
+        arms = [arm.values("pk").order_by(*order)[:rows] for arm in arms]
+    return Q(pk__in=arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
 
 
 def _through(base: QuerySet, path: str) -> QuerySet:
@@ -346,14 +362,19 @@ def candidates(queryset: QuerySet, q: str, per_arm: int) -> QuerySet:
     return arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
 
 
-def filter_text(queryset: QuerySet, q: str) -> QuerySet:
-    """Rows matching ``q`` (see the module docstring); the queryset unchanged without words."""
+def filter_text(queryset: QuerySet, q: str, *, first: tuple[list, Q | None, int] | None = None) -> QuerySet:
+    """Rows matching ``q`` (see the module docstring); the queryset unchanged without words.
+
+    ``first`` (order, rows after a cursor or None, how many) promises that only the first rows
+    in that order after the cursor will be read: each side of the match is then cut to them.
+    ``queryset`` must then be filtered by everything else already, or rows would be missed.
+    """
     model = queryset.model
     fields = SEARCH_FIELDS.get(model._meta.label_lower)
     words = query_words(q)
     if not fields or not words:
         return queryset
-    return queryset.filter(_match(model, fields, words, is_postgres(queryset), queryset))
+    return queryset.filter(_match(model, fields, words, is_postgres(queryset), queryset, first))
 
 
 def rank_text(queryset: QuerySet, q: str, *, name: str = "search_rank") -> QuerySet:

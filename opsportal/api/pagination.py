@@ -72,22 +72,36 @@ class CursorPagination(pagination.BasePagination):
         return max(1, min(size, self.max_page_size))
 
     # --- paging ------------------------------------------------------------------------
+    @staticmethod
+    def _order(field: str, desc: bool) -> list:
+        if field == "pk":
+            return [F("pk").desc() if desc else F("pk").asc()]
+        return [
+            F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True),
+            F("pk").desc() if desc else F("pk").asc(),
+        ]
+
+    def first_rows(self, request, view) -> tuple[list, Q | None, int] | None:
+        """The page a request asks for as (order, rows after the cursor, rows to read), for a
+        filter that can cut its own candidates to it (the text search); None for a cursor this
+        class will refuse anyway."""
+        field, desc = self.get_ordering(request, view)
+        token = request.query_params.get(self.cursor_query_param)
+        try:
+            after = self._after(field, desc, *_decode(token)) if token else None
+        except ValidationError:
+            return None
+        return self._order(field, desc), after, self.get_page_size(request) + 1
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         field, desc = self.get_ordering(request, view)
         self.field, self.desc = field, desc
         size = self.get_page_size(request)
-        if field == "pk":
-            order = [F("pk").desc() if desc else F("pk").asc()]
-        else:
-            order = [
-                F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True),
-                F("pk").desc() if desc else F("pk").asc(),
-            ]
         fields = getattr(queryset, "_fields", None)
         if fields and field != "pk" and field not in fields:
             queryset = queryset.values(*fields, field)  # a keys-only page still needs its cursor value
-        queryset = queryset.order_by(*order)
+        queryset = queryset.order_by(*self._order(field, desc))
         token = request.query_params.get(self.cursor_query_param)
         try:
             if token:

@@ -36,6 +36,14 @@ class OpsFilterBackend(DjangoFilterBackend):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        listing = getattr(view, "action", None) == "list" and isinstance(view.paginator, CursorPagination)
+        if filterset is not None and listing:
+            # A list reads one keyset page: the text search may stop at that page's rows.
+            filterset.first_rows = view.paginator.first_rows(request, view)
+        return filterset
+
 
 def acting_user(request):
     """The signed-in person, or None for an API token (tokens are named by the audit trail)."""
