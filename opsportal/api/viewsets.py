@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from opsportal.access import access_for_user
 
+from . import keyset
 from .fields import natural_key_filter
 from .pagination import CursorPagination
 from .renderers import JSONOnlyNegotiation, JSONParser, JSONRenderer
@@ -32,7 +33,7 @@ class OpsFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not any(name in request.query_params for name in filterset_class.base_filters):
+        if filterset_class is None or not keyset.names_a_filter(request, view):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
@@ -63,6 +64,12 @@ class OpsGenericViewSet(viewsets.GenericViewSet):
     # Default page order: newest first, by id (stable, index-only).
     cursor_ordering = "-pk"
     m2m_fields: tuple[str, ...] = ()
+
+    def names_a_filter(self, request) -> bool:
+        """Whether this request's rows depend on more than the caller's rights and the cursor."""
+        if list(self.filter_backends) != [OpsFilterBackend]:
+            return True
+        return keyset.names_a_filter(request, self)
 
     @property
     def access(self):
@@ -132,11 +139,10 @@ class ReadMixin:
     precompiled query fetches those rows as plain dicts for orjson."""
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         if hasattr(self, "fetch_rows"):
-            keys = self.paginate_queryset(queryset.values("id"))
-            return self.get_paginated_response(self.rows(self.fetch_rows([key["id"] for key in keys])))
-        page = self.paginate_queryset(queryset)
+            ids = self.paginator.page_ids(request, self, filtered=self.names_a_filter(request))
+            return self.get_paginated_response(self.rows(self.fetch_rows(ids)))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_read_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
