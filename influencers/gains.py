@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from opsportal.access import in_country
 from opsportal.db import bulk_cursor, pg_array
 from opsportal.models import Country
 
@@ -137,7 +138,7 @@ def _refresh_portable(ids: list[int] | None, sinces: dict[int, dt.date]) -> int:
         rows = rows.filter(pk__in=ids)
     changed = 0
     for country_id, since in sinces.items():
-        here = rows.filter(country_id=country_id)
+        here = in_country(rows, country_id)
         if ids is None:
             changed += here.filter(stale(since), is_core=True).update(week_gain=_gain_of(since), week_gain_since=since)
             continue
