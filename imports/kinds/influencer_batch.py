@@ -32,6 +32,7 @@ from opsportal.db import Source
 from opsportal.scope import unscoped
 
 # The row types and the bulk writes are their own modules; the row types stay importable from here.
+from .first_rows import FirstRows
 from .influencer_rows import AccountIn, Categories, NewAccount, NewInfluencer, NewSnapshot, ParsedRow
 from .influencer_writes import BatchWrites
 
@@ -62,9 +63,13 @@ class InfluencerBatch(BatchWrites):
         self._link_targets: dict[int, Influencer] = {}  # id(influencer) → influencer, for links
         # (country id, id of the home record or id() of a new one) → that country's relationship
         self.shared: dict[tuple, Influencer] = {}
+        # The file's first row of each record this batch matched (from ``FirstRows``) or made;
+        # a record this batch is the first to name is written back at flush.
+        self.first_rows: dict[int, int] = {}  # ident (see ``_ident``) → row number
+        self.first_seen: list[tuple[Influencer, int]] = []
 
     @classmethod
-    def load(cls, rows: list[ParsedRow]) -> InfluencerBatch:
+    def load(cls, rows: list[ParsedRow], first_rows: FirstRows) -> InfluencerBatch:
         self = cls()
         keys = {a.key for r in rows for a in r.accounts}
         if keys:
@@ -116,6 +121,9 @@ class InfluencerBatch(BatchWrites):
             matches = FollowerSnapshot.objects.filter(among("account_id", account_ids), date__in=dates)
             for snapshot in matches.only("account_id", "date", "followers", "source"):
                 self.snapshots[(snapshot.account_id, snapshot.date)] = snapshot
+        # Every stored record a row can be about went through ``_one``: accounts' owners, shared
+        # relationships, same-name matches.
+        self.first_rows = first_rows.get_many(self.influencers)
         return self
 
     def _one(self, influencer: Influencer) -> Influencer:
@@ -123,7 +131,7 @@ class InfluencerBatch(BatchWrites):
 
     @staticmethod
     def _ident(influencer: Influencer):
-        # Plain ints keep the per-file index small: a pk, or minus the id() of a new object.
+        # A pk, or minus the id() of an object new in this batch (its pk comes at flush).
         return influencer.pk if influencer.pk else -id(influencer)
 
     # --- deciding one row (no change is made until every check passed) -----------------------
@@ -148,7 +156,7 @@ class InfluencerBatch(BatchWrites):
             fields = {k: v for k, v in fields.items() if k not in PUBLIC_PROFILE_FIELDS}
             if row.accounts:  # none of them known (a known one leads to its home record)
                 return [(row.accounts[0].column, str(SHARED_KEEPS_NO_ACCOUNTS))]
-        earlier = None if target is None else run.seen.get(self._ident(target))
+        earlier = None if target is None else self.first_rows.get(self._ident(target))
         changes = {} if target is None else differences(target, fields)
         account_changes, new_accounts = self._account_changes(row)
         errors = _contradiction(earlier, changes, account_changes)
@@ -293,7 +301,7 @@ class InfluencerBatch(BatchWrites):
             outcome = Outcome.CREATE
             earlier = None
         else:
-            earlier = run.seen.get(self._ident(target))
+            earlier = self.first_rows.get(self._ident(target))
             changes = differences(target, fields)
             errors = _contradiction(earlier, changes)
             if errors:
@@ -311,9 +319,9 @@ class InfluencerBatch(BatchWrites):
                 self._link_targets[id(target)] = target
                 have.add(category.pk)
                 outcome = Outcome.UPDATE if outcome == Outcome.UNCHANGED else outcome
-        ident = self._ident(target)
         if earlier is None:
-            run.seen[ident] = row.number
+            self.first_rows[self._ident(target)] = row.number
+            self.first_seen.append((target, row.number))
         elif outcome == Outcome.UNCHANGED:
             outcome = Outcome.SKIP
         label = ""

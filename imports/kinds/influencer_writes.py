@@ -54,10 +54,8 @@ class BatchWrites:
         insert_objects(Influencer, [i for i in self.new_influencers if i.profile is None])
         insert_objects(Influencer, shared)
         run.record("influencer", "create", len(self.new_influencers))
-        for influencer in self.new_influencers:
-            ident = -id(influencer)
-            if ident in run.seen:
-                run.seen[influencer.pk] = run.seen.pop(ident)
+        # Every record now has its pk: the rows that first named them are kept for later batches.
+        run.state["first_rows"].add_many({target.pk: number for target, number in self.first_seen})
         if self.dirty_influencers:
             objs = [self.influencers[pk] for pk in self.dirty_influencers]
             names = sorted(set().union(*self.dirty_influencers.values()) | {"updated_at"})

@@ -28,6 +28,7 @@ from imports.kinds.base import (
     collect,
     local_today,
 )
+from imports.kinds.first_rows import FirstRows
 from imports.kinds.influencer_batch import AccountIn, InfluencerBatch, ParsedRow
 from influencers.models import (
     Category,
@@ -378,6 +379,7 @@ class InfluencerKind(ImportKind):
 
     # --- a batch --------------------------------------------------------------------------
     def start(self, run: Run) -> None:
+        run.state["first_rows"] = FirstRows()
         run.state["cleaners"] = {}
         run.state["categories"] = {}
         for category in Category.objects.all():
@@ -393,12 +395,15 @@ class InfluencerKind(ImportKind):
                 run.row_failed(row.number, row.problems)
         if not good:
             return
-        batch_state = InfluencerBatch.load(good)
+        batch_state = InfluencerBatch.load(good, run.state["first_rows"])
         for row in good:
             problems = batch_state.plan(run, self, row)
             if problems:
                 run.row_failed(row.number, problems)
         batch_state.flush(run)
+
+    def finish(self, run: Run) -> None:
+        run.state["first_rows"].close()
 
     def category_for(self, run: Run, name: str) -> Category:
         known = run.state["categories"]

@@ -6,11 +6,12 @@ import io
 import pytest
 from django.db import connection
 
+from imports.kinds.influencers import InfluencerKind
 from imports.models import ImportStatus
 from imports.services import job_create, job_run
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
 
-from .helpers import confirm, counts
+from .helpers import confirm, counts, errors_by_row
 
 
 def _file(rows: int) -> bytes:
@@ -80,3 +81,25 @@ def test_a_profile_url_too_long_for_its_column_fails_the_import_with_the_databas
     assert job.status == ImportStatus.FAILED
     assert job.result["fatal"].startswith("The database refused the import")
     assert not Influencer.objects.exists()
+
+
+def test_a_repeated_influencer_names_its_first_row_from_a_later_batch(importer, existing_influencers, monkeypatch):
+    # Two rows a batch: each repeat below is read batches after the row it repeats, once that
+    # row's influencer is written (new) or matched (stored).
+    monkeypatch.setattr(InfluencerKind, "batch_size", 2)
+    data = (
+        b"name,country,tiktok,tiktok_followers,tier\n"
+        b"Kaykai,ID,@kaykai,3.2M,mega\n"  # 2: new
+        b"Dewi Existing,ID,@dewi_dance,12K,\n"  # 3: stored
+        b"Budi,ID,@budi,,\n"  # 4
+        b"Kaykai,ID,@KAYKAI,3.2M,macro\n"  # 5: contradicts row 2
+        b"Kaykai,ID,@kaykai,3.2M,\n"  # 6: repeats row 2
+        b"Dewi Existing,ID,@dewi_dance,13K,\n"  # 7: contradicts row 3
+    )
+    job, _queries = _run(importer, data, dry_run=True)
+    assert errors_by_row(job) == {
+        (5, "tier"): "Row 2 has the same influencer with another value (mega, here macro).",
+        (7, "tiktok_followers"): "Row 3 has the same influencer with another value (12,000, here 13,000).",
+    }
+    assert job.result["samples"]["skip"] == [{"row": 6, "text": "Same influencer as row 2: Kaykai · tiktok @kaykai"}]
+    assert counts(job) == {"create": 2, "update": 1, "skip": 1, "error": 2}
