@@ -1,16 +1,21 @@
 """Follower counts: bulk ingestion by (platform, handle, date), cached totals, growth, crossover.
 
 Guarantees of ``ingest_follower_rows``: all-or-nothing, errors name ``rows[i].field``; rows
-upsert on (account, date), so a replay changes nothing; afterwards each touched account's
-``followers``/``followers_on`` equal its latest snapshot, each touched influencer's
-``total_followers`` is the sum over their accounts and ``crossed_over_on`` is the first date our
-platform's account had more followers than their largest other account had by then. One audit
-entry per batch. Set-based SQL on PostgreSQL, a portable ORM path elsewhere.
+upsert on (account, date), so a replay changes nothing; when it returns, each touched account's
+``followers``/``followers_on`` equal its latest snapshot, and each touched influencer is queued
+(in the batch's transaction) for the refresh of the figures derived from them, which a worker
+runs as soon as the batch commits (``drain_follower_refreshes``): ``total_followers`` the sum
+over their accounts, ``crossed_over_on`` the first date our platform's account had more
+followers than their largest other account had by then, the week's gain, the copies shared with
+other teams and crossover notices. One audit entry per batch. Set-based SQL on PostgreSQL, a
+portable ORM path elsewhere. Single counts (``follower_snapshot_save``: the portal, the API's
+one-row writes) refresh everything before they return.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +32,15 @@ from opsportal.db import Source, bulk_cursor, pg_array
 from opsportal.ingest import IngestResult, RowErrors, TooManyRows, check_batch, parse_count
 from opsportal.timecheck import DAY_AHEAD, day_ahead
 
-from .models import OWN_PLATFORM, PUBLIC_PROFILE_FIELDS, FollowerSnapshot, Influencer, Platform, PlatformAccount
+from .models import (
+    OWN_PLATFORM,
+    PUBLIC_PROFILE_FIELDS,
+    FollowerRefresh,
+    FollowerSnapshot,
+    Influencer,
+    Platform,
+    PlatformAccount,
+)
 
 GROWTH_DAYS = 30
 ROW_FIELDS = frozenset({"platform", "handle", "date", "followers", "source"})
@@ -35,7 +48,9 @@ ROW_FIELDS = frozenset({"platform", "handle", "date", "followers", "source"})
 PLATFORMS = frozenset(Platform.values)
 SOURCES = frozenset(Source.values)
 
-__all__ = ["IngestResult", "TooManyRows", "ingest_follower_rows", "refresh_followers"]
+__all__ = ["IngestResult", "TooManyRows", "drain_follower_refreshes", "ingest_follower_rows", "refresh_followers"]
+
+log = logging.getLogger(__name__)
 
 
 def _parse_date(value) -> dt.date | None:
@@ -144,8 +159,8 @@ def _resolve_accounts(parsed: list[tuple], access, errors: RowErrors) -> list[tu
 # One statement per batch: find each row's account by (platform, handle) on the unique index,
 # upsert the snapshots, counting created (key absent before) and updated rows, and move each account's
 # cached count to the batch's latest row when it is at least as recent as the cached one (rows
-# are only added or changed here, so the latest is the later of the two). It answers each
-# touched influencer's earliest changed date for the influencer refresh that follows. Rows whose
+# are only added or changed here, so the latest is the later of the two). Each touched
+# influencer is queued for the refresh of their figures with the earliest date changed. Rows whose
 # account is unknown or not editable drop out of ``input``: the caller compares ``matched`` with
 # the batch and rolls back when they differ. LATERAL … LIMIT 1 (the key is unique) keeps the
 # lookup at one index probe per row: as a plain join, PostgreSQL would rather hash every account.
@@ -183,17 +198,20 @@ WITH input AS (
       AND (a.followers_on IS NULL OR l.date >= a.followers_on)
       AND (a.followers, a.followers_on) IS DISTINCT FROM (l.followers, l.date)
     RETURNING 1
-), since AS (
-    SELECT i.influencer_id, min(w.date) AS since FROM written w JOIN input i USING (account_id, date)
+), queued AS (
+    INSERT INTO influencers_followerrefresh AS q (influencer_id, since)
+    SELECT i.influencer_id, min(w.date) FROM written w JOIN input i USING (account_id, date)
     GROUP BY i.influencer_id
+    ON CONFLICT (influencer_id) DO UPDATE SET since = least(q.since, EXCLUDED.since)
+    WHERE EXCLUDED.since < q.since
+    RETURNING 1
 )
 SELECT (SELECT count(*) FROM input),
        (SELECT count(*) FILTER (WHERE created) FROM marked),
        (SELECT count(*) FILTER (WHERE NOT created) FROM marked),
        (SELECT count(*) FROM latest),
        (SELECT CASE WHEN min(country_id) = max(country_id) THEN min(country_id) END FROM input),
-       (SELECT coalesce(array_agg(influencer_id ORDER BY influencer_id), '{}') FROM since),
-       (SELECT coalesce(array_agg(since ORDER BY influencer_id), '{}') FROM since)
+       (SELECT count(*) FROM queued)
 """
 
 
@@ -204,7 +222,7 @@ class _Written:
     updated: int
     accounts: int
     country_id: int | None  # the batch's one country, if it has only one
-    since: dict[int, dt.date]  # influencer id → earliest date whose snapshot changed
+    queued: int  # influencers queued (or moved earlier) for a refresh of their figures
 
 
 def _upsert_postgresql(parsed: Sequence[tuple], editable: set[int] | None) -> _Written:
@@ -214,8 +232,7 @@ def _upsert_postgresql(parsed: Sequence[tuple], editable: set[int] | None) -> _W
     params["now"] = timezone.now()
     with bulk_cursor() as cursor:
         cursor.execute(_UPSERT_SQL, params)
-        matched, created, updated, accounts, country_id, influencers, dates = cursor.fetchone()
-    return _Written(matched, created, updated, accounts, country_id, dict(zip(influencers, dates, strict=True)))
+        return _Written(*cursor.fetchone())
 
 
 def _upsert_portable(rows: Sequence[tuple]) -> tuple[int, int, list[tuple[int, dt.date]]]:
@@ -260,8 +277,9 @@ def ingest_follower_rows(rows, *, access=None) -> IngestResult:
     with transaction.atomic():
         written = _upsert_postgresql(parsed, editable)
         if written.matched == len(parsed):
-            # The one statement moved the accounts' counts: only the influencers are left.
-            _refresh_influencers(written.since)
+            # The one statement moved the accounts' counts and queued the influencers.
+            if written.queued:
+                transaction.on_commit(queue_follower_refresh)
             result = IngestResult(written.created, written.updated, written.matched - written.created - written.updated)
             _record(result, written.accounts, written.country_id)
             return result
@@ -283,7 +301,10 @@ def _ingest_portable(parsed: list[tuple], access, errors: RowErrors) -> IngestRe
         for account_id, day in touched:
             influencer_id = influencer_of[account_id]
             since[influencer_id] = min(day, since.get(influencer_id, day))
-        refresh_followers({account_id for account_id, _day in touched}, since)
+        refresh_accounts({account_id for account_id, _day in touched})
+        if since:
+            _queue_portable(since)
+            transaction.on_commit(queue_follower_refresh)
         result = IngestResult(created, updated, len(writes) - created - updated)
         _record(result, len(influencer_of), batch_country({row[2] for row in resolved}))
     return result
@@ -375,13 +396,18 @@ def refresh_followers(account_ids: Iterable[int], since: dict[int, dt.date]) -> 
     ``account_ids``: accounts whose snapshots changed; ``since``: influencer id → the earliest
     date whose snapshots (or accounts) changed (``dt.date.min`` to recompute everything).
     """
+    refresh_accounts(account_ids)
+    _refresh_influencers(since)
+
+
+def refresh_accounts(account_ids: Iterable[int]) -> None:
+    """Each account's cached count and date from its latest snapshot."""
     account_ids = sorted(set(account_ids))
     if account_ids and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_ACCOUNTS_SQL, {"now": timezone.now(), "ids": account_ids})
     elif account_ids:
         _refresh_accounts_portable(account_ids)
-    _refresh_influencers(since)
 
 
 def _refresh_influencers(since: dict[int, dt.date]) -> None:
@@ -403,6 +429,65 @@ def _refresh_influencers(since: dict[int, dt.date]) -> None:
     refresh_week_gains(influencer_ids=influencer_ids)
 
     followers_refreshed.send(sender=Influencer, influencer_ids=influencer_ids)
+
+
+# --- the refresh queue: influencer figures after a bulk batch ----------------------------------
+
+# A batch of a daily feed touches thousands of influencers: rewriting each one's row (16 indexes,
+# the update cannot stay on the page) cost more than writing the batch itself. The batch queues
+# them in its own transaction instead (``FollowerRefresh``), and a worker refreshes them right
+# after it commits; the beat drains the queue every minute too, in case that task was lost.
+DRAIN_BATCH = 5_000
+
+# Claim up to ``limit`` queued influencers, skipping those another worker holds: they leave the
+# queue when this transaction commits, after their figures were written in it.
+_CLAIM_SQL = """
+DELETE FROM influencers_followerrefresh
+WHERE influencer_id IN (
+    SELECT influencer_id FROM influencers_followerrefresh ORDER BY influencer_id LIMIT %s FOR UPDATE SKIP LOCKED
+)
+RETURNING influencer_id, since
+"""
+
+
+def queue_follower_refresh() -> None:
+    """After a batch committed: hand its queued influencers to a worker. With the broker away
+    they wait in the queue for the beat's drain."""
+    from .tasks import refresh_queued_followers
+
+    try:
+        refresh_queued_followers.delay()
+    except Exception as error:  # noqa: BLE001 - kombu's OperationalError and socket errors alike
+        log.warning("followers: could not queue the refresh (%s); the beat's drain will run it", error)
+
+
+def _queue_portable(since: dict[int, dt.date]) -> None:
+    queued = dict(FollowerRefresh.objects.filter(pk__in=since).values_list("pk", "since"))
+    FollowerRefresh.objects.bulk_create(
+        [FollowerRefresh(influencer_id=pk, since=min(day, queued.get(pk, day))) for pk, day in since.items()],
+        update_conflicts=True,
+        unique_fields=["influencer"],
+        update_fields=["since"],
+    )
+
+
+def drain_follower_refreshes(*, limit: int = DRAIN_BATCH) -> int:
+    """Refresh the figures of queued influencers, ``limit`` per transaction, until the queue is
+    empty (or held by other workers). Returns how many were refreshed."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(_CLAIM_SQL, [limit])
+                    since = dict(cursor.fetchall())
+            else:  # SQLite: the transaction's write lock serialises workers
+                since = dict(FollowerRefresh.objects.order_by("pk").values_list("pk", "since")[:limit])
+                FollowerRefresh.objects.filter(pk__in=since).delete()
+            _refresh_influencers(since)
+        done += len(since)
+        if len(since) < limit:
+            return done
 
 
 def sync_shared_profiles(home_ids: Iterable[int]) -> int:

@@ -277,6 +277,25 @@ class FollowerSnapshot(models.Model):
         return f"{self.account} {self.date}: {self.followers}"
 
 
+class FollowerRefresh(models.Model):
+    """An influencer whose figures derived from follower counts (total, crossover, week's gain)
+    wait for a worker after a bulk batch wrote their accounts' counts: the batch's own
+    transaction writes this row, so the work is never lost, and ``followers.drain_follower_refreshes``
+    takes it (one row per influencer; ``since`` is the earliest date any waiting batch changed)."""
+
+    influencer = models.OneToOneField(
+        Influencer, verbose_name=_("influencer"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateField(_("changed since"))
+
+    class Meta:
+        verbose_name = _("follower figures waiting for a refresh")
+        verbose_name_plural = _("follower figures waiting for a refresh")
+
+    def __str__(self) -> str:
+        return f"{self.influencer_id} since {self.since}"
+
+
 class InteractionKind(models.TextChoices):
     MESSAGE = "message", _("Direct message")
     CALL = "call", _("Call")

@@ -14,3 +14,12 @@ def refresh_week_gains(now: str | None = None) -> int:
     from .gains import refresh_week_gains as refresh
 
     return refresh(now=moment_of(now))
+
+
+@shared_task(name="influencers.tasks.refresh_queued_followers", ignore_result=True)
+def refresh_queued_followers() -> int:
+    """Queued after each bulk batch of follower counts commits, and every minute (beat) in case
+    one was lost: the influencers' totals, crossovers and week's gains catch up."""
+    from .followers import drain_follower_refreshes
+
+    return drain_follower_refreshes()

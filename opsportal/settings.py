@@ -354,6 +354,9 @@ CELERY_BEAT_SCHEDULE = {
     # The dashboard's weekly gains move on at each country's local midnight (zones are offset by
     # quarter hours); until then its readers compute the stale rows live.
     "week-gains-refresh": {"task": "influencers.tasks.refresh_week_gains", "schedule": 15 * 60},
+    # Each bulk batch of follower counts queues a refresh of its influencers' totals when it
+    # commits; this drains whatever a lost task left behind.
+    "followers-refresh-queued": {"task": "influencers.tasks.refresh_queued_followers", "schedule": 60},
 }
 
 # --- REST framework -----------------------------------------------------------

@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 
 from challenges.models import Challenge, ChallengeMetricSnapshot
-from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
+from influencers.models import FollowerRefresh, FollowerSnapshot, Influencer, PlatformAccount
 from opsportal.models import AuditEntry
 from tests import factories as f
 from tests.api.conftest import client_for, make_token
+from tests.followers import post_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -209,17 +210,26 @@ def follower_rows(accounts, days: int, start=dt.date(2026, 6, 1)):
     ]
 
 
-def test_ten_thousand_follower_rows_then_replay(api, indonesia):
+def test_ten_thousand_follower_rows_then_replay(api, indonesia, django_capture_on_commit_callbacks):
     accounts = [f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube") for _ in range(100)]
     rows = follower_rows(accounts, 100)
-    response = api.post(FOLLOWERS_URL, {"rows": rows}, format="json")
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = api.post(FOLLOWERS_URL, {"rows": rows}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json() == {"rows": 10_000, "created": 10_000, "updated": 0, "unchanged": 0}
     account = PlatformAccount.objects.get(pk=accounts[3].pk)
     assert account.followers == 1000 + 990 + 3 and account.followers_on == dt.date(2026, 9, 8)
+    # The influencers' totals wait in the batch's queue for the task its commit sends...
+    assert Influencer.objects.get(pk=account.influencer_id).total_followers == 0
+    assert sorted(FollowerRefresh.objects.values_list("since", flat=True).distinct()) == [dt.date(2026, 6, 1)]
+    assert FollowerRefresh.objects.count() == 100 and len(after_commit) == 1
+    after_commit[0]()
     assert Influencer.objects.get(pk=account.influencer_id).total_followers == account.followers
-    replay = api.post(FOLLOWERS_URL, {"rows": rows}, format="json")
+    assert not FollowerRefresh.objects.exists()
+    with django_capture_on_commit_callbacks() as after_commit:
+        replay = api.post(FOLLOWERS_URL, {"rows": rows}, format="json")
     assert replay.json() == {"rows": 10_000, "created": 0, "updated": 0, "unchanged": 10_000}
+    assert not FollowerRefresh.objects.exists() and not after_commit  # nothing moved, nothing queued
     assert FollowerSnapshot.objects.count() == 10_000
     assert AuditEntry.objects.filter(model="influencers.followersnapshot").count() == 2
 
@@ -259,7 +269,7 @@ def test_totals_growth_and_crossover(api, indonesia):
         {"platform": "tiktok", "handle": "kaykai", "date": day(40), "followers": 4_000_000},
         {"platform": "tiktok", "handle": "kaykai", "date": day(0), "followers": 6_100_000},
     ]
-    assert api.post(FOLLOWERS_URL, {"rows": rows}, format="json").status_code == 200
+    assert post_counts(api, rows).status_code == 200
     influencer.refresh_from_db()
     assert influencer.total_followers == 5_700_000 + 2_000_000 + 6_100_000
     assert influencer.crossed_over_on == today
@@ -270,7 +280,7 @@ def test_totals_growth_and_crossover(api, indonesia):
     assert body["crossed_over"] is True and body["crossed_over_on"] == str(today)
     # A correction in the past moves the crossover earlier...
     fix = [{"platform": "tiktok", "handle": "kaykai", "date": day(40), "followers": 5_100_000}]
-    api.post(FOLLOWERS_URL, {"rows": fix}, format="json")
+    post_counts(api, fix)
     influencer.refresh_from_db()
     assert influencer.crossed_over_on == today - dt.timedelta(days=40)
     # ...and deleting the snapshot that made it undoes it.
@@ -284,7 +294,8 @@ def test_crossover_sql_matches_the_portable_rule(indonesia):
     """The set-based SQL and the per-influencer Python agree on a random history."""
     import random
 
-    from influencers.followers import first_crossover, ingest_follower_rows
+    from influencers.followers import first_crossover
+    from tests.followers import ingest_counts
 
     rng = random.Random(7)
     influencers = []
@@ -304,7 +315,7 @@ def test_crossover_sql_matches_the_portable_rule(indonesia):
                     "followers": rng.randint(0, 1000),
                 }
             )
-    ingest_follower_rows(rows)
+    ingest_counts(rows)
     for influencer in influencers:
         influencer.refresh_from_db()
         assert influencer.crossed_over_on == first_crossover(influencer.pk), influencer.pk
@@ -315,7 +326,7 @@ def test_portable_path_gives_the_same_result(indonesia, monkeypatch):
     from django.db import connection
 
     from challenges import metrics
-    from influencers import followers
+    from tests.followers import ingest_counts
 
     challenge = f.ChallengeFactory(country=indonesia, hashtag="goyang")
     account = f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube", handle="kaykai")
@@ -327,8 +338,8 @@ def test_portable_path_gives_the_same_result(indonesia, monkeypatch):
     challenge.refresh_from_db()
     assert challenge.views == 3000
     frows = follower_rows([account], 3)
-    assert followers.ingest_follower_rows(frows).as_dict()["created"] == 3
-    assert followers.ingest_follower_rows(frows).as_dict()["unchanged"] == 3
+    assert ingest_counts(frows).as_dict()["created"] == 3
+    assert ingest_counts(frows).as_dict()["unchanged"] == 3
     account.refresh_from_db()
     assert account.followers == 1020
     assert Influencer.objects.get(pk=account.influencer_id).total_followers == 1020

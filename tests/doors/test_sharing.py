@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from influencers.followers import ingest_follower_rows
+from tests.followers import ingest_counts
 from influencers.models import Influencer, Stage
 from locales.models import TeamMembership
 from opsportal.models import AuditEntry
@@ -61,7 +61,7 @@ def test_sharing_a_creator_gives_the_same_record_whichever_door(doors, door, tmp
     home = f.InfluencerFactory(country=thailand, name="Nate & Mee", kind="creator", stage=Stage.ACTIVE, notes="TH")
     f.PlatformAccountFactory(influencer=home, platform="tiktok", handle="nateandmee")
     f.PlatformAccountFactory(influencer=home, platform="youtube", handle="nateandmee")
-    ingest_follower_rows(
+    ingest_counts(
         [
             {"platform": "tiktok", "handle": "nateandmee", "date": "2026-10-01", "followers": 1_600_000},
             {"platform": "youtube", "handle": "nateandmee", "date": "2026-10-01", "followers": 1_500_000},

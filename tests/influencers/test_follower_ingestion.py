@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from influencers import followers
-from influencers.followers import first_crossover, ingest_follower_rows
+from influencers.followers import first_crossover
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
 from tests import factories as f
 from tests.api.conftest import client_for, make_token
+from tests.followers import ingest_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -58,20 +59,20 @@ def test_daily_feeds_corrections_and_late_rows_keep_every_cached_figure(creators
     rng, accounts = creators
     for day in range(8):  # a daily feed: each batch is the latest count of (most of) the accounts
         batch = [_row(a, START + dt.timedelta(days=day), rng.randint(0, 1000)) for a in accounts if rng.random() < 0.8]
-        ingest_follower_rows(batch)
+        ingest_counts(batch)
         _assert_cached_figures_hold()
     # Corrections in the past, some of them with the latest day too: crossovers move back and forth.
     for _round in range(4):
         batch = [_row(a, START + dt.timedelta(days=rng.randint(0, 8)), rng.randint(0, 1000)) for a in accounts]
         batch = list({(r["platform"], r["date"]): r for r in batch}.values())
-        ingest_follower_rows(batch)
+        ingest_counts(batch)
         _assert_cached_figures_hold()
 
 
 def test_a_late_row_does_not_move_an_account_back(indonesia):
     account = f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube", handle="kaykai")
-    ingest_follower_rows([_row(account, START + dt.timedelta(days=5), 500)])
-    ingest_follower_rows([_row(account, START, 900)])
+    ingest_counts([_row(account, START + dt.timedelta(days=5), 500)])
+    ingest_counts([_row(account, START, 900)])
     account.refresh_from_db()
     assert (account.followers, account.followers_on) == (500, START + dt.timedelta(days=5))
     assert Influencer.objects.get(pk=account.influencer_id).total_followers == 500
@@ -82,13 +83,13 @@ def test_a_moved_count_bumps_the_account_and_its_influencer_for_syncs(indonesia)
     long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     PlatformAccount.objects.filter(pk=account.pk).update(updated_at=long_ago)
     Influencer.objects.filter(pk=account.influencer_id).update(updated_at=long_ago)
-    ingest_follower_rows([_row(account, START, 10)])
+    ingest_counts([_row(account, START, 10)])
     assert PlatformAccount.objects.get(pk=account.pk).updated_at > long_ago
     assert Influencer.objects.get(pk=account.influencer_id).updated_at > long_ago
     # A replay changes nothing, so it bumps nothing.
     PlatformAccount.objects.filter(pk=account.pk).update(updated_at=long_ago)
     Influencer.objects.filter(pk=account.influencer_id).update(updated_at=long_ago)
-    assert ingest_follower_rows([_row(account, START, 10)]).unchanged == 1
+    assert ingest_counts([_row(account, START, 10)]).unchanged == 1
     assert PlatformAccount.objects.get(pk=account.pk).updated_at == long_ago
     assert Influencer.objects.get(pk=account.influencer_id).updated_at == long_ago
 
@@ -124,7 +125,7 @@ def test_an_account_appearing_mid_batch_asks_to_send_again(indonesia, monkeypatc
 
     monkeypatch.setattr(followers, "_upsert_postgresql", one_row_short)
     with pytest.raises(ValidationError, match="send it again"):
-        ingest_follower_rows([_row(account, START, 7)])
+        ingest_counts([_row(account, START, 7)])
     assert not FollowerSnapshot.objects.exists()
     account.refresh_from_db()
     assert (account.followers, account.followers_on) == (0, None)

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from influencers.followers import ingest_follower_rows
+from tests.followers import ingest_counts
 from influencers.models import Influencer, PlatformAccount, Stage
 from influencers.selectors import public_accounts
 from influencers.services import (
@@ -61,7 +61,7 @@ def home(indonesia, id_lead):
     )
     tiktok = f.PlatformAccountFactory(influencer=kaykai, platform="tiktok", handle="kaykai")
     youtube = f.PlatformAccountFactory(influencer=kaykai, platform="youtube", handle="KaykaiSalaider")
-    ingest_follower_rows(
+    ingest_counts(
         [
             {"platform": "youtube", "handle": youtube.handle, "date": "2026-10-01", "followers": 5_700_000},
             {"platform": "tiktok", "handle": tiktok.handle, "date": "2026-10-01", "followers": 3_200_000},
@@ -170,7 +170,7 @@ def test_the_home_record_cannot_go_while_shared(home, shared, id_lead):
 
 
 def test_totals_follow_the_home_record_after_an_ingest(home, shared):
-    ingest_follower_rows([{"platform": "tiktok", "handle": "kaykai", "date": "2026-11-01", "followers": 6_100_000}])
+    ingest_counts([{"platform": "tiktok", "handle": "kaykai", "date": "2026-11-01", "followers": 6_100_000}])
     home.refresh_from_db()
     shared.refresh_from_db()
     assert home.total_followers == shared.total_followers == 11_800_000

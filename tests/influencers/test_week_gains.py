@@ -23,10 +23,9 @@ from influencers.gains import refresh_week_gains
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
 from tests import factories as f
 from tests.api.conftest import client_for, make_token
+from tests.followers import post_counts
 
 pytestmark = pytest.mark.django_db
-
-FOLLOWERS_URL = "/api/v1/follower-snapshots/bulk/"
 
 
 def local_today(country) -> dt.date:
@@ -101,12 +100,12 @@ def test_bulk_ingestion_stores_the_definition_and_the_beat_moves_the_window(crea
         day = today - dt.timedelta(days=back)
         # The first day counts everyone (a gain is stored once an influencer's counts are written).
         batch = [_row(a, day, rng.randint(0, 10_000)) for a in accounts if back == 12 or rng.random() < 0.7]
-        assert api.post(FOLLOWERS_URL, {"rows": batch}, format="json").status_code == 200
+        assert post_counts(api, batch).status_code == 200
         assert_stored(indonesia, today)
     # A correction at the window's start, and a late row inside it.
     since = today - dt.timedelta(days=7)
     fixes = [_row(accounts[0], since, 99_999), _row(accounts[1], since + dt.timedelta(days=2), 5)]
-    assert api.post(FOLLOWERS_URL, {"rows": fixes}, format="json").status_code == 200
+    assert post_counts(api, fixes).status_code == 200
     assert_stored(indonesia, today)
     assert any(gain for gain in definition(indonesia, today).values())
 
