@@ -62,9 +62,13 @@ def _parse_date(value) -> dt.date | None:
         return None
 
 
+_UNSEEN = object()
+
+
 def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
     parsed, seen = [], {}
     now = timezone.now()
+    days: dict = {}  # a feed's batch carries one or a few dates: each is parsed and judged once
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             errors.add(index, None, _("Each row is an object."))
@@ -79,10 +83,17 @@ def _parse_follower_rows(rows: list, errors: RowErrors) -> list[tuple]:
         handle = handle.strip().lstrip("@") if isinstance(handle, str) else ""
         if not handle or len(handle) > 100 or "\x00" in handle:  # PostgreSQL text cannot hold NUL
             errors.add(index, "handle", _("Give the account's handle."))
-        day = _parse_date(row.get("date"))
+        text = row.get("date")
+        day = days.get(text, _UNSEEN) if isinstance(text, str) else _UNSEEN
+        if day is _UNSEEN:
+            day = _parse_date(text)
+            day = (day, day is not None and day_ahead(day, now))
+            if isinstance(text, str):
+                days[text] = day
+        day, ahead = day
         if day is None:
             errors.add(index, "date", _("Give a date as YYYY-MM-DD."))
-        elif day_ahead(day, now):
+        elif ahead:
             errors.add(index, "date", str(DAY_AHEAD))
             day = None
         followers = parse_count(row.get("followers"))

@@ -55,19 +55,18 @@ MAX_JSON_DEPTH = 100
 
 
 def _too_deep(data, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when ``data`` nests more than ``limit`` arrays/objects; iterative, so never recursion."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
+    """True when ``data`` nests more than ``limit`` arrays/objects; level by level, so never
+    recursion (a 10,000-row batch is two levels: one pass over its rows)."""
+    level = [data] if isinstance(data, dict | list) else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        inner = []
+        for value in level:
+            children = value.values() if isinstance(value, dict) else value
+            inner.extend([child for child in children if isinstance(child, dict | list)])
+        level, depth = inner, depth + 1
     return False
 
 

@@ -163,6 +163,7 @@ class Command(BaseCommand):
         if opts["only"] in (None, "bulk"):
             results["copy"] = self._copy(opts["batches"])
         if opts["only"] != "lists":
+            results["drain"] = self._drain_follower_refreshes()
             results["copy_followers"] = self._copy_followers(opts["batches"])
             self._cleanup()
         report = self._report(results, opts)
@@ -359,6 +360,15 @@ class Command(BaseCommand):
         ]
         return self._post_batches(base + "/api/v1/follower-snapshots/bulk/", key, payloads)
 
+    def _drain_follower_refreshes(self) -> dict:
+        """The work the follower batches queued (influencers' totals, crossovers, week's gains),
+        done as one worker does it: off the requests' clock, but on the same machine."""
+        from influencers.followers import drain_follower_refreshes
+
+        started = time.perf_counter()
+        influencers = drain_follower_refreshes()
+        return {"influencers": influencers, "seconds": time.perf_counter() - started}
+
     def _cleanup(self) -> None:
         from challenges.models import ChallengeMetricSnapshot
 
@@ -443,6 +453,14 @@ class Command(BaseCommand):
             lines.append(
                 f"| the follower batch replayed, all rows unchanged (rows/s) | {bulk['replay_rate']:,.0f} | | | |"
             )
+            drain = results.get("drain")
+            if drain:
+                whole = bulk["rows"] / (bulk["seconds"] + drain["seconds"])
+                lines.append(
+                    f"| then the influencers' figures the batches queued, refreshed by one worker: "
+                    f"{drain['influencers']:,} influencers in {drain['seconds']:.1f} s; batches and refresh "
+                    f"together (rows/s) | {whole:,.0f} | | {whole / copy_rate:.2f}× | for information |"
+                )
         return "\n".join(lines) + "\n"
 
     def _write_docs(self, report: str) -> None:
