@@ -133,7 +133,9 @@ class FollowerSnapshotViewSet(OpsModelViewSet):
         description=(
             "Rows are addressed by natural key (`platform` + `handle`, `date`) and upserted: a replayed "
             "batch changes nothing. All or nothing: a bad row answers 400 naming `rows[i].field` and "
-            "nothing is written. Accounts' latest counts, influencers' totals and crossovers follow."
+            "nothing is written. When it answers, each account's latest count is current; the "
+            "influencers' totals, crossovers and week's gains are refreshed by a worker as soon as the "
+            "batch commits (seconds)."
         ),
         request=FollowerBatchSerializer,
         responses={200: BulkResultSerializer, **errors(400, 401, 403, 413, 429)},

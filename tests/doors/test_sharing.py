@@ -10,12 +10,12 @@ import datetime as dt
 
 import pytest
 
-from tests.followers import ingest_counts
 from influencers.models import Influencer, Stage
 from locales.models import TeamMembership
 from opsportal.models import AuditEntry
 from opsportal.roles import Role
 from tests import factories as f
+from tests.followers import ingest_counts
 
 from .conftest import import_file
 from .forms import admin_post

@@ -47,9 +47,7 @@ def path(request, monkeypatch):
     return request.param
 
 
-def test_a_batch_queues_its_influencers_and_its_commit_refreshes_them(
-    kaykai, path, django_capture_on_commit_callbacks
-):
+def test_a_batch_queues_its_influencers_and_its_commit_refreshes_them(kaykai, path, django_capture_on_commit_callbacks):
     influencer, youtube, tiktok = kaykai
     with django_capture_on_commit_callbacks() as after_commit:
         ingest_follower_rows([_row(youtube, DAY, 5_000_000), _row(tiktok, DAY, 6_000_000)])

@@ -13,7 +13,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from tests.followers import ingest_counts
 from influencers.models import Influencer, PlatformAccount, Stage
 from influencers.selectors import public_accounts
 from influencers.services import (
@@ -24,6 +23,7 @@ from influencers.services import (
 )
 from tests import factories as f
 from tests.api.conftest import client_for, make_token
+from tests.followers import ingest_counts
 
 pytestmark = pytest.mark.django_db
 

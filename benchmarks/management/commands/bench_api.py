@@ -169,7 +169,7 @@ class Command(BaseCommand):
         report = self._report(results, opts)
         self.stdout.write(report)
         if opts["write_docs"]:
-            self._write_docs(report)
+            self._write_docs(report, opts["scale"])
 
     # --- setup ----------------------------------------------------------------------------
     def _token(self) -> str:
@@ -463,12 +463,18 @@ class Command(BaseCommand):
                 )
         return "\n".join(lines) + "\n"
 
-    def _write_docs(self, report: str) -> None:
+    def _write_docs(self, report: str, scale: int = 1) -> None:
+        """1x keeps the plain markers; 10x its own block just after them."""
         path = Path(settings.BASE_DIR) / "docs" / "performance.md"
         text = path.read_text() if path.exists() else "# Performance\n"
-        block = f"{START}\n{report}{END}"
-        if START in text and END in text:
-            text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+        start, end = (
+            (START, END) if scale == 1 else (START.replace(":", f"-{scale}x:"), END.replace(":", f"-{scale}x:"))
+        )
+        block = f"{start}\n{report}{end}"
+        if start in text and end in text:
+            text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+        elif END in text:
+            text = text.replace(END, END + "\n\n" + block, 1)
         else:
             text = text.rstrip() + "\n\n## API\n\n" + block + "\n"
         path.write_text(text)
