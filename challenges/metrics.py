@@ -215,12 +215,18 @@ WITH input AS (
       AND (c.views, c.videos, c.likes, c.comments, c.shares, c.metrics_at)
           IS DISTINCT FROM (l.views, l.videos, l.likes, l.comments, l.shares, l.captured_at)
     RETURNING 1
+), marked AS (
+    -- Created: the key was not there before this statement (every part of it sees the same
+    -- snapshot); one probe per written row.
+    SELECT NOT EXISTS (
+        SELECT 1 FROM challenges_challengemetricsnapshot o
+        WHERE o.challenge_id = w.challenge_id AND o.captured_at = w.captured_at
+    ) AS created
+    FROM written w
 )
 SELECT (SELECT count(*) FROM input),
-       (SELECT count(*) FROM written w WHERE NOT EXISTS (SELECT 1 FROM challenges_challengemetricsnapshot o
-            WHERE o.challenge_id = w.challenge_id AND o.captured_at = w.captured_at)),
-       (SELECT count(*) FROM written w WHERE EXISTS (SELECT 1 FROM challenges_challengemetricsnapshot o
-            WHERE o.challenge_id = w.challenge_id AND o.captured_at = w.captured_at)),
+       (SELECT count(*) FILTER (WHERE created) FROM marked),
+       (SELECT count(*) FILTER (WHERE NOT created) FROM marked),
        (SELECT count(*) FROM latest),
        (SELECT CASE WHEN min(country_id) = max(country_id) THEN min(country_id) END FROM input)
 """
