@@ -177,11 +177,11 @@ def _resolve_accounts(parsed: list[tuple], access, errors: RowErrors) -> list[tu
 # lookup at one index probe per row: as a plain join, PostgreSQL would rather hash every account.
 _UPSERT_SQL = """
 WITH input AS (
-    SELECT a.id AS account_id, a.influencer_id, a.country_id, t.date, t.followers, t.source
+    SELECT a.id AS account_id, a.influencer_id, a.country_id, a.followers_on, t.date, t.followers, t.source
     FROM unnest(%(platforms)s::varchar[], %(handles)s::varchar[], %(dates)s::date[], %(followers)s::bigint[],
                 %(sources)s::varchar[]) AS t(platform, handle, date, followers, source)
     CROSS JOIN LATERAL (
-        SELECT a.id, a.influencer_id, i.country_id FROM influencers_platformaccount a
+        SELECT a.id, a.influencer_id, a.followers_on, i.country_id FROM influencers_platformaccount a
         JOIN influencers_influencer i ON i.id = a.influencer_id
         WHERE a.platform = t.platform AND lower(a.handle) = lower(t.handle) LIMIT 1
     ) a
@@ -195,11 +195,13 @@ WITH input AS (
     RETURNING account_id, date
 ), marked AS (
     -- Created: the key was not there before this statement (every part of it sees the same
-    -- snapshot); PostgreSQL 15 refuses ``xmax`` in RETURNING from a partitioned table.
-    SELECT NOT EXISTS (
+    -- snapshot); PostgreSQL 15 refuses ``xmax`` in RETURNING from a partitioned table. A row
+    -- dated after its account's cached latest count cannot have been there (a daily feed's
+    -- rows): only the others are probed.
+    SELECT CASE WHEN i.date > i.followers_on THEN true ELSE NOT EXISTS (
         SELECT 1 FROM influencers_followersnapshot o WHERE o.account_id = w.account_id AND o.date = w.date
-    ) AS created
-    FROM written w
+    ) END AS created
+    FROM written w JOIN input i USING (account_id, date)
 ), latest AS (
     SELECT DISTINCT ON (account_id) account_id, date, followers FROM input ORDER BY account_id, date DESC
 ), counts AS (

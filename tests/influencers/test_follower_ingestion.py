@@ -129,3 +129,19 @@ def test_an_account_appearing_mid_batch_asks_to_send_again(indonesia, monkeypatc
     assert not FollowerSnapshot.objects.exists()
     account.refresh_from_db()
     assert (account.followers, account.followers_on) == (0, None)
+
+
+def test_created_and_updated_are_counted_whether_a_row_is_newer_than_the_cached_count_or_not(creators):
+    _rng, accounts = creators
+    account = accounts[0]
+    ingest_counts([_row(account, START + dt.timedelta(days=5), 50)])
+    result = ingest_counts(
+        [
+            _row(account, START + dt.timedelta(days=6), 60),  # after the cached latest: new, not probed
+            _row(account, START + dt.timedelta(days=2), 20),  # before it, not there: new
+            _row(account, START + dt.timedelta(days=5), 55),  # the cached latest itself, changed
+        ]
+    )
+    assert (result.created, result.updated, result.unchanged) == (2, 1, 0)
+    again = ingest_counts([_row(account, START + dt.timedelta(days=6), 60), _row(account, START, 1)])
+    assert (again.created, again.updated, again.unchanged) == (1, 0, 1)
