@@ -121,6 +121,8 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
     tasks = in_country(
         EventTask.objects.filter(due_on__gte=low, due_on__lte=high, done_at__isnull=True), country
     ).select_related("event")
+    # Only what a day shows: every row of the month is ranked and sorted, so its width counts.
+    tasks = tasks.only("title", "due_on", "event_id", "event__name")
     ranked = _capped(tasks, F("due_on"), ["due_on", "pk"])
     for task in ranked:
         items[task.due_on].append(
@@ -139,6 +141,8 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
         ),
         country,
     ).select_related("influencer")
+    # occurred_at stays: the model's ordering names it in the ranked query's outer ORDER BY.
+    follow_ups = follow_ups.only("next_follow_up_on", "occurred_at", "influencer__name")
     ranked = _capped(follow_ups, F("next_follow_up_on"), ["next_follow_up_on", "pk"])
     for entry in ranked:
         items[entry.next_follow_up_on].append(
