@@ -81,7 +81,7 @@ def paid_spend(payments: QuerySet) -> dict[str, Decimal]:
     return {row["currency"]: row["total"] for row in rows}
 
 
-def challenge_spend(challenge) -> list[dict]:
+def challenge_spend(challenge, views: int | None = None) -> list[dict]:
     """Paid creator spend on a challenge and its cost per thousand views gained, per currency.
 
     Views gained are those since the challenge started (``challenges.selectors.views_gained``, as
@@ -90,7 +90,8 @@ def challenge_spend(challenge) -> list[dict]:
     spend = paid_spend(Payment.objects.filter(agreement__challenge=challenge))
     if not spend:
         return []
-    views = views_gained([challenge.pk]).get(challenge.pk, 0)
+    if views is None:
+        views = views_gained([challenge.pk]).get(challenge.pk, 0)
     return [
         {
             "currency": currency,

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DateField, Q, QuerySet, Sum
+from django.db.models import DateField, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from challenges.selectors import views_gained
@@ -158,6 +158,42 @@ def rates_for(currencies: Iterable[str], *, until: dt.date | None = None, target
     return found
 
 
+# What a page shows of a rate it used (``budgets/_rates_used.html``) and converts with.
+RATE_FIELDS = ("currency", "reporting_currency", "rate", "valid_on", "source")
+
+
+def rates_for_spend(items: Iterable[Spend], *, target: str | None = None) -> Rates:
+    """The rates ``items`` convert at, into ``target`` (the reporting currency): one query.
+
+    Per currency, only the rates from the latest one on or before its earliest figure's date up to
+    its latest figure's date: no figure can pick any other (``Rates.for_day`` takes the latest on
+    or before the figure's date). An event page read all two years of daily rates and built a
+    model instance for each (1,460 rows, about 12 ms of the page) to use a handful."""
+    target = target or reporting_currency()
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    for item in items:
+        if item.currency == target:
+            continue
+        first, last = spans.get(item.currency, (item.day, item.day))
+        spans[item.currency] = (min(first, item.day), max(last, item.day))
+    found = Rates(target=target)
+    if not spans:
+        return found
+    window = Q()
+    for currency, (first, last) in spans.items():
+        floor = (
+            ExchangeRate.objects.filter(currency=currency, reporting_currency=target, valid_on__lte=first)
+            .order_by("-valid_on")
+            .values("valid_on")[:1]
+        )
+        since = Coalesce(Subquery(floor), Value(first), output_field=DateField())
+        window |= Q(currency=currency, valid_on__gte=since, valid_on__lte=last)
+    rows = ExchangeRate.objects.filter(window, reporting_currency=target).only(*RATE_FIELDS)
+    for rate in rows.order_by("currency", "valid_on"):
+        found.by_currency.setdefault(rate.currency, []).append(rate)
+    return found
+
+
 def rate_for(currency: str, day: dt.date, *, target: str | None = None) -> ExchangeRate | None:
     """The rate a figure of ``currency`` dated ``day`` uses: the latest on or before it."""
     return (
@@ -212,7 +248,7 @@ class Total:
 
 def total(items: Iterable[Spend], rates: Rates | None = None) -> Total:
     items = list(items)
-    rates = rates or rates_for({i.currency for i in items})
+    rates = rates or rates_for_spend(items)
     result = Total(currency=rates.target)
     for item in items:
         result.add(item, rates)
@@ -261,7 +297,7 @@ def _by_category(items: list[Spend]) -> list[CategoryRow]:
 
 def _budget(query: SpendQuery, lines: QuerySet) -> Budget:
     items = spend(query)
-    rates = rates_for({i.currency for i in items})
+    rates = rates_for_spend(items)
     creators = [i for i in items if i.category == Category.CREATORS]
     return Budget(
         lines=list(budget_lines(lines).select_related("country").order_by("category", "pk")),
@@ -286,7 +322,7 @@ def creator_spend(*, challenge_ids: Iterable[int] = (), event_ids: Iterable[int]
     currency: budget lines of the category "creators" plus the providers' rows (paid payments)."""
     query = SpendQuery(event_ids=frozenset(event_ids), challenge_ids=frozenset(challenge_ids))
     items = [i for i in spend(query) if i.category == Category.CREATORS]
-    rates = rates_for({i.currency for i in items})
+    rates = rates_for_spend(items)
     result: dict[tuple[str, int], Total] = {}
     for item in items:
         key = ("event", item.event_id) if item.event_id else ("challenge", item.challenge_id)
@@ -309,7 +345,7 @@ def cost_per_thousand_views(challenges: Iterable) -> dict[int, CostPerMille]:
     Figures without a rate are left out and listed in ``spend.missing``. Constant queries."""
     ids = frozenset(getattr(c, "pk", c) for c in challenges)
     items = spend(SpendQuery(challenge_ids=ids))
-    rates = rates_for({i.currency for i in items})
+    rates = rates_for_spend(items)
     totals = {pk: Total(currency=rates.target) for pk in ids}
     for item in items:
         if item.challenge_id in totals:
@@ -331,7 +367,7 @@ def spend_by_country() -> dict[int, Total]:
     country of the active scope), naming the rates used and the figures left out for want of
     one. Two queries whatever the size, plus the providers'."""
     items = spend(SpendQuery())
-    rates = rates_for({i.currency for i in items})
+    rates = rates_for_spend(items)
     result: dict[int, Total] = defaultdict(lambda: Total(currency=rates.target))
     for item in items:
         result[item.country_id].add(item, rates)

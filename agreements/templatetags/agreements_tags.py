@@ -7,6 +7,7 @@ country get anything; for everyone else the tag renders nothing and runs no quer
 
 from django import template
 
+from challenges.selectors import challenge_views_gained
 from opsportal.access import Perm, access_for_request
 
 from .. import selectors
@@ -22,7 +23,9 @@ def agreements_section(context, record):
     if record._meta.model_name == "challenge":
         finance = {
             "agreements": list(selectors.challenge_agreements(record)[:50]),
-            "spend": selectors.challenge_spend(record),
+            # The views gained the budget section reads too: one query for the page, whether
+            # or not anything was paid (the page's query count no longer depends on it).
+            "spend": selectors.challenge_spend(record, views=challenge_views_gained(record)),
             "query": f"challenge={record.pk}",
         }
     else:

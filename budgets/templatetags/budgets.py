@@ -8,7 +8,7 @@ nothing and runs no query.
 
 from django import template
 
-from challenges.selectors import views_gained
+from challenges.selectors import challenge_views_gained
 from opsportal.access import Perm, access_for_request
 
 from .. import selectors
@@ -26,7 +26,7 @@ def budget_section(context, record):
     budget = selectors.event_budget(record) if kind == "event" else selectors.challenge_budget(record)
     cpm = None
     if kind == "challenge":
-        cpm = selectors.cost_per_mille(budget.total, views_gained([record.pk]).get(record.pk, 0))
+        cpm = selectors.cost_per_mille(budget.total, challenge_views_gained(record))
     return {
         "show": True,
         "request": request,
