@@ -26,9 +26,11 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import BooleanField, F, FloatField, Func, Model, Q, QuerySet, TextField, Value
-from django.db.models.functions import Greatest, Lower
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.db.models.lookups import Contains, GreaterThanOrEqual, StartsWith
 
 from opsportal import search_sqlite
@@ -125,6 +127,9 @@ def _norm(expression) -> Func:
     return _Unaccent(Lower(expression))
 
 
+_NORM_SQL = "opsportal_unaccent(LOWER({}))"  # _norm() as SQL text, the same the indexes are built on
+
+
 class _Document(Func):
     template = "to_tsvector('simple'::regconfig, opsportal_unaccent(lower(%(expressions)s)))"
     arg_joiner = " || ' ' || "
@@ -208,6 +213,11 @@ def _runs(phrase: str) -> list[str]:
     return sorted(runs)[:TYPO_RUNS]
 
 
+def _run_patterns(runs: list[str]) -> list[str]:
+    """``LIKE`` patterns finding each run anywhere."""
+    return ["%" + re.sub(r"([\\%_])", r"\\\1", run) + "%" for run in runs]
+
+
 class _ContainsAny(Func):
     """``norm(field) LIKE '%run%' OR …`` for every field and run (PostgreSQL), written as one SQL
     string: each run a Contains lookup made the ORM resolve dozens of expressions per search
@@ -217,7 +227,7 @@ class _ContainsAny(Func):
 
     def __init__(self, fields: list[str], runs: list[str]):
         super().__init__(*[_norm(F(f)) for f in fields])
-        self.patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", run) + "%" for run in runs]
+        self.patterns = _run_patterns(runs)
 
     def as_sql(self, compiler, connection, **extra):
         parts, params = [], []
@@ -322,9 +332,10 @@ def _through(base: QuerySet, path: str) -> QuerySet:
     return base.filter(**{f"{first.name}__isnull": False}) if first.many_to_one and first.null else base
 
 
-def candidates(queryset: QuerySet, q: str, per_arm: int) -> QuerySet:
+def candidates(queryset: QuerySet, q: str, per_arm: int) -> QuerySet | RawSQL:
     """Primary keys of rows of ``queryset`` (already scoped) matching ``q``, for ranking: at most
-    ``per_arm`` from the row's own fields and as many from each relation's side.
+    ``per_arm`` from the row's own fields and as many from each relation's side. A subquery for
+    ``filter(pk__in=...)``.
 
     The cut is inside each side of the UNION (PostgreSQL), so a word in every row reads a few
     hundred rows instead of the table, and the country's scope is applied on each side before
@@ -340,26 +351,156 @@ def candidates(queryset: QuerySet, q: str, per_arm: int) -> QuerySet:
         return base.none()
     if not postgres:
         return base.filter(_match(model, fields, words, postgres, queryset))[:per_arm]
-    direct, related = _split(fields)
-    if all(len(w) < SUBSTRING_MIN_LENGTH for w in words):
-        # One or two letters find names, titles and hashtags starting with them, not handles or
-        # URLs across a relation: pg_trgm splits "example.com" into words, so "c" would have the
-        # index return every link and PostgreSQL reject each (60 ms for 15,000 takedown links).
-        related = []
-    phrase = " ".join(words)
-    match = _direct_match(model, direct, words, postgres, typo=False)
-    arms = [base.filter(match)[:per_arm]] if match is not None else []
-    arms += [_through(base, f).filter(_substring_all([f], words))[:per_arm] for f in related]
-    if direct and len(phrase) >= TYPO_MIN_LENGTH:
-        # Typos in the row's own fields (a handle or a creator's name across a relation is found
-        # by its part, not by a typo: each would be two more joins for every search): the first
-        # rows sharing a run of letters, then those similar enough, so the similarity is computed
-        # for at most per_arm rows whatever the word.
-        sharing = base.filter(_shares_a_run(direct, phrase))[:per_arm]
-        arms.append(base.filter(pk__in=sharing).filter(_similar(direct, phrase, postgres))[:per_arm])
-    if not arms:
-        return base.none()
-    return arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
+    return _CandidatesSql(queryset).union_of_arms(fields, words, per_arm) or base.none()
+
+
+class _CandidatesSql:
+    """``candidates`` on PostgreSQL, written as SQL text.
+
+    The same sides and the same SQL as the ORM would give for them (the expressions the trigram
+    and full-text indexes are built on), but built as strings: resolving and compiling the ORM's
+    expressions for eight groups' UNIONs of four to six sides took 30-50 ms of CPU per search,
+    more than the database's time for most words. The scope is the queryset's own WHERE clause,
+    compiled once and repeated on each side (before its cut)."""
+
+    def __init__(self, queryset: QuerySet):
+        self.model = queryset.model
+        self.connection = connections[queryset.db]
+        self.qn = self.connection.ops.quote_name
+        self.table = self.qn(self.model._meta.db_table)
+        self.pk = self._col(self.table, self.model._meta.pk.column)
+        self.joins = 0
+        query = queryset.query
+        if any(query.alias_refcount[alias] for alias in query.alias_map if alias != self.model._meta.db_table):
+            # A scope reached through a join (none of the searched models has one today): kept
+            # as a semi-join on the queryset's own ids rather than rebuilding its joins here.
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+            self.scope = (f"{self.pk} IN ({sql})", list(params))
+            return
+        try:
+            sql, params = query.get_compiler(queryset.db).compile(query.where)
+        except EmptyResultSet:
+            sql, params = None, []  # the scope holds no country: no side can match
+        except FullResultSet:
+            sql, params = "", []
+        self.scope = (sql, list(params))
+
+    def union_of_arms(self, fields: tuple[str, ...], words: list[str], per_arm: int) -> RawSQL | None:
+        """The UNION of each side's first ``per_arm`` ids (see ``candidates``); None when none can match."""
+        if self.scope[0] is None:
+            return None
+        direct, related = _split(fields)
+        if all(len(w) < SUBSTRING_MIN_LENGTH for w in words):
+            # One or two letters find names, titles and hashtags starting with them, not handles or
+            # URLs across a relation: pg_trgm splits "example.com" into words, so "c" would have the
+            # index return every link and PostgreSQL reject each (60 ms for 15,000 takedown links).
+            related = []
+        phrase = " ".join(words)
+        columns = [self._col(self.table, self.model._meta.get_field(f).column) for f in direct]
+        arms = []
+        match = self._direct(columns, words)
+        if match:
+            arms.append(self._arm("", [match], per_arm))
+        for path in related:
+            joins, column, not_null = self._through(path)
+            arms.append(self._arm(joins, [*not_null, self._substring_all([column], words)], per_arm))
+        if columns and len(phrase) >= TYPO_MIN_LENGTH:
+            # Typos in the row's own fields (a handle or a creator's name across a relation is found
+            # by its part, not by a typo: each would be two more joins for every search): the first
+            # rows sharing a run of letters, then those similar enough, so the similarity is computed
+            # for at most per_arm rows whatever the word.
+            runs = _runs(phrase)
+            if runs:
+                sharing = self._arm("", [self._shares_a_run(columns, runs)], per_arm)
+                within = (f"{self.pk} IN {sharing[0]}", sharing[1])
+                arms.append(self._arm("", [within, self._similar(columns, phrase)], per_arm))
+        if not arms:
+            return None
+        return RawSQL(" UNION ".join(sql for sql, _ in arms), [p for _, params in arms for p in params])
+
+    # --- pieces of SQL, each (text, params) ---------------------------------------------------
+    def _col(self, alias: str, column: str) -> str:
+        return f"{alias}.{self.qn(column)}"
+
+    def _arm(self, joins: str, conditions: list[tuple[str, list]], per_arm: int) -> tuple[str, list]:
+        scope, params = self.scope
+        where = [f"({scope})"] if scope else []
+        for sql, sql_params in conditions:
+            where.append(f"({sql})")
+            params = params + sql_params
+        return f"(SELECT {self.pk} FROM {self.table}{joins} WHERE {' AND '.join(where)} LIMIT {per_arm})", params
+
+    def _through(self, path: str) -> tuple[str, str, list[tuple[str, list]]]:
+        """The joins to a related field (as the ORM makes them), its column, and, for a nullable
+        foreign key, ``IS NOT NULL`` said outright (see ``_through``)."""
+        parts = path.split("__")
+        opts, alias, joins = self.model._meta, self.table, []
+        first = opts.get_field(parts[0])
+        not_null = (
+            [(f"{self._col(self.table, first.column)} IS NOT NULL", [])] if first.many_to_one and first.null else []
+        )
+        for part in parts[:-1]:
+            field = opts.get_field(part)
+            for info in field.path_infos:
+                self.joins += 1
+                joined = self.qn(f"search_j{self.joins}")
+                on = " AND ".join(
+                    f"{self._col(alias, lhs.column)} = {self._col(joined, rhs.column)}"
+                    for lhs, rhs in info.join_field.get_joining_fields()
+                )
+                joins.append(f" INNER JOIN {self.qn(info.to_opts.db_table)} {joined} ON ({on})")
+                alias, opts = joined, info.to_opts
+        return "".join(joins), self._col(alias, opts.get_field(parts[-1]).column), not_null
+
+    def _pattern(self, lookup: str, column: str, value_sql: str) -> str:
+        """``norm(column) LIKE <pattern>`` as Django writes a Contains/StartsWith on an expression."""
+        escaped = self.connection.pattern_esc.format(f"({value_sql})")
+        return f"{_NORM_SQL.format(column)}::text {self.connection.pattern_ops[lookup].format(escaped)}"
+
+    def _contains(self, column: str, word: str) -> tuple[str, list]:
+        value = _NORM_SQL.format("%s")
+        if len(word) >= SUBSTRING_MIN_LENGTH:
+            return self._pattern("contains", column, value), [word]
+        starts, inside = self._pattern("startswith", column, value), self._pattern("contains", column, value)
+        return f"{starts} OR {inside}", [word, " " + word]
+
+    def _substring_all(self, columns: list[str], words: list[str]) -> tuple[str, list]:
+        """Every word appears in one of the columns (a short one at a word's start)."""
+        per_word = [[self._contains(c, w) for c in columns] for w in words]
+        sql = " AND ".join("(" + " OR ".join(f"({s})" for s, _ in ors) + ")" for ors in per_word)
+        return sql, [p for ors in per_word for _, params in ors for p in params]
+
+    def _direct(self, columns: list[str], words: list[str]) -> tuple[str, list] | None:
+        """The row's own fields: substrings, or word prefixes of the full-text document."""
+        conditions = [self._substring_all(columns, words)] if columns else []
+        document = DOCUMENTS.get(self.model._meta.label_lower)
+        tsquery = _prefix_tsquery(words)
+        if document and tsquery:
+            text = " || ' ' || ".join(self._col(self.table, self.model._meta.get_field(f).column) for f in document)
+            conditions.append(
+                (
+                    f"to_tsvector('simple'::regconfig, opsportal_unaccent(lower({text}))) @@ "
+                    "to_tsquery('simple'::regconfig, opsportal_unaccent(lower(%s)))",
+                    [tsquery],
+                )
+            )
+        if not conditions:
+            return None
+        return " OR ".join(f"({sql})" for sql, _ in conditions), [p for _, params in conditions for p in params]
+
+    def _shares_a_run(self, columns: list[str], runs: list[str]) -> tuple[str, list]:
+        patterns = _run_patterns(runs)
+        parts = [f"{_NORM_SQL.format(c)}::text LIKE opsportal_unaccent(lower(%s))" for c in columns for _ in patterns]
+        return " OR ".join(parts), [p for _ in columns for p in patterns]
+
+    def _similar(self, columns: list[str], phrase: str) -> tuple[str, list]:
+        value = _NORM_SQL.format("%s")
+        parts, params = [], []
+        for c in columns:
+            parts.append(f"SIMILARITY({_NORM_SQL.format(c)}, {value}) >= %s")
+            parts.append(f"WORD_SIMILARITY({value}, {_NORM_SQL.format(c)}) >= %s")
+            params += [phrase, SIMILARITY_THRESHOLD, phrase, WORD_SIMILARITY_THRESHOLD]
+        return " OR ".join(parts), params
 
 
 def filter_text(queryset: QuerySet, q: str, *, first: tuple[list, Q | None, int] | None = None) -> QuerySet:
@@ -377,6 +518,30 @@ def filter_text(queryset: QuerySet, q: str, *, first: tuple[list, Q | None, int]
     return queryset.filter(_match(model, fields, words, is_postgres(queryset), queryset, first))
 
 
+class _Rank(Func):
+    """``GREATEST(word_similarity(norm(phrase), norm(field)), …)`` written as one expression over
+    the fields' columns: as nested ORM functions its resolving, hashing and compiling (once per
+    group, eight groups a search) cost several ms of CPU per search for one line of SQL."""
+
+    output_field = FloatField()
+
+    def __init__(self, phrase: str, fields: list[str]):
+        super().__init__(*[F(f) for f in fields])
+        self.phrase = phrase
+
+    def as_sql(self, compiler, connection, **extra):
+        postgres = connection.vendor == "postgresql"
+        similarity = "WORD_SIMILARITY" if postgres else _SqliteWordSimilarity.function
+        scores, params = [], []
+        for expression in self.get_source_expressions():
+            sql, sql_params = compiler.compile(expression)
+            scores.append(f"{similarity}({_NORM_SQL.format('%s')}, {_NORM_SQL.format(sql)})")
+            params += [self.phrase, *sql_params]
+        if len(scores) == 1:
+            return scores[0], params
+        return f"{'GREATEST' if postgres else 'MAX'}({', '.join(scores)})", params
+
+
 def rank_text(queryset: QuerySet, q: str, *, name: str = "search_rank") -> QuerySet:
     """Annotate how well each row matches (0..1, higher first)."""
     model = queryset.model
@@ -384,10 +549,7 @@ def rank_text(queryset: QuerySet, q: str, *, name: str = "search_rank") -> Query
     words = query_words(q)
     if not fields or not words:
         return queryset.annotate(**{name: Value(0.0, output_field=FloatField())})
-    value = _norm(Value(" ".join(words)))
-    similarity = TrigramWordSimilarity if is_postgres(queryset) else _SqliteWordSimilarity
-    scores = [similarity(value, _norm(F(f))) for f in fields]
-    return queryset.annotate(**{name: Greatest(*scores) if len(scores) > 1 else scores[0]})
+    return queryset.annotate(**{name: _Rank(" ".join(words), fields)})
 
 
 # --- one search across the records ----------------------------------------------------------
