@@ -74,10 +74,15 @@ class Challenge(TimeStamped):
     comments = models.PositiveBigIntegerField(_("comments"), default=0)
     shares = models.PositiveBigIntegerField(_("shares"), default=0)
     metrics_at = models.DateTimeField(_("metrics as of"), null=True, blank=True)
+    # No snapshot of the challenge was captured before this moment (None: not known). Set to its
+    # earliest snapshot with the totals and lowered by every write of an earlier one; deleting
+    # snapshots leaves it, still a true bound. A quarter's views gained (goals) read the cached
+    # totals instead of two snapshot probes per challenge when the bounds allow it.
+    metrics_since = models.DateTimeField(_("metrics since"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = audit_history(
-        excluded_fields=["views", "videos", "likes", "comments", "shares", "metrics_at", "updated_at"]
+        excluded_fields=["views", "videos", "likes", "comments", "shares", "metrics_at", "metrics_since", "updated_at"]
     )
 
     objects = CountryScopedManager()
@@ -100,7 +105,11 @@ class Challenge(TimeStamped):
             ),
             models.CheckConstraint(condition=~Q(hashtag=""), name="challenge_hashtag_not_empty"),
         ]
-        indexes = [models.Index(fields=["country", "status"])]
+        indexes = [
+            # Lists and counts by status and start (a quarter's launches: an index-only count).
+            # No cached total is indexed: the hourly rewrite of the totals stays on the page (HOT).
+            models.Index(fields=["country", "status", "starts_at"], name="challenge_country_status_start"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.hashtag}"
