@@ -7,9 +7,10 @@ re-exported here.
 Guarantees of ``ingest_metric_rows``: a batch is all-or-nothing (one transaction; any bad row
 refuses the whole batch with an error naming ``rows[i].field``); rows upsert on
 (challenge, captured_at), so a replayed batch changes nothing and reports every row unchanged;
-a challenge's cached ``views``... ``metrics_at`` always equal its latest snapshot; one audit
-entry records the batch. On PostgreSQL the work is set-based SQL (unnest + ON CONFLICT), a few
-statements per batch whatever its size; elsewhere a portable ORM path does the same.
+a challenge's cached ``views``... ``metrics_at`` always equal its latest snapshot, and no snapshot
+predates its ``metrics_since``; one audit entry records the batch. On PostgreSQL the work is
+set-based SQL (unnest + ON CONFLICT), a few statements per batch whatever its size; elsewhere a
+portable ORM path does the same.
 """
 
 from __future__ import annotations
@@ -166,10 +167,24 @@ def _resolve_challenges(parsed: list[tuple], access, errors: RowErrors) -> list[
 # --- writing -----------------------------------------------------------------------------
 
 
+# The batch's latest row of a challenge is at least as recent as its cached totals.
+_FRESH = "(c.metrics_at IS NULL OR l.captured_at >= c.metrics_at)"
+_TOTALS_DIFFER = """(c.views, c.videos, c.likes, c.comments, c.shares, c.metrics_at)
+          IS DISTINCT FROM (l.views, l.videos, l.likes, l.comments, l.shares, l.captured_at)"""
+# ``metrics_since`` after the batch: lowered to the batch's earliest row. An unknown one (None) is
+# set only when no snapshot predates the batch (the statement's reads do not see its own rows).
+_SINCE = """CASE WHEN c.metrics_since IS NULL THEN
+            CASE WHEN NOT EXISTS (SELECT 1 FROM challenges_challengemetricsnapshot o
+                                  WHERE o.challenge_id = c.id AND o.captured_at < l.earliest)
+                 THEN l.earliest END
+        ELSE least(c.metrics_since, l.earliest) END"""
+
 # One statement per batch: find each row's challenge by (country code, hashtag) on the unique
 # index, upsert the snapshots, counting created and updated rows, and move each
 # challenge's cached totals to the batch's latest snapshot when it is at least as recent as the
-# cached one (rows are only added or changed here, so the latest is the larger of the two).
+# cached one (rows are only added or changed here, so the latest is the larger of the two), and
+# its ``metrics_since`` to the batch's earliest row when that is earlier (one UPDATE of the row:
+# each column's CASE reads the row version the lock gives it, so concurrent batches agree).
 # LATERAL … LIMIT 1 (the key is unique) keeps the lookup at one index probe per row whatever
 # the number of challenges. Modifying CTEs always run to completion; the row lock on the
 # challenge makes two concurrent batches agree on the newest. Rows whose challenge is unknown or
@@ -203,17 +218,21 @@ WITH input AS (
         IS DISTINCT FROM (EXCLUDED.views, EXCLUDED.videos, EXCLUDED.likes, EXCLUDED.comments, EXCLUDED.shares)
     RETURNING s.challenge_id, s.captured_at
 ), latest AS (
-    SELECT DISTINCT ON (challenge_id) challenge_id, captured_at, views, videos, likes, comments, shares
+    SELECT DISTINCT ON (challenge_id) challenge_id, captured_at, views, videos, likes, comments, shares,
+           min(captured_at) OVER (PARTITION BY challenge_id) AS earliest
     FROM input ORDER BY challenge_id, captured_at DESC
 ), totals AS (
     UPDATE challenges_challenge AS c
-    SET views = l.views, videos = l.videos, likes = l.likes, comments = l.comments, shares = l.shares,
-        metrics_at = l.captured_at, updated_at = %(now)s
+    SET views = CASE WHEN {fresh} THEN l.views ELSE c.views END,
+        videos = CASE WHEN {fresh} THEN l.videos ELSE c.videos END,
+        likes = CASE WHEN {fresh} THEN l.likes ELSE c.likes END,
+        comments = CASE WHEN {fresh} THEN l.comments ELSE c.comments END,
+        shares = CASE WHEN {fresh} THEN l.shares ELSE c.shares END,
+        metrics_at = CASE WHEN {fresh} THEN l.captured_at ELSE c.metrics_at END,
+        metrics_since = {since},
+        updated_at = CASE WHEN {moved} THEN %(now)s ELSE c.updated_at END
     FROM latest l
-    WHERE c.id = l.challenge_id
-      AND (c.metrics_at IS NULL OR l.captured_at >= c.metrics_at)
-      AND (c.views, c.videos, c.likes, c.comments, c.shares, c.metrics_at)
-          IS DISTINCT FROM (l.views, l.videos, l.likes, l.comments, l.shares, l.captured_at)
+    WHERE c.id = l.challenge_id AND ({moved} OR c.metrics_since IS DISTINCT FROM {since})
     RETURNING 1
 ), marked AS (
     -- Created: the key was not there before this statement (every part of it sees the same
@@ -229,7 +248,11 @@ SELECT (SELECT count(*) FROM input),
        (SELECT count(*) FILTER (WHERE NOT created) FROM marked),
        (SELECT count(*) FROM latest),
        (SELECT CASE WHEN min(country_id) = max(country_id) THEN min(country_id) END FROM input)
-"""
+""".format(
+    fresh=_FRESH,
+    moved=f"({_FRESH} AND {_TOTALS_DIFFER})",
+    since=_SINCE,
+)
 
 
 @dataclass(frozen=True)

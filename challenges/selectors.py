@@ -59,20 +59,25 @@ def challenge_progress(challenge: Challenge) -> list[dict]:
 
 
 def daily_views(challenge_ids: list[int], since: dt.date, zone) -> dict[int, dict[dt.date, int]]:
-    """Highest view count per challenge per local day since ``since`` (one grouped query)."""
+    """Highest view count per challenge per local day since ``since`` (one grouped query).
+
+    Read from the challenges' side: the few challenges by key, then each one's snapshots by its
+    (challenge, captured_at) index. From the snapshots' side the scope's join to the challenges
+    was costed per snapshot, and PostgreSQL planned two parallel workers for some 800 rows (their
+    start-up about 10 ms of a 12 ms query; 2 ms without them)."""
     rows = (
-        ChallengeMetricSnapshot.objects.filter(
-            challenge_id__in=challenge_ids,
-            captured_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone),
+        Challenge.objects.filter(
+            pk__in=challenge_ids,
+            snapshots__captured_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone),
         )
-        .annotate(day=TruncDate("captured_at", tzinfo=zone))
-        .values("challenge_id", "day")
-        .annotate(views=Max("views"))
+        .annotate(day=TruncDate("snapshots__captured_at", tzinfo=zone))
+        .values("pk", "day")
+        .annotate(views=Max("snapshots__views"))
         .order_by()
     )
     result: dict[int, dict[dt.date, int]] = defaultdict(dict)
     for row in rows:
-        result[row["challenge_id"]][row["day"]] = row["views"]
+        result[row["pk"]][row["day"]] = row["views"]
     return result
 
 
@@ -80,11 +85,11 @@ def live_challenges_with_change(country, *, days: int = 14, limit: int = 8, toda
     """Live challenges with their daily views over ``days`` and the week-over-week gain."""
     zone = country.zone
     today = today or timezone.localdate(timezone=zone)
+    # The top ``limit`` by key first, their rows and owners after: joined before the sort, every
+    # live challenge's whole row and owner went through it (20,000 of them at 10x).
+    top = in_country(Challenge.objects.filter(status=Status.LIVE), country).order_by("-views").values("pk")[:limit]
     challenges = list(
-        in_country(Challenge.objects.all(), country)
-        .filter(status=Status.LIVE)
-        .select_related("owner")
-        .order_by("-views")[:limit]
+        in_country(Challenge.objects.filter(pk__in=top), country).select_related("owner").order_by("-views")
     )
     since = today - dt.timedelta(days=max(days, 14))
     per_day = daily_views([c.pk for c in challenges], since, zone)

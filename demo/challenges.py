@@ -364,11 +364,19 @@ def seed_challenges(seeder: Seeder, countries: dict, users: dict, influencers: d
         )
         seeder.audit_series(ChallengeMetricSnapshot, country, written, f"#{play.hashtag}")
         latest = rows[-1] if rows else {}
+        # The earliest snapshot kept (an unpruned series may hold older ones than ``rows``).
+        earliest = (
+            ChallengeMetricSnapshot.objects.filter(challenge=challenge)
+            .order_by("captured_at")
+            .values_list("captured_at", flat=True)
+            .first()
+        )
         seeder.refresh(
             challenge,
             {
                 **{name: latest.get(name, 0) for name in ("views", "videos", "likes", "comments", "shares")},
                 "metrics_at": latest.get("captured_at"),
+                "metrics_since": earliest,
             },
         )
         for name, role, views in play.cast:

@@ -34,7 +34,6 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -50,7 +49,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from challenges.models import Challenge, ChallengeMetricSnapshot
+from challenges.models import Challenge
 from challenges.models import Status as ChallengeStatus
 from challenges.selectors import metric_before
 from events.models import Event
@@ -222,10 +221,49 @@ def _days(countries: list, quarter: Quarter, now: dt.datetime) -> tuple[Case, Ca
 
 
 def _count_per_country(queryset: QuerySet) -> Subquery:
-    """A scalar subquery: the rows of ``queryset`` in the outer country."""
+    """A scalar subquery: the rows of ``queryset`` in the outer country. ``COUNT(*)``, not of the key:
+    a count that names no column can be answered from an index alone (the partial ones)."""
     return Subquery(
-        queryset.filter(country_id=OuterRef("pk")).order_by().values("country_id").annotate(n=Count("pk")).values("n"),
+        queryset.filter(country_id=OuterRef("pk")).order_by().values("country_id").annotate(n=Count("*")).values("n"),
         output_field=IntegerField(),
+    )
+
+
+def views_gained(start, end) -> QuerySet:
+    """A subquery for a country row: the views its challenges gained between ``start`` and ``end``
+    (expressions of the outer row), each challenge's latest count before ``end`` less its latest
+    before ``start`` (none: 0), never below 0.
+
+    The cached totals answer for most challenges without reading a snapshot: ``views`` is the
+    latest count (``metrics_at`` its moment) and no snapshot predates ``metrics_since``. So a
+    challenge whose last snapshot is before ``start``, or whose first is after ``end``, gained
+    nothing in the quarter; one whose last is before ``end`` has ``views`` there; one whose first
+    is in the quarter started from 0. Only the rest (a challenge running across a bound, or one
+    whose ``metrics_since`` is not known) probes the snapshots, as every challenge did before: at
+    10x that was 40,000 probes and 400 ms for Indonesia's 20,000 challenges. A challenge without a
+    snapshot in the quarter gains its latest before ``end`` less the same latest: 0, as it should.
+    """
+    known = Q(metrics_since__isnull=False)
+    return (
+        Challenge.objects.filter(country_id=OuterRef("pk"))
+        .alias(q_start=start, q_end=end)
+        .filter(Q(metrics_since__isnull=True) | Q(metrics_at__gte=F("q_start"), metrics_since__lt=F("q_end")))
+        .alias(
+            at_end=Case(
+                When(known & Q(metrics_at__lt=F("q_end")), then=F("views")),
+                default=metric_before(OuterRef("q_end")),
+                output_field=BigIntegerField(),
+            ),
+            at_start=Case(
+                When(metrics_since__gte=F("q_start"), then=Value(0)),
+                default=Coalesce(metric_before(OuterRef("q_start")), 0),
+                output_field=BigIntegerField(),
+            ),
+        )
+        .order_by()
+        .values("country_id")
+        .annotate(gain=Sum(Greatest(F("at_end") - F("at_start"), 0)))
+        .values("gain")
     )
 
 
@@ -241,25 +279,21 @@ def record_figures(countries: list, quarter: Quarter, *, now: dt.datetime) -> di
     first_day, last_day = _days(countries, quarter, now)
 
     core = Influencer.objects.filter(is_core=True, stage=Stage.ACTIVE, erased_at=None)
-    ended = {c.pk for c in countries if timezone.localdate(now, timezone=c.zone) > quarter.last_day}
-    if ended:
+    ended = [c for c in countries if timezone.localdate(now, timezone=c.zone) > quarter.last_day]
+    if len(ended) == len(countries):
+        # A past quarter everywhere (one country: the page's case): a plain date, which the
+        # partial index on core active rows compares by ``core_since``.
+        core = core.filter(Q(core_since__isnull=True) | Q(core_since__lte=quarter.last_day))
+    elif ended:
         # A past quarter: those who were core by its last day (or since an unknown day).
-        ended_last_day = Case(When(country_id__in=ended, then=Value(quarter.last_day)), output_field=DateField())
+        ended_last_day = Case(
+            When(country_id__in=[c.pk for c in ended], then=Value(quarter.last_day)), output_field=DateField()
+        )
         core = core.alias(ended_on=ended_last_day).filter(
             Q(ended_on__isnull=True) | Q(core_since__isnull=True) | Q(core_since__lte=F("ended_on"))
         )
 
-    snapshots = ChallengeMetricSnapshot.objects.filter(challenge_id=OuterRef("pk"))
-    gained = (
-        Challenge.objects.filter(country_id=OuterRef("pk"))
-        .alias(q_start=start, q_end=end)
-        .filter(Exists(snapshots.filter(captured_at__gte=OuterRef("q_start"), captured_at__lt=OuterRef("q_end"))))
-        .alias(at_end=metric_before(OuterRef("q_end")), at_start=Coalesce(metric_before(OuterRef("q_start")), 0))
-        .order_by()
-        .values("country_id")
-        .annotate(gain=Sum(Greatest(F("at_end") - F("at_start"), 0)))
-        .values("gain")
-    )
+    gained = views_gained(start, end)
     launched = (
         Challenge.objects.filter(status__in=[ChallengeStatus.LIVE, ChallengeStatus.ENDED])
         .alias(q_start=start, q_end=end)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -30,6 +30,11 @@ class Stage(models.TextChoices):
     ONBOARDED = "onboarded", _("Onboarded")
     ACTIVE = "active", _("Active")
     DORMANT = "dormant", _("Dormant")
+
+
+# Stages in which a relationship is being worked: a prospect has not been reached yet and a
+# dormant creator was let go on purpose, so neither can go cold.
+WORKED_STAGES = (Stage.CONTACTED, Stage.ONBOARDED, Stage.ACTIVE)
 
 
 class Platform(models.TextChoices):
@@ -188,6 +193,30 @@ class Influencer(TimeStamped):
                 fields=["country", "-is_core", "-total_followers", "name"],
                 condition=Q(erased_at=None),
                 name="influencer_picker_order",
+            ),
+            # Counts of the dashboard and the goals, index-only whatever the country's size: core
+            # rows (the dashboard's core count and new core), core active ones (the goal, by
+            # ``core_since`` for a past quarter), crossovers (by day). Partial, so a rewrite of
+            # anyone else's totals writes none of them.
+            models.Index(fields=["country", "core_since"], condition=Q(is_core=True), name="influencer_core_since"),
+            models.Index(
+                fields=["country", "core_since"],
+                condition=Q(is_core=True, stage=Stage.ACTIVE, erased_at=None),
+                name="influencer_core_active",
+            ),
+            models.Index(
+                fields=["country", "crossed_over_on"],
+                condition=Q(erased_at=None, crossed_over_on__isnull=False),
+                name="influencer_crossed_over",
+            ),
+            # Relationships going cold (``selectors.cold_influencers``): the coldest worked creators
+            # in order, so the first five are read without sorting every worked row of the country.
+            models.Index(
+                F("country"),
+                Coalesce("last_contacted_at", "created_at"),
+                F("id"),
+                condition=Q(erased_at=None, stage__in=WORKED_STAGES),
+                name="influencer_cold",
             ),
         ]
         constraints = [

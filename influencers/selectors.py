@@ -11,7 +11,16 @@ from django.db.models.functions import Coalesce
 from opsportal.access import in_country
 from opsportal.scope import unscoped
 
-from .models import OWN_PLATFORM, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, PlatformAccount, Stage
+from .models import (
+    OWN_PLATFORM,
+    WORKED_STAGES,
+    FollowerSnapshot,
+    Influencer,
+    InfluencerInteraction,
+    Platform,
+    PlatformAccount,
+    Stage,
+)
 
 BOARD_CARDS_PER_STAGE = 30
 # What another team's record may show of the home record's accounts: public handles and counts.
@@ -202,11 +211,6 @@ def challenges_joined(influencer: Influencer) -> QuerySet:
 
 def events_attended(influencer: Influencer) -> QuerySet:
     return influencer.event_guests.select_related("event").order_by("-event__starts_at")
-
-
-# Stages in which a relationship is being worked: a prospect has not been reached yet and a
-# dormant creator was let go on purpose, so neither can go cold.
-WORKED_STAGES = (Stage.CONTACTED, Stage.ONBOARDED, Stage.ACTIVE)
 
 
 def cold_influencers(country, *, now: dt.datetime, queryset: QuerySet | None = None) -> QuerySet:
