@@ -194,15 +194,15 @@ _SINCE = """CASE WHEN c.metrics_since IS NULL THEN
 # PostgreSQL and version 15 refuses system columns such as ``xmax`` in RETURNING from it.
 _UPSERT_SQL = """
 WITH input AS (
-    SELECT c.id AS challenge_id, c.country_id, t.captured_at, t.views, t.videos, t.likes, t.comments,
-           t.shares, t.source
+    SELECT c.id AS challenge_id, c.country_id, c.metrics_at, t.captured_at, t.views, t.videos, t.likes,
+           t.comments, t.shares, t.source
     FROM unnest(%(codes)s::varchar[], %(tags)s::varchar[], %(moments)s::timestamptz[], %(views)s::bigint[],
                 %(videos)s::bigint[], %(likes)s::bigint[], %(comments)s::bigint[], %(shares)s::bigint[],
                 %(sources)s::varchar[])
         AS t(code, tag, captured_at, views, videos, likes, comments, shares, source)
     JOIN locales_country k ON k.code = t.code
     CROSS JOIN LATERAL (
-        SELECT c.id, c.country_id FROM challenges_challenge c
+        SELECT c.id, c.country_id, c.metrics_at FROM challenges_challenge c
         WHERE c.country_id = k.id AND lower(c.hashtag) = lower(t.tag) LIMIT 1
     ) c
     WHERE %(editable)s::bigint[] IS NULL OR c.country_id = ANY(%(editable)s::bigint[])
@@ -236,12 +236,14 @@ WITH input AS (
     RETURNING 1
 ), marked AS (
     -- Created: the key was not there before this statement (every part of it sees the same
-    -- snapshot); one probe per written row.
-    SELECT NOT EXISTS (
+    -- snapshot). A row after its challenge's latest snapshot (``metrics_at``, as this statement
+    -- found it) cannot have been there, which is every row of an hourly feed: only the others
+    -- are probed, once each.
+    SELECT CASE WHEN i.captured_at > i.metrics_at THEN true ELSE NOT EXISTS (
         SELECT 1 FROM challenges_challengemetricsnapshot o
         WHERE o.challenge_id = w.challenge_id AND o.captured_at = w.captured_at
-    ) AS created
-    FROM written w
+    ) END AS created
+    FROM written w JOIN input i USING (challenge_id, captured_at)
 )
 SELECT (SELECT count(*) FROM input),
        (SELECT count(*) FILTER (WHERE created) FROM marked),

@@ -69,13 +69,16 @@ def test_metric_upsert_counts_and_totals_follow_latest(api, indonesia):
     assert challenge.views == 3000 and challenge.metrics_at == BASE + dt.timedelta(hours=2)
     # A later snapshot moves the totals; deleting it moves them back.
     later = {**rows[0], "captured_at": "2026-07-05T00:00:00+00:00", "views": 10}
-    api.post(METRICS_URL, {"rows": [later]}, format="json")
+    latest = {**rows[2], "views": 3001}  # the latest until now, corrected in the same batch
+    response = api.post(METRICS_URL, {"rows": [later, latest]}, format="json")
+    # A row after the challenge's latest snapshot is new without a probe; the other is probed.
+    assert response.json() == {"rows": 2, "created": 1, "updated": 1, "unchanged": 0}
     challenge.refresh_from_db()
     assert challenge.views == 10
     snapshot = ChallengeMetricSnapshot.objects.get(challenge=challenge, views=10)
     assert api.delete(f"/api/v1/challenge-metrics/{snapshot.pk}/").status_code == 204
     challenge.refresh_from_db()
-    assert challenge.views == 3000
+    assert challenge.views == 3001
 
 
 def test_one_bad_row_writes_nothing_and_is_named(api, indonesia):
