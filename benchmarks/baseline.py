@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 import psycopg
-from django.conf import settings
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 
+from benchmarks.pg import connect
 from challenges.api.serializers import challenge_rows
 from challenges.api.views import CHALLENGE_ROWS
 from challenges.metrics import GAIN_DAYS
@@ -39,16 +39,7 @@ _state: dict = {}
 def _connection() -> psycopg.Connection:
     conn = _state.get("conn")
     if conn is None or conn.closed:
-        db = settings.DATABASES["default"]
-        conn = psycopg.connect(
-            host=db["HOST"] or None,
-            port=db["PORT"] or None,
-            dbname=db["NAME"],
-            user=db["USER"] or None,
-            password=db["PASSWORD"] or None,
-            autocommit=True,
-            options="-c TimeZone=UTC",
-        )
+        conn = connect(options="-c TimeZone=UTC")
         _state["conn"] = conn
     return conn
 

@@ -27,7 +27,6 @@ import urllib.request
 from pathlib import Path
 
 import orjson
-import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -35,6 +34,7 @@ from django.utils import timezone
 
 from benchmarks import seed as seeding
 from benchmarks.load import requests_per_second
+from benchmarks.pg import connect
 from challenges.metrics import refresh_challenge_totals
 from locales.models import Country
 from opsportal.models import ApiToken
@@ -49,19 +49,6 @@ BULK_RATIO, BULK_RATE = 0.5, 30_000
 
 def _mark(ok: bool) -> str:
     return "✅" if ok else "❌"
-
-
-def psycopg_connection(*, autocommit: bool = True):
-    """A plain psycopg connection to Django's database (VACUUM cannot run in a transaction)."""
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        dbname=db["NAME"],
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        autocommit=autocommit,
-    )
 
 
 def _free_port() -> int:
@@ -204,7 +191,7 @@ class Command(BaseCommand):
             if cursor.fetchone()[0] == "on":
                 return
         self.stdout.write("autovacuum is off on this server: vacuuming the tables the benchmark churns")
-        with psycopg_connection() as conn, conn.cursor() as cursor:
+        with connect() as conn, conn.cursor() as cursor:
             for table in self.CHURNED:
                 cursor.execute(f"VACUUM ANALYZE {table}")
 
@@ -354,7 +341,7 @@ class Command(BaseCommand):
     def _copy_batches(self, statement: str, batches) -> dict:
         """psycopg's COPY of each batch in its own transaction, timed from first row to commit."""
         seconds, count = 0.0, 0
-        with psycopg_connection(autocommit=False) as conn:
+        with connect(autocommit=False) as conn:
             for rows in batches:
                 started = time.perf_counter()
                 with conn.cursor() as cursor, cursor.copy(statement) as copy:
