@@ -154,17 +154,23 @@ def test_a_save_and_its_page_never_read_the_replica_and_search_after_it_finds_th
 
 def test_the_lag_check_is_one_query_on_each_server(indonesia):
     """Prints what the check costs and how long a write takes to reach the replica (docs/reliability.md)."""
-    idle, after_write = [], []
+    idle, after_write, idle_looks = [], [], []
     for n in range(30):
         primary, replica = CaptureQueriesContext(connections[PRIMARY]), CaptureQueriesContext(connections[REPLICA])
         with primary as on_primary, replica as on_replica, heavy_reads(Reads.REPORT) as reads:
             assert reads.alias == REPLICA
-        assert (len(on_primary), len(on_replica)) == (1, 1)  # caught up: one position, one comparison
+        assert len(on_primary) == 1  # one position, whatever the replica needs
+        assert all("pg_last_wal_replay_lsn" in q["sql"] for q in on_replica.captured_queries)
         idle.append(reads.waited)
+        idle_looks.append(len(on_replica))
         f.InfluencerFactory(country=indonesia, name=f"Written just before {n}")
         with heavy_reads(Reads.REPORT) as reads:
             assert reads.alias == REPLICA
         after_write.append(reads.waited)
+    # An idle primary still writes a little WAL of its own (a standby snapshot every 15 s, a
+    # full page for a hint bit), so now and then the replica needs a second look: not the rule.
+    idle_looks.sort()
+    assert idle_looks[15] == 1
     idle.sort()
     after_write.sort()
     print(
