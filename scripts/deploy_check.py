@@ -9,6 +9,8 @@ database, keeps 8 clients requesting /readyz back to back, and reports:
   listener closed: nothing was sent, a load balancer retries those; docs/operations.md).
 Bounded: a few seconds of loopback traffic per run. Usage:
     .venv/bin/python scripts/deploy_check.py [draining|gthread|sync] [preload|nopreload]
+DEPLOY_CHECK_KEEP_LOG=/path keeps gunicorn's log there (with LOG_LEVEL=INFO it says how many
+queued connections each worker took in before closing: what to read when a run resets any).
 ("draining" is the production default, opsportal.gunicorn_worker.DrainingThreadWorker.)
 """
 
@@ -138,6 +140,8 @@ def main(worker_class: str = "draining", preload: str = "preload") -> dict:
             master.kill()
             master.wait(timeout=10)
         log.close()
+        if os.environ.get("DEPLOY_CHECK_KEEP_LOG"):
+            shutil.copy(tmp / "gunicorn.log", os.environ["DEPLOY_CHECK_KEEP_LOG"])
         shutil.rmtree(tmp, ignore_errors=True)
     report = {"worker_class": worker_class, "preload": preload, "hup": hup, "term": term}
     print(report)
