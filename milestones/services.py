@@ -25,6 +25,7 @@ from django.db.models import F
 from challenges.models import Challenge
 from influencers.models import Influencer
 from milestones.models import Milestone
+from opsportal.bulk import among
 from opsportal.links import record_path
 from opsportal.models import ReminderDelivery
 from reminders.kinds import ReminderKind
@@ -73,10 +74,10 @@ def announce_crossovers(influencer_ids: Iterable[int]) -> list[int]:
     # A daily follower batch names thousands of influencers, most of them announced long ago:
     # only the ids are read to leave those out, and whole records only for the others.
     crossed = Influencer.objects.filter(
-        pk__in=list(influencer_ids), crossed_over_on__isnull=False, erased_at__isnull=True
+        among("pk", influencer_ids), crossed_over_on__isnull=False, erased_at__isnull=True
     ).values_list("pk", flat=True)
     keys = {f"{CROSSOVER}:{pk}": pk for pk in crossed}
-    for key in Milestone.objects.filter(key__in=list(keys)).values_list("key", flat=True):
+    for key in Milestone.objects.filter(among("key", keys)).values_list("key", flat=True):
         del keys[key]
     people = {i.pk: i for i in Influencer.objects.filter(pk__in=list(keys.values())).select_related("country")}
     candidates = {
@@ -113,7 +114,7 @@ def announce_targets_reached(challenge_ids: Iterable[int]) -> list[int]:
     reached = {
         c.pk: c
         for c in Challenge.objects.filter(
-            pk__in=list(challenge_ids), target_views__isnull=False, target_views__gt=0, views__gte=F("target_views")
+            among("pk", challenge_ids), target_views__isnull=False, target_views__gt=0, views__gte=F("target_views")
         ).select_related("country")
     }
     candidates = {
