@@ -54,18 +54,21 @@ class JSONRenderer(renderers.BaseRenderer):
 MAX_JSON_DEPTH = 100
 
 
+_CONTAINERS = (dict, list)  # exactly what orjson builds: exact type checks are enough, and twice as fast
+
+
 def _too_deep(data, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when ``data`` nests more than ``limit`` arrays/objects; level by level, so never
-    recursion (a 10,000-row batch is two levels: one pass over its rows)."""
-    level = [data] if isinstance(data, dict | list) else []
+    """True when ``data`` (as orjson parsed it) nests more than ``limit`` arrays/objects; level by
+    level, so never recursion (a 10,000-row batch is two levels: one pass over its rows)."""
+    level = [data] if type(data) in _CONTAINERS else []
     depth = 1
     while level:
         if depth > limit:
             return True
         inner = []
         for value in level:
-            children = value.values() if isinstance(value, dict) else value
-            inner.extend([child for child in children if isinstance(child, dict | list)])
+            children = value.values() if type(value) is dict else value
+            inner += [child for child in children if type(child) in _CONTAINERS]
         level, depth = inner, depth + 1
     return False
 
