@@ -39,6 +39,7 @@ class GuestInline(ScopedTabularInline):
 
 @admin.register(Event)
 class EventAdmin(ScopedHistoryAdmin):
+    ordering = ["-starts_at", "id"]  # GROUP BY drops Meta.ordering: pages stay stable
     list_display = [
         "name",
         "country",
@@ -107,6 +108,7 @@ class EventAdmin(ScopedHistoryAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedHistoryAdmin):
+    ordering = ["name", "id"]  # GROUP BY drops Meta.ordering: pages stay stable
     list_display = ["name", "country", "kind", "contact_name", "contact_email", "events"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["name", "contact_name", "contact_email", "website"]

@@ -53,6 +53,7 @@ SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "col
 # --- markets -------------------------------------------------------------------------
 @admin.register(Country)
 class CountryAdmin(ScopedHistoryAdmin):
+    ordering = ["name", "id"]  # GROUP BY drops Meta.ordering: pages stay stable
     list_display = ["code", "name", "local_name", "timezone", "currency", "launch_date", "local_office", "teams"]
     list_display_links = ["code", "name"]
     search_fields = ["code", "name", "local_name", "local_office"]
@@ -115,6 +116,7 @@ class OccurrenceInline(ScopedTabularInline):
 
 @admin.register(CulturalMoment)
 class CulturalMomentAdmin(ScopedHistoryAdmin):
+    ordering = ["country__name", "name", "id"]  # GROUP BY drops Meta.ordering: pages stay stable
     list_display = ["name", "local_name", "country", "next_occurrence"]
     list_filter = [CountryFilter]
     search_fields = ["name", "local_name", "description", "content_ideas", "country__name"]
