@@ -7,7 +7,9 @@ import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, F, RowRange, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +59,39 @@ def _capped(queryset, day_expression, order: list[str], per_day: int = PER_DAY) 
     return list(ranked)
 
 
+# One day of the month per row, its first rows and its count each read by key: with the whole
+# month ranked in one window, a day that holds 20,000 challenges was sorted whole (about 60 ms at
+# 10x), where the index on (country, day's column) gives a day's first four and its count.
+_PER_DAY_SQL = """
+SELECT (d.day)::date, n.total, c.*
+FROM generate_series(%s::timestamp, %s::timestamp, interval '1 day') AS d(day)
+CROSS JOIN LATERAL (SELECT count(*) AS total FROM ({every}) AS e) AS n
+CROSS JOIN LATERAL ({first}) AS c
+"""
+
+
+def _capped_by_day(queryset, field: str, low: dt.date, high: dt.date, zone, columns: list[str]) -> list:
+    """``_capped`` for a datetime ``field`` on PostgreSQL: per local day from ``low`` to ``high``,
+    the first ``PER_DAY`` rows by (``field``, pk) with ``columns`` read, and the day's count (one
+    query). The rows are unsaved instances carrying ``cal_day`` and ``cal_total``, like
+    ``_capped``'s; ``queryset`` is the scoped one, its WHERE kept inside each day's lookups."""
+    day_start = RawSQL("(d.day AT TIME ZONE %s)", [str(zone)])
+    day_end = RawSQL("((d.day + interval '1 day') AT TIME ZONE %s)", [str(zone)])
+    day = queryset.filter(**{f"{field}__gte": day_start, f"{field}__lt": day_end}).order_by()
+    every, every_params = day.values("pk").query.sql_with_params()
+    first, first_params = day.order_by(field, "pk").values_list("pk", *columns)[:PER_DAY].query.sql_with_params()
+    sql = _PER_DAY_SQL.format(every=every, first=first)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [low, high, *every_params, *first_params])
+        found = cursor.fetchall()
+    rows = []
+    for cal_day, total, pk, *values in found:
+        row = queryset.model(pk=pk, **dict(zip(columns, values, strict=True)))
+        row.cal_day, row.cal_total = cal_day, total
+        rows.append(row)
+    return rows
+
+
 def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.date, list[dict]]:
     """What happens on each day from ``low`` to ``high``: at most a few items of each kind per
     day, then "+N more" (a festival week can carry hundreds of tasks and follow-ups)."""
@@ -97,8 +132,11 @@ def calendar_items(request, country, low: dt.date, high: dt.date) -> dict[dt.dat
 
     challenges = in_country(Challenge.objects.all(), country).only("hashtag", "starts_at", "ends_at")
     for field, text in (("starts_at", _("#%(tag)s starts")), ("ends_at", _("#%(tag)s ends"))):
-        window = challenges.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-        ranked = _capped(window, TruncDate(field, tzinfo=zone), [field, "pk"])
+        if connection.vendor == "postgresql":
+            ranked = _capped_by_day(challenges, field, low, high, zone, ["hashtag", field])
+        else:
+            window = challenges.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+            ranked = _capped(window, TruncDate(field, tzinfo=zone), [field, "pk"])
         for challenge in ranked:
             local = timezone.localtime(getattr(challenge, field), zone)
             items[local.date()].append(
