@@ -11,7 +11,6 @@ import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import render
@@ -20,6 +19,8 @@ from django.utils import timezone
 from opsportal.access import Perm, access_for_user
 from opsportal.access import get_scoped_or_404 as get_scoped_or_404  # the one of each, for the portal's views
 from opsportal.access import require_edit as require_edit
+
+from .pagination import KeysFirstPaginator
 
 SESSION_KEY = "portal_country_id"
 PAGE_SIZE = 50
@@ -109,7 +110,8 @@ def portal_render(request: HttpRequest, template: str, context: dict | None = No
 
 def paginate(request: HttpRequest, queryset: QuerySet, params: QueryDict, per_page: int = PAGE_SIZE):
     """A page of rows plus the filters' query string (without ``page``) for the page links."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = KeysFirstPaginator(queryset, per_page, asked_page=asked).get_page(asked)
     params = params.copy()
     for key in CONTROL_PARAMS:
         params.pop(key, None)
