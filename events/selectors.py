@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,10 +14,19 @@ from .models import Event, EventGuest, EventTask, GuestStatus, Partner, Status
 
 
 def event_list(queryset: QuerySet) -> QuerySet:
-    # A grouped query ignores Meta.ordering: order explicitly (the ordering filter may override).
+    """Events with their owner and open tasks. The count is a subquery, not a GROUP BY over the
+    tasks: the page's ids are then read without touching a task (10,000 of them at 10x), and
+    the count is computed for the page's fifty events only."""
+    open_tasks = (
+        EventTask.objects.filter(event=OuterRef("pk"), done_at__isnull=True)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     return (
         queryset.select_related("owner")
-        .annotate(open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True), distinct=True))
+        .annotate(open_tasks=Coalesce(Subquery(open_tasks, output_field=IntegerField()), 0))
         .order_by("-starts_at", "-pk")
     )
 
