@@ -234,3 +234,20 @@ def test_the_dashboard_reads_gains_in_constant_queries(id_lead, indonesia):
     with_fifty = _dashboard_queries(client)
     assert with_fifty == with_one
     assert dashboard_gains(client) == top_five(indonesia, today)
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Jakarta", "Asia/Bangkok", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Adelaide", "America/St_Johns"]
+)
+def test_the_beat_refresh_runs_as_each_local_midnight_passes(zone):
+    """Readers compute stale gains live (seconds for a large country): the refresh must not wait
+    for an interval counted from beat's start, but run on the quarter hour a midnight falls on."""
+    from zoneinfo import ZoneInfo
+
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["week-gains-refresh"]["schedule"]
+    assert isinstance(schedule, crontab)  # the clock's quarter hours, not 15 minutes from beat's start
+    midnight = dt.datetime(2026, 12, 5, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+    assert midnight.hour in schedule.hour and midnight.minute in schedule.minute
