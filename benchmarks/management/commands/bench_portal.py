@@ -96,6 +96,11 @@ class Command(BaseCommand):
                 opts["influencers"], opts["challenges"], opts["hours"], log=lambda m: self.stdout.write(f"  {m}")
             )
             self.stdout.write(f"  done in {time.perf_counter() - started:.0f}s")
+        # What beat does as each country's day turns (influencers.tasks.refresh_week_gains): a
+        # run just after Jakarta's midnight would otherwise time the dashboard's live fallback.
+        from influencers.gains import refresh_week_gains
+
+        refresh_week_gains()
         country = Country.objects.get(code="ID")
         records = self._portal_records(country)
         user = self._lead(country)
