@@ -15,3 +15,16 @@ def connect(*, autocommit: bool = True, **options) -> psycopg.Connection:
         autocommit=autocommit,
         **options,
     )
+
+
+def vacuum_if_no_autovacuum(tables) -> bool:
+    """Do autovacuum's work on ``tables`` when the server runs without it (as some shared clusters
+    do): rows rewritten before a run otherwise leave their pages out of the visibility map, and
+    index-only scans visit the heap. Returns whether it vacuumed."""
+    with connect() as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        if cursor.fetchone()[0] == "on":
+            return False
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return True

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from benchmarks import seed as seeding
 from benchmarks.load import requests_per_second
-from benchmarks.pg import connect
+from benchmarks.pg import connect, vacuum_if_no_autovacuum
 from challenges.metrics import refresh_challenge_totals
 from locales.models import Country
 from opsportal.models import ApiToken
@@ -184,16 +184,9 @@ class Command(BaseCommand):
     )
 
     def _vacuum_if_no_autovacuum(self) -> None:
-        """Do autovacuum's work first when the server runs without it (as some shared clusters
-        do): otherwise each run inserts into indexes full of the last run's dead rows."""
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW autovacuum")
-            if cursor.fetchone()[0] == "on":
-                return
-        self.stdout.write("autovacuum is off on this server: vacuuming the tables the benchmark churns")
-        with connect() as conn, conn.cursor() as cursor:
-            for table in self.CHURNED:
-                cursor.execute(f"VACUUM ANALYZE {table}")
+        """Otherwise each run inserts into indexes full of the last run's dead rows."""
+        if vacuum_if_no_autovacuum(self.CHURNED):
+            self.stdout.write("autovacuum is off on this server: vacuumed the tables the benchmark churns")
 
     def _token(self) -> str:
         ApiToken.objects.filter(name="bench").delete()

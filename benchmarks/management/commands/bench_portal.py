@@ -98,9 +98,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  done in {time.perf_counter() - started:.0f}s")
         # What beat does as each country's day turns (influencers.tasks.refresh_week_gains): a
         # run just after Jakarta's midnight would otherwise time the dashboard's live fallback.
+        from benchmarks.pg import vacuum_if_no_autovacuum
         from influencers.gains import refresh_week_gains
 
-        refresh_week_gains()
+        if refresh_week_gains():
+            vacuum_if_no_autovacuum(["influencers_influencer"])
         country = Country.objects.get(code="ID")
         records = self._portal_records(country)
         user = self._lead(country)
