@@ -33,29 +33,35 @@ class KeysFirstPaginator(Paginator):
         # Enough rows to know that the page asked for exists, and whether another follows it.
         self.count_limit = max(COUNTED_UP_TO, min(asked, 10**9) * per_page) + 1
 
+    @cached_property
     def _is_keyed(self) -> bool:
+        """Whether the list is paged by keys: a queryset of model rows, neither a union (whose
+        ids could not be filtered on) nor already sliced (a slice cannot be sliced again)."""
         rows = self.object_list
-        return isinstance(rows, QuerySet) and rows._iterable_class is ModelIterable and not rows.query.combinator
+        return (
+            isinstance(rows, QuerySet)
+            and rows._iterable_class is ModelIterable
+            and not rows.query.combinator
+            and not rows.query.is_sliced
+        )
 
     @cached_property
     def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
-            return super().count
-        rows = self.object_list.order_by()
-        if self._is_keyed():
-            rows = rows.values("pk")  # the rows' annotations are not computed to be counted
-        return rows[: self.count_limit].count()
+        if not self._is_keyed:
+            return super().count  # values(), unions, slices and lists keep Django's exact count
+        # The rows' annotations are not computed to be counted.
+        return self.object_list.order_by().values("pk")[: self.count_limit].count()
 
     @property
     def more_than(self) -> int | None:
         """The count shown as "more than N" when the list was not counted to its end, else None."""
-        if isinstance(self.object_list, QuerySet) and self.count >= self.count_limit:
+        if self._is_keyed and self.count >= self.count_limit:
             return self.count_limit - 1
         return None
 
     def page(self, number):
-        if not self._is_keyed():
-            return super().page(number)  # a list, values() or a union: sliced as Django does
+        if not self._is_keyed:
+            return super().page(number)  # a list, values(), a union or a slice: as Django does
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

@@ -53,6 +53,23 @@ def test_lists_of_values_and_plain_lists_are_sliced_as_django_does(influencers):
     assert list(KeysFirstPaginator(list(range(12)), 5).page(3)) == [10, 11]
 
 
+def test_lists_it_cannot_page_by_keys_are_counted_and_sliced_as_django_does(influencers, monkeypatch):
+    """values(), unions and slices keep Django's exact count (the cap is for keyed lists only)."""
+    monkeypatch.setattr(pagination, "COUNTED_UP_TO", 3)
+    with system_scope():
+        values = KeysFirstPaginator(Influencer.objects.order_by("pk").values("pk"), 5)
+        assert values.count == 23 and values.more_than is None
+        ordered = Influencer.objects.order_by()
+        union = KeysFirstPaginator(
+            ordered.filter(pk__lte=influencers[9].pk).union(ordered.filter(pk__gt=influencers[9].pk)).order_by("pk"), 5
+        )
+        assert union.count == 23 and union.more_than is None
+        assert [r.pk for r in union.page(5)] == [i.pk for i in influencers[20:]]
+        sliced = KeysFirstPaginator(Influencer.objects.order_by("pk")[2:14], 5)
+        assert sliced.count == 12 and sliced.more_than is None
+        assert [r.pk for r in sliced.page(3)] == [i.pk for i in influencers[12:14]]
+
+
 def test_a_page_reads_only_its_own_rows(influencers):
     """Three queries: the count, the page's ids (no annotation selected), then the rows of those ids."""
     with system_scope(), CaptureQueriesContext(connection) as queries:
