@@ -1,7 +1,7 @@
 """Admin for offline events: the event, its partners, task checklist and guests."""
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,6 +10,7 @@ from opsportal.admin_mixins import ScopedHistoryAdmin, ScopedTabularInline, loca
 from opsportal.admin_writes import writes_through
 
 from .models import Event, EventGuest, EventPartner, EventTask, Partner
+from .selectors import open_task_count
 from .services import (
     event_guest_save,
     event_partner_remove,
@@ -82,10 +83,8 @@ class EventAdmin(ScopedHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                open_task_count=Count("tasks", filter=Q(tasks__done_at__isnull=True), distinct=True),
-                overdue_task_count=Count(
-                    "tasks", filter=Q(tasks__done_at__isnull=True, tasks__due_on__lt=today), distinct=True
-                ),
+                open_task_count=open_task_count(),
+                overdue_task_count=open_task_count(due_before=today),
             )
         )
 
