@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarks.stats import percentile
 from dashboard import dashboard
 from influencers.gains import live_week_gains, refresh_week_gains, top_week_gains, week_since
 from influencers.models import Influencer
@@ -46,7 +47,7 @@ def _median(fn, repeat: int) -> tuple[float, float]:
         fn()
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+    return statistics.median(times), percentile(times, 0.95)
 
 
 def run(repeat: int = 10, log=print) -> None:

@@ -41,3 +41,12 @@ def test_the_10x_block_sits_after_the_1x_block_and_compares_queries_with_it(sett
     assert "| 140.0 |" in text and "| 160.0 |" not in text
     assert documented_queries(text, 10) == {"Events list": 11}
     assert text.rstrip().endswith("How the portal stays within budget.")
+
+
+def test_p95_of_twenty_requests_is_the_nineteenth_not_the_slowest():
+    from benchmarks.stats import percentile
+
+    times = [float(i) for i in range(1, 21)]
+    assert percentile(times, 0.95) == 19.0
+    assert percentile(times, 0.5) == 10.0
+    assert percentile([7.0], 0.95) == 7.0

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks.stats import percentile
 from challenges.models import Challenge, ChallengeMetricSnapshot
 from events.models import Event, EventTask
 from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
@@ -355,7 +356,7 @@ class Command(BaseCommand):
 
         def ms(values, q=None):
             values = sorted(values)
-            value = statistics.median(values) if q is None else values[min(len(values) - 1, int(q * len(values)))]
+            value = statistics.median(values) if q is None else percentile(values, q)
             return f"{value * 1000:.0f} ms"
 
         load = " / ".join(f"{value:.1f}" for value in os.getloadavg())

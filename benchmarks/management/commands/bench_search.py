@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from benchmarks import seed as seeding
 from benchmarks.management.commands.bench_portal import Command as BenchPortal
+from benchmarks.stats import percentile
 from locales.models import Country, Role, TeamMembership
 
 START, END = "<!-- search-benchmark:start -->", "<!-- search-benchmark:end -->"
@@ -118,7 +119,7 @@ class Command(BaseCommand):
                 queries = len(captured)
                 sqls.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
             times.sort()
-            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            p95 = percentile(times, 0.95)
             row = (
                 label,
                 statistics.median(times),
