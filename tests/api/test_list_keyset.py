@@ -79,3 +79,21 @@ def test_a_revoked_token_is_refused_on_its_next_page(indonesia):
 def test_a_forged_cursor_is_a_400(indonesia):
     api = client_for(make_token([indonesia])[0])
     assert api.get("/api/v1/challenges/?cursor=bm90LWpzb24").status_code == 400
+
+
+@pytest.mark.postgresql(reason="prepared statements are PostgreSQL's")
+@pytest.mark.parametrize("name", LISTS)
+def test_the_precompiled_statements_are_prepared_on_the_connection(name, indonesia):
+    """Django turns psycopg's preparing off unless OPTIONS names a threshold, and then
+    ``prepare=True`` is ignored too: the statements were planned again on every request."""
+    from django.db import connection
+
+    LISTS[name](indonesia)
+    api = client_for(make_token([indonesia])[0])
+    for _ in range(2):
+        assert _ids(api, f"/api/v1/{name}/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    table = f'"{name}_{name[:-1]}"'
+    assert any(table in sql and "= ANY(" in sql for sql in prepared), prepared
