@@ -197,6 +197,11 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # holds it already (scripts/replica.sh); a URL naming the primary's server reads it there.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["opsportal.db_router.ReplicaRouter"]
+# Django's PostgreSQL backend, whose health check of a reused connection polls its socket instead
+# of sending SELECT 1 on every request (opsportal/postgresql/base.py).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "opsportal.postgresql"
 # Seconds a report or an export waits for the replica to catch up before reading the primary.
 OPSPORTAL_REPLICA_WAIT = env.float("OPSPORTAL_REPLICA_WAIT", default=5.0)
 
