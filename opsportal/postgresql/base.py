@@ -14,8 +14,19 @@ from __future__ import annotations
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
+
+
+def _has_something_to_read(fd: int) -> bool:
+    """Whether the socket is readable (or closed), without waiting. ``poll`` where there is one:
+    ``select`` refuses descriptors past 1,023."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -26,7 +37,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if conn.pgconn.transaction_status != pq.TransactionStatus.IDLE:
             return super().is_usable()  # within a transaction: ask the server, as Django does
         try:
-            readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
-        except (OSError, ValueError, pq.PQerror):
-            return False
-        return not readable or super().is_usable()
+            quiet = not _has_something_to_read(conn.pgconn.socket)
+        except psycopg.Error:
+            return False  # libpq has no socket: the connection is lost
+        except (OSError, ValueError):
+            quiet = False  # the socket cannot be polled here: ask the server
+        return quiet or super().is_usable()
