@@ -18,6 +18,8 @@ import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
+from .operations import DatabaseOperations
+
 
 def _has_something_to_read(fd: int) -> bool:
     """Whether the socket is readable (or closed), without waiting. ``poll`` where there is one:
@@ -30,6 +32,8 @@ def _has_something_to_read(fd: int) -> bool:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self) -> bool:
         conn = self.connection
         if conn is None or conn.closed or conn.pgconn.status != pq.ConnStatus.OK:

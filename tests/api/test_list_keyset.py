@@ -87,11 +87,15 @@ def test_the_precompiled_statements_are_prepared_on_the_connection(name, indones
     """Django turns psycopg's preparing off unless OPTIONS names a threshold, and then
     ``prepare=True`` is ignored too: the statements were planned again on every request."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     LISTS[name](indonesia)
     api = client_for(make_token([indonesia])[0])
     for _ in range(2):
-        assert _ids(api, f"/api/v1/{name}/")
+        with CaptureQueriesContext(connection) as logged:
+            assert _ids(api, f"/api/v1/{name}/")
+        # A prepared statement's run is logged with its text, as any other query.
+        assert all(query["sql"] for query in logged.captured_queries)
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
         prepared = [row[0] for row in cursor.fetchall()]
