@@ -3,8 +3,8 @@ only when the socket has something to say, and a connection the server ended is 
 
 import select
 import time
+from contextlib import contextmanager
 
-import psycopg
 import pytest
 from django.db import connection, connections
 
@@ -15,16 +15,15 @@ pytestmark = [
 ]
 
 
+@contextmanager
 def _other_connection():
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        dbname=settings["NAME"],
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        autocommit=True,
-    )
+    """A second connection to the test database, as Django makes one (autocommit)."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            yield cursor
+    finally:
+        other.close()
 
 
 def _pid() -> int:

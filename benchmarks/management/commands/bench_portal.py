@@ -34,7 +34,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks import seed as seeding
+from benchmarks.pg import vacuum_if_no_autovacuum
 from benchmarks.stats import percentile
+from influencers.gains import refresh_week_gains
 from locales.models import Country, Role, TeamMembership
 from opsportal.access import in_country
 
@@ -99,9 +101,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  done in {time.perf_counter() - started:.0f}s")
         # What beat does as each country's day turns (influencers.tasks.refresh_week_gains): a
         # run just after Jakarta's midnight would otherwise time the dashboard's live fallback.
-        from benchmarks.pg import vacuum_if_no_autovacuum
-        from influencers.gains import refresh_week_gains
-
         if refresh_week_gains():
             vacuum_if_no_autovacuum(["influencers_influencer"])
         country = Country.objects.get(code="ID")
