@@ -22,7 +22,7 @@ from events.selectors import cold_partners, overdue_tasks, upcoming_events
 from goals.selectors import country_attainment
 from influencers.gains import top_week_gains
 from influencers.models import Influencer, InfluencerInteraction
-from influencers.selectors import cold_influencers
+from influencers.selectors import cold_influencers, new_core_count
 from locales.models import (
     CulturalMomentOccurrence,
     GovernmentContact,
@@ -49,9 +49,7 @@ def top_follower_gains(country, today: dt.date, *, limit: int = 5) -> list[dict]
 def _core_figures(core, today: dt.date) -> dict:
     """How many core influencers, and how many became core this week: one pass over the partial
     index of core rows (both counts name no column outside it, so the heap is not read)."""
-    figures = core.aggregate(
-        core_count=Count("*"), core_new=Count("core_since", filter=Q(core_since__gte=today - dt.timedelta(days=7)))
-    )
+    figures = core.aggregate(core_count=Count("*"), core_new=new_core_count(today - dt.timedelta(days=7)))
     return {"core_count": figures["core_count"], "core_new": figures["core_new"]}
 
 

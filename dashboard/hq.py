@@ -20,16 +20,19 @@ from budgets.selectors import spend_by_country
 from challenges.metrics import gain_baseline
 from challenges.models import Challenge, Status
 from events.models import Event, EventTask
+from events.selectors import overdue as overdue_tasks
 from goals.models import Metric
 from goals.quarters import Quarter
 from goals.selectors import attainment, quarters_around
 from influencers.followers import growth_baseline
 from influencers.models import Influencer, InfluencerInteraction, PlatformAccount
+from influencers.selectors import new_core_count
 from locales.models import RegulatorRequest, RegulatoryIncident
 from locales.models.government import IncidentStatus
 from locales.selectors import request_figures
 from opsportal.access import Perm
 from opsportal.db_router import Reads, heavy_reads
+from opsportal.models.markets import local_date
 from opsportal.portal.mixins import SESSION_KEY, portal_render, portal_view, user_countries
 
 WEEK = 7
@@ -65,7 +68,6 @@ def _by_country(queryset, **aggregates) -> dict[int, dict]:
 def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[dict]:
     now = now or timezone.now()
     today = timezone.localdate()
-    week_ago = today - dt.timedelta(days=WEEK)
 
     live = Challenge.objects.filter(status=Status.LIVE)
     live_counts = _by_country(live, n=Count("pk"))
@@ -78,8 +80,12 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
             baseline = json.loads(baseline)
         views_week[cid] += max(0, views - ((baseline or {}).get("views") or 0))
 
-    core = Influencer.objects.filter(is_core=True, erased_at=None)
-    core_counts = _by_country(core, n=Count("pk"), new=Count("pk", filter=Q(core_since__gte=week_ago)))
+    # Day-based figures count by each country's own day, as its dashboard does.
+    zones = {country.timezone for country in countries}
+    core = Influencer.objects.filter(is_core=True, erased_at=None).alias(
+        week_ago=local_date("country__timezone", now=now, days=-WEEK, zones=zones)
+    )
+    core_counts = _by_country(core, n=Count("pk"), new=new_core_count(F("week_ago")))
     gains = {
         row["cid"]: row["gain"] or 0
         for row in PlatformAccount.objects.filter(influencer__is_core=True, influencer__erased_at=None)
@@ -93,15 +99,17 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
         n=Count("pk"),
     )
     overdue: dict[int, int] = defaultdict(int)
+    tasks = EventTask.objects.alias(local_today=local_date("event__country__timezone", now=now, zones=zones))
     for row in (
-        EventTask.objects.filter(done_at=None, due_on__lt=today)
+        overdue_tasks(tasks, today=F("local_today"))
         .values(cid=F("event__country_id"))
         .annotate(n=Count("pk"))
         .order_by()
     ):
         overdue[row["cid"]] += row["n"]
     for row in (
-        InfluencerInteraction.objects.filter(follow_up_done=False, next_follow_up_on__lt=today)
+        InfluencerInteraction.objects.alias(local_today=local_date("influencer__country__timezone", now=now, zones=zones))
+        .filter(follow_up_done=False, next_follow_up_on__lt=F("local_today"))
         .values(cid=F("influencer__country_id"))
         .annotate(n=Count("pk"))
         .order_by()

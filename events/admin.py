@@ -1,13 +1,14 @@
 """Admin for offline events: the event, its partners, task checklist and guests."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsportal.admin_mixins import ScopedHistoryAdmin, ScopedTabularInline, local_time, number, when_filter
 from opsportal.admin_writes import writes_through
+from opsportal.models.markets import local_date
 
 from .models import Event, EventGuest, EventPartner, EventTask, Partner
 from .selectors import open_task_count
@@ -78,13 +79,14 @@ class EventAdmin(ScopedHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        today = timezone.now().date()
+        # Overdue as the portal counts it: before today in the event's own country, not in UTC.
         return (
             super()
             .get_queryset(request)
+            .annotate(local_today=local_date("country__timezone"))
             .annotate(
                 open_task_count=open_task_count(),
-                overdue_task_count=open_task_count(due_before=today),
+                overdue_task_count=open_task_count(due_before=OuterRef("local_today")),
             )
         )
 
@@ -150,7 +152,8 @@ class TaskStateFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.filter(done_at__isnull=True)
         if self.value() == "overdue":
-            return queryset.filter(done_at__isnull=True, due_on__lt=timezone.now().date())
+            local_today = local_date("event__country__timezone")
+            return queryset.alias(local_today=local_today).filter(done_at__isnull=True, due_on__lt=F("local_today"))
         if self.value() == "done":
             return queryset.filter(done_at__isnull=False)
         return queryset
@@ -178,7 +181,7 @@ class EventTaskAdmin(ScopedHistoryAdmin):
     def state(self, obj):
         if obj.done_at:
             return _("Done")
-        if obj.due_on and obj.due_on < timezone.now().date():
+        if obj.due_on and obj.due_on < timezone.localdate(timezone=obj.event.country.zone):
             return _("Overdue")
         return pgettext_lazy("state of an event task", "Open")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,8 +13,8 @@ from opsportal.access import in_country
 from .models import Event, EventGuest, EventTask, GuestStatus, Partner, Status
 
 
-def open_task_count(*, due_before: dt.date | None = None) -> Coalesce:
-    """An event's open tasks (those due before ``due_before`` only, when given), as an expression
+def open_task_count(*, due_before: dt.date | OuterRef | None = None) -> Coalesce:
+    """An event's open tasks (those due before ``due_before``, a date or the event's own, when given), as an expression
     to annotate events with. A subquery, not a GROUP BY over the tasks: a list's page ids are
     then read without touching a task (10,000 of them at 10x), and the count is computed for the
     page's rows only."""
@@ -56,11 +56,16 @@ def upcoming_events(country, *, days: int = 14, now: dt.datetime | None = None) 
     )
 
 
+def overdue(tasks: QuerySet, *, today: dt.date | F) -> QuerySet:
+    """The rule of an overdue task, wherever one is counted: open, due before its country's
+    ``today`` (a date, or an expression of each row's own), its event not cancelled."""
+    return tasks.filter(done_at__isnull=True, due_on__lt=today).exclude(event__status=Status.CANCELLED)
+
+
 def overdue_tasks(country, *, today: dt.date | None = None) -> QuerySet:
     today = today or timezone.localdate(timezone=country.zone)
     return (
-        in_country(EventTask.objects.filter(done_at__isnull=True, due_on__lt=today), country)
-        .exclude(event__status=Status.CANCELLED)
+        overdue(in_country(EventTask.objects.all(), country), today=today)
         .select_related("event", "assignee")
         .order_by("due_on", "id")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from opsportal.access import in_country
@@ -224,3 +224,9 @@ def cold_influencers(country, *, now: dt.datetime, queryset: QuerySet | None = N
         .filter(last_touch__lt=cutoff)
         .order_by("last_touch", "pk")
     )
+
+
+def new_core_count(since: dt.date | F) -> Count:
+    """Core influencers who became core on or after ``since`` (a date, or an expression of each
+    row's own, e.g. a week before its country's today): one rule for the dashboard and HQ."""
+    return Count("core_since", filter=Q(core_since__gte=since))

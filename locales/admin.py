@@ -6,8 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
-from django.utils import timezone
+from django.db.models import F, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.access import Perm
@@ -20,6 +19,7 @@ from opsportal.admin_mixins import (
     when_filter,
 )
 from opsportal.admin_writes import ServiceRefused, writes_through
+from opsportal.models.markets import local_date
 
 from .models import (
     Country,
@@ -126,11 +126,14 @@ class CulturalMomentAdmin(ScopedHistoryAdmin):
     fields = ["country", "name", "local_name", "description", "content_ideas"]
 
     def get_queryset(self, request):
-        today = timezone.now().date()
+        # "Next" counts from today in the moment's own country, not in UTC.
         return (
             super()
             .get_queryset(request)
-            .annotate(next_starts_on=Min("occurrences__starts_on", filter=Q(occurrences__ends_on__gte=today)))
+            .alias(local_today=local_date("country__timezone"))
+            .annotate(
+                next_starts_on=Min("occurrences__starts_on", filter=Q(occurrences__ends_on__gte=F("local_today")))
+            )
         )
 
     def save_formset(self, request, form, formset, change):

@@ -1,9 +1,14 @@
 """The markets: every country record in the portal hangs from one of these."""
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Case, DateField, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.db import TimeStamped, audit_history, validate_currency, validate_timezone
@@ -70,3 +75,24 @@ class Country(TimeStamped):
 
     def natural_key(self):
         return (self.code,)
+
+
+def local_date(
+    zone_field: str, *, now: dt.datetime | None = None, days: int = 0, zones: Iterable[str] | None = None
+) -> Case:
+    """Each row's date in its country's zone (``zone_field`` names the country's ``timezone``),
+    ``days`` later, as an SQL expression that SQLite runs too: at any instant the world's zones
+    span at most three dates, so it is a CASE over the zones (the scope's countries', unless
+    given) grouped by their date."""
+    now = now or timezone.now()
+    shift = dt.timedelta(days=days)
+    if zones is None:
+        zones = Country.objects.order_by().values_list("timezone", flat=True).distinct()
+    zones_by_date = defaultdict(list)
+    for zone in set(zones):
+        zones_by_date[now.astimezone(ZoneInfo(zone)).date() + shift].append(zone)
+    return Case(
+        *(When(**{f"{zone_field}__in": zones}, then=Value(day)) for day, zones in sorted(zones_by_date.items())),
+        default=Value(now.astimezone(dt.UTC).date() + shift),
+        output_field=DateField(),
+    )

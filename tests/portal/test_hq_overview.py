@@ -4,6 +4,7 @@ country; HQ lands there instead of on the first (maybe empty) country."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -104,3 +105,26 @@ def test_overview_has_a_constant_query_count(hq_viewer, indonesia, thailand, dja
     for code in ("KH", "VN", "JP", "MY"):
         f.CountryFactory(code=code)
     assert count_queries(client, url, {}, django_assert_max_num_queries) == with_one
+
+
+def test_day_based_figures_count_by_each_countrys_own_day(hq_viewer, indonesia):
+    """At 20:00 UTC it is tomorrow in Jakarta and midday in Los Angeles. HQ counts a country's
+    overdue work and new core influencers by that country's day, as its own dashboard does."""
+    now = dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    utc_day = now.date()
+    usa = f.CountryFactory(code="US", name="United States", timezone="America/Los_Angeles")
+    for country in (indonesia, usa):
+        event = f.EventFactory(country=country)
+        f.EventTaskFactory(event=event, due_on=utc_day)
+        cancelled = f.EventFactory(country=country, status="cancelled")
+        f.EventTaskFactory(event=cancelled, due_on=utc_day - dt.timedelta(days=5))
+        influencer = f.InfluencerFactory(country=country, is_core=True, core_since=utc_day - dt.timedelta(days=7))
+        f.InfluencerInteractionFactory(influencer=influencer, next_follow_up_on=utc_day)
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        rows = {row["name"]: row for row in signed_in(hq_viewer).get("/hq/").context["rows"]}
+
+    # Jakarta (5 December): the task and the follow-up are overdue; the core influencer of the
+    # 27th is more than a week old. Los Angeles (4 December): neither is overdue, the core one is new.
+    assert (rows["Indonesia"]["overdue"], rows["Indonesia"]["core_new"]) == (2, 0)
+    assert (rows["United States"]["overdue"], rows["United States"]["core_new"]) == (0, 1)
