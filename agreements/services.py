@@ -72,12 +72,13 @@ def check_status_move(agreement: Agreement, old: str, new: str) -> None:
 def agreement_change_status(agreement: Agreement, status: str, *, by=None, today: dt.date | None = None) -> Agreement:
     """Move an agreement along draft → signed → delivered → paid (or to cancelled, except once paid).
 
-    Signing without a signing date stamps today.
+    Signing without a signing date stamps today in the agreement's country, whichever door
+    (the portal, the API, the admin: only the portal has the country's zone active).
     """
     previous = agreement.status
     check_status_move(agreement, previous, status)
     if status == Status.SIGNED and agreement.signed_on is None:
-        agreement.signed_on = today or timezone.localdate()
+        agreement.signed_on = today or timezone.localdate(timezone=agreement.country.zone)
     agreement.status = status
     agreement.full_clean()
     agreement.save()

@@ -165,7 +165,7 @@ def _influencer_columns() -> list[Column]:
 
 def _moment_columns() -> list[Column]:
     def next_occurrence(obj):
-        today = timezone.localdate()
+        today = timezone.localdate(timezone=obj.country.zone)  # the moment's own day, as in the portal
         upcoming = [o for o in obj.occurrences.all() if o.ends_on >= today]
         return min(upcoming, key=lambda o: o.starts_on) if upcoming else None
 

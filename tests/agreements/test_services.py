@@ -3,6 +3,7 @@ the challenge's cost per thousand views, references across countries."""
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -74,7 +75,7 @@ def test_draft_signed_delivered_paid(indonesia):
         Deliverable(agreement=agreement, description="A video", videos_required=1, due_on=dt.date.today())
     )
     agreement_change_status(agreement, Status.SIGNED)
-    assert agreement.signed_on == timezone.localdate()
+    assert agreement.signed_on == timezone.localdate(timezone=indonesia.zone)
     with pytest.raises(ValidationError, match="deliverable"):
         agreement_change_status(agreement, Status.DELIVERED)
     deliverable_mark_delivered(deliverable)
@@ -243,3 +244,12 @@ def test_reminder_rules_cost_a_fixed_number_of_queries(indonesia, id_lead, djang
             f.DeliverableFactory(agreement=agreement, due_on=ctx.today)
             f.PaymentFactory(agreement=agreement, due_on=ctx.day(3))
     assert len(found) == 40  # 20 deliverables today, 20 payments in three days (the owner is the lead)
+
+
+def test_signing_stamps_the_countrys_date_whatever_the_doors_zone(indonesia):
+    """At 20:00 UTC it is already tomorrow in Jakarta: the API and the admin (UTC active) stamp
+    the same date as the portal (Jakarta active)."""
+    now = dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=now), timezone.override(dt.UTC):
+        agreement = agreement_change_status(new_agreement(indonesia), Status.SIGNED)
+    assert agreement.signed_on == dt.date(2026, 12, 5)

@@ -156,3 +156,20 @@ def test_an_export_imports_back_unchanged(client, id_lead, data, tmp_path):
     job = run_file(str(path), "influencers", user=id_lead, dry_run=False, skip_errors=False)
     assert job.counts == {"create": 0, "update": 0, "unchanged": 3, "skip": 0, "error": 0}, job.errors
     assert Influencer.objects.count() == before
+
+
+def test_a_moments_next_occurrence_counts_from_its_own_countrys_day(client, superuser, indonesia):
+    """Exported from Jakarta's portal at 20:00 UTC (the 5th there), a Los Angeles moment ending on
+    the 4th is still on: it is midday of the 4th in Los Angeles."""
+    import datetime as dt
+    from unittest import mock
+
+    usa = f.CountryFactory(code="US", name="United States", timezone="America/Los_Angeles")
+    for country in (indonesia, usa):
+        moment = f.CulturalMomentFactory(country=country, name=f"Festival {country.code}")
+        f.OccurrenceFactory(moment=moment, starts_on=dt.date(2026, 12, 2), ends_on=dt.date(2026, 12, 4))
+    client.force_login(superuser)
+    now = dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        rows = {r["name"]: r["next_starts_on"] for r in read_csv(client.get(url("cultural-moments")))}
+    assert rows == {"Festival ID": "", "Festival US": "2026-12-02"}
