@@ -107,9 +107,11 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
         .order_by()
     ):
         overdue[row["cid"]] += row["n"]
+    follow_ups = InfluencerInteraction.objects.alias(
+        local_today=local_date("influencer__country__timezone", now=now, zones=zones)
+    )
     for row in (
-        InfluencerInteraction.objects.alias(local_today=local_date("influencer__country__timezone", now=now, zones=zones))
-        .filter(follow_up_done=False, next_follow_up_on__lt=F("local_today"))
+        follow_ups.filter(follow_up_done=False, next_follow_up_on__lt=F("local_today"))
         .values(cid=F("influencer__country_id"))
         .annotate(n=Count("pk"))
         .order_by()
