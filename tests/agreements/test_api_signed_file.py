@@ -176,3 +176,18 @@ def test_the_api_keeps_paid_payments_and_a_paid_agreements_amounts(indonesia):
     response = api.patch(f"/api/v1/payments/{kept.pk}/", {"amount": "5.00"}, format="json")
     assert response.status_code == 400 and "amount" in response.json()["errors"]
     assert api.patch(f"/api/v1/payments/{kept.pk}/", {"reference": "TRX-2"}, format="json").status_code == 200
+
+
+def test_signing_over_the_api_stamps_the_countrys_date(indonesia, agreement):
+    """The API runs in UTC: at 20:00 UTC it already is the 5th in Jakarta, the date the portal stamps."""
+    import datetime as dt
+    from unittest import mock
+
+    now = dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        response = finance_api([indonesia]).patch(
+            f"/api/v1/agreements/{agreement.pk}/", {"status": "signed"}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on) == (Status.SIGNED, dt.date(2026, 12, 5))
