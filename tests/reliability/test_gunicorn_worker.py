@@ -64,3 +64,68 @@ def test_a_listener_a_child_process_also_holds_is_held_by_another():
         finally:
             child.stdin.close()
             child.wait(timeout=10)
+
+
+def _recycling_worker(listener, submitted: list):
+    """A web worker whose loop is already on its way out (max_requests reached), as gunicorn
+    leaves it: not alive, still holding the listener and its thread pool."""
+    import logging
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from opsportal.gunicorn_worker import DrainingThreadWorker
+
+    worker = DrainingThreadWorker.__new__(DrainingThreadWorker)
+    worker.alive, worker.sockets, worker.nr_conns, worker.cfg = False, [listener], 0, None
+    worker.log = logging.getLogger("tests.gunicorn_worker")
+    worker.tpool = SimpleNamespace(submit=lambda handle, conn: submitted.append(conn) or Future())
+    return worker
+
+
+def test_a_worker_recycling_when_the_stop_comes_takes_the_queue_in():
+    """Both workers recycling as TERM came (seen in CI): nobody took the queue in, and 32 queued
+    requests were reset. Now the leaving worker takes it in and closes the door."""
+    import signal
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        address = listener.getsockname()
+        queued = socket.create_connection(address, timeout=2)
+        queued.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+        submitted: list = []
+        worker = _recycling_worker(listener, submitted)
+
+        worker.handle_exit(signal.SIGTERM, None)
+
+        assert worker.nr_conns == 1 and len(submitted) == 1  # accepted, handed to the pool
+        late = socket.socket()
+        late.settimeout(0.3)
+        with pytest.raises(OSError):  # and nothing new enters the queue
+            late.connect(address)
+        late.close()
+        submitted[0].sock.close()
+        queued.close()
+
+
+def test_a_worker_recycling_on_a_reload_leaves_the_queue_to_the_others():
+    """A HUP or a plain recycle: the master keeps the listener, the queue is not at risk."""
+    import signal
+    import subprocess
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        queued = socket.create_connection(listener.getsockname(), timeout=2)
+        child = subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
+        )
+        try:
+            submitted: list = []
+            worker = _recycling_worker(listener, submitted)
+            worker.handle_exit(signal.SIGHUP, None)
+            assert worker.nr_conns == 0 and submitted == []
+        finally:
+            child.stdin.close()
+            child.wait(timeout=10)
+            queued.close()
