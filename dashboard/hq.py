@@ -20,7 +20,7 @@ from budgets.selectors import spend_by_country
 from challenges.metrics import gain_baseline
 from challenges.models import Challenge, Status
 from events.models import Event, EventTask
-from events.selectors import overdue as overdue_tasks
+from events.selectors import overdue
 from goals.models import Metric
 from goals.quarters import Quarter
 from goals.selectors import attainment, quarters_around
@@ -98,15 +98,12 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
         Event.objects.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=EVENTS_AHEAD_DAYS)),
         n=Count("pk"),
     )
-    overdue: dict[int, int] = defaultdict(int)
+    overdue_work: dict[int, int] = defaultdict(int)
     tasks = EventTask.objects.alias(local_today=local_date("event__country__timezone", now=now, zones=zones))
     for row in (
-        overdue_tasks(tasks, today=F("local_today"))
-        .values(cid=F("event__country_id"))
-        .annotate(n=Count("pk"))
-        .order_by()
+        overdue(tasks, today=F("local_today")).values(cid=F("event__country_id")).annotate(n=Count("pk")).order_by()
     ):
-        overdue[row["cid"]] += row["n"]
+        overdue_work[row["cid"]] += row["n"]
     follow_ups = InfluencerInteraction.objects.alias(
         local_today=local_date("influencer__country__timezone", now=now, zones=zones)
     )
@@ -116,7 +113,7 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        overdue[row["cid"]] += row["n"]
+        overdue_work[row["cid"]] += row["n"]
     government_ids = access.country_ids(Perm.GOVERNMENT_VIEW)
     incidents = _by_country(
         access.scope(RegulatoryIncident.objects.exclude(status=IncidentStatus.RESOLVED), Perm.GOVERNMENT_VIEW),
@@ -137,7 +134,7 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
                 "core_new": core_counts.get(country.pk, {}).get("new", 0),
                 "follower_gain": gains.get(country.pk, 0),
                 "events_ahead": events.get(country.pk, {}).get("n", 0),
-                "overdue": overdue.get(country.pk, 0),
+                "overdue": overdue_work.get(country.pk, 0),
                 "incidents": incidents.get(country.pk, {}).get("n", 0) if government else None,
                 "requests_overdue": requests.get(country.pk, {}).get("overdue", 0) if government else None,
                 "requests_on_time": requests.get(country.pk, {}).get("rate") if government else None,

@@ -4,6 +4,7 @@ and a new one never enters the queue (so closing the listener afterwards resets 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 
@@ -14,13 +15,21 @@ from opsportal.gunicorn_worker import others_hold, refuse_new_connections
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_ATTACH_FILTER is Linux's")
 
 
-def test_a_filtered_listener_keeps_its_queue_and_admits_no_new_connection():
+@contextlib.contextmanager
+def _listener_with_a_queued_request(request: bytes):
+    """A loopback listener with one connection waiting in its queue, ``request`` already sent."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
+        queued = socket.create_connection(listener.getsockname(), timeout=2)
+        if request:
+            queued.sendall(request)
+        yield listener, queued
+
+
+def test_a_filtered_listener_keeps_its_queue_and_admits_no_new_connection():
+    with _listener_with_a_queued_request(b"ping") as (listener, queued):
         address = listener.getsockname()
-        queued = socket.create_connection(address, timeout=2)
-        queued.sendall(b"ping")
 
         assert refuse_new_connections(listener)
         late = socket.socket()
@@ -87,12 +96,8 @@ def test_a_worker_recycling_when_the_stop_comes_takes_the_queue_in():
     requests were reset. Now the leaving worker takes it in and closes the door."""
     import signal
 
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
+    with _listener_with_a_queued_request(b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n") as (listener, queued):
         address = listener.getsockname()
-        queued = socket.create_connection(address, timeout=2)
-        queued.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
         submitted: list = []
         worker = _recycling_worker(listener, submitted)
 
@@ -113,10 +118,7 @@ def test_a_worker_recycling_on_a_reload_leaves_the_queue_to_the_others():
     import signal
     import subprocess
 
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        queued = socket.create_connection(listener.getsockname(), timeout=2)
+    with _listener_with_a_queued_request(b"") as (listener, queued):
         child = subprocess.Popen(
             [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
         )
