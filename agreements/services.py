@@ -262,6 +262,15 @@ def payment_save(payment: Payment, *, by=None) -> Payment:
     return payment
 
 
+def payment_mark_paid(payment: Payment, *, by=None, today: dt.date | None = None) -> Payment:
+    """Mark a payment paid on the agreement's country's date (a payment already paid keeps its
+    date): the same day whichever door or zone asks."""
+    if payment.paid_on is None:
+        payment.paid_on = today or timezone.localdate(timezone=payment.agreement.country.zone)
+        payment_save(payment, by=by)
+    return payment
+
+
 @transaction.atomic
 def payment_delete(payment: Payment, *, by=None) -> None:
     """Remove a payment that is not paid yet, of an agreement that is not paid.

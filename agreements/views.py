@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -41,6 +40,7 @@ from .services import (
     next_statuses,
     paid_total,
     payment_delete,
+    payment_mark_paid,
     payment_may_be_removed,
     payment_save,
 )
@@ -215,13 +215,12 @@ def payment_add(request, pk: int):
 @require_POST
 @portal_view
 def payment_paid(request, pk: int):
-    """Mark a payment due as paid today (local date)."""
-    payment = get_scoped_or_404(request, Payment.objects.select_related("agreement"), pk=pk)
+    """Mark a payment due as paid today, in the agreement's country."""
+    payment = get_scoped_or_404(request, Payment.objects.select_related("agreement__country"), pk=pk)
     require_edit(request, payment)
     if payment.paid_on is None:
-        payment.paid_on = timezone.localdate()
         try:
-            payment_save(payment, by=request.user)
+            payment_mark_paid(payment, by=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

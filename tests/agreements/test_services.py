@@ -19,6 +19,7 @@ from agreements.services import (
     deliverable_save,
     next_statuses,
     payment_delete,
+    payment_mark_paid,
     payment_save,
 )
 from tests import factories as f
@@ -253,3 +254,16 @@ def test_signing_stamps_the_countrys_date_whatever_the_doors_zone(indonesia):
     with mock.patch("django.utils.timezone.now", return_value=now), timezone.override(dt.UTC):
         agreement = agreement_change_status(new_agreement(indonesia), Status.SIGNED)
     assert agreement.signed_on == dt.date(2026, 12, 5)
+
+
+def test_paid_today_stamps_the_countrys_date_and_keeps_an_earlier_one(indonesia):
+    """The portal's "Paid today" at 20:00 UTC is already tomorrow in Jakarta, whichever zone the
+    request runs in; a payment already paid keeps its date."""
+    agreement = new_agreement(indonesia)
+    payment = payment_save(Payment(agreement=agreement, amount=Decimal("1000000"), due_on=dt.date(2026, 12, 1)))
+    now = dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=now), timezone.override(dt.UTC):
+        payment_mark_paid(payment)
+        assert Payment.objects.get(pk=payment.pk).paid_on == dt.date(2026, 12, 5)
+        payment_mark_paid(payment, today=dt.date(2026, 12, 9))
+    assert Payment.objects.get(pk=payment.pk).paid_on == dt.date(2026, 12, 5)
