@@ -13,7 +13,7 @@ from unittest import mock
 
 import pytest
 
-from influencers import followers, tasks
+from influencers import follower_totals, tasks
 from influencers.followers import drain_follower_refreshes, ingest_follower_rows
 from influencers.models import FollowerRefresh, FollowerSnapshot, Influencer
 from tests import factories as f
@@ -93,7 +93,8 @@ def test_a_lost_task_is_caught_up_by_the_beat(kaykai, django_capture_on_commit_c
 def test_the_drain_works_in_transactions_of_a_bounded_size(indonesia):
     accounts = [f.PlatformAccountFactory(influencer__country=indonesia, platform="youtube") for _ in range(5)]
     ingest_follower_rows([_row(a, DAY, 100 + n) for n, a in enumerate(accounts)])
-    with mock.patch.object(followers, "_refresh_influencers", wraps=followers._refresh_influencers) as refresh:
+    refresh_influencers = follower_totals._refresh_influencers
+    with mock.patch.object(follower_totals, "_refresh_influencers", wraps=refresh_influencers) as refresh:
         assert drain_follower_refreshes(limit=2) == 5
     assert [len(call.args[0]) for call in refresh.call_args_list] == [2, 2, 1]
     assert sorted(Influencer.objects.values_list("total_followers", flat=True)) == [100, 101, 102, 103, 104]
