@@ -49,6 +49,16 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
+    if server.cfg.worker_class_str == "opsportal.gunicorn_worker.DrainingThreadWorker":
+        # A stop that comes while every worker is recycling must still find one to take the
+        # listen queue in (docs/reliability.md).
+        from opsportal.gunicorn_worker import keep_a_worker_for_the_stop
+
+        keep_a_worker_for_the_stop(server)
+    _warm(server)
+
+
+def _warm(server):
     # Warm the master once so that every worker forked from it (at start, on HUP, when one is
     # recycled after max_requests or replaced after a crash) answers its first request at once.
     # Measured: the URLconf (every view, DRF, the serializers) is imported lazily on the first

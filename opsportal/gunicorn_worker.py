@@ -63,13 +63,27 @@ def refuse_new_connections(listener: socket.socket) -> bool:
     return True
 
 
+def holds(pid: int, inodes: set[int]) -> bool:
+    """Whether process ``pid`` has one of these sockets (by inode) open."""
+    targets = {f"socket:[{inode}]" for inode in inodes}
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{pid}/fd/{fd}") in targets:
+                return True
+    return False
+
+
 def others_hold(listener: socket.socket) -> bool:
     """Whether a process other than this worker and its fellow workers has this listening socket
     open: the master on a HUP reload or when a worker recycles itself, a new master after a USR2
     binary upgrade. gunicorn's master closes its listeners before it sends TERM for a stop, so
     False means the socket dies with the workers. Unknown (no /proc) counts as held: the stock path.
     """
-    target = f"socket:[{os.fstat(listener.fileno()).st_ino}]"
+    inodes = {os.fstat(listener.fileno()).st_ino}
     me, master = os.getpid(), os.getppid()
     try:
         pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
@@ -78,19 +92,59 @@ def others_hold(listener: socket.socket) -> bool:
     for pid in pids:
         if pid == me:
             continue
-        try:
-            if pid != master:
+        if pid != master:
+            try:
                 stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 if int(stat[1]) == master:
                     continue  # a fellow worker: it stops too
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except (OSError, ValueError, IndexError):
-            continue  # gone, or another user's process (which cannot hold our socket)
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
-                    return True
+            except (OSError, ValueError, IndexError):
+                continue  # gone, or another user's process (which cannot hold our socket)
+        if holds(pid, inodes):
+            return True
     return False
+
+
+# How long a stop waits for the worker it starts to take the queue in (a preloaded fork boots in
+# well under a second; without preload the app's import takes a few).
+BOOT_WAIT_SECONDS = 10.0
+
+
+def keep_a_worker_for_the_stop(arbiter) -> None:
+    """Make the master's graceful stop leave the listen queue to a worker.
+
+    The master closes its listeners first, then sends TERM; the workers take in what is queued
+    (``DrainingThreadWorker``). But if every worker has just left (each reached ``max_requests``
+    and the master has not replaced them yet: seen in ``scripts/deploy_check.py`` with fast
+    recycling, 32 of 32 queued requests reset), the master's close is the last one and the kernel
+    resets the queue. So at a stop the master first checks that some worker still holds the
+    listener, and otherwise starts one and waits for its first heartbeat (it serves from then on).
+    Called from ``when_ready`` (gunicorn.conf.py) on the master's arbiter.
+    """
+    stop = arbiter.stop
+
+    def stop_leaving_the_queue_to_a_worker(graceful=True):
+        if graceful and arbiter.LISTENERS:
+            try:
+                _ensure_a_worker_holds_the_listeners(arbiter)
+            except Exception:  # noqa: BLE001 - never let the guard keep the server from stopping
+                arbiter.log.warning("Could not check the workers before stopping", exc_info=True)
+        stop(graceful)
+
+    arbiter.stop = stop_leaving_the_queue_to_a_worker
+
+
+def _ensure_a_worker_holds_the_listeners(arbiter) -> None:
+    arbiter.reap_workers()  # forget the workers that have exited
+    inodes = {os.fstat(listener.fileno()).st_ino for listener in arbiter.LISTENERS}
+    if any(holds(pid, inodes) for pid in list(arbiter.WORKERS)):
+        return
+    arbiter.log.info("No worker holds the listener at the stop: starting one to take the queue in")
+    pid = arbiter.spawn_worker()  # the child never returns here
+    heartbeat = arbiter.WORKERS[pid].tmp
+    first = heartbeat.last_update()
+    deadline = time.monotonic() + BOOT_WAIT_SECONDS
+    while heartbeat.last_update() == first and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 class DrainingThreadWorker(ThreadWorker):

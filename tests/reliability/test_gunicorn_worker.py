@@ -131,3 +131,83 @@ def test_a_worker_recycling_on_a_reload_leaves_the_queue_to_the_others():
             child.stdin.close()
             child.wait(timeout=10)
             queued.close()
+
+
+class _Heartbeat:
+    """A worker's heartbeat file as the master reads it: it moves once the worker's loop runs."""
+
+    def __init__(self, beats_after: int):
+        self.reads, self.beats_after = 0, beats_after
+
+    def last_update(self) -> float:
+        self.reads += 1
+        return 1.0 if self.reads <= self.beats_after else 2.0
+
+
+class _Master:
+    """What the stop guard uses of gunicorn's arbiter: its listeners, workers, reaping, spawning."""
+
+    def __init__(self, listener, worker_pids):
+        import logging
+        from types import SimpleNamespace
+
+        self.LISTENERS, self.log, self.calls = [listener], logging.getLogger("tests.gunicorn_master"), []
+        self.WORKERS = {pid: SimpleNamespace(tmp=_Heartbeat(beats_after=1)) for pid in worker_pids}
+
+    def reap_workers(self):
+        self.calls.append("reap")
+
+    def spawn_worker(self):
+        from types import SimpleNamespace
+
+        self.calls.append("spawn")
+        self.WORKERS[-1] = SimpleNamespace(tmp=_Heartbeat(beats_after=3))  # boots after a few reads
+        return -1
+
+    def stop(self, graceful=True):
+        self.calls.append(("stop", graceful))
+
+
+def test_a_stop_with_no_worker_holding_the_listener_starts_one_first():
+    """Both workers had just recycled and the master had not replaced them when TERM came
+    (scripts/deploy_check.py with fast recycling: 32 of 32 queued requests reset in 2 runs of 6).
+    The master now starts a worker and waits for its first heartbeat before closing its listener."""
+    import subprocess
+
+    from opsportal.gunicorn_worker import keep_a_worker_for_the_stop
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        gone = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+        try:
+            master = _Master(listener, [gone.pid])  # a worker on its way out: the listener closed
+            keep_a_worker_for_the_stop(master)
+            master.stop()
+        finally:
+            gone.stdin.close()
+            gone.wait(timeout=10)
+    assert master.calls == ["reap", "spawn", ("stop", True)]
+    assert master.WORKERS[-1].tmp.reads > 3  # it waited for the heartbeat to move
+
+
+def test_a_stop_with_a_worker_holding_the_listener_starts_none():
+    import subprocess
+
+    from opsportal.gunicorn_worker import keep_a_worker_for_the_stop
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        serving = subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
+        )
+        try:
+            master = _Master(listener, [serving.pid])
+            keep_a_worker_for_the_stop(master)
+            master.stop()
+            master.stop(graceful=False)  # a quick stop (QUIT, INT) checks nothing
+        finally:
+            serving.stdin.close()
+            serving.wait(timeout=10)
+    assert master.calls == ["reap", ("stop", True), ("stop", False)]
