@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +67,6 @@ def _by_country(queryset, **aggregates) -> dict[int, dict]:
 
 def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[dict]:
     now = now or timezone.now()
-    today = timezone.localdate()
 
     live = Challenge.objects.filter(status=Status.LIVE)
     live_counts = _by_country(live, n=Count("pk"))
@@ -89,7 +88,8 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
     gains = {
         row["cid"]: row["gain"] or 0
         for row in PlatformAccount.objects.filter(influencer__is_core=True, influencer__erased_at=None)
-        .annotate(base=growth_baseline(WEEK, today=today))
+        .alias(week_ago=local_date("influencer__country__timezone", now=now, days=-WEEK, zones=zones))
+        .annotate(base=growth_baseline(cutoff=OuterRef("week_ago")))
         .values(cid=F("influencer__country_id"))
         .annotate(gain=Sum(F("followers") - F("base")))
         .order_by()

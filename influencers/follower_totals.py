@@ -270,10 +270,13 @@ def first_crossover(influencer_id: int, start: dt.date = dt.date.min) -> dt.date
 # --- reading -----------------------------------------------------------------------------------
 
 
-def growth_baseline(days: int = GROWTH_DAYS, *, today: dt.date | None = None, cutoff: dt.date | None = None):
+def growth_baseline(days: int = GROWTH_DAYS, *, today: dt.date | None = None, cutoff=None):
     """An expression on accounts: followers at the latest snapshot ``days`` ago or earlier, or at
-    the first snapshot when none is that old (growth since we first counted)."""
-    cutoff = cutoff or (today or timezone.localdate()) - dt.timedelta(days=days)
+    the first snapshot when none is that old (growth since we first counted). ``cutoff`` (a date,
+    or an expression such as ``OuterRef`` to each account's own country's day) replaces ``days``
+    before ``today``."""
+    if cutoff is None:
+        cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
     snapshots = FollowerSnapshot.objects.filter(account_id=OuterRef("pk"))
     older = snapshots.filter(date__lte=cutoff).order_by("-date").values("followers")[:1]
     first = snapshots.order_by("date").values("followers")[:1]

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from influencers.models import PlatformAccount
 from opsportal.portal.mixins import SESSION_KEY
 from tests import factories as f
 
@@ -128,3 +129,21 @@ def test_day_based_figures_count_by_each_countrys_own_day(hq_viewer, indonesia):
     # 27th is more than a week old. Los Angeles (4 December): neither is overdue, the core one is new.
     assert (rows["Indonesia"]["overdue"], rows["Indonesia"]["core_new"]) == (2, 0)
     assert (rows["United States"]["overdue"], rows["United States"]["core_new"]) == (0, 1)
+
+
+def test_the_weeks_follower_gain_counts_from_each_countrys_own_day(hq_viewer, indonesia):
+    """At 20:00 UTC on 4 December it is 5 December in Jakarta and 4 December in Los Angeles: a
+    week back is 28 November in one and 27 November in the other, and each country's gain counts
+    from its own day's count, whichever zone the request runs in."""
+    now = dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    usa = f.CountryFactory(code="US", name="United States", timezone="America/Los_Angeles")
+    for country in (indonesia, usa):
+        account = f.PlatformAccountFactory(influencer__country=country, influencer__is_core=True)
+        for day, followers in ((dt.date(2026, 11, 27), 1_000), (dt.date(2026, 11, 28), 1_500)):
+            f.FollowerSnapshotFactory(account=account, date=day, followers=followers)
+        PlatformAccount.objects.filter(pk=account.pk).update(followers=2_000, followers_on=dt.date(2026, 12, 4))
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        rows = {row["name"]: row for row in signed_in(hq_viewer).get("/hq/").context["rows"]}
+
+    assert (rows["Indonesia"]["follower_gain"], rows["United States"]["follower_gain"]) == (500, 1_000)
