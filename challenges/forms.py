@@ -103,11 +103,3 @@ class MetricsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "metrics")
         super().__init__(*args, **kwargs)
-
-    def clean_captured_at(self):
-        from django.utils import timezone
-
-        moment = self.cleaned_data.get("captured_at")
-        if moment and moment > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError(_("Numbers cannot be from the future."))
-        return moment

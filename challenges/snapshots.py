@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from opsportal.audit import record_batch
 from opsportal.db import Source
+from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
 
 from .metric_totals import METRICS, refresh_challenge_totals
 from .models import Challenge, ChallengeMetricSnapshot
@@ -35,6 +36,9 @@ def metric_snapshot_save(
     replaced (read from the database unless the caller holds them), so a corrected number's
     history stays readable."""
     created = snapshot.pk is None
+    # The one rule for measurements at every door (opsportal.timecheck), bulk rows included.
+    if snapshot.captured_at is not None and moment_ahead(snapshot.captured_at):
+        raise ValidationError({"captured_at": MOMENT_AHEAD})
     if before is None and not created:
         before = ChallengeMetricSnapshot.objects.filter(pk=snapshot.pk).first()
     snapshot.full_clean()

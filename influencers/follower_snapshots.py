@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from opsportal.audit import record_batch
 from opsportal.db import Source
+from opsportal.timecheck import DAY_AHEAD, day_ahead
 
 from .follower_totals import refresh_followers
 from .models import FollowerSnapshot, PlatformAccount
@@ -34,6 +36,9 @@ def follower_snapshot_save(snapshot: FollowerSnapshot, *, before: FollowerSnapsh
     and crossover follow. One audit entry on the snapshot names the old and new values (read
     from the database unless the caller holds them)."""
     created = snapshot.pk is None
+    # The one rule for measurements at every door (opsportal.timecheck), bulk rows included.
+    if snapshot.date is not None and day_ahead(snapshot.date):
+        raise ValidationError({"date": DAY_AHEAD})
     if before is None and not created:
         before = FollowerSnapshot.objects.filter(pk=snapshot.pk).first()
     snapshot.full_clean()

@@ -184,11 +184,3 @@ class FollowerCountForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     followers = forms.IntegerField(label=_("Followers"), min_value=0, max_value=2**63 - 1)
-
-    def clean_date(self):
-        from django.utils import timezone
-
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("A follower count cannot be in the future."))
-        return day

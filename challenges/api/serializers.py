@@ -195,13 +195,6 @@ class MetricSnapshotSerializer(OpsModelSerializer):
         fields = ["id", "url", "challenge", *(["captured_at"] + list(METRICS)), "source", "recorded_at"]
         read_only_fields = ["recorded_at"]
 
-    def validate_captured_at(self, value):
-        from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
-
-        if moment_ahead(value):
-            raise serializers.ValidationError(MOMENT_AHEAD)
-        return value
-
 
 class MetricRowSerializer(serializers.Serializer):
     """One row of a bulk batch (documentation: rows are validated set-wise by the service)."""

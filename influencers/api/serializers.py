@@ -368,13 +368,6 @@ class FollowerSnapshotSerializer(OpsModelSerializer):
         fields = ["id", "url", "account", "date", "followers", "source", "recorded_at"]
         read_only_fields = ["recorded_at"]
 
-    def validate_date(self, value):
-        from opsportal.timecheck import DAY_AHEAD, day_ahead
-
-        if day_ahead(value):
-            raise serializers.ValidationError(DAY_AHEAD)
-        return value
-
 
 class FollowerRowSerializer(serializers.Serializer):
     """One row of a bulk batch (documentation: rows are validated set-wise by the service)."""

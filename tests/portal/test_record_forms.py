@@ -190,10 +190,14 @@ def test_follower_count_refuses_bad_input(id_operator, indonesia):
     own = f.PlatformAccountFactory(influencer=f.InfluencerFactory(country=indonesia))
     client = signed_in(id_operator)
     url = f"/influencers/accounts/{own.pk}/followers/"
-    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
-    response = client.post(url, {"date": tomorrow, "followers": "-5"})
+    response = client.post(url, {"date": timezone.localdate().isoformat(), "followers": "-5"})
     assert response.status_code == 400
-    assert response.context["form"].errors.keys() == {"date", "followers"}
+    assert response.context["form"].errors.keys() == {"followers"}
+    # A day that has not begun anywhere yet: the service's rule, as at every door.
+    ahead = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    response = client.post(url, {"date": ahead, "followers": "5"})
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {"date"}
     assert not FollowerSnapshot.objects.exists()
 
 
@@ -232,12 +236,16 @@ def test_todays_numbers_typed_on_the_challenge_page_and_corrected(id_operator, i
 def test_numbers_refuse_bad_input(id_operator, indonesia):
     challenge = f.ChallengeFactory(country=indonesia, status="live")
     client = signed_in(id_operator)
-    future = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/challenges/{challenge.pk}/metrics/add/", {"metrics-views": "-1"})
+    assert response.status_code == 400
+    assert response.context["metrics_form"].errors.keys() == {"views"}
+    # More than an hour ahead: the service's rule, as at every door.
+    future = (timezone.localtime(timezone=indonesia.zone) + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        f"/challenges/{challenge.pk}/metrics/add/", {"metrics-views": "-1", "metrics-captured_at": future}
+        f"/challenges/{challenge.pk}/metrics/add/", {"metrics-views": "1", "metrics-captured_at": future}
     )
     assert response.status_code == 400
-    assert response.context["metrics_form"].errors.keys() == {"views", "captured_at"}
+    assert response.context["metrics_form"].errors.keys() == {"captured_at"}
     assert not ChallengeMetricSnapshot.objects.exists()
     snapshot = f.MetricSnapshotFactory(challenge=challenge, captured_at=timezone.now() - dt.timedelta(days=1))
     other = f.MetricSnapshotFactory(

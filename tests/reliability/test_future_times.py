@@ -1,4 +1,5 @@
-"""Measurements more than an hour in the future are refused with the row named, at every door."""
+"""Measurements more than an hour in the future are refused with the row or field named, at every door
+(the services hold the rule: opsportal.timecheck)."""
 
 import datetime as dt
 
@@ -81,3 +82,23 @@ def test_the_single_snapshot_doors_refuse_it_too(api, indonesia):
         "/api/v1/follower-snapshots/", {"account": account.pk, "date": "9999-12-31", "followers": 1}, format="json"
     )
     assert follower.status_code == 400 and "date" in follower.json()["errors"], follower.json()
+
+
+def test_the_services_hold_the_rule_for_every_door_that_types_one_number(indonesia):
+    """The portal's forms, the API's single rows and an event's quick capture all save through
+    these services: the rule is theirs (the portal forms had a rule of their own, 5 minutes)."""
+    from django.core.exceptions import ValidationError
+
+    from challenges.metrics import metric_snapshot_type
+    from influencers.followers import follower_count_type
+
+    challenge = f.ChallengeFactory(country=indonesia)
+    account = f.PlatformAccountFactory(influencer__country=indonesia)
+    with pytest.raises(ValidationError) as metric:
+        metric_snapshot_type(challenge, captured_at=timezone.now() + dt.timedelta(hours=2), views=1)
+    with pytest.raises(ValidationError) as follower:
+        follower_count_type(account, date=(timezone.now() + dt.timedelta(days=3)).date(), followers=1)
+    assert set(metric.value.message_dict) == {"captured_at"} and set(follower.value.message_dict) == {"date"}
+    assert not ChallengeMetricSnapshot.objects.exists() and not FollowerSnapshot.objects.exists()
+    metric_snapshot_type(challenge, captured_at=timezone.now() + dt.timedelta(minutes=30), views=1)
+    assert ChallengeMetricSnapshot.objects.count() == 1  # within the hour of clock skew
