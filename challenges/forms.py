@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from locales.models import CulturalMoment
@@ -60,19 +59,6 @@ class ChallengeForm(forms.ModelForm):
         if self.instance.pk:
             # Status moves go through their own buttons and guards on the challenge page.
             del self.fields["status"]
-
-    def clean_hashtag(self):
-        hashtag = self.cleaned_data["hashtag"].strip().lstrip("#")
-        if not hashtag:
-            raise forms.ValidationError(_("Enter a hashtag."))
-        taken = (
-            in_country(Challenge.objects.annotate(tag=Lower("hashtag")), self.country)
-            .filter(tag=hashtag.lower())
-            .exclude(pk=self.instance.pk)
-        )
-        if taken.exists():
-            raise forms.ValidationError(_("This hashtag is already used by a challenge in this country."))
-        return hashtag
 
 
 class StatusForm(forms.Form):

@@ -134,11 +134,30 @@ class Challenge(TimeStamped):
     def clean(self):
         from opsportal.references import validate_references
 
+        self._clean_hashtag()
         # Same rule as the check constraint, but the error lands on the field in every form.
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("The end cannot be before the start.")})
         # The owner is on this country's team; the cultural moment is of this country.
         validate_references(self)
+
+    def _clean_hashtag(self) -> None:
+        """Every door sends the hashtag with or without its #: it is stored without, one word,
+        once per country whatever its case. Checked here, before the unique index sees it, so
+        that "#summer" beside "summer" is a field error at every door rather than a database one."""
+        self.hashtag = (self.hashtag or "").strip().lstrip("#").strip()
+        if not self.hashtag:
+            raise ValidationError({"hashtag": _("Enter a hashtag.")})
+        if any(character.isspace() for character in self.hashtag):
+            raise ValidationError({"hashtag": _("Not a valid hashtag: %(value)s.") % {"value": self.hashtag[:80]}})
+        if self.country_id is None:
+            return
+        # Unscoped: the rule is the country's whoever asks (the caller's scope may be narrower).
+        taken = Challenge._base_manager.annotate(tag=Lower("hashtag")).filter(
+            country_id=self.country_id, tag=self.hashtag.lower()
+        )
+        if taken.exclude(pk=self.pk).exists():
+            raise ValidationError({"hashtag": _("This hashtag is already used by a challenge in this country.")})
 
     def save(self, *args, **kwargs):
         self.hashtag = self.hashtag.strip().lstrip("#")

@@ -73,12 +73,6 @@ class ChallengeSerializer(OpsModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_hashtag(self, value: str) -> str:
-        value = value.strip().lstrip("#")
-        if not value:
-            raise serializers.ValidationError(_("Give the hashtag."))
-        return value
-
     # The owner and the cultural moment are checked by Challenge.clean (opsportal.access), at every door.
 
 

@@ -139,6 +139,7 @@ def test_duplicate_is_400_and_race_is_409(api, indonesia, monkeypatch):
     from challenges.models import Challenge
 
     monkeypatch.setattr(Challenge, "validate_constraints", lambda self, exclude=None: None)
+    monkeypatch.setattr(Challenge, "_clean_hashtag", lambda self: None)
     assert_error(api.post("/api/v1/challenges/", payload, format="json"), 409, "conflict")
 
 

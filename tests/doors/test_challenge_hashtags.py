@@ -1,0 +1,70 @@
+"""Rule: a challenge's hashtag is stored without its #, is one word, and is used once per country
+whatever its case (``Challenge.clean``, run by ``challenge_save``). Every door that can set it gets
+the same field error, never a database error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+
+from .forms import admin_post
+
+pytestmark = pytest.mark.django_db
+
+
+def by_portal(doors, challenge, hashtag):
+    page = doors.portal.get(f"/challenges/{challenge.pk}/edit/")
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(hashtag=hashtag, owner=challenge.owner_id or "", cultural_moment="")
+    for key in ("starts_at", "ends_at"):
+        data.pop(key, None)
+    response = doors.portal.post(f"/challenges/{challenge.pk}/edit/", data)
+    return response.context["form"].errors if response.status_code != 302 else None
+
+
+def by_api(doors, challenge, hashtag):
+    response = doors.api.patch(f"/api/v1/challenges/{challenge.pk}/", {"hashtag": hashtag}, format="json")
+    assert response.status_code in (200, 400), response.content
+    return response.json()["errors"] if response.status_code == 400 else None
+
+
+def by_admin(doors, challenge, hashtag):
+    response = admin_post(doors.admin, f"/admin/challenges/challenge/{challenge.pk}/change/", hashtag=hashtag)
+    if response.status_code == 302:
+        return None
+    assert response.status_code == 200  # the form again, not a 500
+    return response.context["adminform"].form.errors
+
+
+DOORS = {"portal": by_portal, "api": by_api, "admin": by_admin}
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("hashtag", ["#SUMMER", "summer", "  #Summer "])
+def test_a_hashtag_taken_in_the_country_is_refused_on_the_field_whichever_door(doors, door, hashtag):
+    f.ChallengeFactory(country=doors.country, hashtag="summer")
+    challenge = f.ChallengeFactory(country=doors.country, hashtag="winter")
+    errors = DOORS[door](doors, challenge, hashtag)
+    assert errors and "hashtag" in errors, errors
+    challenge.refresh_from_db()
+    assert challenge.hashtag == "winter"
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("hashtag", ["#", "summer fest"])
+def test_an_empty_or_two_word_hashtag_is_refused_whichever_door(doors, door, hashtag):
+    challenge = f.ChallengeFactory(country=doors.country, hashtag="winter")
+    errors = DOORS[door](doors, challenge, hashtag)
+    assert errors and "hashtag" in errors, errors
+    challenge.refresh_from_db()
+    assert challenge.hashtag == "winter"
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_hashtag_sent_with_its_hash_is_stored_without_it_whichever_door(doors, door):
+    f.ChallengeFactory(country=f.CountryFactory(code="TH", name="Thailand"), hashtag="autumn")  # another country's
+    challenge = f.ChallengeFactory(country=doors.country, hashtag="winter")
+    assert DOORS[door](doors, challenge, "#Autumn") is None
+    challenge.refresh_from_db()
+    assert challenge.hashtag == "Autumn"
