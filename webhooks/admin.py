@@ -17,12 +17,30 @@ class SubscriptionForm(forms.ModelForm):
         model = WebhookSubscription
         fields = ["name", "url", "event_types", "countries", "allow_government", "allow_finance", "active"]
 
+    request = None  # set by the admin (get_form): whose rights the subscription may not exceed
+
     def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from opsportal.access import access_for_user
+
         data = super().clean()
-        if data.get("allow_government") and not data.get("countries"):
-            self.add_error("countries", _("Government events need the countries listed explicitly."))
-        if data.get("allow_finance") and not data.get("countries"):
-            self.add_error("countries", _("Finance events need the countries listed explicitly."))
+        if self.errors:
+            return data
+        # The API's rules, the same service: https, no private addresses, government and finance
+        # events only when allowed and only for countries the person may read that way.
+        try:
+            services.subscription_validate(
+                access_for_user(self.request.user),
+                url=data["url"],
+                event_types=sorted(data["event_types"]),
+                countries=data.get("countries") or [],
+                allow_government=data.get("allow_government", False),
+                allow_finance=data.get("allow_finance", False),
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages_)
         return data
 
 
@@ -43,6 +61,11 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     filter_horizontal = ["countries"]
     readonly_fields = ["secret", "consecutive_failures", "disabled_at", "disabled_reason", "owner", "owner_token"]
     actions = ["enable", "rotate_secret"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form
 
     def get_fields(self, request, obj=None):
         fields = ["name", "url", "event_types", "countries", "allow_government", "allow_finance", "active"]
