@@ -55,13 +55,6 @@ class OutreachForm(forms.ModelForm):
         super().__init__(*args, prefix="outreach", **kwargs)
         self.fields["occurred_at"].required = False
 
-    def clean(self):
-        data = super().clean()
-        when, follow_up = data.get("occurred_at"), data.get("next_follow_up_on")
-        if when and follow_up and follow_up < when.date():
-            self.add_error("next_follow_up_on", _("The follow-up cannot be before the contact."))
-        return data
-
     def _post_clean(self):
         # The service validates the whole entry once it knows the influencer.
         pass

@@ -372,3 +372,13 @@ class InfluencerInteraction(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.influencer} · {self.occurred_at:%Y-%m-%d}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        # The contact's day in the creator's country: the follow-up date is a day there too.
+        if self.occurred_at and self.next_follow_up_on and self.influencer_id:
+            contacted_on = timezone.localtime(self.occurred_at, self.influencer.country.zone).date()
+            if self.next_follow_up_on < contacted_on:
+                raise ValidationError({"next_follow_up_on": _("The follow-up cannot be before the contact.")})

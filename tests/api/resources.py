@@ -94,7 +94,7 @@ RESOURCES = [
             "influencer": f.InfluencerFactory(country=c).pk,
             "kind": "message",
             "summary": "Invited to the talent exchange",
-            "next_follow_up_on": "2026-07-10",
+            "next_follow_up_on": (timezone.now() + dt.timedelta(days=7)).date().isoformat(),  # after the contact (now)
         },
         update={"summary": "Invited; said yes"},
     ),

@@ -2,6 +2,8 @@
 
 * ``influencers.services.influencer_log_interaction``: a touch answers the earlier follow-ups
   (they are done) and a first touch with a prospect moves them to contacted (stamped);
+* ``InfluencerInteraction.clean`` (run by both interaction services): the follow-up is not
+  before the contact, in the creator's country's days;
 * ``locales.services.incident_resolve`` (via ``incident_save``): resolving a ban counts the days
   it restricted us, from opened to resolved.
 """
@@ -23,17 +25,20 @@ pytestmark = pytest.mark.django_db
 
 
 # --- a touch with a creator -------------------------------------------------------------------
-def touch_by_portal(doors, influencer):
+def touch_by_portal(doors, influencer, follow_up=""):
     data = {"outreach-kind": "call", "outreach-summary": "Called about the festival"}
+    data["outreach-next_follow_up_on"] = follow_up
     return doors.portal.post(f"/influencers/{influencer.pk}/outreach/", data).status_code == 302
 
 
-def touch_by_api(doors, influencer):
+def touch_by_api(doors, influencer, follow_up=""):
     payload = {"influencer": influencer.pk, "kind": "call", "summary": "Called about the festival"}
+    if follow_up:
+        payload["next_follow_up_on"] = follow_up
     return doors.api.post("/api/v1/influencer-interactions/", payload, format="json").status_code == 201
 
 
-def touch_by_admin(doors, influencer):
+def touch_by_admin(doors, influencer, follow_up=""):
     day, time = local_parts(timezone.now(), doors.country.zone)
     fields = {
         "influencer": str(influencer.pk),
@@ -41,16 +46,23 @@ def touch_by_admin(doors, influencer):
         "summary": "Called about the festival",
         "occurred_at_0": day,
         "occurred_at_1": time,
+        "next_follow_up_on": follow_up,
     }
     return admin_post(doors.admin, "/admin/influencers/influencerinteraction/add/", **fields).status_code == 302
 
 
-def touch_by_admin_inline(doors, influencer):
+def touch_by_admin_inline(doors, influencer, follow_up=""):
     url = f"/admin/influencers/influencer/{influencer.pk}/change/"
     data = admin_form(doors.admin, url)
     day, time = local_parts(timezone.now(), doors.country.zone)
     add_inline_row(
-        data, "interactions", kind="call", summary="Called about the festival", occurred_at_0=day, occurred_at_1=time
+        data,
+        "interactions",
+        kind="call",
+        summary="Called about the festival",
+        occurred_at_0=day,
+        occurred_at_1=time,
+        next_follow_up_on=follow_up,
     )
     return doors.admin.post(url, {**data, "_save": ["Save"]}).status_code == 302
 
@@ -80,6 +92,17 @@ def test_a_touch_answers_the_earlier_follow_ups_whichever_door(doors, door):
     assert InfluencerInteraction.objects.filter(influencer=influencer).count() == 2
     earlier.refresh_from_db()
     assert earlier.follow_up_done, f"the {door} left an answered follow-up open"
+
+
+@pytest.mark.parametrize("door", TOUCH)
+def test_a_follow_up_before_the_contact_is_refused_whichever_door(doors, door):
+    """Only the portal's form refused it before; the API and the admin stored it."""
+    influencer = f.InfluencerFactory(country=doors.country, stage=Stage.ACTIVE)
+    before = (timezone.localdate(timezone=doors.country.zone) - dt.timedelta(days=2)).isoformat()
+    assert not TOUCH[door](doors, influencer, follow_up=before), f"the {door} took a follow-up before the contact"
+    assert not InfluencerInteraction.objects.filter(influencer=influencer).exists()
+    same_day = timezone.localdate(timezone=doors.country.zone).isoformat()
+    assert TOUCH[door](doors, influencer, follow_up=same_day), f"the {door} refused a same-day follow-up"
 
 
 # --- resolving an incident --------------------------------------------------------------------
