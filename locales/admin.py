@@ -258,7 +258,7 @@ class UserAdmin(DjangoUserAdmin):
 class InteractionForm(forms.ModelForm):
     class Meta:
         model = GovernmentInteraction
-        # The country comes from the contact (see GovernmentInteractionAdmin.save_model).
+        # A new interaction takes its contact's country (see GovernmentInteractionAdmin.save_model).
         fields = ["contact", "incident", "kind", "occurred_at", "summary", "outcome", "follow_up_on", "owner"]
 
     def clean(self):
@@ -403,7 +403,10 @@ class GovernmentInteractionAdmin(ScopedHistoryAdmin):
         return field
 
     def save_model(self, request, obj, form, change):
-        obj.country_id = obj.contact.country_id
+        # A new interaction is logged in its contact's country; a logged one stays in its own
+        # (government_interaction_save refuses a contact of another country).
+        if not change:
+            obj.country_id = obj.contact.country_id
         super().save_model(request, obj, form, change)
 
 

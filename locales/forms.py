@@ -52,13 +52,6 @@ class InteractionForm(forms.ModelForm):
             self.fields["incident"].widget = forms.HiddenInput()
             self.fields["incident"].required = False
 
-    def clean(self):
-        data = super().clean()
-        when, follow_up = data.get("occurred_at"), data.get("follow_up_on")
-        if when and follow_up and follow_up < when.date():
-            self.add_error("follow_up_on", _("The follow-up cannot be before the interaction."))
-        return data
-
     def _post_clean(self):
         # government_interaction_log (the service) validates the whole record.
         pass
@@ -149,15 +142,10 @@ class InteractionEditForm(_ServiceValidated):
         self.fields["contact"].queryset = in_country(GovernmentContact.objects.all(), country)
         self.fields["incident"].queryset = in_country(RegulatoryIncident.objects.all(), country)
 
-    def clean(self):
-        data = super().clean()
-        when, follow_up = data.get("occurred_at"), data.get("follow_up_on")
-        if when and follow_up and follow_up < when.date():
-            self.add_error("follow_up_on", _("The follow-up cannot be before the interaction."))
-        return data
-
 
 class MomentForm(_ServiceValidated):
+    """A name taken in the country, whatever its case, is refused by cultural_moment_save."""
+
     class Meta:
         model = CulturalMoment
         fields = ["name", "local_name", "description", "content_ideas"]
@@ -167,28 +155,14 @@ class MomentForm(_ServiceValidated):
         super().__init__(*args, **kwargs)
         self.instance.country = country
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        taken = in_country(CulturalMoment.objects.filter(name__iexact=name), self.instance.country)
-        if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("This country already has a cultural moment with this name."))
-        return name
-
 
 class OccurrenceForm(forms.ModelForm):
+    """End after start and start in its year: CulturalMomentOccurrence.clean, for every door."""
+
     class Meta:
         model = CulturalMomentOccurrence
         fields = ["year", "starts_on", "ends_on"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
-
-    def clean(self):
-        data = super().clean()
-        starts, ends, year = data.get("starts_on"), data.get("ends_on"), data.get("year")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The end cannot be before the start."))
-        if starts and year and starts.year != year:
-            self.add_error("starts_on", _("The start is not in that year."))
-        return data
 
 
 class BaseOccurrenceFormSet(forms.BaseInlineFormSet):

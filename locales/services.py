@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from opsportal.references import on_team
 
-from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident
+from .models import CulturalMoment, GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from .models.government import IncidentStatus
 
 
@@ -32,6 +32,8 @@ def government_interaction_log(
     """Log a meeting, call or letter; the contact's last touch moves forward with it."""
     if incident is not None and incident.country_id != contact.country_id:
         raise ValidationError({"incident": _("The incident belongs to another country.")})
+    occurred_at = occurred_at or timezone.now()
+    _check_follow_up(occurred_at, follow_up_on, contact.country)
     interaction = GovernmentInteraction(
         country_id=contact.country_id,
         contact=contact,
@@ -39,7 +41,7 @@ def government_interaction_log(
         kind=kind,
         summary=summary,
         outcome=outcome,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at,
         follow_up_on=follow_up_on,
         owner=by if getattr(by, "pk", None) else None,
         created_by=by if getattr(by, "pk", None) else None,
@@ -48,6 +50,14 @@ def government_interaction_log(
     interaction.save()
     contact_touch(contact)
     return interaction
+
+
+def _check_follow_up(occurred_at: dt.datetime | None, follow_up_on: dt.date | None, country) -> None:
+    """A follow-up comes on or after the day of the interaction, that day as the country counts it."""
+    if occurred_at is None or follow_up_on is None:
+        return
+    if follow_up_on < timezone.localtime(occurred_at, country.zone).date():
+        raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
 
 
 def contact_touch(contact: GovernmentContact) -> None:
@@ -130,10 +140,13 @@ def government_interaction_save(interaction: GovernmentInteraction, *, by=None) 
             by=by,
         )
     before = GovernmentInteraction.objects.filter(pk=interaction.pk).values_list("contact_id", flat=True).get()
+    # An interaction stays in its country, whichever door: a contact of another country is refused,
+    # never followed there.
     if interaction.contact.country_id != interaction.country_id:
         raise ValidationError({"contact": _("The contact belongs to another country.")})
     if interaction.incident is not None and interaction.incident.country_id != interaction.country_id:
         raise ValidationError({"incident": _("The incident belongs to another country.")})
+    _check_follow_up(interaction.occurred_at, interaction.follow_up_on, interaction.country)
     interaction.full_clean()
     interaction.save()
     contact_touch(interaction.contact)
@@ -183,6 +196,12 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
     """A cultural moment with its dated occurrences (one per year), all or nothing."""
     if moment.pk is None:
         moment.created_by = _by(by)
+    # One name per country, whatever its case: "songkran" beside "Songkran" is the same festival
+    # (the database's constraint is case-sensitive).
+    if moment.name and moment.country_id:
+        same_name = CulturalMoment._base_manager.filter(country_id=moment.country_id, name__iexact=moment.name.strip())
+        if same_name.exclude(pk=moment.pk).exists():
+            raise ValidationError({"name": _("This country already has a cultural moment with this name.")})
     moment.full_clean()
     moment.save()
     return cultural_moment_set_dates(moment, occurrences=occurrences, removed_occurrences=removed_occurrences, by=by)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -58,9 +59,12 @@ class OccurrenceSerializer(serializers.ModelSerializer):
         missing = {name: [_("This field is required.")] for name in self.Meta.fields if name not in attrs}
         if missing:
             raise serializers.ValidationError(missing)
-        starts_on, ends_on = attrs["starts_on"], attrs["ends_on"]
-        if ends_on < starts_on:
-            raise serializers.ValidationError({"ends_on": [_("The end cannot be before the start.")]})
+        # The model's own rules (end after start, start in its year), said on this item of the list;
+        # cultural_moment_set_dates checks them again when it saves.
+        try:
+            CulturalMomentOccurrence(**attrs).clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
         return attrs
 
 
@@ -161,7 +165,9 @@ class GovernmentInteractionSerializer(OpsModelSerializer):
         incident = attrs.get("incident", getattr(self.instance, "incident", None))
         if contact and incident and contact.country_id != incident.country_id:
             raise serializers.ValidationError({"incident": [_("The incident belongs to another country.")]})
-        if contact is not None:
+        # A new interaction is logged in its contact's country (as government_interaction_log
+        # does); a logged one stays in its own, and the service refuses a contact of another.
+        if self.instance is None and contact is not None:
             attrs["country"] = contact.country
         return attrs
 

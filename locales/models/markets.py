@@ -64,6 +64,12 @@ class CulturalMomentOccurrence(models.Model):
         return f"{self.moment} {self.year}"
 
     def clean(self):
+        errors = {}
         # Same rule as the check constraint, but the error lands on the field in every form.
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end cannot be before the start.")})
+            errors["ends_on"] = _("The end cannot be before the start.")
+        # The year names the occurrence: it starts in that year (it may end in the next, over New Year).
+        if self.starts_on and self.year and self.starts_on.year != self.year:
+            errors["starts_on"] = _("The start is not in that year.")
+        if errors:
+            raise ValidationError(errors)

@@ -436,8 +436,11 @@ def test_interaction_corrected(id_gr, indonesia):
     assert client.get(url).status_code == 200
     when = timezone.localtime(interaction.occurred_at, indonesia.zone).strftime("%Y-%m-%dT%H:%M")
     data = {"contact": str(other.pk), "kind": "call", "occurred_at": when, "summary": "Called the aide instead."}
-    bad = client.post(url, {**data, "summary": "", "follow_up_on": "2000-01-01"})
-    assert bad.status_code == 400 and bad.context["form"].errors.keys() == {"summary", "follow_up_on"}
+    bad = client.post(url, {**data, "summary": ""})
+    assert bad.status_code == 400 and bad.context["form"].errors.keys() == {"summary"}
+    # The service's rule (every door's): no follow-up before the meeting.
+    bad = client.post(url, {**data, "follow_up_on": "2000-01-01"})
+    assert bad.status_code == 400 and bad.context["form"].errors.keys() == {"follow_up_on"}
     assert client.post(url, data).status_code == 302
     interaction.refresh_from_db()
     other.refresh_from_db()
@@ -508,7 +511,7 @@ def test_lead_adds_a_cultural_moment_with_its_dates(id_lead, indonesia):
     page = client.get("/moments/").content.decode()
     assert "Lebaran" in page
     bad = {
-        "name": "lebaran",
+        "name": "Nyepi",
         **occurrence_rows(
             {"year": "2026", "starts_on": "2026-03-20", "ends_on": "2026-03-01"},
             {"year": "2026", "starts_on": "2026-04-20", "ends_on": "2026-04-21"},
@@ -516,9 +519,13 @@ def test_lead_adds_a_cultural_moment_with_its_dates(id_lead, indonesia):
     }
     response = client.post("/moments/new/", bad)
     assert response.status_code == 400
-    assert response.context["form"].errors["name"]
     assert response.context["formset"].forms[0].errors["ends_on"]
     assert response.context["formset"].forms[1].errors["year"]
+    # The name taken in another case: the service's rule (every door's), once the dates are right.
+    taken = {"name": "lebaran", **occurrence_rows({"year": "2026", "starts_on": "2026-03-20", "ends_on": "2026-03-21"})}
+    response = client.post("/moments/new/", taken)
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]
     assert CulturalMoment.objects.count() == 1
 
 
