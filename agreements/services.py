@@ -124,6 +124,8 @@ def _check_new_signed_file(agreement: Agreement) -> None:
 def _save(agreement: Agreement, *, by, status: str | None) -> Agreement:
     if status:
         agreement.status = status
+    # "usd" from any door is USD (as budget lines and exchange rates take it).
+    agreement.currency = (agreement.currency or "").strip().upper()
     if not agreement.currency and agreement.country_id:
         agreement.currency = agreement.country.currency
     if agreement.pk is None:

@@ -84,6 +84,8 @@ def event_save(event: Event, *, by=None) -> Event:
     """Create or update an event after validating it; a new event's currency defaults to its country's."""
     if event.pk is None:
         event.created_by = by if getattr(by, "pk", None) else None
+    # "usd" from any door is USD (as budget lines and exchange rates take it).
+    event.currency = (event.currency or "").strip().upper()
     if not event.currency and event.country_id:
         event.currency = event.country.currency
     event.full_clean()

@@ -61,8 +61,6 @@ class AgreementSerializer(OpsModelSerializer):
         country = attrs.get("country", getattr(self.instance, "country", None))
         if country is not None and not attrs.get("currency") and not getattr(self.instance, "currency", ""):
             attrs["currency"] = country.currency
-        if attrs.get("currency"):
-            attrs["currency"] = attrs["currency"].strip().upper()
         return attrs
 
 

@@ -267,3 +267,15 @@ def test_paid_today_stamps_the_countrys_date_and_keeps_an_earlier_one(indonesia)
         assert Payment.objects.get(pk=payment.pk).paid_on == dt.date(2026, 12, 5)
         payment_mark_paid(payment, today=dt.date(2026, 12, 9))
     assert Payment.objects.get(pk=payment.pk).paid_on == dt.date(2026, 12, 5)
+
+
+def test_a_currency_in_small_letters_is_taken_as_its_code_by_the_services(indonesia):
+    """Whatever door hands it over: the portal's forms upper-cased it, the services did not."""
+    from events.models import Event
+    from events.services import event_save
+
+    agreement = new_agreement(indonesia, currency=" usd ")
+    assert Agreement.objects.get(pk=agreement.pk).currency == "USD"
+    event = f.EventFactory.build(country=indonesia, currency="sgd", owner=None, created_by=None)
+    event_save(event)
+    assert Event.objects.get(pk=event.pk).currency == "SGD"
