@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 
 from opsportal.access import Perm
 from opsportal.admin_mixins import ReadOnlyAdmin, get_access, limit_related
-from opsportal.audit import record_batch
 from opsportal.models import ApiToken, AuditEntry, ReminderDelivery, SavedView, Scope
+from opsportal.tokens import api_token_changed, api_token_create, api_tokens_revoke
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -98,20 +98,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return field
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            key = ApiToken.generate_key()
-            obj.set_key(key)
-            obj.created_by = request.user
-            request._opsportal_new_token_key = key
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The same service as ``create_api_token``: the key, who made it, the audit entry.
+        countries = form.cleaned_data["countries"]
+        request._opsportal_new_token_key = api_token_create(obj, countries=countries, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        obj = form.instance
-        countries = ", ".join(c.code for c in obj.countries.all())
-        action = "token.change" if change else "token.create"
-        summary = f"API token {obj.name} ({obj.prefix}…): scopes {', '.join(obj.scopes)}; countries {countries}"
-        record_batch(action, ApiToken, summary=summary, details={"token_id": obj.pk})
+        if change:
+            api_token_changed(form.instance)
 
     def response_add(self, request, obj, post_url_continue=None):
         key = getattr(request, "_opsportal_new_token_key", None)
@@ -130,11 +127,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        to_revoke = list(queryset.filter(revoked_at__isnull=True).values_list("pk", "name"))
-        ApiToken.objects.filter(pk__in=[pk for pk, _name in to_revoke]).update(revoked_at=timezone.now())
-        for pk, name in to_revoke:
-            record_batch("token.revoke", ApiToken, summary=f"API token {name} revoked", details={"token_id": pk})
-        count = len(to_revoke)
+        count = api_tokens_revoke(queryset)
         message = ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count}
         self.message_user(request, message, level=messages.SUCCESS)
 

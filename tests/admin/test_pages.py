@@ -121,6 +121,39 @@ def test_a_new_api_token_key_is_shown_once_and_only_its_hash_kept(login, demo_da
     assert AuditEntry.objects.filter(action="token.create", door="admin").exists()
 
 
+def test_a_token_is_not_made_already_expired_by_either_door(login, demo_data, capsys):
+    """The admin and ``create_api_token`` make tokens through one service (opsportal.tokens):
+    the same refusal of an expiry in the past, the same audit entry."""
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from locales.models import Country
+    from opsportal.models import ApiToken, AuditEntry
+
+    client = login("admin")
+    indonesia = Country.objects.get(code="ID")
+    past = timezone.localtime() - dt.timedelta(days=1)
+    response = client.post(
+        url(ApiToken, "add"),
+        {
+            "name": "Yesterday's",
+            "countries": [indonesia.pk],
+            "scopes": ["read"],
+            "expires_at_0": past.strftime("%Y-%m-%d"),
+            "expires_at_1": past.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 200
+    assert "expires_at" in response.context["adminform"].form.errors
+    assert not ApiToken.objects.filter(name="Yesterday's").exists()
+
+    call_command("create_api_token", "--name", "warehouse", "--countries", "ID", "--expires-days", "30")
+    assert AuditEntry.objects.filter(action="token.create", door="command").count() == 1
+    assert ApiToken.objects.get(name="warehouse").key_hash == ApiToken.hash_key(capsys.readouterr().out.split()[-1])
+
+
 def test_revoking_tokens(login, system_rows):
     from opsportal.models import ApiToken
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from opsportal.audit import audit_context, record_batch
+from opsportal.audit import audit_context
 from opsportal.db import Door
 from opsportal.models import ApiToken, Country, Scope
+from opsportal.tokens import api_token_create
 
 
 class Command(BaseCommand):
@@ -44,20 +45,15 @@ class Command(BaseCommand):
         if expires_days is not None and expires_days <= 0:
             raise CommandError("--expires-days must be a positive number of days.")
 
-        key = ApiToken.generate_key()
         token = ApiToken(name=name, scopes=wanted)
         if expires_days:
             token.expires_at = timezone.now() + dt.timedelta(days=expires_days)
-        token.set_key(key)
-        with audit_context(Door.COMMAND), transaction.atomic():
-            token.save()
-            token.countries.set(found.values())
-            record_batch(
-                "token_created",
-                ApiToken,
-                summary=f"API token {name} created for {','.join(codes)} ({','.join(wanted)})",
-                details={"token": token.pk, "countries": codes, "scopes": wanted},
-            )
+        # The admin's service: the key, the checks, the audit entry.
+        try:
+            with audit_context(Door.COMMAND):
+                key = api_token_create(token, countries=found.values())
+        except ValidationError as error:
+            raise CommandError("; ".join(f"{field}: {' '.join(texts)}" for field, texts in error.message_dict.items()))
         self.stdout.write(f"Token {name!r} for {', '.join(codes)} with scopes {', '.join(wanted)}.")
         if token.expires_at:
             self.stdout.write(f"Expires at {token.expires_at:%Y-%m-%d %H:%M} UTC.")
