@@ -68,3 +68,12 @@ def test_a_hashtag_sent_with_its_hash_is_stored_without_it_whichever_door(doors,
     assert DOORS[door](doors, challenge, "#Autumn") is None
     challenge.refresh_from_db()
     assert challenge.hashtag == "Autumn"
+
+
+def test_the_portal_form_keeps_the_stored_hashtag_in_its_heading_when_refused(doors):
+    f.ChallengeFactory(country=doors.country, hashtag="summer")
+    challenge = f.ChallengeFactory(country=doors.country, hashtag="winter")
+    data = {"hashtag": "#SUMMER", "title": "x", "format": "dance"}
+    page = doors.portal.post(f"/challenges/{challenge.pk}/edit/", data)
+    assert page.status_code == 400
+    assert "Edit #winter" in page.content.decode()  # not the refused "#SUMMER"
