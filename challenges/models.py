@@ -152,11 +152,14 @@ class Challenge(TimeStamped):
             raise ValidationError({"hashtag": _("Not a valid hashtag: %(value)s.") % {"value": self.hashtag[:80]}})
         if self.country_id is None:
             return
+        from opsportal.access import in_country
+        from opsportal.scope import unscoped
+
         # Unscoped: the rule is the country's whoever asks (the caller's scope may be narrower).
-        taken = Challenge._base_manager.annotate(tag=Lower("hashtag")).filter(
-            country_id=self.country_id, tag=self.hashtag.lower()
-        )
-        if taken.exclude(pk=self.pk).exists():
+        with unscoped():
+            taken = in_country(Challenge.objects.annotate(tag=Lower("hashtag")), self.country_id)
+            taken = taken.filter(tag=self.hashtag.lower()).exclude(pk=self.pk).exists()
+        if taken:
             raise ValidationError({"hashtag": _("This hashtag is already used by a challenge in this country.")})
 
     def save(self, *args, **kwargs):

@@ -11,7 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsportal.access import in_country
 from opsportal.references import on_team
+from opsportal.scope import unscoped
 
 from .models import CulturalMoment, GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from .models.government import IncidentStatus
@@ -199,8 +201,10 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
     # One name per country, whatever its case: "songkran" beside "Songkran" is the same festival
     # (the database's constraint is case-sensitive).
     if moment.name and moment.country_id:
-        same_name = CulturalMoment._base_manager.filter(country_id=moment.country_id, name__iexact=moment.name.strip())
-        if same_name.exclude(pk=moment.pk).exists():
+        with unscoped():
+            same_name = in_country(CulturalMoment.objects.filter(name__iexact=moment.name.strip()), moment.country_id)
+            taken = same_name.exclude(pk=moment.pk).exists()
+        if taken:
             raise ValidationError({"name": _("This country already has a cultural moment with this name.")})
     moment.full_clean()
     moment.save()
