@@ -27,6 +27,21 @@ def _listener_with_a_queued_request(request: bytes):
         yield listener, queued
 
 
+@contextlib.contextmanager
+def _another_process(holding: socket.socket | None = None):
+    """A process that waits on its stdin, with ``holding``'s descriptor open in it if given."""
+    import subprocess
+
+    fds = [holding.fileno()] if holding is not None else []
+    waiting = [sys.executable, "-c", "import sys; sys.stdin.read()"]
+    child = subprocess.Popen(waiting, stdin=subprocess.PIPE, pass_fds=fds)
+    try:
+        yield child
+    finally:
+        child.stdin.close()
+        child.wait(timeout=10)
+
+
 def test_a_filtered_listener_keeps_its_queue_and_admits_no_new_connection():
     with _listener_with_a_queued_request(b"ping") as (listener, queued):
         address = listener.getsockname()
@@ -60,19 +75,11 @@ def test_a_listener_only_this_process_holds_is_held_by_no_other():
 
 
 def test_a_listener_a_child_process_also_holds_is_held_by_another():
-    import subprocess
-
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        child = subprocess.Popen(
-            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
-        )
-        try:
+        with _another_process(holding=listener):
             assert others_hold(listener) is True
-        finally:
-            child.stdin.close()
-            child.wait(timeout=10)
 
 
 def _recycling_worker(listener, submitted: list):
@@ -116,21 +123,13 @@ def test_a_worker_recycling_when_the_stop_comes_takes_the_queue_in():
 def test_a_worker_recycling_on_a_reload_leaves_the_queue_to_the_others():
     """A HUP or a plain recycle: the master keeps the listener, the queue is not at risk."""
     import signal
-    import subprocess
 
-    with _listener_with_a_queued_request(b"") as (listener, queued):
-        child = subprocess.Popen(
-            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
-        )
-        try:
-            submitted: list = []
-            worker = _recycling_worker(listener, submitted)
-            worker.handle_exit(signal.SIGHUP, None)
-            assert worker.nr_conns == 0 and submitted == []
-        finally:
-            child.stdin.close()
-            child.wait(timeout=10)
-            queued.close()
+    with _listener_with_a_queued_request(b"") as (listener, queued), _another_process(holding=listener):
+        submitted: list = []
+        worker = _recycling_worker(listener, submitted)
+        worker.handle_exit(signal.SIGHUP, None)
+        assert worker.nr_conns == 0 and submitted == []
+        queued.close()
 
 
 class _Heartbeat:
@@ -172,42 +171,30 @@ def test_a_stop_with_no_worker_holding_the_listener_starts_one_first():
     """Both workers had just recycled and the master had not replaced them when TERM came
     (scripts/deploy_check.py with fast recycling: 32 of 32 queued requests reset in 2 runs of 6).
     The master now starts a worker and waits for its first heartbeat before closing its listener."""
-    import subprocess
 
     from opsportal.gunicorn_worker import keep_a_worker_for_the_stop
 
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        gone = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
-        try:
-            master = _Master(listener, [gone.pid])  # a worker on its way out: the listener closed
+        with _another_process() as gone:  # a worker on its way out: the listener closed
+            master = _Master(listener, [gone.pid])
             keep_a_worker_for_the_stop(master)
             master.stop()
-        finally:
-            gone.stdin.close()
-            gone.wait(timeout=10)
     assert master.calls == ["reap", "spawn", ("stop", True)]
     assert master.WORKERS[-1].tmp.reads > 3  # it waited for the heartbeat to move
 
 
 def test_a_stop_with_a_worker_holding_the_listener_starts_none():
-    import subprocess
 
     from opsportal.gunicorn_worker import keep_a_worker_for_the_stop
 
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        serving = subprocess.Popen(
-            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE, pass_fds=[listener.fileno()]
-        )
-        try:
+        with _another_process(holding=listener) as serving:
             master = _Master(listener, [serving.pid])
             keep_a_worker_for_the_stop(master)
             master.stop()
             master.stop(graceful=False)  # a quick stop (QUIT, INT) checks nothing
-        finally:
-            serving.stdin.close()
-            serving.wait(timeout=10)
     assert master.calls == ["reap", ("stop", True), ("stop", False)]
