@@ -22,7 +22,8 @@ class SubscriptionForm(forms.ModelForm):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from opsportal.access import access_for_user
+        from opsportal.admin_mixins import get_access
+        from opsportal.portal.mixins import form_error
 
         data = super().clean()
         if self.errors:
@@ -31,7 +32,7 @@ class SubscriptionForm(forms.ModelForm):
         # events only when allowed and only for countries the person may read that way.
         try:
             services.subscription_validate(
-                access_for_user(self.request.user),
+                get_access(self.request),
                 url=data["url"],
                 event_types=sorted(data["event_types"]),
                 countries=data.get("countries") or [],
@@ -39,8 +40,7 @@ class SubscriptionForm(forms.ModelForm):
                 allow_finance=data.get("allow_finance", False),
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages_)
+            form_error(self, error)
         return data
 
 
