@@ -255,35 +255,6 @@ class UserAdmin(DjangoUserAdmin):
 
 
 # --- government relations ----------------------------------------------------------------------
-class InteractionForm(forms.ModelForm):
-    class Meta:
-        model = GovernmentInteraction
-        # A new interaction takes its contact's country (see GovernmentInteractionAdmin.save_model).
-        fields = ["contact", "incident", "kind", "occurred_at", "summary", "outcome", "follow_up_on", "owner"]
-
-    def clean(self):
-        data = super().clean()
-        contact, incident = data.get("contact"), data.get("incident")
-        if contact and incident and contact.country_id != incident.country_id:
-            self.add_error("incident", _("This incident belongs to another country than the contact."))
-        return data
-
-
-class CommitmentForm(forms.ModelForm):
-    class Meta:
-        model = GovernmentCommitment
-        fields = ["country", "incident", "contact", "description", "due_on", "status", "owner"]
-
-    def clean(self):
-        data = super().clean()
-        country = data.get("country")
-        for name in ("contact", "incident"):
-            related = data.get(name)
-            if country and related and related.country_id != country.pk:
-                self.add_error(name, _("This belongs to another country."))
-        return data
-
-
 class GovernmentInlineMixin:
     """Interactions and commitments typed under a contact or incident take its country."""
 
@@ -377,7 +348,8 @@ class RegulatoryIncidentAdmin(GovernmentInlineMixin, ScopedHistoryAdmin):
 
 @admin.register(GovernmentInteraction)
 class GovernmentInteractionAdmin(ScopedHistoryAdmin):
-    form = InteractionForm
+    # A new interaction takes its contact's country (see save_model).
+    fields = ["contact", "incident", "kind", "occurred_at", "summary", "outcome", "follow_up_on", "owner"]
     list_display = ["occurred", "kind", "contact", "incident", "country", "follow_up_on", "owner"]
     list_filter = [
         CountryFilter,
@@ -412,7 +384,7 @@ class GovernmentInteractionAdmin(ScopedHistoryAdmin):
 
 @admin.register(GovernmentCommitment)
 class GovernmentCommitmentAdmin(ScopedHistoryAdmin):
-    form = CommitmentForm
+    fields = ["country", "incident", "contact", "description", "due_on", "status", "owner"]
     list_display = ["short_description", "country", "status", "due_on", "incident", "contact", "owner"]
     list_filter = [CountryFilter, "status", when_filter("due_on", _("due"))]
     search_fields = ["description", "contact__person_name", "contact__organization", "incident__title"]

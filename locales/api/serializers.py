@@ -162,9 +162,6 @@ class GovernmentInteractionSerializer(OpsModelSerializer):
 
     def validate(self, attrs):
         contact = attrs.get("contact", getattr(self.instance, "contact", None))
-        incident = attrs.get("incident", getattr(self.instance, "incident", None))
-        if contact and incident and contact.country_id != incident.country_id:
-            raise serializers.ValidationError({"incident": [_("The incident belongs to another country.")]})
         # A new interaction is logged in its contact's country (as government_interaction_log
         # does); a logged one stays in its own, and the service refuses a contact of another.
         if self.instance is None and contact is not None:

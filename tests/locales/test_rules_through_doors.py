@@ -6,6 +6,8 @@ or the model's ``clean()``, so every door refuses alike, on the same field, with
   (``government_interaction_log`` / ``government_interaction_save``);
 * an interaction stays in its country: a contact of another country is refused, not followed
   (``government_interaction_save``);
+* an interaction's or commitment's incident is of its country (``government_interaction_log``,
+  ``government_interaction_save``, ``commitment_save``; the doors hold no copy of it);
 * a cultural moment's name is taken once per country, whatever its case (``cultural_moment_save``);
 * an occurrence starts in its year (``CulturalMomentOccurrence.clean``).
 """
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 FOLLOW_UP_EARLY = "The follow-up cannot be before the interaction."
 OTHER_COUNTRY = "The contact belongs to another country."
+INCIDENT_ELSEWHERE = "The incident belongs to another country."
 NAME_TAKEN = "This country already has a cultural moment with this name."
 NOT_IN_YEAR = "The start is not in that year."
 END_FIRST = "The end cannot be before the start."
@@ -221,6 +224,66 @@ def test_a_new_interaction_is_still_logged_in_its_contacts_country(two_country_l
     response = two_country_lead.api.post("/api/v1/government-interactions/", payload, format="json")
     assert response.status_code == 201, response.json()
     assert GovernmentInteraction.objects.get().country == thailand
+
+
+# --- an incident of another country ----------------------------------------------------------
+def incident_by_portal(doors, contact, incident):
+    # The portal offers only the contact's country's incidents: another is not a valid choice.
+    local = MET.astimezone(contact.country.zone).strftime("%Y-%m-%dT%H:%M")
+    data = {"kind": "meeting", "summary": "Met", "occurred_at": local, "incident": str(incident.pk)}
+    return portal_errors(doors.portal.post(f"/government/contacts/{contact.pk}/log/", data))
+
+
+def incident_by_api(doors, contact, incident):
+    payload = {"contact": contact.pk, "incident": incident.pk, "kind": "call", "summary": "Met"}
+    return api_errors(doors.api.post("/api/v1/government-interactions/", payload, format="json"))
+
+
+def incident_by_admin(doors, contact, incident):
+    fields = {"contact": str(contact.pk), "incident": str(incident.pk), "kind": "meeting", "summary": "Met"}
+    url = "/admin/locales/governmentinteraction/add/"
+    return admin_errors(admin_post(doors.admin, url, **fields, **_admin_when(contact)))
+
+
+INCIDENT = {"portal": incident_by_portal, "api": incident_by_api, "admin": incident_by_admin}
+
+
+@pytest.mark.parametrize("door", INCIDENT)
+def test_an_incident_of_another_country_is_refused_when_logging_whichever_door(two_country_lead, thailand, door):
+    doors = two_country_lead
+    contact = f.GovernmentContactFactory(country=doors.country)
+    thai_incident = f.IncidentFactory(country=thailand)
+    errors = INCIDENT[door](doors, contact, thai_incident)
+    assert errors["incident"], f"the {door} said nothing about the incident"
+    if door != "portal":
+        assert errors["incident"] == [INCIDENT_ELSEWHERE], f"the {door} did not reach the service's refusal"
+    assert not GovernmentInteraction.objects.exists()
+
+
+def commit_by_api(doors, incident, contact):
+    payload = {"country": doors.country.code, "description": "Take the video down"}
+    payload |= {"incident": incident.pk} if incident else {"contact": contact.pk}
+    return api_errors(doors.api.post("/api/v1/government-commitments/", payload, format="json"))
+
+
+def commit_by_admin(doors, incident, contact):
+    fields = {"country": str(doors.country.pk), "description": "Take the video down", "status": "open"}
+    fields |= {"incident": str(incident.pk)} if incident else {"contact": str(contact.pk)}
+    return admin_errors(admin_post(doors.admin, "/admin/locales/governmentcommitment/add/", **fields))
+
+
+@pytest.mark.parametrize("door", {"api": commit_by_api, "admin": commit_by_admin})
+@pytest.mark.parametrize("field", ["incident", "contact"])
+def test_a_commitment_on_another_countrys_record_is_refused_whichever_door(two_country_lead, thailand, door, field):
+    from locales.models import GovernmentCommitment
+
+    doors = two_country_lead
+    thai_incident = f.IncidentFactory(country=thailand) if field == "incident" else None
+    thai_contact = f.GovernmentContactFactory(country=thailand) if field == "contact" else None
+    write = commit_by_api if door == "api" else commit_by_admin
+    errors = write(doors, thai_incident, thai_contact)
+    assert errors[field] == [f"The {field} belongs to another country."], errors
+    assert not GovernmentCommitment.objects.exists()
 
 
 # --- a cultural moment's name, whatever its case ---------------------------------------------------
