@@ -6,16 +6,14 @@ import datetime as dt
 import math
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsportal.access import in_country
 from opsportal.references import on_team
-from opsportal.scope import unscoped
 
-from .models import CulturalMoment, GovernmentContact, GovernmentInteraction, RegulatoryIncident
+from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident
 from .models.government import IncidentStatus
 
 
@@ -198,16 +196,15 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
     """A cultural moment with its dated occurrences (one per year), all or nothing."""
     if moment.pk is None:
         moment.created_by = _by(by)
-    # One name per country, whatever its case: "songkran" beside "Songkran" is the same festival
-    # (the database's constraint is case-sensitive).
-    if moment.name and moment.country_id:
-        with unscoped():
-            same_name = in_country(CulturalMoment.objects.filter(name__iexact=moment.name.strip()), moment.country_id)
-            taken = same_name.exclude(pk=moment.pk).exists()
-        if taken:
-            raise ValidationError({"name": _("This country already has a cultural moment with this name.")})
+    # One name per country, whatever its case (the model's constraint on lower(name)); when two
+    # people save the same name at once, the one whose insert loses hears it the same way.
     moment.full_clean()
-    moment.save()
+    try:
+        with transaction.atomic():
+            moment.save()
+    except IntegrityError:
+        moment.validate_constraints()
+        raise
     return cultural_moment_set_dates(moment, occurrences=occurrences, removed_occurrences=removed_occurrences, by=by)
 
 

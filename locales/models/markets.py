@@ -1,6 +1,7 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.db import TimeStamped, audit_history
@@ -28,11 +29,33 @@ class CulturalMoment(TimeStamped):
         verbose_name = _("cultural moment")
         verbose_name_plural = _("cultural moments")
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="cultural_moment_unique_per_country"),
+            # "songkran" beside "Songkran" is the same festival: one name per country, whatever its case.
+            models.UniqueConstraint(
+                F("country"),
+                Lower("name"),
+                name="cultural_moment_name_unique_per_country",
+                violation_error_code="name_taken",
+                violation_error_message=_("This country already has a cultural moment with this name."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_constraints(self, exclude=None):
+        # Django reports a constraint on an expression (lower(name)) on no field: every door
+        # shows this one on the name.
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [e for e in general if e.code == "name_taken"]
+            if taken:
+                errors.setdefault("name", []).extend(taken)
+            if general := [e for e in general if e.code != "name_taken"]:
+                errors[NON_FIELD_ERRORS] = general
+            raise ValidationError(errors) from None
 
 
 class CulturalMomentOccurrence(models.Model):

@@ -18,6 +18,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from locales.models import CulturalMoment, CulturalMomentOccurrence, GovernmentInteraction, Role
 from locales.services import cultural_moment_save, government_interaction_log
@@ -335,6 +336,33 @@ def test_a_moment_may_change_its_own_case_and_share_a_name_with_another_country(
     moment.name = "Songkran"
     cultural_moment_save(moment)
     assert CulturalMoment.objects.filter(name="Songkran").count() == 2
+
+
+def test_the_database_keeps_one_name_per_country_whatever_its_case(indonesia, thailand):
+    f.CulturalMomentFactory(country=indonesia, name="Songkran")
+    f.CulturalMomentFactory(country=thailand, name="songkran")  # another country's is its own
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CulturalMoment.objects.create(country=indonesia, name="SONGKRAN")
+
+
+def test_a_writer_that_loses_the_race_for_a_name_gets_the_same_refusal(indonesia, monkeypatch):
+    # Two people save "Songkran" at once: both pass the check, one insert wins. The other is
+    # refused on the name, not with a 500.
+    f.CulturalMomentFactory(country=indonesia, name="Songkran")
+    checks = []
+    check = CulturalMoment.validate_constraints
+
+    def free_when_asked_first(moment, exclude=None):
+        checks.append(moment.name)
+        if len(checks) > 1:  # asked again after the insert failed: the other writer's row is there
+            check(moment, exclude)
+
+    monkeypatch.setattr(CulturalMoment, "validate_constraints", free_when_asked_first)
+    with pytest.raises(ValidationError) as refused:
+        cultural_moment_save(CulturalMoment(country=indonesia, name="songkran"))
+    assert refused.value.message_dict == {"name": [NAME_TAKEN]}
+    assert checks == ["songkran", "songkran"]
+    assert list(CulturalMoment.objects.values_list("name", flat=True)) == ["Songkran"]
 
 
 # --- an occurrence starts in its year --------------------------------------------------------------
