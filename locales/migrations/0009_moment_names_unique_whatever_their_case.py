@@ -43,6 +43,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='culturalmoment',
-            constraint=models.UniqueConstraint(models.F('country'), django.db.models.functions.text.Lower('name'), name='cultural_moment_name_unique_per_country', violation_error_message='This country already has a cultural moment with this name.'),
+            constraint=models.UniqueConstraint(models.F('country'), django.db.models.functions.text.Lower('name'), name='cultural_moment_name_unique_per_country', violation_error_code='name_taken', violation_error_message='This country already has a cultural moment with this name.'),
         ),
     ]
