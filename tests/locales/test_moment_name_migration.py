@@ -2,23 +2,16 @@
 records and get a number, so the case-insensitive constraint can be added (and taken back)."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_to
 
 BEFORE = [("locales", "0008_markets_and_team_leave_locales")]
 AFTER = [("locales", "0009_moment_names_unique_whatever_their_case")]
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_twins_in_another_case_are_numbered_and_nothing_is_lost():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Country = apps.get_model("opsportal", "Country")
     Moment = apps.get_model("locales", "CulturalMoment")
     thailand = Country.objects.create(code="TH", name="Thailand", timezone="Asia/Bangkok")
@@ -30,15 +23,15 @@ def test_twins_in_another_case_are_numbered_and_nothing_is_lost():
     Moment.objects.create(country=vietnam, name=long)
     Moment.objects.create(country=vietnam, name=long.lower())
 
-    apps = _migrate(AFTER)
+    apps = migrate_to(AFTER)
     Moment = apps.get_model("locales", "CulturalMoment")
     thai = list(Moment.objects.filter(country__code="TH").order_by("pk").values_list("name", flat=True))
     assert thai == ["Songkran", "songkran (3)", "SONGKRAN (4)", "songkran (2)", "Loy Krathong"]
     vietnamese = list(Moment.objects.filter(country__code="VN").order_by("pk").values_list("name", flat=True))
     assert vietnamese == ["songkran", long, "l" * 116 + " (2)"]
 
-    _migrate(BEFORE)  # and back: the case-sensitive constraint holds the numbered names
-    apps = _migrate(AFTER)
+    migrate_to(BEFORE)  # and back: the case-sensitive constraint holds the numbered names
+    apps = migrate_to(AFTER)
     Moment = apps.get_model("locales", "CulturalMoment")
     Moment.objects.all().delete()
     apps.get_model("opsportal", "Country").objects.filter(code__in=["TH", "VN"]).delete()

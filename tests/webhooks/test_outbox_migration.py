@@ -1,23 +1,16 @@
 """webhooks 0003: stored deliveries take the outbox's statuses, and back (SQLite and PostgreSQL)."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_to
 
 BEFORE = [("webhooks", "0002_milestones_announced_once")]
 AFTER = [("webhooks", "0003_outbox_rows")]
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_stored_deliveries_keep_what_they_meant_through_the_migration_and_back():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Subscription = apps.get_model("webhooks", "WebhookSubscription")
     Delivery = apps.get_model("webhooks", "WebhookDelivery")
     sub = Subscription.objects.create(name="CRM", url="https://crm.example.com/hook", event_types=["report.sent"])
@@ -26,7 +19,7 @@ def test_stored_deliveries_keep_what_they_meant_through_the_migration_and_back()
         Delivery.objects.create(subscription=sub, event_type="report.sent", status=status, attempts=attempts)
     Delivery.objects.filter(status="succeeded").update(delivered_at="2026-11-30T10:00:00Z")
 
-    apps = _migrate(AFTER)
+    apps = migrate_to(AFTER)
     Delivery = apps.get_model("webhooks", "WebhookDelivery")
     assert sorted(Delivery.objects.values_list("status", "attempts")) == [
         ("failed", 8),
@@ -37,9 +30,9 @@ def test_stored_deliveries_keep_what_they_meant_through_the_migration_and_back()
     ]
     assert Delivery.objects.get(status="sent").sent_at is not None
 
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Delivery = apps.get_model("webhooks", "WebhookDelivery")
     assert dict(Delivery.objects.values_list("status", "attempts")) == old
     assert Delivery.objects.get(status="succeeded").delivered_at is not None
 
-    _migrate(AFTER)  # leave the database as the other tests expect it
+    migrate_to(AFTER)  # leave the database as the other tests expect it
