@@ -73,3 +73,26 @@ def test_a_scope_with_no_country_finds_nothing(indonesia, id_lead):
     access = access_for_user(id_lead)
     scoped = access.scope(Influencer.objects.all()).filter(country__in=[])
     assert not Influencer.objects.filter(pk__in=candidates(scoped, "bayu", 200)).exists()
+
+
+@pytest.mark.parametrize("window", [0, 1000])  # 0: every match through the indexes
+def test_a_letter_no_row_of_the_country_starts_with_is_asked_of_the_indexes(
+    indonesia, thailand, id_lead, window, monkeypatch
+):
+    """The first rows are read first; past them the indexes answer (PostgreSQL), so a match after
+    the window is found and a word common elsewhere finds nothing here."""
+    from challenges.models import Challenge
+    from opsportal import search
+
+    monkeypatch.setattr(search, "FIRST_ROWS_WINDOW", window)
+    for n in range(6):
+        f.ChallengeFactory(country=indonesia, hashtag=f"tari{n}", title=f"Tantangan {n}")
+        f.ChallengeFactory(country=thailand, hashtag=f"ten{n}", title=f"Challenge {n}")
+    access = access_for_user(id_lead)
+    assert _found(Challenge, access, indonesia, "c") == set()
+    late = f.ChallengeFactory(country=indonesia, hashtag="cepat", title="Lomba")
+    assert _found(Challenge, access, indonesia, "c") == {late.pk}
+    more = {f.ChallengeFactory(country=indonesia, hashtag=f"cerita{n}", title="Lomba").pk for n in range(4)}
+    scoped = in_country(access.scope(Challenge.objects.all()), indonesia.pk)
+    found = set(Challenge.objects.filter(pk__in=candidates(scoped, "c", 2)).values_list("pk", flat=True))
+    assert 2 <= len(found) <= 4 and found <= more | {late.pk}  # a few of the matches, only matches
