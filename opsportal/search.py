@@ -327,6 +327,10 @@ def _match(
 # of functions (unaccent, similarity, to_tsvector), so this bounds a rare word's walk to ~25 ms,
 # while a word in one row of 20 still fills a page of 50 from it.
 FIRST_ROWS_WINDOW = 1000
+# The search page's window for one- and two-letter words (``_CandidatesSql._first_matches``): as
+# many rows as the candidates it takes (search.services.CANDIDATES), so a letter starting every
+# name fills them from it, and a letter starting none costs the fewest rows before the indexes.
+SHORT_WORD_WINDOW = 200
 
 
 class _FirstMatches:
@@ -482,7 +486,8 @@ class _CandidatesSql:
         arms = []
         match = self._direct(columns, words)
         if match:
-            arms.append(self._first_matches(match, per_arm))
+            short = all(len(w) < SUBSTRING_MIN_LENGTH for w in words)
+            arms.append(self._first_matches(match, per_arm) if short else self._arm("", [match], per_arm))
         for path in related:
             joins, column, not_null = self._through(path)
             arms.append(self._arm(joins, [*not_null, self._substring_all([column], words)], per_arm))
@@ -513,15 +518,18 @@ class _CandidatesSql:
         return f"(SELECT {self.pk} FROM {self.table}{joins} WHERE {' AND '.join(where)} LIMIT {per_arm})", params
 
     def _first_matches(self, match: tuple[str, list], per_arm: int) -> tuple[str, list]:
-        """The row's own fields' side, bounded whichever way the word falls.
+        """The row's own fields' side for one- and two-letter words, bounded whichever way they fall.
 
         As one ``LIMIT`` PostgreSQL walks the country's rows until enough match, which is right
-        for a word in most rows ("creator": 200 rows read) but reads every row of the country
-        when its guess is wrong: "c" is in most challenge titles of other countries and in
-        none of Indonesia's, and the walk evaluated the match on 20,000 rows (250 ms at 10x). So
-        the matches among the first ``FIRST_ROWS_WINDOW`` rows come first; only when they are
-        too few is the match asked of the indexes, planned for every row (a MATERIALIZED CTE:
-        the trigram and full-text indexes ANDed with the country's) and still read lazily.
+        for a letter starting most names ("c": 200 rows read) but reads every row of the country
+        when its guess is wrong, and for a single letter it guesses from the whole table: "c"
+        starts most challenge titles of other countries and none of Indonesia's, and the walk
+        evaluated the match on all its 20,000 (235 ms at 10x on a slow machine). So the matches
+        among the first ``SHORT_WORD_WINDOW`` rows come first; only when they are too few is the
+        match asked of the indexes, planned for every row (a MATERIALIZED CTE: the trigram and
+        full-text indexes ANDed with the country's) and still read lazily. Longer words keep the
+        single ``LIMIT``: their trigrams give PostgreSQL good guesses, and the window would cost
+        them its walk (some 4 ms a record type).
         """
         scope, scope_params = self.scope
         where = f"WHERE ({scope})" if scope else ""
@@ -529,7 +537,7 @@ class _CandidatesSql:
         sql, params = match
         return (
             f"(WITH search_near AS MATERIALIZED (SELECT w.search_pk FROM (SELECT {self.pk} AS search_pk, ({sql}) "
-            f"AS search_hit FROM {self.table} {where} LIMIT {FIRST_ROWS_WINDOW}) w "
+            f"AS search_hit FROM {self.table} {where} LIMIT {SHORT_WORD_WINDOW}) w "
             f"WHERE w.search_hit LIMIT {per_arm}), "
             f"search_far AS MATERIALIZED (SELECT {self.pk} AS search_pk FROM {self.table} WHERE {also}({sql})) "
             "SELECT search_pk FROM search_near UNION ALL (SELECT search_pk FROM search_far "

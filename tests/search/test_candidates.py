@@ -84,7 +84,7 @@ def test_a_letter_no_row_of_the_country_starts_with_is_asked_of_the_indexes(
     from challenges.models import Challenge
     from opsportal import search
 
-    monkeypatch.setattr(search, "FIRST_ROWS_WINDOW", window)
+    monkeypatch.setattr(search, "SHORT_WORD_WINDOW", window)
     for n in range(6):
         f.ChallengeFactory(country=indonesia, hashtag=f"tari{n}", title=f"Tantangan {n}")
         f.ChallengeFactory(country=thailand, hashtag=f"ten{n}", title=f"Challenge {n}")
