@@ -2,11 +2,16 @@
 as SQL text (the ORM's expressions cost more CPU than the database's time, issue 16). Each side
 (the row's own fields, each relation, a typo) finds its rows, and only inside the scope given."""
 
+import json
+
 import pytest
+from django.db import connection
 
 from agreements.models import Agreement
+from challenges.models import Challenge
 from influencers.models import Influencer, PlatformAccount
 from locales.models import RegulatorRequest
+from opsportal import search
 from opsportal.access import access_for_user, in_country
 from opsportal.search import candidates
 from tests import factories as f
@@ -81,9 +86,6 @@ def test_a_letter_no_row_of_the_country_starts_with_is_asked_of_the_indexes(
 ):
     """The first rows are read first; past them the indexes answer (PostgreSQL), so a match after
     the window is found and a word common elsewhere finds nothing here."""
-    from challenges.models import Challenge
-    from opsportal import search
-
     monkeypatch.setattr(search, "SHORT_WORD_WINDOW", window)
     for n in range(6):
         f.ChallengeFactory(country=indonesia, hashtag=f"tari{n}", title=f"Tantangan {n}")
@@ -96,3 +98,31 @@ def test_a_letter_no_row_of_the_country_starts_with_is_asked_of_the_indexes(
     scoped = in_country(access.scope(Challenge.objects.all()), indonesia.pk)
     found = set(Challenge.objects.filter(pk__in=candidates(scoped, "c", 2)).values_list("pk", flat=True))
     assert 2 <= len(found) <= 4 and found <= more | {late.pk}  # a few of the matches, only matches
+
+
+def _cte_loops(plan: dict, name: str) -> list[int]:
+    found = [plan["Actual Loops"]] if plan.get("Subplan Name") == f"CTE {name}" else []
+    for child in plan.get("Plans", []):
+        found += _cte_loops(child, name)
+    return found
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize("window, asks_the_indexes", [(3, False), (1, True)])
+def test_the_indexes_are_asked_only_when_the_first_rows_fall_short(
+    indonesia, id_lead, monkeypatch, window, asks_the_indexes
+):
+    """Two candidates wanted: three rows all starting with "c" fill them from a window of three;
+    a window of one leaves them short, and only then is the indexes' side run."""
+    monkeypatch.setattr(search, "SHORT_WORD_WINDOW", window)
+    for n in range(3):
+        f.ChallengeFactory(country=indonesia, hashtag=f"cerita{n}", title="Cerita")
+    scoped = in_country(access_for_user(id_lead).scope(Challenge.objects.all()), indonesia.pk)
+    sql, params = Challenge.objects.filter(pk__in=candidates(scoped, "c", 2)).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    loops = _cte_loops(plan, "search_far")
+    assert loops, "the indexes' side is in the plan"
+    assert all((n > 0) == asks_the_indexes for n in loops)
