@@ -509,13 +509,18 @@ class _CandidatesSql:
     def _col(self, alias: str, column: str) -> str:
         return f"{alias}.{self.qn(column)}"
 
-    def _arm(self, joins: str, conditions: list[tuple[str, list]], per_arm: int) -> tuple[str, list]:
+    def _where(self, conditions: list[tuple[str, list]]) -> tuple[str, list]:
+        """``WHERE`` the scope and every condition hold (nothing when there is none)."""
         scope, params = self.scope
         where = [f"({scope})"] if scope else []
         for sql, sql_params in conditions:
             where.append(f"({sql})")
             params = params + sql_params
-        return f"(SELECT {self.pk} FROM {self.table}{joins} WHERE {' AND '.join(where)} LIMIT {per_arm})", params
+        return (f" WHERE {' AND '.join(where)}" if where else ""), params
+
+    def _arm(self, joins: str, conditions: list[tuple[str, list]], per_arm: int) -> tuple[str, list]:
+        where, params = self._where(conditions)
+        return f"(SELECT {self.pk} FROM {self.table}{joins}{where} LIMIT {per_arm})", params
 
     def _first_matches(self, match: tuple[str, list], per_arm: int) -> tuple[str, list]:
         """The row's own fields' side for one- and two-letter words, bounded whichever way they fall.
@@ -531,18 +536,17 @@ class _CandidatesSql:
         single ``LIMIT``: their trigrams give PostgreSQL good guesses, and the window would cost
         them its walk (some 4 ms a record type).
         """
-        scope, scope_params = self.scope
-        where = f"WHERE ({scope})" if scope else ""
-        also = f"({scope}) AND " if scope else ""
         sql, params = match
+        scope, scope_params = self._where([])
+        matched, matched_params = self._where([match])
         return (
             f"(WITH search_near AS MATERIALIZED (SELECT w.search_pk FROM (SELECT {self.pk} AS search_pk, ({sql}) "
-            f"AS search_hit FROM {self.table} {where} LIMIT {SHORT_WORD_WINDOW}) w "
+            f"AS search_hit FROM {self.table}{scope} LIMIT {SHORT_WORD_WINDOW}) w "
             f"WHERE w.search_hit LIMIT {per_arm}), "
-            f"search_far AS MATERIALIZED (SELECT {self.pk} AS search_pk FROM {self.table} WHERE {also}({sql})) "
+            f"search_far AS MATERIALIZED (SELECT {self.pk} AS search_pk FROM {self.table}{matched}) "
             "SELECT search_pk FROM search_near UNION ALL (SELECT search_pk FROM search_far "
             f"WHERE (SELECT COUNT(*) FROM search_near) < {per_arm} LIMIT {per_arm}))",
-            [*params, *scope_params, *scope_params, *params],
+            [*params, *scope_params, *matched_params],
         )
 
     def _through(self, path: str) -> tuple[str, str, list[tuple[str, list]]]:
