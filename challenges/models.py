@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.db import Source, TimeStamped, audit_history
+from opsportal.db import ConstraintsOnFields, Source, TimeStamped, audit_history
 from opsportal.scope import CountryScopedManager
 
 
@@ -32,7 +32,7 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class Challenge(TimeStamped):
+class Challenge(ConstraintsOnFields, TimeStamped):
     """A hashtag challenge: the main lever of "operating the game"."""
 
     country = models.ForeignKey(
@@ -86,6 +86,7 @@ class Challenge(TimeStamped):
     )
 
     objects = CountryScopedManager()
+    constraint_fields = {"hashtag_taken": "hashtag"}
 
     class Meta:
         ordering = ["-starts_at", "hashtag"]
@@ -96,6 +97,7 @@ class Challenge(TimeStamped):
                 "country",
                 Lower("hashtag"),
                 name="challenge_hashtag_unique_per_country",
+                violation_error_code="hashtag_taken",
                 violation_error_message=_("This hashtag is already used by a challenge in this country."),
             ),
             models.CheckConstraint(
@@ -142,25 +144,14 @@ class Challenge(TimeStamped):
         validate_references(self)
 
     def _clean_hashtag(self) -> None:
-        """Every door sends the hashtag with or without its #: it is stored without, one word,
-        once per country whatever its case. Checked here, before the unique index sees it, so
-        that "#summer" beside "summer" is a field error at every door rather than a database one."""
+        """Every door sends the hashtag with or without its #: it is stored without, one word.
+        Normalised here, before the constraints run, so that "#summer" beside "summer" is the
+        same hashtag to the unique constraint on (country, lower(hashtag))."""
         self.hashtag = (self.hashtag or "").strip().lstrip("#").strip()
         if not self.hashtag:
             raise ValidationError({"hashtag": _("Enter a hashtag.")})
         if any(character.isspace() for character in self.hashtag):
             raise ValidationError({"hashtag": _("Not a valid hashtag: %(value)s.") % {"value": self.hashtag[:80]}})
-        if self.country_id is None:
-            return
-        from opsportal.access import in_country
-        from opsportal.scope import unscoped
-
-        # Unscoped: the rule is the country's whoever asks (the caller's scope may be narrower).
-        with unscoped():
-            taken = in_country(Challenge.objects.annotate(tag=Lower("hashtag")), self.country_id)
-            taken = taken.filter(tag=self.hashtag.lower()).exclude(pk=self.pk).exists()
-        if taken:
-            raise ValidationError({"hashtag": _("This hashtag is already used by a challenge in this country.")})
 
     def save(self, *args, **kwargs):
         self.hashtag = self.hashtag.strip().lstrip("#")

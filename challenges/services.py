@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsportal.db import save_validated
+
 from .models import Challenge, Status
 
 # Which status moves make sense: a challenge is planned before it goes live and ends once.
@@ -55,7 +57,7 @@ def challenge_change_status(challenge: Challenge, status: str, *, by=None, now: 
         challenge.ends_at = max(now, challenge.starts_at or now)
     challenge.status = status
     challenge.full_clean()
-    challenge.save()
+    save_validated(challenge)
     return challenge
 
 
@@ -77,14 +79,14 @@ def challenge_save(
         if challenge.status not in (Status.IDEA, Status.PLANNED) and not arrives_with_history:
             raise ValidationError({"status": _("A new challenge starts as an idea or planned.")})
         challenge.full_clean()
-        challenge.save()
+        save_validated(challenge)
         return challenge
     stored = Challenge.objects.filter(pk=challenge.pk).values_list("status", flat=True).get()
     if challenge.status != stored:
         wanted, challenge.status = challenge.status, stored
         return challenge_change_status(challenge, wanted, by=by)
     challenge.full_clean()
-    challenge.save()
+    save_validated(challenge)
     return challenge
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 import math
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsportal.db import save_validated
 from opsportal.references import on_team
 
 from .models import GovernmentContact, GovernmentInteraction, RegulatoryIncident
@@ -199,12 +200,7 @@ def cultural_moment_save(moment, *, occurrences=(), removed_occurrences=(), by=N
     # One name per country, whatever its case (the model's constraint on lower(name)); when two
     # people save the same name at once, the one whose insert loses hears it the same way.
     moment.full_clean()
-    try:
-        with transaction.atomic():
-            moment.save()
-    except IntegrityError:
-        moment.validate_constraints()
-        raise
+    save_validated(moment)
     return cultural_moment_set_dates(moment, occurrences=occurrences, removed_occurrences=removed_occurrences, by=by)
 
 

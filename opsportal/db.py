@@ -4,8 +4,8 @@ from contextlib import contextmanager
 from zoneinfo import available_timezones
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 # Door lives with the audit context (who acts, through which door); every app imports it from here.
@@ -31,6 +31,46 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ConstraintsOnFields(models.Model):
+    """Reports each unique constraint on an expression (``lower(name)``) on its field.
+
+    Django puts such a constraint's error on no field; a model lists the constraints'
+    ``violation_error_code`` → field in ``constraint_fields``, so that every door (form, API,
+    admin, import row) shows "already taken" on the field it is about."""
+
+    constraint_fields: dict[str, str] = {}
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = []
+            for e in errors.pop(NON_FIELD_ERRORS, []):
+                field = self.constraint_fields.get(e.code)
+                errors.setdefault(field, []).append(e) if field else general.append(e)
+            if general:
+                errors[NON_FIELD_ERRORS] = general
+            raise ValidationError(errors) from None
+
+
+def save_validated(instance: models.Model) -> None:
+    """Save a record its caller has just ``full_clean``-ed.
+
+    Between that check and the insert another writer may take the same name; the unique index
+    then refuses, and the constraints are asked again so the loser hears the same field error
+    as anyone else (a form error, a 400), not a 500. Any other refusal is re-raised."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        instance.validate_constraints()
+        raise
 
 
 def validate_timezone(value: str) -> None:

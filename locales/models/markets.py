@@ -1,15 +1,15 @@
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from opsportal.db import TimeStamped, audit_history
+from opsportal.db import ConstraintsOnFields, TimeStamped, audit_history
 from opsportal.models import Country
 from opsportal.scope import CountryScopedManager
 
 
-class CulturalMoment(TimeStamped):
+class CulturalMoment(ConstraintsOnFields, TimeStamped):
     """A festival or season that content can be built around (Songkran, Lebaran, Tet)."""
 
     country = models.ForeignKey(
@@ -23,6 +23,7 @@ class CulturalMoment(TimeStamped):
     history = audit_history()
 
     objects = CountryScopedManager()
+    constraint_fields = {"name_taken": "name"}
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -41,21 +42,6 @@ class CulturalMoment(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
-
-    def validate_constraints(self, exclude=None):
-        # Django reports a constraint on an expression (lower(name)) on no field: every door
-        # shows this one on the name.
-        try:
-            super().validate_constraints(exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            general = errors.pop(NON_FIELD_ERRORS, [])
-            taken = [e for e in general if e.code == "name_taken"]
-            if taken:
-                errors.setdefault("name", []).extend(taken)
-            if general := [e for e in general if e.code != "name_taken"]:
-                errors[NON_FIELD_ERRORS] = general
-            raise ValidationError(errors) from None
 
 
 class CulturalMomentOccurrence(models.Model):

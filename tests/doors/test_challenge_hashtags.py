@@ -1,16 +1,22 @@
 """Rule: a challenge's hashtag is stored without its #, is one word, and is used once per country
-whatever its case (``Challenge.clean``, run by ``challenge_save``). Every door that can set it gets
-the same field error, never a database error."""
+whatever its case (``Challenge.clean`` and the unique constraint, both run by ``challenge_save``).
+Every door that can set it gets the same field error, never a database error."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
+from challenges.models import Challenge
+from challenges.services import challenge_save
 from tests import factories as f
 
 from .forms import admin_post
 
 pytestmark = pytest.mark.django_db
+
+HASHTAG_TAKEN = "This hashtag is already used by a challenge in this country."
 
 
 def by_portal(doors, challenge, hashtag):
@@ -69,3 +75,30 @@ def test_the_portal_form_keeps_the_stored_hashtag_in_its_heading_when_refused(do
     page = doors.portal.post(f"/challenges/{challenge.pk}/edit/", data)
     assert page.status_code == 400
     assert "Edit #winter" in page.content.decode()  # not the refused "#SUMMER"
+
+
+def test_a_writer_that_loses_the_race_for_a_hashtag_gets_the_same_field_error(doors, monkeypatch):
+    # Two people save #summer at once: both pass the check, one insert wins. The other hears the
+    # field error every door gives (ConstraintsOnFields), not a 500.
+    f.ChallengeFactory(country=doors.country, hashtag="summer")
+    checks = []
+    check = Challenge.validate_constraints
+
+    def free_when_asked_first(challenge, exclude=None):
+        checks.append(challenge.hashtag)
+        if len(checks) > 1:  # asked again after the insert failed: the other writer's row is there
+            check(challenge, exclude)
+
+    monkeypatch.setattr(Challenge, "validate_constraints", free_when_asked_first)
+    with pytest.raises(ValidationError) as refused:
+        challenge_save(f.ChallengeFactory.build(country=doors.country, hashtag="#Summer"))
+    assert refused.value.message_dict == {"hashtag": [HASHTAG_TAKEN]}
+    assert checks == ["Summer", "Summer"]
+    assert list(Challenge.objects.values_list("hashtag", flat=True)) == ["summer"]
+
+
+def test_the_database_keeps_one_hashtag_per_country_whatever_its_case(doors):
+    f.ChallengeFactory(country=doors.country, hashtag="summer")
+    f.ChallengeFactory(country=f.CountryFactory(code="TH", name="Thailand"), hashtag="Summer")  # its own
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.ChallengeFactory(country=doors.country, hashtag="SUMMER")
