@@ -24,7 +24,6 @@ from challenges.metrics import GAIN_DAYS
 from challenges.models import Challenge
 from influencers.api.serializers import influencer_rows
 from influencers.api.views import INFLUENCER_ROWS
-from influencers.followers import GROWTH_DAYS
 from influencers.models import Influencer
 from locales.models import Country
 from opsportal.access import Access, Perm
@@ -77,17 +76,10 @@ def _page(request, name: str, build, **stand_ins) -> HttpResponse:
 
 
 def influencers(request):
-    cutoff = timezone.localdate() - dt.timedelta(days=GROWTH_DAYS)
-    return _page(
-        request,
-        "influencers",
-        lambda rows, base: influencer_rows(rows, base, cutoff),
-        moment=None,
-        day=cutoff,
-        text=None,
-    )
+    now = timezone.now()
+    return _page(request, "influencers", lambda rows, base: influencer_rows(rows, base, now), moment=now, text=None)
 
 
 def challenges(request):
     since = timezone.now() - dt.timedelta(days=GAIN_DAYS)
-    return _page(request, "challenges", challenge_rows, moment=since, day=None, text=None)
+    return _page(request, "challenges", challenge_rows, moment=since, text=None)

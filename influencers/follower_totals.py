@@ -15,11 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from opsportal.db import bulk_cursor, pg_array
+from opsportal.models.markets import local_date
 
 from .models import (
     OWN_PLATFORM,
@@ -270,14 +271,19 @@ def first_crossover(influencer_id: int, start: dt.date = dt.date.min) -> dt.date
 # --- reading -----------------------------------------------------------------------------------
 
 
-def growth_baseline(days: int = GROWTH_DAYS, *, today: dt.date | None = None, cutoff=None):
-    """An expression on accounts: followers at the latest snapshot ``days`` ago or earlier, or at
-    the first snapshot when none is that old (growth since we first counted). ``cutoff`` (a date,
-    or an expression such as ``OuterRef`` to each account's own country's day) replaces ``days``
-    before ``today``."""
-    if cutoff is None:
-        cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
+def growth_baseline(cutoff):
+    """An expression on accounts: followers at the latest snapshot on ``cutoff`` or earlier, or
+    at the first snapshot when none is that old (growth since we first counted). ``cutoff`` is
+    a date or an expression such as ``OuterRef`` to each account's own country's day."""
     snapshots = FollowerSnapshot.objects.filter(account_id=OuterRef("pk"))
     older = snapshots.filter(date__lte=cutoff).order_by("-date").values("followers")[:1]
     first = snapshots.order_by("date").values("followers")[:1]
     return Coalesce(Subquery(older), Subquery(first))
+
+
+def with_growth(accounts: QuerySet, *, now: dt.datetime | None = None) -> QuerySet:
+    """Accounts with ``baseline``, the figure their ``GROWTH_DAYS`` growth counts from: days of
+    the country that keeps the account, as its snapshots' dates are."""
+    return accounts.alias(growth_from=local_date("influencer__country__timezone", now=now, days=-GROWTH_DAYS)).annotate(
+        baseline=growth_baseline(OuterRef("growth_from"))
+    )

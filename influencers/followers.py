@@ -45,6 +45,7 @@ from .follower_totals import (
     refresh_accounts,
     refresh_followers,
     sync_shared_profiles,
+    with_growth,
 )
 from .models import FollowerSnapshot, Platform, PlatformAccount
 
@@ -66,6 +67,7 @@ __all__ = [
     "ingest_follower_rows",
     "refresh_followers",
     "sync_shared_profiles",
+    "with_growth",
 ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -125,20 +124,6 @@ class AccountForm(forms.ModelForm):
         handle = self.fields["handle"].widget.attrs
         handle.update({"autocapitalize": "off", "autocomplete": "off", "spellcheck": "false"})
 
-    def clean_handle(self):
-        handle = (self.cleaned_data.get("handle") or "").strip().lstrip("@")
-        if not handle:
-            raise forms.ValidationError(_("Enter a handle."))
-        return handle
-
-    def _post_clean(self):
-        super()._post_clean()
-        # The handle's uniqueness is a constraint on an expression: put its error on the handle.
-        if NON_FIELD_ERRORS in self._errors:
-            messages = self._errors.pop(NON_FIELD_ERRORS)
-            for message in messages:
-                self._errors.setdefault("handle", self.error_class()).append(message)
-
 
 class BaseAccountFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
@@ -152,7 +137,8 @@ class BaseAccountFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
                 continue
-            key = (form.cleaned_data.get("platform"), (form.cleaned_data.get("handle") or "").lower())
+            # The handle as the model's clean left it (without its @).
+            key = (form.cleaned_data.get("platform"), (form.instance.handle or "").lower())
             if not key[1]:
                 continue
             if key in seen:

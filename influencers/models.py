@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opsportal.db import Source, TimeStamped, audit_history
+from opsportal.db import ConstraintsOnFields, Source, TimeStamped, audit_history
 from opsportal.scope import CountryScopedManager
 
 
@@ -249,7 +250,7 @@ class Influencer(TimeStamped):
 HANDLE_TAKEN = _("This handle is already registered on this platform.")
 
 
-class PlatformAccount(TimeStamped):
+class PlatformAccount(ConstraintsOnFields, TimeStamped):
     influencer = models.ForeignKey(
         Influencer, verbose_name=_("influencer"), on_delete=models.CASCADE, related_name="accounts"
     )
@@ -266,6 +267,7 @@ class PlatformAccount(TimeStamped):
     history = audit_history(excluded_fields=["followers", "followers_on", "updated_at"])
 
     objects = CountryScopedManager()
+    constraint_fields = {"handle_taken": "handle"}
 
     class Meta:
         ordering = ["platform", "handle"]
@@ -276,6 +278,7 @@ class PlatformAccount(TimeStamped):
                 "platform",
                 Lower("handle"),
                 name="account_handle_unique_per_platform",
+                violation_error_code="handle_taken",
                 violation_error_message=HANDLE_TAKEN,
             ),
             models.CheckConstraint(condition=~Q(handle=""), name="account_handle_not_empty"),
@@ -283,6 +286,13 @@ class PlatformAccount(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} @{self.handle}"
+
+    def clean(self):
+        # Every door sends the handle with or without its @: it is stored without, so "@NateMee"
+        # is "natemee" to the unique constraint on (platform, lower(handle)).
+        self.handle = (self.handle or "").strip().lstrip("@").strip()
+        if not self.handle:
+            raise ValidationError({"handle": _("Enter a handle.")})
 
     def save(self, *args, **kwargs):
         self.handle = self.handle.strip().lstrip("@")
@@ -374,7 +384,6 @@ class InfluencerInteraction(TimeStamped):
         return f"{self.get_kind_display()} · {self.influencer} · {self.occurred_at:%Y-%m-%d}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
         from django.utils import timezone
 
         # The contact's day in the creator's country: the follow-up date is a day there too.

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from opsportal.db import save_validated
+
 from .models import PUBLIC_PROFILE_FIELDS, Influencer, InfluencerInteraction, Stage
 
 
@@ -275,9 +277,8 @@ def influencer_save(
         account.influencer = influencer
         if account.pk is None:
             account.created_by = _user(by)
-        account.handle = (account.handle or "").strip().lstrip("@")
         account.full_clean()
-        account.save()
+        save_validated(account)
         touched = True
     if touched:
         refresh_followers(
@@ -344,9 +345,8 @@ def platform_account_save(account, *, by=None):
         before = PlatformAccount.objects.filter(pk=account.pk).values_list("influencer_id", "platform").first()
     else:
         account.created_by = account.created_by or _user(by)
-    account.handle = (account.handle or "").strip().lstrip("@")
     account.full_clean()
-    account.save()
+    save_validated(account)
     if before and before != (account.influencer_id, account.platform):
         _refresh_totals(before[0], account.influencer_id)
     return account

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from influencers.followers import growth_baseline
+from influencers.followers import with_growth
 from influencers.models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, Platform, PlatformAccount
 from influencers.selectors import profile_of_account
 from opsportal.api.fields import CountryRefField, NaturalRefField, TextKeyField, UserRefField
@@ -201,11 +201,11 @@ def _accounts_json():
     return JSONObject(**{key: F(column) for key, column in ACCOUNT_KEYS.items()})
 
 
-def account_values(queryset, cutoff=None):
-    return queryset.annotate(baseline=growth_baseline(cutoff=cutoff)).order_by("platform", "handle")
+def account_values(queryset, now=None):
+    return with_growth(queryset, now=now).order_by("platform", "handle")
 
 
-def influencer_values(queryset, cutoff=None):
+def influencer_values(queryset, now=None):
     """The one query behind a page of influencers (PostgreSQL); elsewhere accounts and
     categories come from two more queries in ``influencer_rows``."""
     values = queryset.values(
@@ -223,7 +223,7 @@ def influencer_values(queryset, cutoff=None):
         return values
     with unscoped():
         holder = Coalesce(OuterRef("profile_id"), OuterRef("pk"))
-        accounts = account_values(PlatformAccount.objects.filter(influencer_id=holder), cutoff).values(
+        accounts = account_values(PlatformAccount.objects.filter(influencer_id=holder), now).values(
             json=_accounts_json()
         )
         shared = Influencer.objects.filter(profile_id=OuterRef("pk")).order_by("country__code").values("country__code")
@@ -233,7 +233,7 @@ def influencer_values(queryset, cutoff=None):
     )
 
 
-def _attach_related(rows: list[dict], cutoff=None) -> None:
+def _attach_related(rows: list[dict], now=None) -> None:
     """Portable path: accounts and categories of a page in two queries."""
     ids = [row["id"] for row in rows]
     holders = {row["id"]: row["profile"] or row["id"] for row in rows}
@@ -241,7 +241,7 @@ def _attach_related(rows: list[dict], cutoff=None) -> None:
     shared: dict[int, list] = defaultdict(list)
     with unscoped():  # the public profiles of the rows found (see influencer_values)
         for account in (
-            account_values(PlatformAccount.objects.filter(influencer_id__in=set(holders.values())), cutoff)
+            account_values(PlatformAccount.objects.filter(influencer_id__in=set(holders.values())), now)
             .values("influencer_id", *ACCOUNT_KEYS.values())
             .order_by("platform", "handle")
         ):
@@ -263,11 +263,11 @@ def _attach_related(rows: list[dict], cutoff=None) -> None:
         row["shared_list"] = shared.get(row["id"], [])
 
 
-def influencer_rows(rows, base_url: str, cutoff=None) -> list[dict]:
+def influencer_rows(rows, base_url: str, now=None) -> list[dict]:
     """Rows of ``influencer_values`` → the documented JSON shape."""
     rows = list(rows)
     if rows and "account_list" not in rows[0]:
-        _attach_related(rows, cutoff)
+        _attach_related(rows, now)
     out = []
     for row in rows:
         accounts, by_platform, growth = [], {}, 0
@@ -352,12 +352,6 @@ class PlatformAccountSerializer(OpsModelSerializer):
     def get_growth_30d(self, obj) -> int:
         baseline = getattr(obj, "baseline", None)
         return obj.followers - baseline if baseline is not None else 0
-
-    def validate_handle(self, value: str) -> str:
-        value = value.strip().lstrip("@")
-        if not value:
-            raise serializers.ValidationError(_("Give the handle."))
-        return value
 
 
 class FollowerSnapshotSerializer(OpsModelSerializer):

@@ -3,8 +3,6 @@ ingestion) and the outreach log."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -17,11 +15,10 @@ from influencers.filtersets import (
     PlatformAccountFilterSet,
 )
 from influencers.followers import (
-    GROWTH_DAYS,
     follower_snapshot_delete,
     follower_snapshot_save,
-    growth_baseline,
     ingest_follower_rows,
+    with_growth,
 )
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from influencers.services import (
@@ -47,7 +44,7 @@ from .serializers import (
 )
 
 INFLUENCER_ROWS = compiled.CompiledQuery(
-    lambda stand: influencer_values(compiled.by_ids(Influencer.objects.all(), stand.ids), cutoff=stand.day)
+    lambda stand: influencer_values(compiled.by_ids(Influencer.objects.all(), stand.ids), now=stand.moment)
 )
 
 
@@ -60,13 +57,14 @@ class InfluencerViewSet(OpsModelViewSet):
     m2m_fields = ("categories", "accounts")
 
     def fetch_rows(self, ids: list[int]) -> list[dict]:
-        self._cutoff = timezone.localdate() - dt.timedelta(days=GROWTH_DAYS)
+        # Growth counts from 30 days before today in each account's country (not the UTC day).
+        self._now = timezone.now()
         if compiled.available():
-            return rows_in_order(INFLUENCER_ROWS.rows(ids=ids, day=self._cutoff), ids)
-        return rows_in_order(list(influencer_values(Influencer.objects.filter(pk__in=ids), self._cutoff)), ids)
+            return rows_in_order(INFLUENCER_ROWS.rows(ids=ids, moment=self._now), ids)
+        return rows_in_order(list(influencer_values(Influencer.objects.filter(pk__in=ids), self._now)), ids)
 
     def rows(self, rows):
-        return influencer_rows(rows, self.list_url(), self._cutoff)
+        return influencer_rows(rows, self.list_url(), self._now)
 
     def save_instance(self, instance, *, created, changes, m2m):
         by = acting_user(self.request)
@@ -97,7 +95,7 @@ class PlatformAccountViewSet(OpsModelViewSet):
     lookup_description = "The account's id, or its natural key `<platform>:<handle>` such as `youtube:kaykai`."
 
     def get_queryset(self):
-        return super().get_queryset().annotate(baseline=growth_baseline())
+        return with_growth(super().get_queryset())
 
     def save_instance(self, instance, *, created, changes, m2m):
         platform_account_save(instance, by=acting_user(self.request))

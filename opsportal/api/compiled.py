@@ -2,7 +2,7 @@
 
 The busiest requests spend more time having the ORM build and compile their statements (two
 dozen columns, JSON subqueries) than PostgreSQL spends running them. Their shape never changes
-— only the page's ids, a cut-off time, a key — so each is compiled once with recognisable
+— only the page's ids, a moment, a key — so each is compiled once with recognisable
 stand-in values, swapped for the real ones on every run. The SQL is the ORM's own; only its
 compilation is cached; PostgreSQL's plan of it is too (``_PreparedCursor``).
 """
@@ -22,12 +22,11 @@ class Stand:
 
     ids = [-7_000_001]
     moment = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-    day = dt.date(1901, 2, 3)
     text = "\x1fcompiled-stand-in\x1f"
 
 
 class CompiledQuery:
-    """``build(Stand)`` → a values() queryset; ``rows(ids=..., moment=..., day=..., text=...)`` runs it."""
+    """``build(Stand)`` → a values() queryset; ``rows(ids=..., moment=..., text=...)`` runs it."""
 
     def __init__(self, build: Callable[[type[Stand]], QuerySet]):
         self.build = build
@@ -43,18 +42,16 @@ class CompiledQuery:
         self._compiled = (sql, list(params))
         return self._compiled
 
-    def _swap(self, p, ids, moment, day, text):
+    def _swap(self, p, ids, moment, text):
         if p is Stand.ids:
             return ids
         if isinstance(p, dt.datetime):
             return moment if p == Stand.moment else p
-        if isinstance(p, dt.date):
-            return day if p == Stand.day else p
         return text if p == Stand.text else p
 
-    def rows(self, *, ids=None, moment=None, day=None, text=None) -> list[dict]:
+    def rows(self, *, ids=None, moment=None, text=None) -> list[dict]:
         sql, params = self._compiled or self._compile()
-        values = [self._swap(p, ids, moment, day, text) for p in params]
+        values = [self._swap(p, ids, moment, text) for p in params]
         with prepared_cursor() as cursor:
             _load_times_natively(cursor.cursor)
             cursor.execute(sql, values)

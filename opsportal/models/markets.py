@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Case, DateField, Value, When
+from django.db import connection, models
+from django.db.models import Case, DateField, DateTimeField, F, Func, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,12 +80,17 @@ class Country(TimeStamped):
 
 def local_date(
     zone_field: str, *, now: dt.datetime | None = None, days: int = 0, zones: Iterable[str] | None = None
-) -> Case:
+) -> Func | Case:
     """Each row's date in its country's zone (``zone_field`` names the country's ``timezone``),
-    ``days`` later, as an SQL expression that SQLite runs too: at any instant the world's zones
-    span at most three dates, so it is a CASE over the zones (the scope's countries', unless
-    given) grouped by their date."""
+    ``days`` later, as an SQL expression.
+
+    On PostgreSQL the database moves ``now`` into each row's zone, so a statement compiled once
+    (``opsportal.api.compiled``) runs with a fresh ``now``. Elsewhere (SQLite knows no zones) it
+    is a CASE over the zones (the scope's countries', unless given) grouped by their date: at
+    any instant the world's zones span at most three dates."""
     now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _DateInZone(Cast(Value(now), DateTimeField()), F(zone_field), days=int(days))
     shift = dt.timedelta(days=days)
     if zones is None:
         zones = Country.objects.order_by().values_list("timezone", flat=True).distinct()
@@ -96,3 +102,11 @@ def local_date(
         default=Value(now.astimezone(dt.UTC).date() + shift),
         output_field=DateField(),
     )
+
+
+class _DateInZone(Func):
+    # Country.timezone is checked against Python's zones; PostgreSQL here reads the same system
+    # tz database (Debian's), so every stored zone is one it knows.
+    arg_joiner = " AT TIME ZONE "
+    template = "((%(expressions)s)::date + %(days)s)"
+    output_field = DateField()

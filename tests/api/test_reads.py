@@ -2,8 +2,10 @@
 the fast read path matches the documented serializers."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from challenges.api.serializers import ChallengeSerializer
@@ -37,6 +39,27 @@ def test_portable_influencer_rows_match_postgresql(api, indonesia, monkeypatch):
     expected = api.get("/api/v1/influencers/").json()
     monkeypatch.setattr(connection, "vendor", "sqlite")
     assert api.get("/api/v1/influencers/").json() == expected
+
+
+@pytest.mark.parametrize("path", ["native", "portable"])
+def test_growth_counts_from_thirty_days_before_the_countrys_own_today(api, indonesia, monkeypatch, path):
+    # 20:00 UTC on 5 December is already 6 December in Jakarta: growth counts from 6 November
+    # there (10 followers), not from the UTC day's 5 November (5).
+    indonesia.timezone = "Asia/Jakarta"
+    indonesia.save()
+    account = f.PlatformAccountFactory(influencer__country=indonesia, followers=100)
+    for day, followers in ((5, 5), (6, 10)):
+        f.FollowerSnapshotFactory(account=account, date=dt.date(2026, 11, day), followers=followers)
+    f.FollowerSnapshotFactory(account=account, date=dt.date(2026, 12, 5), followers=100)
+    if path == "portable":  # the CASE over the zones that SQLite runs, on PostgreSQL too
+        monkeypatch.setattr(connection, "vendor", "sqlite")
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 12, 5, 20, tzinfo=dt.UTC)):
+        influencer = api.get("/api/v1/influencers/").json()["results"][0]
+        detail = api.get(f"/api/v1/influencers/{influencer['id']}/").json()
+        alone = api.get(f"/api/v1/platform-accounts/{account.pk}/").json()
+    assert influencer["accounts"][0]["followers"] == 100
+    assert influencer["growth_30d"] == influencer["accounts"][0]["growth_30d"] == 90
+    assert detail["growth_30d"] == alone["growth_30d"] == 90
 
 
 def test_challenge_latest_totals_and_gain(api, indonesia):
