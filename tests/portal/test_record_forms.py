@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from challenges.models import ChallengeMetricSnapshot
 from events.models import EventGuest, EventPartner, EventTask, Partner
-from influencers.models import FollowerSnapshot, Influencer, PlatformAccount
+from influencers.models import Category, FollowerSnapshot, Influencer, PlatformAccount
 from locales.models import (
     CulturalMoment,
     GovernmentCommitment,
@@ -70,6 +70,15 @@ def test_operator_adds_influencer_with_two_accounts(id_operator, indonesia):
     assert sorted(influencer.accounts.values_list("handle", flat=True)) == ["natemee", "natemee.official"]
     assert last_door(influencer) == Door.PORTAL
     assert {last_door(a) for a in influencer.accounts.all()} == {Door.PORTAL}
+
+
+def test_a_list_of_checkboxes_is_a_group_named_by_its_legend(id_operator, indonesia):
+    # Not a label of no input beside the boxes (it floated to their right on a phone).
+    Category.objects.create(slug="comedy", name="Comedy")
+    html = signed_in(id_operator).get("/influencers/new/").content.decode()
+    assert '<fieldset class="field field-choices"' in html
+    assert "<legend>Categories</legend>" in html
+    assert 'for=""' not in html
 
 
 def test_influencer_form_refuses_bad_input_next_to_the_field(id_operator, indonesia):
