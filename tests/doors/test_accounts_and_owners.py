@@ -15,6 +15,7 @@ import pytest
 
 from influencers.models import PlatformAccount
 from tests import factories as f
+from tests.races import lose_the_race
 
 from .forms import admin_form, admin_post, form_data
 
@@ -148,14 +149,7 @@ def test_a_writer_that_loses_the_race_for_a_handle_gets_the_same_field_error(doo
     from influencers.services import platform_account_save
 
     f.PlatformAccountFactory(influencer__country=doors.country, platform="youtube", handle="natemee")
-    check, checks = PlatformAccount.validate_constraints, []
-
-    def free_when_asked_first(account, exclude=None):
-        checks.append(account.handle)
-        if len(checks) > 1:  # asked again after the insert failed: the other writer's row is there
-            check(account, exclude)
-
-    monkeypatch.setattr(PlatformAccount, "validate_constraints", free_when_asked_first)
+    checks = lose_the_race(monkeypatch, PlatformAccount, "handle")
     account = PlatformAccount(
         influencer=f.InfluencerFactory(country=doors.country), platform="youtube", handle="@NATEMEE"
     )

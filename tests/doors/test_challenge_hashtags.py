@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from challenges.models import Challenge
 from challenges.services import challenge_save
 from tests import factories as f
+from tests.races import lose_the_race
 
 from .forms import admin_post
 
@@ -81,15 +82,7 @@ def test_a_writer_that_loses_the_race_for_a_hashtag_gets_the_same_field_error(do
     # Two people save #summer at once: both pass the check, one insert wins. The other hears the
     # field error every door gives (ConstraintsOnFields), not a 500.
     f.ChallengeFactory(country=doors.country, hashtag="summer")
-    checks = []
-    check = Challenge.validate_constraints
-
-    def free_when_asked_first(challenge, exclude=None):
-        checks.append(challenge.hashtag)
-        if len(checks) > 1:  # asked again after the insert failed: the other writer's row is there
-            check(challenge, exclude)
-
-    monkeypatch.setattr(Challenge, "validate_constraints", free_when_asked_first)
+    checks = lose_the_race(monkeypatch, Challenge, "hashtag")
     with pytest.raises(ValidationError) as refused:
         challenge_save(f.ChallengeFactory.build(country=doors.country, hashtag="#Summer"))
     assert refused.value.message_dict == {"hashtag": [HASHTAG_TAKEN]}

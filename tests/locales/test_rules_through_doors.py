@@ -26,6 +26,7 @@ from tests import factories as f
 from tests.api.conftest import client_for, make_token
 from tests.doors.conftest import Doors
 from tests.doors.forms import add_inline_row, admin_form, admin_post, form_data, local_parts, portal_post
+from tests.races import lose_the_race
 
 pytestmark = pytest.mark.django_db
 
@@ -349,15 +350,7 @@ def test_a_writer_that_loses_the_race_for_a_name_gets_the_same_refusal(indonesia
     # Two people save "Songkran" at once: both pass the check, one insert wins. The other is
     # refused on the name, not with a 500.
     f.CulturalMomentFactory(country=indonesia, name="Songkran")
-    checks = []
-    check = CulturalMoment.validate_constraints
-
-    def free_when_asked_first(moment, exclude=None):
-        checks.append(moment.name)
-        if len(checks) > 1:  # asked again after the insert failed: the other writer's row is there
-            check(moment, exclude)
-
-    monkeypatch.setattr(CulturalMoment, "validate_constraints", free_when_asked_first)
+    checks = lose_the_race(monkeypatch, CulturalMoment, "name")
     with pytest.raises(ValidationError) as refused:
         cultural_moment_save(CulturalMoment(country=indonesia, name="songkran"))
     assert refused.value.message_dict == {"name": [NAME_TAKEN]}
