@@ -52,8 +52,10 @@ class ConstraintsOnFields(models.Model):
             errors = error.update_error_dict({})
             general = []
             for e in errors.pop(NON_FIELD_ERRORS, []):
-                field = self.constraint_fields.get(e.code)
-                errors.setdefault(field, []).append(e) if field else general.append(e)
+                if field := self.constraint_fields.get(e.code):
+                    errors.setdefault(field, []).append(e)
+                else:
+                    general.append(e)
             if general:
                 errors[NON_FIELD_ERRORS] = general
             raise ValidationError(errors) from None
