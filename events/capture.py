@@ -97,8 +97,9 @@ def _check_handle(event: Event, platform: str, handle: str) -> None:
 
 
 def _on_fields(error: ValidationError) -> ValidationError:
-    """The influencer service's errors on the walk-in's own fields. The account's record-wide
-    errors (its handle's uniqueness across every country) land on the handle; anything else the
+    """The influencer service's errors on the walk-in's own fields. The account's uniqueness
+    across every country already comes on ``handle`` (``ConstraintsOnFields``); the account's
+    other record-wide errors and those on ``accounts`` land on the handle too; anything else the
     walk-in has no field for is shown above the form."""
     if not hasattr(error, "error_dict"):
         return ValidationError({NON_FIELD_ERRORS: error.messages})

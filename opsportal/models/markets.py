@@ -105,8 +105,9 @@ def local_date(
 
 
 class _DateInZone(Func):
-    # Country.timezone is checked against Python's zones; PostgreSQL here reads the same system
-    # tz database (Debian's), so every stored zone is one it knows.
+    # Country.timezone is checked against Python's zone names, and PostgreSQL must know them too:
+    # the daily views (TruncDate in the country's zone) already move moments with AT TIME ZONE
+    # into the same zones, so this asks nothing new of the server.
     arg_joiner = " AT TIME ZONE "
     template = "((%(expressions)s)::date + %(days)s)"
     output_field = DateField()
