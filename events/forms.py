@@ -195,12 +195,6 @@ class WalkInForm(forms.Form):
         )
         self.fields["followers"].widget.attrs.update({"inputmode": "numeric"})
 
-    def clean_handle(self):
-        handle = (self.cleaned_data.get("handle") or "").strip().lstrip("@")
-        if not handle:
-            raise forms.ValidationError(_("Enter a handle."))
-        return handle
-
 
 class CaptureGuestForm(forms.Form):
     """An influencer of the event's country at the door: on the list, or their answer updated."""

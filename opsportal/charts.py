@@ -22,13 +22,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import Formatter, FuncFormatter  # noqa: E402
 
 # Fonts that carry Thai, Japanese and Khmer names, when the machine has them.
-matplotlib.rcParams["font.family"] = [
-    "Noto Sans",
-    "Noto Sans CJK JP",
-    "Noto Sans Thai",
-    "Noto Sans Khmer",
-    "DejaVu Sans",
-]
+_FAMILIES = ["Noto Sans", "Noto Sans CJK JP", "Noto Sans Thai", "Noto Sans Khmer"]
+matplotlib.rcParams["font.family"] = [*_FAMILIES, "DejaVu Sans"]
+
+
+def _add_fonts_installed_after_the_cache() -> None:
+    """Matplotlib lists the machine's fonts once and caches the list; fonts installed later
+    (apt after the first import) stay unknown and their names are drawn as boxes."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    if all(family in known for family in _FAMILIES):
+        return
+    for path in font_manager.findSystemFonts():
+        if "Noto" in path:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue  # a file matplotlib cannot read; the other fonts still serve
+
+
+_add_fonts_installed_after_the_cache()
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["axes.spines.top"] = False
 matplotlib.rcParams["axes.spines.right"] = False
