@@ -231,3 +231,18 @@ def test_the_history_partial_renders_a_records_trail(world, roles):
     )
     assert "id-operator" in html and "Active" in html and "Prospect" in html and "through the Portal" in html
     assert "<script" not in html
+
+
+def test_a_records_creation_lists_its_values_without_an_empty_before_column(world, roles):
+    from django.template.loader import render_to_string
+
+    influencer = world.objects["ID"]["influencer"]
+    with audit_context(Door.PORTAL, user=roles["id_operator"]):
+        influencer_move_stage(influencer, Stage.ACTIVE)
+    entries = record_history(influencer, access_for_user(roles["id_viewer"]))
+    assert [entry.action for entry in entries][-1] == "created"
+    html = render_to_string("audit/record_history.html", {"entries": entries})
+    changed, created = html.split('<li class="history-entry">')[1:][0], html.split('<li class="history-entry">')[-1]
+    assert "Before" in changed and "After" in changed
+    assert 'class="history-changes history-created"' in created
+    assert "Before" not in created and "Value" in created and influencer.name in created
