@@ -164,6 +164,9 @@ class StableOrderingFilter(filters.OrderingFilter):
         # django-filter's own "Ordering" comes from its catalogue, which lacks Thai, Khmer and
         # Malay: our label is in our catalogues, in words a team member uses.
         kwargs.setdefault("label", pgettext_lazy("label of the sort menu of a list", "Sort by"))
+        # The menu's first choice is the list's own order: words, not django-filter's "---------".
+        first = pgettext_lazy("the sort menu's first choice: the list's own order", "Default order")
+        kwargs.setdefault("empty_label", first)
         super().__init__(*args, **kwargs)
         # django-filter builds its labels once, in English, at import; ours are built per form,
         # from the model's translated verbose names, in the language of the request.

@@ -74,6 +74,17 @@ def test_viewer_sees_no_edit_buttons(client, world, id_viewer):
             assert marker not in html, (url, marker)
 
 
+def test_a_lists_sort_menu_starts_with_its_own_order_in_words(client, world, id_operator):
+    client.force_login(id_operator)
+    for url in (reverse("challenges:list"), reverse("influencers:list"), reverse("events:list")):
+        html = client.get(url).content.decode()
+        assert '<option value="" selected>Default order</option>' in html, url
+        assert "---------" not in html, url
+    client.post(reverse("set_language"), {"language": "id"})
+    html = client.get(reverse("challenges:list"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert ">Urutan bawaan</option>" in html
+
+
 # --- challenges ----------------------------------------------------------------------------
 
 
