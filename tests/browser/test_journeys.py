@@ -115,3 +115,30 @@ def test_dashboard_on_a_phone_has_no_horizontal_scroll(browser, live_server, dem
         expect(page.get_by_role("link", name="Calendar", exact=True)).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_lists_filters_fold_on_a_phone_until_one_is_in_use(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, "dewi")
+        page.goto("/challenges/")
+        # The first challenge shows above the fold; the filters open from their summary.
+        expect(page.get_by_role("button", name="Apply filters")).to_be_hidden()
+        page.get_by_text("Filters", exact=True).click()
+        page.get_by_label("Status").select_option("live")
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url("**/challenges/?*status=live*")
+        # In use, they stay open and say how many.
+        expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
+        expect(page.locator("details.filters summary")).to_contain_text("1 in use")
+    finally:
+        context.close()
+    # On a wide screen they are open from the start.
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+    try:
+        sign_in(page, "dewi")
+        page.goto("/challenges/")
+        expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
+    finally:
+        page.close()

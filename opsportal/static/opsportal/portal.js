@@ -20,6 +20,11 @@
     });
     document.querySelectorAll(".js-hide-when-auto").forEach(function (el) { el.classList.add("visually-hidden"); });
 
+    // On a phone the list's filters fold while none is in use, so its first records show first.
+    if (window.matchMedia && window.matchMedia("(max-width: 720px)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (box) { box.open = false; });
+    }
+
     // The phone menu opens and closes with a button that says whether it is open.
     var toggle = document.querySelector(".js-menu-toggle");
     var nav = document.getElementById("main-nav");
