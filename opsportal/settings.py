@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, found by the TemplatesSetting renderer below
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -126,6 +127,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "opsportal.urls"
 WSGI_APPLICATION = "opsportal.wsgi.application"
 
+# Widgets render through TEMPLATES, so opsportal/templates/django/forms/ can name Django's blank
+# choice in words in every form, the admin's included.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -81,6 +81,20 @@ def test_a_list_of_checkboxes_is_a_group_named_by_its_legend(id_operator, indone
     assert 'for=""' not in html
 
 
+def test_a_menus_empty_choice_asks_when_required_and_says_none_when_optional(id_operator, indonesia):
+    import re
+
+    client = signed_in(id_operator)
+    html = client.get("/events/new/").content.decode()
+    first = dict(re.findall(r'<select name="(\w+)"[^>]*>\s*<option value=""[^>]*>([^<]*)<', html))
+    assert first["kind"] == "Choose…"  # required
+    assert first["owner"] == "— none —"  # optional
+    assert "---------" not in html
+    client.post("/i18n/setlang/", {"language": "id"})
+    html = client.get("/events/new/").content.decode()
+    assert ">Pilih…</option>" in html and ">— tidak ada —</option>" in html
+
+
 def test_influencer_form_refuses_bad_input_next_to_the_field(id_operator, indonesia):
     client = signed_in(id_operator)
     response = client.post("/influencers/new/", {**INFLUENCER, "name": "", "email": "not-an-email", **account_rows()})
