@@ -22,3 +22,15 @@ def test_core_figures_count_this_countrys_core_influencers_and_this_weeks(client
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert "<dt>Core influencers</dt><dd>3</dd>" in page
     assert "<dt>New this week</dt><dd>1</dd>" in page
+
+
+def test_a_cultural_moment_across_new_year_shows_the_year_of_both_ends(client, id_lead, indonesia):
+    today = timezone.localdate(timezone=indonesia.zone)
+    start = today + dt.timedelta(days=5)
+    end = dt.date(start.year + 1, 1, 2)
+    moment = f.CulturalMomentFactory(country=indonesia, name="Year-end holidays")
+    f.OccurrenceFactory(moment=moment, year=start.year, starts_on=start, ends_on=end)
+    client.force_login(id_lead)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    line = page.rsplit("Year-end holidays", 1)[1].split("</li>", 1)[0]  # the moments card, after the attention list
+    assert str(start.year) in line and str(end.year) in line, line
