@@ -12,8 +12,9 @@ import datetime as dt
 from decimal import Decimal
 
 import orjson
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -43,6 +44,24 @@ def _decode(token: str):
     if isinstance(pk, bool) or not isinstance(pk, int) or not (pg_storable(pk) and pg_storable(value)):
         raise ValidationError({"cursor": [_("Invalid cursor.")]})
     return value, pk
+
+
+def _typed(model, field: str, value):
+    """A cursor's value as its field holds it. A time carries its UTC offset (every cursor this
+    class writes does): a forged one without it is refused, not read in the server's zone."""
+    if field == "pk" or value is None:
+        return value
+    try:
+        if not isinstance(model._meta.get_field(field), DateTimeField):
+            return value
+        moment = dt.datetime.fromisoformat(value)
+    except (FieldDoesNotExist, AttributeError):
+        return value
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError({"cursor": [_("Invalid cursor.")]})
+    return moment
 
 
 class CursorPagination(pagination.BasePagination):
@@ -90,7 +109,11 @@ class CursorPagination(pagination.BasePagination):
         field, desc = self.get_ordering(request, view)
         token = request.query_params.get(self.cursor_query_param)
         try:
-            after = self._after(field, desc, *_decode(token)) if token else None
+            if token:
+                value, pk = _decode(token)
+                after = self._after(field, desc, _typed(view.get_queryset().model, field, value), pk)
+            else:
+                after = None
         except ValidationError:
             return None
         return self._order(field, desc), after, self.get_page_size(request) + 1
@@ -108,7 +131,7 @@ class CursorPagination(pagination.BasePagination):
         try:
             if token:
                 value, pk = _decode(token)
-                queryset = queryset.filter(self._after(field, desc, value, pk))
+                queryset = queryset.filter(self._after(field, desc, _typed(queryset.model, field, value), pk))
             rows = list(queryset[: size + 1])
         except (DjangoValidationError, ValueError, TypeError):
             raise ValidationError({"cursor": [_("Invalid cursor.")]})
