@@ -72,6 +72,11 @@ class Entry:
         return self.user_name or self.username or str(_("system"))
 
     @property
+    def created(self) -> bool:
+        """The record's first entry: its values have no "before"."""
+        return self.action == "created"
+
+    @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
