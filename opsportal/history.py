@@ -23,6 +23,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import CharField, DateField, DateTimeField, F, Model, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsportal import l10n
 from opsportal.access import COUNTRY_PATHS, Access, Perm
@@ -33,6 +34,16 @@ BATCH_SOURCE = "~batch"  # sorts after every "app.model" label
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 ACTION_LABELS = {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}
+# How an entry says where its change came in: a whole phrase per door, so that each language
+# words it its own way (a door's name alone read "through the Command line").
+DOOR_PHRASES = {
+    "portal": pgettext_lazy("history: where a change came in", "in the portal"),
+    "api": pgettext_lazy("history: where a change came in", "through the API"),
+    "admin": pgettext_lazy("history: where a change came in", "in the admin panel"),
+    "task": pgettext_lazy("history: where a change came in", "by a background task"),
+    "command": pgettext_lazy("history: where a change came in", "from the command line"),
+    "import": pgettext_lazy("history: where a change came in", "by an import"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,10 +92,9 @@ class Entry:
         return str(ACTION_LABELS.get(self.action, self.action))
 
     @property
-    def door_label(self) -> str:
-        from opsportal.db import Door
-
-        return str(Door(self.door).label) if self.door in Door.values else self.door
+    def door_phrase(self) -> str:
+        """The phrase naming its door ("in the portal"...); empty when no door was noted."""
+        return str(DOOR_PHRASES.get(self.door, ""))
 
     def as_dict(self) -> dict:
         return {

@@ -96,7 +96,7 @@ def test_operator_types_todays_views_and_corrects_them(page, demo):
     page.locator("#numbers tbody tr").first.get_by_role("link", name=re.compile("Correct")).click()
     history = page.locator(".record-history")
     expect(history).to_contain_text("54,000,000")  # the old number, formatted for reading
-    expect(history).to_contain_text("through the Portal")
+    expect(history).to_contain_text("(in the portal)")
     shoot(page, "snapshot-correct")
     page.get_by_role("link", name="#MultiFrame").click()
     expect(page.get_by_role("heading", name=re.compile("#MultiFrame"))).to_be_visible()

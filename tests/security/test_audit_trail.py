@@ -229,8 +229,30 @@ def test_the_history_partial_renders_a_records_trail(world, roles):
     html = render_to_string(
         "audit/record_history.html", {"entries": record_history(influencer, access_for_user(roles["id_viewer"]))}
     )
-    assert "id-operator" in html and "Active" in html and "Prospect" in html and "through the Portal" in html
+    assert "id-operator" in html and "Active" in html and "Prospect" in html and "(in the portal)" in html
     assert "<script" not in html
+
+
+def test_each_door_is_named_in_a_phrase_of_its_own_and_a_change_without_one_names_none(world, roles):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from opsportal.history import DOOR_PHRASES
+
+    assert set(DOOR_PHRASES) == set(Door.values)
+    challenge = world.objects["ID"]["challenge"]
+    with audit_context(Door.COMMAND):
+        Challenge.objects.get(pk=challenge.pk).save()
+    entries = record_history(challenge, access_for_user(roles["id_lead"]))
+    assert entries[0].door_phrase == "from the command line"
+    html = render_to_string("audit/record_history.html", {"entries": entries})
+    assert "(from the command line)" in html and "Command line" not in html
+    with translation.override("id"):
+        assert str(entries[0].door_phrase) == "dari baris perintah"
+    Challenge.history.filter(history_door="command").update(history_door="")  # a change no door was noted for
+    entries = record_history(challenge, access_for_user(roles["id_lead"]))
+    html = render_to_string("audit/record_history.html", {"entries": entries})
+    assert "()" not in html and "history-door" not in html.split('<li class="history-entry">')[1]
 
 
 def test_a_records_creation_lists_its_values_without_an_empty_before_column(world, roles):
