@@ -32,7 +32,7 @@ def test_challenge_page_shows_an_edit_made_through_the_portal(client, world, id_
     assert html.count('class="card record-history"') == 1  # the shared include replaced the old list
     trail = html[html.index('class="card record-history"') :]
     assert "History of changes" in trail
-    assert "id-operator" in trail and "through the Portal" in trail
+    assert "id-operator" in trail and "(in the portal)" in trail
     assert old_title in trail and "Dance of the islands" in trail
 
 
@@ -83,7 +83,7 @@ def test_contact_page_shows_history_and_privacy_links_to_government_relations(cl
         contact.save()
     client.force_login(id_gr)
     html = _page(client, "locales:contact", contact.pk)
-    assert "after the ban" in html and "through the Command line" in html
+    assert "after the ban" in html and "(from the command line)" in html
     assert reverse("security:privacy_export", args=["contact", contact.pk]) in html
     assert reverse("security:privacy_erase", args=["contact", contact.pk]) in html
 

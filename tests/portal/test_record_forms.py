@@ -253,7 +253,7 @@ def test_todays_numbers_typed_on_the_challenge_page_and_corrected(id_operator, i
     assert correction.details["before"]["views"] == 53_000_000 and correction.details["views"] == 52_000_000
     # The correction page shows the trail with the old number.
     page = client.get(url).content.decode()
-    assert "53,000,000" in page and "through the Portal" in page  # numbers read as numbers (l10n)
+    assert "53,000,000" in page and "(in the portal)" in page  # numbers read as numbers (l10n)
 
 
 def test_numbers_refuse_bad_input(id_operator, indonesia):
