@@ -418,12 +418,11 @@ def access_for_user(user) -> Access:
         access = Access(everywhere=ALL_PERMISSIONS, is_superuser=True, user_id=user.pk)
     else:
         # By the app registry: the floor reads the team without importing the app above it.
-        StaffProfile = apps.get_model("opsportal", "StaffProfile")  # noqa: N806
         TeamMembership = apps.get_model("opsportal", "TeamMembership")  # noqa: N806
-        hq, hq_finance = StaffProfile.objects.filter(user=user).values_list("hq_access", "hq_finance").first() or (
-            "",
-            False,
-        )
+        # The profile the language middleware already read for this request (Django keeps it on
+        # the user, a missing one too): no second query for two of its columns.
+        profile = getattr(user, "profile", None)
+        hq, hq_finance = (profile.hq_access, profile.hq_finance) if profile is not None else ("", False)
         by_country: dict[int, frozenset[str]] = {}
         # Whose rights these are decides the scope: read the seats across every country.
         seats = TeamMembership._base_manager.filter(user=user).values_list("country_id", "role")
