@@ -32,6 +32,7 @@ from locales.models.government import IncidentStatus
 from locales.selectors import request_figures
 from opsportal.access import Perm
 from opsportal.db_router import Reads, heavy_reads
+from opsportal.l10n import country_name
 from opsportal.models.markets import local_date
 from opsportal.portal.mixins import SESSION_KEY, portal_render, portal_view, user_countries
 
@@ -127,7 +128,7 @@ def overview_rows(access, countries, *, now: dt.datetime | None = None) -> list[
         rows.append(
             {
                 "country": country,
-                "name": country.name,
+                "name": country_name(country),  # in the reader's language, sorted as read
                 "live": live_counts.get(country.pk, {}).get("n", 0),
                 "views_week": views_week.get(country.pk, 0),
                 "core": core_counts.get(country.pk, {}).get("n", 0),
@@ -190,7 +191,7 @@ def goal_rows(countries, quarter: Quarter) -> list[dict]:
         rows.append(
             {
                 "country": entry.country,
-                "name": entry.country.name,
+                "name": country_name(entry.country),
                 "set": len(entry.goals),
                 "on_track": entry.on_track,
                 "behind": entry.behind,

@@ -19,6 +19,7 @@ from opsportal.access import Perm, access_for_user, is_government, read_perm
 from opsportal.audit import audit_context, record_batch
 from opsportal.db import Door
 from opsportal.db_router import Reads, heavy_reads
+from opsportal.l10n import country_name
 from opsportal.portal.mixins import portal_render, portal_view
 from opsportal.scope import scope_of
 
@@ -127,7 +128,7 @@ def handover_pack(request, code: str):
         Door.PORTAL,
         "handover_pack",
         Country,
-        _("Handover pack of %(country)s") % {"country": country.name},
+        _("Handover pack of %(country)s") % {"country": country_name(country)},
         country=country,
         details={"files": names},
     )

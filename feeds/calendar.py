@@ -27,6 +27,7 @@ from influencers.models import InfluencerInteraction
 from locales.models import CulturalMomentOccurrence, GovernmentCommitment, GovernmentInteraction
 from locales.models.government import CommitmentStatus
 from opsportal.access import Access, Perm, access_for_user, in_country
+from opsportal.l10n import country_name
 from opsportal.links import record_url as portal_url
 from opsportal.scope import scope_of
 
@@ -390,7 +391,7 @@ def build_calendar(token: CalendarFeedToken, scope: FeedScope, *, now: dt.dateti
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
-        name = token.country.name if token.country_id else _("My OpsPortal")
+        name = country_name(token.country) if token.country_id else _("My OpsPortal")
         cal.add("x-wr-calname", f"OpsPortal · {name}")
         cal.add("x-wr-timezone", _feed_timezone(token))
         # Calendar apps poll: ask them for hourly refreshes, not every minute.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.access import Access, Perm
+from opsportal.l10n import country_name
 
 from .kinds import KINDS
 from .services import max_upload_bytes
@@ -52,7 +53,8 @@ class UploadForm(forms.Form):
         kind, country = data.get("kind"), data.get("country")
         if kind and country and not self.access.can(KINDS[kind].perm, country.pk):
             self.add_error(
-                "country", _("You may not import this kind of record into %(country)s.") % {"country": country.name}
+                "country",
+                _("You may not import this kind of record into %(country)s.") % {"country": country_name(country)},
             )
         return data
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from opsportal.access import in_country
 from opsportal.charts import Annotation, line_chart
 from opsportal.history import record_history
+from opsportal.l10n import country_name
 from opsportal.portal.charts import svg_response
 from opsportal.portal.mixins import (
     form_error,
@@ -310,7 +311,8 @@ def influencer_share_here(request):
         return redirect("influencers:create")
     messages.success(
         request,
-        _("%(name)s is now worked in %(country)s too.") % {"name": shared.name, "country": request.country.name},
+        _("%(name)s is now worked in %(country)s too.")
+        % {"name": shared.name, "country": country_name(request.country)},
     )
     return redirect("influencers:detail", pk=shared.pk)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsportal.access import in_country
+from opsportal.l10n import country_name
 from opsportal.search import candidates, query_words, rank_text
 
 
@@ -83,7 +84,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
             "influencer",
             i,
             str(i),
-            " · ".join([i.country.name] + [f"@{a.handle}" for a in i.accounts.all()]),
+            " · ".join([country_name(i.country)] + [f"@{a.handle}" for a in i.accounts.all()]),
             portal_path("influencer", i.pk),
             i.country,
         ),
@@ -96,7 +97,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
             "challenge",
             c,
             f"#{c.hashtag}",
-            " · ".join(p for p in (c.title, c.get_status_display(), c.country.name) if p),
+            " · ".join(p for p in (c.title, c.get_status_display(), country_name(c.country)) if p),
             portal_path("challenge", c.pk),
             c.country,
         ),
@@ -109,7 +110,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
             "event",
             e,
             e.name,
-            " · ".join(p for p in (_local(e.starts_at), e.city, e.country.name) if p),
+            " · ".join(p for p in (_local(e.starts_at), e.city, country_name(e.country)) if p),
             portal_path("event", e.pk),
             e.country,
         ),
@@ -118,7 +119,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
         "partner",
         _("Partners"),
         _ranked(access, Partner.objects.select_related("country"), q, country_id, limit, "name"),
-        lambda p: SearchHit("partner", p, p.name, f"{p.get_kind_display()} · {p.country.name}", "", p.country),
+        lambda p: SearchHit("partner", p, p.name, f"{p.get_kind_display()} · {country_name(p.country)}", "", p.country),
     )
     # Government contacts: access.scope() keeps only countries where GOVERNMENT_VIEW holds;
     # without it anywhere the query is not even run.
@@ -131,7 +132,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 "government_contact",
                 g,
                 f"{g.person_name} ({g.local_name})" if g.local_name else g.person_name,
-                " · ".join(p for p in (g.title, g.organization, g.country.name) if p),
+                " · ".join(p for p in (g.title, g.organization, country_name(g.country)) if p),
                 portal_path("government_contact", g.pk),
                 g.country,
             ),
@@ -145,7 +146,9 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 r,
                 f"{r.authority} · {r.reference}" if r.reference else r.authority,
                 " · ".join(
-                    p for p in (r.get_kind_display(), r.get_status_display(), _local(r.deadline), r.country.name) if p
+                    p
+                    for p in (r.get_kind_display(), r.get_status_display(), _local(r.deadline), country_name(r.country))
+                    if p
                 ),
                 portal_path("regulator_request", r.pk),
                 r.country,
@@ -166,7 +169,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                 "agreement",
                 a,
                 a.title,
-                " · ".join(p for p in (a.influencer.name, a.get_status_display(), a.country.name) if p),
+                " · ".join(p for p in (a.influencer.name, a.get_status_display(), country_name(a.country)) if p),
                 portal_path("agreement", a.pk),
                 a.country,
             ),
@@ -185,7 +188,7 @@ def search_all(access, q: str, *, limit: int = 10, country_id: int | None = None
                     for p in (
                         b.event.name if b.event_id else f"#{b.challenge.hashtag}",
                         b.get_category_display(),
-                        b.country.name,
+                        country_name(b.country),
                     )
                     if p
                 ),

@@ -23,6 +23,7 @@ from imports.kinds.budgets import currency_code, find_challenge, find_event
 from imports.kinds.challenges import COUNTRY
 from influencers.models import Influencer
 from opsportal.access import Perm, in_country
+from opsportal.l10n import country_name
 
 STATUS_ALIASES = {
     "new": "draft",
@@ -57,7 +58,9 @@ def _influencer(country, value) -> int:
         named = Influencer.objects.annotate(name_lower=Lower("name")).filter(name_lower=text.lower())
         found = list(in_country(named, country).values_list("pk", flat=True)[:2])
     if not found:
-        raise parsing.CellError(_("No influencer %(value)s in %(country)s.") % {"value": text, "country": country.name})
+        raise parsing.CellError(
+            _("No influencer %(value)s in %(country)s.") % {"value": text, "country": country_name(country)}
+        )
     if len(found) > 1:
         raise parsing.CellError(_("Several influencers are called %(value)s: give their @handle.") % {"value": text})
     return found[0]

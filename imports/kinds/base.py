@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from imports import parsing
 from imports.parsing import CellError
 from opsportal.access import Access, Perm
+from opsportal.l10n import country_name
 from opsportal.references import possible_holders
 
 MAX_ERRORS = 10_000  # kept for the preview; beyond that only counted
@@ -138,13 +139,13 @@ class Run:
                 raise RowError(
                     "country",
                     _("This import is for %(country)s; the row names %(other)s.")
-                    % {"country": self.default_country.name, "other": named.name},
+                    % {"country": country_name(self.default_country), "other": country_name(named)},
                 )
             country = named
         if country is None:
             raise RowError("country", _("No country: fill the country column or choose one for the whole file."))
         if not self.access.can(perm, country.pk):
-            raise RowError("country", _("You may not import into %(country)s.") % {"country": country.name})
+            raise RowError("country", _("You may not import into %(country)s.") % {"country": country_name(country)})
         self.countries_used.add(country.pk)
         return country
 
@@ -168,7 +169,7 @@ class Run:
             raise RowError(
                 field_name,
                 _("No one on the %(country)s team with the username or email %(value)s may hold this.")
-                % {"country": country.name, "value": text},
+                % {"country": country_name(country), "value": text},
             )
         return self._users[key]
 

@@ -25,6 +25,7 @@ from imports import parsing
 from imports.kinds.base import Column, RowByRowKind, RowError, RowProblems, Run, collect
 from imports.kinds.challenges import COUNTRY
 from opsportal.access import Perm, in_country
+from opsportal.l10n import country_name
 
 
 def currency_code(value) -> str:
@@ -154,7 +155,9 @@ def find_event(country, name: str, day) -> Event:
         events = events.annotate(local_day=TruncDate("starts_at", tzinfo=country.zone)).filter(local_day=day)
     found = list(events.order_by("starts_at", "pk")[:2])
     if not found:
-        raise RowError("event", _("No event %(name)s in %(country)s.") % {"name": name, "country": country.name})
+        raise RowError(
+            "event", _("No event %(name)s in %(country)s.") % {"name": name, "country": country_name(country)}
+        )
     if len(found) > 1:
         raise RowError("event_date", _("Several events are called %(name)s: give the start day.") % {"name": name})
     return found[0]
@@ -165,7 +168,9 @@ def find_challenge(country, value) -> Challenge:
     challenges = Challenge.objects.annotate(hashtag_lower=Lower("hashtag")).filter(hashtag_lower=tag.lower())
     found = in_country(challenges, country).first()
     if found is None:
-        raise parsing.CellError(_("No challenge #%(tag)s in %(country)s.") % {"tag": tag, "country": country.name})
+        raise parsing.CellError(
+            _("No challenge #%(tag)s in %(country)s.") % {"tag": tag, "country": country_name(country)}
+        )
     return found
 
 

@@ -24,6 +24,7 @@ from imports.kinds.base import (
 from locales.models import CulturalMoment
 from opsportal.access import in_country
 from opsportal.db import Source
+from opsportal.l10n import country_name
 from opsportal.timecheck import MOMENT_AHEAD, moment_ahead
 
 FORMAT_ALIASES = {
@@ -99,7 +100,7 @@ def _moment(country, value) -> CulturalMoment:
     ]
     if not found:
         raise parsing.CellError(
-            _("No cultural moment %(name)s in %(country)s.") % {"name": text, "country": country.name}
+            _("No cultural moment %(name)s in %(country)s.") % {"name": text, "country": country_name(country)}
         )
     return found[0]
 
@@ -306,7 +307,8 @@ class MetricSnapshotKind(ImportKind):
                     [
                         (
                             "hashtag",
-                            _("No challenge #%(tag)s in %(country)s.") % {"tag": hashtag, "country": country.name},
+                            _("No challenge #%(tag)s in %(country)s.")
+                            % {"tag": hashtag, "country": country_name(country)},
                         )
                     ],
                 )

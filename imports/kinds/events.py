@@ -14,6 +14,7 @@ from events.services import event_task_set_done
 from imports import parsing
 from imports.kinds.base import Column, Outcome, RowByRowKind, RowError, RowProblems, Run, collect, differences
 from imports.kinds.challenges import COUNTRY, _moment
+from opsportal.l10n import country_name
 
 KIND_ALIASES = {
     "festival": "festival",
@@ -76,7 +77,9 @@ def _challenge(country, value) -> int:
         .first()
     )
     if found is None:
-        raise parsing.CellError(_("No challenge #%(tag)s in %(country)s.") % {"tag": tag, "country": country.name})
+        raise parsing.CellError(
+            _("No challenge #%(tag)s in %(country)s.") % {"tag": tag, "country": country_name(country)}
+        )
     return found
 
 

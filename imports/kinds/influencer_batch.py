@@ -29,6 +29,7 @@ from influencers.services import (
 )
 from opsportal.bulk import among
 from opsportal.db import Source
+from opsportal.l10n import country_name
 from opsportal.scope import unscoped
 
 # The row types and the bulk writes are their own modules; the row types stay importable from here.
@@ -204,7 +205,7 @@ class InfluencerBatch(BatchWrites):
                     (
                         "name",
                         _("%(n)d influencers in %(country)s are called %(name)s; add a handle to tell them apart.")
-                        % {"n": len(same_name), "country": row.country.name, "name": row.fields["name"]},
+                        % {"n": len(same_name), "country": country_name(row.country), "name": row.fields["name"]},
                     )
                 ]
             target = same_name[0] if same_name else None

@@ -244,3 +244,25 @@ def test_short_forms_follow_the_language(lang, kind, expected):
 def test_thai_month_and_year_in_the_buddhist_era():
     with translation.override("th"), l10n.override(buddhist_era=True):
         assert l10n.local_format(dt.date(2018, 7, 4), "month_year").endswith("2561")
+
+
+@pytest.mark.django_db
+def test_hq_search_and_forms_name_countries_in_the_readers_language(client):
+    """The country menu says タイ to a Japanese reader; so do the HQ overview, the goals page,
+    a search hit and the forms' country line (not the name stored in English)."""
+    thailand = f.CountryFactory(code="TH", name="Thailand", timezone="Asia/Bangkok")
+    hq = f.UserFactory(username="hq-ja")
+    StaffProfile.objects.update_or_create(user=hq, defaults={"preferred_language": "ja", "hq_access": "viewer"})
+    f.InfluencerFactory(country=thailand, name="Somchai Kaewkla")
+    client.force_login(hq)
+    overview = visible_text(client.get("/hq/").content.decode())
+    assert "タイ" in overview and "Thailand" not in overview
+    hits = visible_text(client.get("/search/", {"q": "Somchai"}).content.decode())
+    assert "Somchai Kaewkla" in hits and "タイ" in hits and "Thailand" not in hits
+    lead = f.UserFactory(username="th-lead-ja")
+    f.MembershipFactory(user=lead, country=thailand, role="lead")
+    StaffProfile.objects.update_or_create(user=lead, defaults={"preferred_language": "ja"})
+    client.force_login(lead)
+    for url in ("/goals/", "/influencers/new/"):
+        page = visible_text(client.get(url).content.decode())
+        assert "タイ" in page and "Thailand" not in page, url
