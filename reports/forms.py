@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opsportal import l10n
+
 from .weeks import WeekError, parse_week
 
 
@@ -28,6 +30,7 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, countries=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = countries
+        self.fields["country"].label_from_instance = l10n.country_name  # as the country menu names it
 
 
 class PreviewForm(forms.Form):
@@ -40,3 +43,4 @@ class PreviewForm(forms.Form):
     def __init__(self, *args, countries=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = countries
+        self.fields["country"].label_from_instance = l10n.country_name  # as the country menu names it

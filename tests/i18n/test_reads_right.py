@@ -257,12 +257,14 @@ def test_hq_search_and_forms_name_countries_in_the_readers_language(client):
     client.force_login(hq)
     overview = visible_text(client.get("/hq/").content.decode())
     assert "タイ" in overview and "Thailand" not in overview
+    reports = visible_text(client.get("/reports/").content.decode())  # the country menu of the filter
+    assert "タイ" in reports and "Thailand" not in reports
     hits = visible_text(client.get("/search/", {"q": "Somchai"}).content.decode())
     assert "Somchai Kaewkla" in hits and "タイ" in hits and "Thailand" not in hits
     lead = f.UserFactory(username="th-lead-ja")
     f.MembershipFactory(user=lead, country=thailand, role="lead")
     StaffProfile.objects.update_or_create(user=lead, defaults={"preferred_language": "ja"})
     client.force_login(lead)
-    for url in ("/goals/", "/influencers/new/"):
+    for url in ("/goals/", "/influencers/new/", "/imports/"):
         page = visible_text(client.get(url).content.decode())
         assert "タイ" in page and "Thailand" not in page, url
