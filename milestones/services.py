@@ -156,6 +156,7 @@ def _row(kind: str, key: str, recipient_id: int, country, **payload) -> Reminder
         kind=kind,
         payload={
             "country": country.name,
+            "country_code": country.code,  # to name it in the reader's language
             "country_id": country.pk,
             "timezone": country.timezone,
             "country_language": country.default_language,

@@ -65,6 +65,7 @@ class RuleContext:
     def occasion(self, kind: str, ident: str, recipient_id: int, **payload) -> Occasion:
         payload = {
             "country": self.country.name,
+            "country_code": self.country.code,  # to name it in the reader's language
             "country_id": self.country.pk,
             "timezone": self.country.timezone,
             "country_language": self.country.default_language,

@@ -234,12 +234,20 @@ def _buddhist_era(row: ReminderDelivery) -> bool:
     return bool(profile.first())
 
 
+def _country(payload: dict) -> str:
+    """The country in the reader's language; a payload queued before it carried the code keeps
+    the name it stored."""
+    if not payload.get("country"):
+        return "OpsPortal"
+    return l10n.country_name({"code": payload.get("country_code", ""), "name": payload["country"]})
+
+
 def delivery_email(row: ReminderDelivery) -> tuple[Rendered, str]:
     language = reader_language(row)
     # The recipient's calendar too: a Thai reader who chose the Buddhist Era reads 2561, not 2018.
     with l10n.override(language, buddhist_era=_buddhist_era(row)):
         message = compose(row.kind, row.payload)
-        subject = f"[{row.payload.get('country', 'OpsPortal')}] {message.subject}"
+        subject = f"[{_country(row.payload)}] {message.subject}"
         context = {
             "message": message,
             "subject": subject,

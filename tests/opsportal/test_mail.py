@@ -85,6 +85,15 @@ def test_deliver_sends_once_with_a_stable_message_id(row, id_operator):
     assert (note.kind, note.url, note.read_at) == ("task_due", "/events/", None)
 
 
+def test_the_subject_names_the_country_in_the_readers_language(row, id_operator):
+    id_operator.profile.preferred_language = "ja"
+    id_operator.profile.save()
+    ReminderDelivery.objects.filter(pk=row.pk).update(payload={**row.payload, "country_code": "ID"})
+    mail.deliver(row.pk)
+    [message] = django_mail.outbox
+    assert message.subject.startswith("[インドネシア] ")
+
+
 def test_recipient_language_is_used(row, id_operator):
     id_operator.profile.preferred_language = "id"
     id_operator.profile.save()
