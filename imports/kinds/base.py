@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -120,7 +121,9 @@ class Run:
         if self._countries is None:
             self._countries = {}
             for country in Country.objects.all():
-                for key in (country.code, country.name, country.local_name, str(country.pk)):
+                # As typed by a person of any of the portal's languages: "タイ" and "Thái Lan" too.
+                named = [country_name(country, lang) for lang, _label in settings.LANGUAGES]
+                for key in (country.code, country.name, country.local_name, str(country.pk), *named):
                     if key:
                         self._countries.setdefault(parsing.simplify(key) or key.lower(), country)
         return self._countries

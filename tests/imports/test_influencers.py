@@ -310,3 +310,11 @@ def test_one_row_per_account_builds_one_influencer(importer):
         ("youtube", 5_700_000),
     ]
     assert kaykai.total_followers == 8_900_000
+
+
+def test_the_country_column_takes_the_countrys_name_in_any_of_the_portals_languages(importer, indonesia):
+    job = _import(importer, "name,country,tiktok\nBudi,インドネシア,@budi\nSari,อินโดนีเซีย,@sari\n".encode())
+    assert job.status == ImportStatus.DONE and job.errors == []
+    assert Influencer.objects.get(name="Budi").country == indonesia
+    refused = _import(importer, b"name,country,tiktok\nRina,Narnia,@rina\n", dry_run=True)
+    assert errors_by_row(refused) == {(2, "country"): "Unknown country: Narnia."}
