@@ -109,9 +109,19 @@ def readable(value, zone=None, lang: str | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=2048)
+def _user_assigned(code: str) -> bool:
+    """ISO 3166's codes left for private use (AA, QM–QZ, XA–XZ, ZZ): CLDR names some of them
+    ("XA" is "Pseudo-Accents"), but a team that gives one to a market means its own name. Kosovo's
+    XK is the exception everyone uses."""
+    code = code.upper()
+    return code in ("AA", "ZZ") or "QM" <= code <= "QZ" or (code.startswith("X") and code != "XK")
+
+
 def _territory(code: str, lang: str) -> str | None:
     from babel import Locale, UnknownLocaleError
 
+    if _user_assigned(code):
+        return None
     try:
         return Locale.parse(base_language(lang)).territories.get(code.upper())
     except (UnknownLocaleError, ValueError):

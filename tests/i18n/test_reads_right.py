@@ -268,3 +268,11 @@ def test_hq_search_and_forms_name_countries_in_the_readers_language(client):
     for url in ("/goals/", "/influencers/new/", "/imports/"):
         page = visible_text(client.get(url).content.decode())
         assert "タイ" in page and "Thailand" not in page, url
+
+
+@pytest.mark.parametrize("code", ["XA", "XB", "QO", "ZZ", "AA"])
+def test_a_market_with_a_private_use_code_keeps_its_own_name(code):
+    """CLDR calls XA "Pseudo-Accents" and QO "Outlying Oceania"; a team's own market is neither."""
+    for lang in ("en", "ja"):
+        assert l10n.country_name({"code": code, "name": "Exampleland"}, lang) == "Exampleland"
+    assert l10n.country_name({"code": "XK", "name": "Kosova"}, "en") == "Kosovo"
