@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opsportal import l10n
 from opsportal.access import Access, Perm
 from opsportal.l10n import country_name
 
@@ -36,7 +35,7 @@ class UploadForm(forms.Form):
         self.access = access
         self.fields["kind"].choices = importable_kinds(access)
         self.fields["country"].queryset = access.countries(Perm.EDIT) | access.countries(Perm.GOVERNMENT_EDIT)
-        self.fields["country"].label_from_instance = l10n.country_name  # as the country menu names it
+        self.fields["country"].label_from_instance = country_name  # as the country menu names it
         self.fields["file"].help_text = _(
             "CSV (UTF-8) or Excel .xlsx, first row with the column names, at most %(mb)d MB."
         ) % {"mb": max_upload_bytes() // (1024 * 1024)}
