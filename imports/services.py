@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
 
-from celery import signature
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -145,8 +144,11 @@ def job_start(job: ImportJob, *, dry_run: bool, skip_errors: bool | None = None)
     if job.file_size <= inline_bytes():
         return job_run(job, dry_run=dry_run)
     try:
-        # By name: the task (imports/tasks.py) is the door that calls back into this service.
-        result = signature("opsportal.imports.run_import_job", args=(job.pk, dry_run)).delay()
+        # Imported here: the task (imports/tasks.py) is the door that calls back into this service.
+        # By the task itself, not its name, so eager Celery (tests) runs it rather than sending it.
+        from .tasks import run_import_job
+
+        result = run_import_job.delay(job.pk, dry_run)
     except Exception as exc:  # the broker is down: say so rather than leave the job queued forever
         log.exception("could not queue import %s", job.pk)
         job.status = ImportStatus.FAILED

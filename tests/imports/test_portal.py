@@ -151,6 +151,30 @@ def test_large_files_go_to_celery_with_a_progress_bar(client, importer, settings
     assert done.headers["HX-Refresh"] == "true"
 
 
+def test_a_large_file_with_the_worker_unreachable_fails_with_a_reason_not_queued_forever(
+    client, importer, settings, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from imports.tasks import run_import_job
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    settings.OPSPORTAL_IMPORT_INLINE_BYTES = 10
+    monkeypatch.setattr(run_import_job, "delay", broker_down)
+    client.force_login(importer)
+    _upload(client)
+    job = ImportJob.objects.get()
+    form = {f"col_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    client.post(reverse("imports:mapping", args=[job.token]), form)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "background worker cannot be reached" in job.result["fatal"]
+    page = client.get(reverse("imports:job", args=[job.token])).content.decode()
+    assert "background worker cannot be reached" in page
+
+
 @pytest.mark.parametrize("kind", ["influencers", "challenges", "metrics", "events", "government_contacts"])
 def test_templates_download_and_read_back(client, importer, kind):
     from imports.kinds import KINDS
