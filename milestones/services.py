@@ -28,6 +28,7 @@ from milestones.models import Milestone
 from opsportal.bulk import among
 from opsportal.links import record_path
 from opsportal.models import ReminderDelivery
+from reminders.context import country_payload
 from reminders.kinds import ReminderKind
 from webhooks.events import emit, event_data
 from webhooks.models import EventType
@@ -151,17 +152,7 @@ def announce_targets_reached(challenge_ids: Iterable[int]) -> list[int]:
 
 def _row(kind: str, key: str, recipient_id: int, country, **payload) -> ReminderDelivery:
     return ReminderDelivery(
-        key=f"{key}:u{recipient_id}",
-        recipient_id=recipient_id,
-        kind=kind,
-        payload={
-            "country": country.name,
-            "country_code": country.code,  # to name it in the reader's language
-            "country_id": country.pk,
-            "timezone": country.timezone,
-            "country_language": country.default_language,
-            **payload,
-        },
+        key=f"{key}:u{recipient_id}", recipient_id=recipient_id, kind=kind, payload=country_payload(country, **payload)
     )
 
 

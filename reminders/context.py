@@ -63,15 +63,22 @@ class RuleContext:
         return [user_id for user_id, role in self.team if roles is None or role in roles]
 
     def occasion(self, kind: str, ident: str, recipient_id: int, **payload) -> Occasion:
-        payload = {
-            "country": self.country.name,
-            "country_code": self.country.code,  # to name it in the reader's language
-            "country_id": self.country.pk,
-            "timezone": self.country.timezone,
-            "country_language": self.country.default_language,
-            **payload,
-        }
+        payload = country_payload(self.country, **payload)
         return Occasion(kind, f"{kind}:{ident}:u{recipient_id}", recipient_id, self.country.pk, payload)
+
+
+def country_payload(country: Country, **payload) -> dict:
+    """A reminder's payload with what its email needs of the country: its name (in the reader's
+    language by its code; the stored name for payloads queued before codes were kept), its
+    timezone for the times, and its language when the reader has chosen none."""
+    return {
+        "country": country.name,
+        "country_code": country.code,
+        "country_id": country.pk,
+        "timezone": country.timezone,
+        "country_language": country.default_language,
+        **payload,
+    }
 
 
 def iso_or_none(value) -> str | None:
