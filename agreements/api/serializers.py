@@ -57,12 +57,6 @@ class AgreementSerializer(OpsModelSerializer):
     def get_has_signed_file(self, obj) -> bool:
         return bool(obj.signed_file)
 
-    def validate(self, attrs):
-        country = attrs.get("country", getattr(self.instance, "country", None))
-        if country is not None and not attrs.get("currency") and not getattr(self.instance, "currency", ""):
-            attrs["currency"] = country.currency
-        return attrs
-
 
 class SignedFileUploadSerializer(serializers.Serializer):
     """The signed agreement, sent as ``multipart/form-data``."""

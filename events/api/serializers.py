@@ -56,12 +56,8 @@ class EventSerializer(OpsModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate(self, attrs):
-        country = attrs.get("country", getattr(self.instance, "country", None))
-        if country is not None and not attrs.get("currency") and not getattr(self.instance, "currency", ""):
-            attrs["currency"] = country.currency
-        # Links to another country's moment or challenge are refused by Event.clean (every door).
-        return attrs
+    # A blank currency becomes the country's and links to another country's moment or challenge
+    # are refused in events.services.event_save and Event.clean, behind every door.
 
 
 class PartnerSerializer(OpsModelSerializer):

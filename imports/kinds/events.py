@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from challenges.models import Challenge
 from events.models import Event, EventTask, Kind, Status
-from events.services import event_task_set_done
+from events.services import event_save, event_task_save, event_task_set_done
 from imports import parsing
 from imports.kinds.base import Column, Outcome, RowByRowKind, RowError, RowProblems, Run, collect, differences
 from imports.kinds.challenges import COUNTRY, _moment
@@ -223,16 +223,13 @@ class EventKind(RowByRowKind):
         if event is None:
             if "kind" not in clean or "city" not in clean:
                 raise RowProblems([(n, _("Required for a new event.")) for n in ("kind", "city") if n not in clean])
-            clean.setdefault("currency", country.currency)
             clean.setdefault(
                 "ends_at",
                 dt.datetime.combine(local_day, dt.time(23, 59), tzinfo=country.zone)
                 if starts_at == day_start
                 else starts_at,
             )
-            event = Event(country=country, name=name, starts_at=starts_at, created_by=_user(run), **clean)
-            event.full_clean()
-            event.save()
+            event = event_save(Event(country=country, name=name, starts_at=starts_at, **clean), by=run.user)
             run.seen[key] = number
             run.record("event", "create")
             return event, Outcome.CREATE
@@ -245,8 +242,7 @@ class EventKind(RowByRowKind):
             return event, Outcome.UNCHANGED
         for field_name, (_old, new) in changes.items():
             setattr(event, field_name, new)
-        event.full_clean()
-        event.save()
+        event_save(event, by=run.user)
         run.record("event", "update")
         return event, Outcome.UPDATE
 
@@ -266,9 +262,7 @@ class EventKind(RowByRowKind):
             .first()
         )
         if existing is None:
-            existing = EventTask(event=event, title=title, created_by=_user(run), **wanted)
-            existing.full_clean()
-            existing.save()
+            existing = event_task_save(EventTask(event=event, title=title, **wanted), by=run.user)
             if done:
                 event_task_set_done(existing, True, by=run.user)
             run.seen[key] = number
@@ -291,13 +285,8 @@ class EventKind(RowByRowKind):
         for field_name, (_old, new) in changes.items():
             if field_name != "done":
                 setattr(existing, field_name, new)
-        existing.full_clean()
-        existing.save()
+        event_task_save(existing, by=run.user)
         if "done" in changes:
             event_task_set_done(existing, done, by=run.user)
         run.record("event_task", "update")
         return Outcome.UPDATE
-
-
-def _user(run: Run):
-    return run.user if getattr(run.user, "pk", None) else None
