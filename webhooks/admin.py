@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import EventType, WebhookDelivery, WebhookSubscription, generate_secret
+from .models import EventType, WebhookDelivery, WebhookSubscription
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -81,8 +81,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     def rotate_secret(self, request, queryset):
         count = 0
         for sub in queryset:
-            sub.secret = generate_secret()
-            sub.save(update_fields=["secret", "updated_at"])
+            services.subscription_rotate_secret(sub)
             count += 1
         self.message_user(
             request,

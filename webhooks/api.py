@@ -26,7 +26,7 @@ from opsportal.api.fields import TextKeyField
 from opsportal.api.schema import OpsAutoSchema, errors
 
 from . import services
-from .models import ApiDeliveryStatus, DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription, generate_secret
+from .models import ApiDeliveryStatus, DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription
 
 
 class CanManageWebhooks(permissions.BasePermission):
@@ -204,9 +204,7 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
-        sub = self.get_object()
-        sub.secret = generate_secret()
-        sub.save(update_fields=["secret", "updated_at"])
+        sub = services.subscription_rotate_secret(self.get_object())
         return Response(self.get_serializer(sub, context={**self.get_serializer_context(), "show_secret": True}).data)
 
     @extend_schema(

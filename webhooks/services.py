@@ -34,7 +34,14 @@ from opsportal import outbox
 from opsportal.access import Perm, access_for_token, access_for_user
 from opsportal.outbox import Outcome
 
-from .models import FINANCE_EVENTS, GOVERNMENT_EVENTS, DeliveryStatus, WebhookDelivery, WebhookSubscription
+from .models import (
+    FINANCE_EVENTS,
+    GOVERNMENT_EVENTS,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookSubscription,
+    generate_secret,
+)
 
 log = logging.getLogger(__name__)
 
@@ -345,6 +352,13 @@ def subscription_enable(sub: WebhookSubscription) -> WebhookSubscription:
     sub.disabled_reason = ""
     sub.consecutive_failures = 0
     sub.save(update_fields=["active", "disabled_at", "disabled_reason", "consecutive_failures", "updated_at"])
+    return sub
+
+
+def subscription_rotate_secret(sub: WebhookSubscription) -> WebhookSubscription:
+    """A new signing secret; deliveries signed from now on use it (the old one stops verifying)."""
+    sub.secret = generate_secret()
+    sub.save(update_fields=["secret", "updated_at"])
     return sub
 
 

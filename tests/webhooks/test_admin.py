@@ -27,6 +27,23 @@ def test_admin_subscription_pages_and_read_only_log(client, superuser, subscript
     assert client.get(reverse("admin:webhooks_webhookdelivery_add")).status_code == 403
 
 
+def test_the_admin_rotates_a_secret_as_the_api_does_and_the_old_one_stops_verifying(client, superuser, subscription):
+    from webhooks.services import sign, verify
+
+    old = subscription.secret
+    body = b'{"event": "report.sent"}'
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:webhooks_webhooksubscription_changelist"),
+        {"action": "rotate_secret", "_selected_action": [subscription.pk]},
+    )
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.secret and subscription.secret != old
+    assert verify(subscription.secret, body, sign(subscription.secret, body))
+    assert not verify(subscription.secret, body, sign(old, body))
+
+
 def test_admin_refuses_government_events_without_countries(client, superuser):
     client.force_login(superuser)
     response = client.post(
