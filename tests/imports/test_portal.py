@@ -128,7 +128,8 @@ def test_viewers_cannot_import_and_operators_cannot_import_contacts(client, id_v
     assert response.status_code == 200 and not ImportJob.objects.exists()
 
 
-def test_large_files_go_to_celery_with_a_progress_bar(client, importer, settings):
+def _check_a_large_file(client, importer, settings) -> ImportJob:
+    """Upload and map a file too large to check in the request: the check goes to Celery."""
     settings.OPSPORTAL_IMPORT_INLINE_BYTES = 10  # everything is "large"; Celery runs eagerly in tests
     client.force_login(importer)
     _upload(client)
@@ -136,6 +137,11 @@ def test_large_files_go_to_celery_with_a_progress_bar(client, importer, settings
     form = {f"col_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
     client.post(reverse("imports:mapping", args=[job.token]), form)
     job.refresh_from_db()
+    return job
+
+
+def test_large_files_go_to_celery_with_a_progress_bar(client, importer, settings):
+    job = _check_a_large_file(client, importer, settings)
     assert job.status == ImportStatus.PREVIEWED and job.counts["create"] == 3
 
     # While a worker runs it, the page polls a progress bar fed by the worker.
@@ -161,14 +167,8 @@ def test_a_large_file_with_the_worker_unreachable_fails_with_a_reason_not_queued
     def broker_down(*args, **kwargs):
         raise OperationalError("[Errno 111] Connection refused")
 
-    settings.OPSPORTAL_IMPORT_INLINE_BYTES = 10
     monkeypatch.setattr(run_import_job, "delay", broker_down)
-    client.force_login(importer)
-    _upload(client)
-    job = ImportJob.objects.get()
-    form = {f"col_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
-    client.post(reverse("imports:mapping", args=[job.token]), form)
-    job.refresh_from_db()
+    job = _check_a_large_file(client, importer, settings)
     assert job.status == ImportStatus.FAILED
     assert "background worker cannot be reached" in job.result["fatal"]
     page = client.get(reverse("imports:job", args=[job.token])).content.decode()
