@@ -13,6 +13,7 @@ from opsportal.models.markets import local_date
 from .models import Event, EventGuest, EventPartner, EventTask, Partner
 from .selectors import open_task_count
 from .services import (
+    event_delete,
     event_guest_save,
     event_partner_remove,
     event_partner_save,
@@ -200,7 +201,7 @@ class EventGuestAdmin(ScopedHistoryAdmin):
 
 
 # The admin saves through the same services as the portal, the API and imports.
-writes_through(Event, event_save)
+writes_through(Event, event_save, event_delete)
 writes_through(Partner, partner_save)
 writes_through(EventPartner, event_partner_save, event_partner_remove)
 writes_through(EventTask, event_task_save)

@@ -95,6 +95,16 @@ def event_save(event: Event, *, by=None) -> Event:
     return event
 
 
+@transaction.atomic
+def event_delete(event: Event, *, by=None) -> None:
+    """Remove an event with its checklist, guests and partner roles; its partners' last contact
+    falls back to the latest other event worked together."""
+    partners = list(Partner.objects.filter(event_partners__event=event).distinct())
+    event.delete()
+    for partner in partners:
+        partner_touch(partner)
+
+
 def partner_touch(partner, *, now: dt.datetime | None = None) -> None:
     """Keep a partner's ``last_contacted_at`` at the start of the latest event worked together that
     has begun (cancelled ones do not count). Called whenever a partner joins or leaves an event or

@@ -11,7 +11,9 @@ from events.filtersets import (
 )
 from events.models import Event, EventGuest, EventPartner, EventTask, Partner
 from events.services import (
+    event_delete,
     event_guest_save,
+    event_partner_remove,
     event_partner_save,
     event_save,
     event_task_save,
@@ -39,6 +41,9 @@ class EventViewSet(OpsModelViewSet):
     def save_instance(self, instance, *, created, changes, m2m):
         return event_save(instance, by=acting_user(self.request))
 
+    def perform_destroy(self, instance):
+        event_delete(instance, by=acting_user(self.request))
+
 
 class PartnerViewSet(OpsModelViewSet):
     """Organizers, brands, media and venues we work with."""
@@ -60,6 +65,9 @@ class EventPartnerViewSet(OpsModelViewSet):
 
     def save_instance(self, instance, *, created, changes, m2m):
         return event_partner_save(instance, by=acting_user(self.request))
+
+    def perform_destroy(self, instance):
+        event_partner_remove(instance, by=acting_user(self.request))
 
 
 class EventTaskViewSet(OpsModelViewSet):
