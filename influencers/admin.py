@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -22,6 +23,7 @@ from opsportal.admin_writes import writes_through
 
 from .models import Category, FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from .services import (
+    check_not_shared_home,
     influencer_delete,
     influencer_interaction_delete,
     influencer_interaction_save,
@@ -118,6 +120,20 @@ class InfluencerAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("followers"), ordering="total_followers")
     def followers(self, obj):
         return number(obj.total_followers)
+
+    def get_deleted_objects(self, objs, request):
+        # The confirmation page answers with influencer_delete's own refusal, before Django's
+        # collector finds the shared relationships (it would say "no permission" instead).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = []
+        for influencer in objs:
+            try:
+                check_not_shared_home(influencer)
+            except ValidationError as error:
+                refusals += [f"{influencer}: {message}" for message in error.messages]
+        if refusals:
+            return deleted, counts, set(), refusals
+        return deleted, counts, perms_needed, protected
 
 
 class FollowerHistoryInline(ReadOnlyHistoryInline):

@@ -22,6 +22,7 @@ from influencers.followers import (
 )
 from influencers.models import FollowerSnapshot, Influencer, InfluencerInteraction, PlatformAccount
 from influencers.services import (
+    influencer_delete,
     influencer_interaction_delete,
     influencer_interaction_save,
     influencer_save,
@@ -72,6 +73,9 @@ class InfluencerViewSet(OpsModelViewSet):
         # The same service as the portal's form and the admin: the profile, its stage move and
         # its accounts, all or nothing.
         return influencer_save(instance, categories=m2m.get("categories"), accounts=accounts, by=by)
+
+    def perform_destroy(self, instance):
+        influencer_delete(instance, by=acting_user(self.request))
 
 
 def _account(index: int, data: dict, by) -> PlatformAccount:

@@ -2,7 +2,8 @@
 relationship of its own (``influencers.services.influencer_share`` / ``check_share``, through
 ``influencer_save``). Every door that can start one gives the same record: this country's, with
 the profile pointing at the home record, the home figures copied, no accounts of its own, and
-the home record's accounts and history left where they are."""
+the home record's accounts and history left where they are. And the home record cannot be
+removed while another team shares it (``influencer_delete``), whichever door."""
 
 from __future__ import annotations
 
@@ -82,3 +83,34 @@ def test_sharing_a_creator_gives_the_same_record_whichever_door(doors, door, tmp
     # Once per country, whichever door asks again.
     assert not DOORS[door](doors, home, tmp_path) or Influencer.objects.filter(country=doors.country).count() == 1
     assert Influencer.objects.filter(country=doors.country).count() == 1
+
+
+def remove_by_api(doors, record):
+    response = doors.api.delete(f"/api/v1/influencers/{record.pk}/")
+    return response.status_code, response.content.decode()
+
+
+def remove_by_admin(doors, record):
+    response = doors.admin.post(f"/admin/influencers/influencer/{record.pk}/delete/", {"post": "yes"}, follow=True)
+    return response.status_code, response.content.decode()
+
+
+def remove_by_admin_action(doors, record):
+    data = {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"}
+    response = doors.admin.post("/admin/influencers/influencer/", data, follow=True)
+    return response.status_code, response.content.decode()
+
+
+REMOVE = {"api": remove_by_api, "admin": remove_by_admin, "admin action": remove_by_admin_action}
+
+
+@pytest.mark.parametrize("door", REMOVE)
+def test_a_home_record_another_team_shares_cannot_be_removed_whichever_door(doors, door, thailand):
+    from influencers.services import influencer_share
+
+    home = f.InfluencerFactory(country=doors.country, name="Kaykai Salaider")
+    influencer_share(home, thailand)
+    status, body = REMOVE[door](doors, home)
+    assert status == (400 if door == "api" else 200), f"the {door} answered {status}"
+    assert "cannot be removed or erased while they do" in body, f"the {door} did not say why"
+    assert Influencer.objects.filter(pk=home.pk).exists()
