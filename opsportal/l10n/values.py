@@ -108,7 +108,6 @@ def readable(value, zone=None, lang: str | None = None) -> str:
 # --- names of countries ----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2048)
 def _user_assigned(code: str) -> bool:
     """ISO 3166's codes left for private use (AA, QM–QZ, XA–XZ, ZZ): CLDR names some of them
     ("XA" is "Pseudo-Accents"), but a team that gives one to a market means its own name. Kosovo's
@@ -117,6 +116,7 @@ def _user_assigned(code: str) -> bool:
     return code in ("AA", "ZZ") or "QM" <= code <= "QZ" or (code.startswith("X") and code != "XK")
 
 
+@functools.lru_cache(maxsize=2048)
 def _territory(code: str, lang: str) -> str | None:
     from babel import Locale, UnknownLocaleError
 
