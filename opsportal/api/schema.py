@@ -48,6 +48,13 @@ def errors(*codes: int) -> dict:
 STANDARD_ACTIONS = {"list", "retrieve", "create", "update", "partial_update", "destroy"}
 
 
+def _deletes_by_service(view) -> bool:
+    """A delete that goes through its record's service can be refused by a rule (400)."""
+    from .viewsets import OpsGenericViewSet
+
+    return type(view).perform_destroy is not OpsGenericViewSet.perform_destroy
+
+
 class OpsAutoSchema(AutoSchema):
     """Reads answer with the view's read serializer; every operation lists its error answers."""
 
@@ -66,7 +73,9 @@ class OpsAutoSchema(AutoSchema):
         codes = [401, 403, 429]
         if action != "list":
             codes.append(404)
-        if action in {"list", "create", "update", "partial_update"}:
+        if action in {"list", "create", "update", "partial_update"} or (
+            action == "destroy" and _deletes_by_service(view)
+        ):
             codes.append(400)
         if action in {"create", "update", "partial_update", "destroy"}:
             codes.append(409)
